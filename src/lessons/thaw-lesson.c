@@ -1,0 +1,329 @@
+/* thaw-lesson.c — what a lesson is, and the table of all lessons
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "thaw-lesson.h"
+
+/* Each lesson file exports its info. Adding a lesson: one line here. */
+extern const ThawLessonInfo thaw_lesson_freeze_info;
+
+static const ThawLessonInfo *const lessons[] = {
+  &thaw_lesson_freeze_info,
+};
+
+/**
+ * thaw_lessons_get_all:
+ * @n_lessons: (out): the number of lessons
+ *
+ * Returns: (transfer none) (array length=n_lessons): every lesson, in
+ *   course order
+ */
+const ThawLessonInfo *const *
+thaw_lessons_get_all (guint *n_lessons)
+{
+  *n_lessons = G_N_ELEMENTS (lessons);
+  return lessons;
+}
+
+/**
+ * thaw_lessons_find:
+ * @id: a lesson id
+ *
+ * Returns: (transfer none) (nullable): the lesson with that id
+ */
+const ThawLessonInfo *
+thaw_lessons_find (const char *id)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
+    if (g_str_equal (lessons[i]->id, id))
+      return lessons[i];
+
+  return NULL;
+}
+
+const char *
+thaw_part_get_title (ThawPart part)
+{
+  switch (part)
+    {
+    case THAW_PART_FREEZE:
+      return _("I. Why GUIs Freeze");
+    case THAW_PART_CONTROL:
+      return _("II. Controlling Threads");
+    case THAW_PART_SHARING:
+      return _("III. Sharing Data");
+    case THAW_PART_LOTS:
+      return _("IV. Lots of Work");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static gboolean
+text_matches (const char *text,
+              const char *folded_query)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, folded_query) != NULL;
+}
+
+/**
+ * thaw_lesson_info_matches:
+ * @info: a lesson
+ * @query: what the learner typed
+ *
+ * A lesson matches when every word of @query appears in its id, title,
+ * summary or keywords, translated or in English, ignoring case.
+ *
+ * Returns: whether @info should be listed for @query
+ */
+gboolean
+thaw_lesson_info_matches (const ThawLessonInfo *info,
+                          const char           *query)
+{
+  g_autofree char *folded_query = NULL;
+  g_auto(GStrv) words = NULL;
+
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  if (query == NULL)
+    return TRUE;
+
+  folded_query = g_utf8_casefold (query, -1);
+  words = g_strsplit_set (folded_query, " \t", -1);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const char *word = words[i];
+
+      if (*word == '\0')
+        continue;
+
+      if (!text_matches (info->id, word) &&
+          !text_matches (info->title, word) &&
+          !text_matches (_(info->title), word) &&
+          !text_matches (info->summary, word) &&
+          !text_matches (_(info->summary), word) &&
+          !text_matches (info->keywords, word) &&
+          !text_matches (_(info->keywords), word))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * thaw_lesson_info_list_verbs:
+ * @info: a lesson
+ *
+ * Lists the verbs of the lesson's `lesson.*` actions, as `--activate`
+ * accepts them. This looks at the widget class only; no display is needed.
+ *
+ * Returns: (transfer full): the verbs, sorted
+ */
+char **
+thaw_lesson_info_list_verbs (const ThawLessonInfo *info)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GTypeClass) klass = NULL;
+  char **verbs;
+  const char *name;
+  GType owner;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  klass = g_type_class_ref (info->get_type ());
+  for (guint i = 0;
+       gtk_widget_class_query_action (GTK_WIDGET_CLASS (klass), i, &owner, &name,
+                                      NULL, NULL);
+       i++)
+    {
+      if (g_str_has_prefix (name, "lesson."))
+        g_strv_builder_add (builder, name + strlen ("lesson."));
+    }
+
+  verbs = g_strv_builder_end (builder);
+  qsort (verbs, g_strv_length (verbs), sizeof (char *), (GCompareFunc) g_strcmp0);
+  return verbs;
+}
+
+gboolean
+thaw_lesson_info_has_verb (const ThawLessonInfo *info,
+                           const char           *verb)
+{
+  g_auto(GStrv) verbs = thaw_lesson_info_list_verbs (info);
+
+  return verb != NULL && g_strv_contains ((const char * const *) verbs, verb);
+}
+
+/* The base class of every lesson's widget. */
+
+typedef struct
+{
+  ThawHeartbeat *heartbeat;
+} ThawLessonPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThawLesson, thaw_lesson, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_HEARTBEAT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+thaw_lesson_dispose (GObject *object)
+{
+  ThawLesson *self = THAW_LESSON (object);
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_clear_object (&priv->heartbeat);
+
+  G_OBJECT_CLASS (thaw_lesson_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  ThawLesson *self = THAW_LESSON (object);
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_HEARTBEAT:
+      g_value_set_object (value, priv->heartbeat);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_lesson_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  ThawLesson *self = THAW_LESSON (object);
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_HEARTBEAT:
+      g_set_object (&priv->heartbeat, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_lesson_real_report (ThawLesson  *self,
+                         JsonBuilder *builder)
+{
+  json_builder_set_member_name (builder, "job_state");
+  json_builder_add_string_value (builder, "none");
+}
+
+static void
+thaw_lesson_class_init (ThawLessonClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_dispose;
+  object_class->get_property = thaw_lesson_get_property;
+  object_class->set_property = thaw_lesson_set_property;
+
+  klass->report = thaw_lesson_real_report;
+
+  /**
+   * ThawLesson:heartbeat:
+   *
+   * The application's heartbeat, so that a lesson can say how late the
+   * main loop was during one of its runs.
+   */
+  properties[PROP_HEARTBEAT] =
+    g_param_spec_object ("heartbeat", NULL, NULL,
+                         THAW_TYPE_HEARTBEAT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+thaw_lesson_init (ThawLesson *self)
+{
+}
+
+/**
+ * thaw_lesson_get_heartbeat:
+ * @self: a lesson
+ *
+ * Returns: (transfer none) (nullable): the heartbeat the lesson was given
+ */
+ThawHeartbeat *
+thaw_lesson_get_heartbeat (ThawLesson *self)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_val_if_fail (THAW_IS_LESSON (self), NULL);
+
+  return priv->heartbeat;
+}
+
+/**
+ * thaw_lesson_report:
+ * @self: a lesson
+ * @builder: a builder inside an object
+ *
+ * Adds the lesson's outcome to a report as members of the current object.
+ */
+void
+thaw_lesson_report (ThawLesson  *self,
+                    JsonBuilder *builder)
+{
+  g_return_if_fail (THAW_IS_LESSON (self));
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  THAW_LESSON_GET_CLASS (self)->report (self, builder);
+}
+
+/**
+ * thaw_lesson_activate_verb:
+ * @self: a lesson
+ * @verb: the verb of a `lesson.*` action
+ *
+ * Returns: %FALSE if the lesson has no such action or it is disabled
+ */
+gboolean
+thaw_lesson_activate_verb (ThawLesson *self,
+                           const char *verb)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (THAW_IS_LESSON (self), FALSE);
+  g_return_val_if_fail (verb != NULL, FALSE);
+
+  name = g_strconcat ("lesson.", verb, NULL);
+  return gtk_widget_activate_action (GTK_WIDGET (self), name, NULL);
+}

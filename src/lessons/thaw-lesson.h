@@ -1,0 +1,88 @@
+/* thaw-lesson.h — what a lesson is, and the table of all lessons
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+#include "thaw-heartbeat.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  THAW_PART_FREEZE = 1,   /* I   Why GUIs freeze */
+  THAW_PART_CONTROL,      /* II  Controlling threads */
+  THAW_PART_SHARING,      /* III Sharing data */
+  THAW_PART_LOTS,         /* IV  Lots of work */
+} ThawPart;
+
+/**
+ * ThawLessonInfo:
+ * @id: the stable id used by `--run` and in reports
+ * @part: which part of the course the lesson belongs to
+ * @title: (translatable) short title
+ * @summary: (translatable) one line
+ * @keywords: (translatable) words a search should find it by, separated by `;`
+ * @explanation: (translatable) a few paragraphs of Pango markup
+ * @python: the idiom in Python's threading module (code, not translated)
+ * @glib: the same idiom with GLib (code, not translated)
+ * @try_this: (translatable) steps for the learner, one per line
+ * @source: the lesson's file name, shown in the Source tab
+ * @get_type: the type of the lesson's widget, a #ThawLesson
+ *
+ * Everything the window needs to list and show a lesson. The strings marked
+ * translatable are stored untranslated (N_()) and translated when shown.
+ */
+typedef struct
+{
+  const char *id;
+  ThawPart part;
+  const char *title;
+  const char *summary;
+  const char *keywords;
+  const char *explanation;
+  const char *python;
+  const char *glib;
+  const char *try_this;
+  const char *source;
+  GType (*get_type) (void);
+} ThawLessonInfo;
+
+const ThawLessonInfo *const *thaw_lessons_get_all  (guint      *n_lessons);
+const ThawLessonInfo        *thaw_lessons_find     (const char *id);
+const char                  *thaw_part_get_title   (ThawPart    part);
+gboolean                     thaw_lesson_info_matches (const ThawLessonInfo *info,
+                                                       const char           *query);
+char                       **thaw_lesson_info_list_verbs (const ThawLessonInfo *info);
+gboolean                     thaw_lesson_info_has_verb (const ThawLessonInfo *info,
+                                                        const char           *verb);
+
+#define THAW_TYPE_LESSON (thaw_lesson_get_type ())
+G_DECLARE_DERIVABLE_TYPE (ThawLesson, thaw_lesson, THAW, LESSON, AdwBin)
+
+/**
+ * ThawLessonClass:
+ * @report: adds the lesson's outcome (at least `job_state`) to a report
+ */
+struct _ThawLessonClass
+{
+  AdwBinClass parent_class;
+
+  void (*report) (ThawLesson  *self,
+                  JsonBuilder *builder);
+
+  gpointer padding[8];
+};
+
+ThawHeartbeat *thaw_lesson_get_heartbeat (ThawLesson  *self);
+void           thaw_lesson_report        (ThawLesson  *self,
+                                          JsonBuilder *builder);
+gboolean       thaw_lesson_activate_verb (ThawLesson  *self,
+                                          const char  *verb);
+
+G_END_DECLS
