@@ -36,7 +36,7 @@ struct _ThawHeartbeat
   GArray *beats;
 
   /* The most recent beats, for the graph. */
-  ThawHeartbeatSample ring[RING_SIZE];
+  ThawHeartbeatSample *ring;
   guint ring_head;
   guint ring_len;
 };
@@ -144,6 +144,7 @@ thaw_heartbeat_finalize (GObject *object)
 
   thaw_heartbeat_stop (self);
   g_clear_pointer (&self->beats, g_array_unref);
+  g_clear_pointer (&self->ring, g_free);
 
   G_OBJECT_CLASS (thaw_heartbeat_parent_class)->finalize (object);
 }
@@ -161,6 +162,7 @@ thaw_heartbeat_init (ThawHeartbeat *self)
 {
   self->interval_ms = THAW_HEARTBEAT_INTERVAL_MS;
   self->beats = g_array_new (FALSE, FALSE, sizeof (ThawHeartbeatSample));
+  self->ring = g_new0 (ThawHeartbeatSample, RING_SIZE);
   self->started_at = g_get_monotonic_time ();
 }
 
@@ -390,4 +392,18 @@ thaw_heartbeat_get_started_at (ThawHeartbeat *self)
   g_return_val_if_fail (THAW_IS_HEARTBEAT (self), 0);
 
   return self->started_at;
+}
+
+/**
+ * thaw_heartbeat_get_next_due:
+ * @self: a heartbeat
+ *
+ * Returns: the monotonic time the next beat is due, or -1 when stopped
+ */
+gint64
+thaw_heartbeat_get_next_due (ThawHeartbeat *self)
+{
+  g_return_val_if_fail (THAW_IS_HEARTBEAT (self), -1);
+
+  return self->source != NULL ? g_source_get_ready_time (self->source) : -1;
 }

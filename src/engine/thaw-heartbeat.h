@@ -76,5 +76,6 @@ guint          thaw_heartbeat_copy_recent     (ThawHeartbeat       *self,
                                                ThawHeartbeatSample *out,
                                                guint                max);
 gint64         thaw_heartbeat_get_started_at  (ThawHeartbeat       *self);
+gint64         thaw_heartbeat_get_next_due    (ThawHeartbeat       *self);
 
 G_END_DECLS

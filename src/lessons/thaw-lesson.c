@@ -125,6 +125,13 @@ thaw_lesson_info_matches (const ThawLessonInfo *info,
   return TRUE;
 }
 
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
 /**
  * thaw_lesson_info_list_verbs:
  * @info: a lesson
@@ -141,14 +148,17 @@ thaw_lesson_info_list_verbs (const ThawLessonInfo *info)
   g_autoptr(GTypeClass) klass = NULL;
   char **verbs;
   const char *name;
+  const char *property_name;
+  const GVariantType *parameter_type;
   GType owner;
 
   g_return_val_if_fail (info != NULL, NULL);
 
   klass = g_type_class_ref (info->get_type ());
+  /* GTK 4.8 writes every out argument: none of them may be NULL. */
   for (guint i = 0;
        gtk_widget_class_query_action (GTK_WIDGET_CLASS (klass), i, &owner, &name,
-                                      NULL, NULL);
+                                      &parameter_type, &property_name);
        i++)
     {
       if (g_str_has_prefix (name, "lesson."))
@@ -156,7 +166,7 @@ thaw_lesson_info_list_verbs (const ThawLessonInfo *info)
     }
 
   verbs = g_strv_builder_end (builder);
-  qsort (verbs, g_strv_length (verbs), sizeof (char *), (GCompareFunc) g_strcmp0);
+  qsort (verbs, g_strv_length (verbs), sizeof (char *), compare_strings);
   return verbs;
 }
 

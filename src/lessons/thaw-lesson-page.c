@@ -1,0 +1,231 @@
+/* thaw-lesson-page.c — one lesson on screen: its Lesson and Source tabs
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Lesson tab shows the lesson's own widget (its controls and live view)
+ * between the texts every lesson has: summary, explanation, the steps to try
+ * and the idiom in Python next to the idiom in GLib. The Source tab shows the
+ * lesson's C file, compiled into the program as a resource, so what the
+ * learner reads is exactly what runs.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+
+#include "thaw-lesson-page.h"
+
+struct _ThawLessonPage
+{
+  AdwBin parent_instance;
+
+  AdwViewStack *stack;
+  GtkLabel *title_label;
+  GtkLabel *summary_label;
+  AdwBin *lesson_bin;
+  GtkLabel *explanation_label;
+  GtkBox *steps_box;
+  GtkSourceView *python_view;
+  GtkSourceView *glib_view;
+  GtkSourceView *source_view;
+
+  const ThawLessonInfo *info;
+  ThawLesson *lesson;
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonPage, thaw_lesson_page, ADW_TYPE_BIN)
+
+static void
+update_style_scheme (GtkSourceView *view)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  const char *id = adw_style_manager_get_dark (manager) ? "Adwaita-dark" : "Adwaita";
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+
+  gtk_source_buffer_set_style_scheme (buffer,
+                                      gtk_source_style_scheme_manager_get_scheme (schemes, id));
+}
+
+static void
+dark_changed_cb (ThawLessonPage *self)
+{
+  update_style_scheme (self->python_view);
+  update_style_scheme (self->glib_view);
+  update_style_scheme (self->source_view);
+}
+
+static void
+set_code (GtkSourceView *view,
+          const char    *language_id,
+          const char    *text)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+  g_autofree char *trimmed = g_strdup (text);
+
+  g_strchomp (trimmed);
+  gtk_source_buffer_set_language (buffer,
+                                  gtk_source_language_manager_get_language (languages, language_id));
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (buffer), trimmed, -1);
+}
+
+static void
+load_source (ThawLessonPage *self)
+{
+  g_autofree char *path = g_strconcat (RESOURCE_BASE "/lessons/", self->info->source, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes == NULL)
+    {
+      /* A lesson missing from thaw.gresource.xml is a bug in Thaw, not
+       * something a learner can fix: say so in the tab itself. */
+      g_autofree char *message =
+        g_strdup_printf (_("The source of this lesson is missing: %s"), error->message);
+      set_code (self->source_view, "c", message);
+      return;
+    }
+
+  set_code (self->source_view, "c", g_bytes_get_data (bytes, NULL));
+}
+
+static void
+add_steps (ThawLessonPage *self)
+{
+  g_auto(GStrv) steps = g_strsplit (_(self->info->try_this), "\n", -1);
+  guint number = 0;
+
+  for (guint i = 0; steps[i] != NULL; i++)
+    {
+      g_autofree char *text = NULL;
+      GtkWidget *label;
+
+      if (*g_strstrip (steps[i]) == '\0')
+        continue;
+
+      /* Translators: a numbered step, e.g. "1. Click Start." */
+      text = g_strdup_printf (_("%u. %s"), ++number, steps[i]);
+      label = gtk_label_new (text);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_box_append (self->steps_box, label);
+    }
+}
+
+static void
+thaw_lesson_page_dispose (GObject *object)
+{
+  ThawLessonPage *self = THAW_LESSON_PAGE (object);
+
+  /* AdwBin destroys the template's tree with its child; only the pointers
+   * into it are left to clear. */
+  self->lesson = NULL;
+
+  G_OBJECT_CLASS (thaw_lesson_page_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_page_class_init (ThawLessonPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_page_dispose;
+
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/thaw-lesson-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, lesson_bin);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, explanation_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, steps_box);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, python_view);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, glib_view);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, source_view);
+}
+
+static void
+thaw_lesson_page_init (ThawLessonPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
+  dark_changed_cb (self);
+}
+
+/**
+ * thaw_lesson_page_new:
+ * @info: the lesson to show
+ * @heartbeat: (nullable): the application's heartbeat, for the lesson
+ *
+ * Returns: (transfer floating): a new page
+ */
+GtkWidget *
+thaw_lesson_page_new (const ThawLessonInfo *info,
+                      ThawHeartbeat        *heartbeat)
+{
+  ThawLessonPage *self;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  self = g_object_new (THAW_TYPE_LESSON_PAGE, NULL);
+  self->info = info;
+
+  gtk_label_set_label (self->title_label, _(info->title));
+  gtk_label_set_label (self->summary_label, _(info->summary));
+  gtk_label_set_markup (self->explanation_label, _(info->explanation));
+  add_steps (self);
+  set_code (self->python_view, "python3", info->python);
+  set_code (self->glib_view, "c", info->glib);
+  load_source (self);
+
+  self->lesson = g_object_new (info->get_type (), "heartbeat", heartbeat, NULL);
+  adw_bin_set_child (self->lesson_bin, GTK_WIDGET (self->lesson));
+
+  return GTK_WIDGET (self);
+}
+
+const ThawLessonInfo *
+thaw_lesson_page_get_info (ThawLessonPage *self)
+{
+  g_return_val_if_fail (THAW_IS_LESSON_PAGE (self), NULL);
+
+  return self->info;
+}
+
+/**
+ * thaw_lesson_page_get_lesson:
+ * @self: a page
+ *
+ * Returns: (transfer none): the lesson's widget
+ */
+ThawLesson *
+thaw_lesson_page_get_lesson (ThawLessonPage *self)
+{
+  g_return_val_if_fail (THAW_IS_LESSON_PAGE (self), NULL);
+
+  return self->lesson;
+}
+
+/**
+ * thaw_lesson_page_get_stack:
+ * @self: a page
+ *
+ * Returns: (transfer none): the stack of the Lesson and Source tabs, for
+ *   the window's view switchers
+ */
+AdwViewStack *
+thaw_lesson_page_get_stack (ThawLessonPage *self)
+{
+  g_return_val_if_fail (THAW_IS_LESSON_PAGE (self), NULL);
+
+  return self->stack;
+}

@@ -1,0 +1,570 @@
+/* thaw-application.c — the application: actions, command line, reports
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Besides the usual actions, the application owns the heartbeat (it beats
+ * from startup to shutdown, whatever window or lesson is open) and the
+ * command line that lets tests and teachers drive a lesson:
+ *
+ *   thaw --run freeze --activate block --autoquit 6 --report run.json
+ *
+ * opens a lesson, presses one of its buttons once the window is on screen,
+ * quits after six seconds and writes what the heartbeat measured.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "thaw-application.h"
+#include "thaw-lesson.h"
+#include "thaw-window.h"
+
+/* Options that a script passes to drive one run. */
+typedef struct
+{
+  char *run;
+  char *activate;
+  double autoquit;
+  char *report;
+} RunOptions;
+
+struct _ThawApplication
+{
+  AdwApplication parent_instance;
+
+  ThawHeartbeat *heartbeat;
+  RunOptions options;
+  gboolean report_written;
+  int exit_status;
+
+  guint autoquit_id;
+  guint window_shown_id;
+  guint sigint_id;
+  guint sigterm_id;
+};
+
+G_DEFINE_FINAL_TYPE (ThawApplication, thaw_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "list", 'l', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("List the lessons, one per line: id, then title"), NULL },
+  { "run", 'r', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Open the lesson with this id"), N_("ID") },
+  { "activate", 'a', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Once the window is shown, press the lesson’s button for VERB (start, block, stop, …)"), N_("VERB") },
+  { "autoquit", 'q', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
+    N_("Quit after this many seconds"), N_("SECONDS") },
+  { "report", 'o', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("On quit, write the heartbeat statistics of the run to FILE as JSON"), N_("FILE") },
+  { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+static void
+print_lessons (FILE *stream)
+{
+  const ThawLessonInfo *const *lessons;
+  guint n;
+
+  lessons = thaw_lessons_get_all (&n);
+  for (guint i = 0; i < n; i++)
+    fprintf (stream, "%-14s %s\n", lessons[i]->id, _(lessons[i]->title));
+}
+
+/* Checks that a report can be written to @path before the run starts, so
+ * that a typo is reported now and not after a long run. Nothing is created. */
+static gboolean
+check_report_path (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, _("it is a folder"));
+      return FALSE;
+    }
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS) ? access (path, W_OK) != 0 : access (dir, W_OK) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+thaw_application_handle_local_options (GApplication *application,
+                                       GVariantDict *options)
+{
+  ThawApplication *self = THAW_APPLICATION (application);
+  const ThawLessonInfo *info = NULL;
+  const char *autoquit = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_contains (options, "list"))
+    {
+      print_lessons (stdout);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "run", "s", &self->options.run);
+  g_variant_dict_lookup (options, "activate", "s", &self->options.activate);
+  g_variant_dict_lookup (options, "autoquit", "&s", &autoquit);
+  g_variant_dict_lookup (options, "report", "^ay", &self->options.report);
+
+  if (self->options.run != NULL)
+    {
+      info = thaw_lessons_find (self->options.run);
+      if (info == NULL)
+        {
+          g_printerr (_("thaw: there is no lesson “%s”. The lessons are:\n"), self->options.run);
+          print_lessons (stderr);
+          return 2;
+        }
+    }
+
+  if (self->options.activate != NULL)
+    {
+      g_auto(GStrv) verbs = NULL;
+      g_autofree char *list = NULL;
+
+      if (info == NULL)
+        {
+          g_printerr (_("thaw: --activate needs --run to say which lesson, "
+                        "e.g. thaw --run freeze --activate start\n"));
+          return 2;
+        }
+
+      if (!thaw_lesson_info_has_verb (info, self->options.activate))
+        {
+          verbs = thaw_lesson_info_list_verbs (info);
+          list = g_strjoinv (", ", verbs);
+          g_printerr (_("thaw: the lesson “%s” has no action “%s”. Its actions are: %s\n"),
+                      info->id, self->options.activate, list);
+          return 2;
+        }
+    }
+
+  if (autoquit != NULL)
+    {
+      char *end = NULL;
+      double seconds = g_ascii_strtod (autoquit, &end);
+
+      if (end == autoquit || *end != '\0' || !(seconds > 0 && seconds <= 86400))
+        {
+          g_printerr (_("thaw: --autoquit needs a number of seconds between 0 and 86400, "
+                        "not “%s”\n"), autoquit);
+          return 2;
+        }
+      self->options.autoquit = seconds;
+    }
+
+  if (self->options.report != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!check_report_path (self->options.report, &error))
+        {
+          g_autofree char *display = g_filename_display_name (self->options.report);
+
+          g_printerr (_("thaw: cannot write the report to “%s”: %s\n"), display, error->message);
+          return 2;
+        }
+    }
+
+  /* Without this check GTK would stop with a terse warning; say what is
+   * wrong and what to do instead. */
+  if (!gtk_init_check ())
+    {
+      g_printerr (_("thaw: cannot open a display. Run Thaw in a graphical session, "
+                    "or headless under xvfb-run.\n"));
+      return 1;
+    }
+
+  /* A scripted run is its own instance: it must not hand its options to a
+   * Thaw that is already open, nor be disturbed by one started later. */
+  if (self->options.run != NULL || self->options.autoquit > 0 || self->options.report != NULL)
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+
+  return -1;
+}
+
+static gboolean
+write_report (ThawApplication  *self,
+              ThawWindow       *window,
+              GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  ThawLatencyStats stats;
+  ThawLessonPage *page = thaw_window_get_lesson_page (window);
+  guint64 frames = 0;
+  double fps = 0;
+
+  thaw_heartbeat_get_stats (self->heartbeat, &stats);
+  thaw_meter_get_frames (thaw_window_get_meter (window), &frames, &fps);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "lesson");
+  json_builder_add_string_value (builder, page ? thaw_lesson_page_get_info (page)->id : NULL);
+  json_builder_set_member_name (builder, "seconds");
+  json_builder_add_double_value (builder,
+                                 (g_get_monotonic_time () - thaw_heartbeat_get_started_at (self->heartbeat))
+                                 / (double) G_USEC_PER_SEC);
+  json_builder_set_member_name (builder, "samples");
+  json_builder_add_int_value (builder, (gint64) stats.samples);
+  json_builder_set_member_name (builder, "p50_ms");
+  json_builder_add_double_value (builder, stats.p50_ms);
+  json_builder_set_member_name (builder, "p95_ms");
+  json_builder_add_double_value (builder, stats.p95_ms);
+  json_builder_set_member_name (builder, "p99_ms");
+  json_builder_add_double_value (builder, stats.p99_ms);
+  json_builder_set_member_name (builder, "max_ms");
+  json_builder_add_double_value (builder, stats.max_ms);
+  json_builder_set_member_name (builder, "mean_ms");
+  json_builder_add_double_value (builder, stats.mean_ms);
+  json_builder_set_member_name (builder, "stalls_frame");
+  json_builder_add_int_value (builder, (gint64) stats.stalls_frame);
+  json_builder_set_member_name (builder, "stalls_hang");
+  json_builder_add_int_value (builder, (gint64) stats.stalls_hang);
+  json_builder_set_member_name (builder, "frames");
+  json_builder_add_int_value (builder, (gint64) frames);
+  json_builder_set_member_name (builder, "fps");
+  json_builder_add_double_value (builder, fps);
+
+  if (page != NULL)
+    thaw_lesson_report (thaw_lesson_page_get_lesson (page), builder);
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json = json_generator_to_data (generator, NULL);
+
+  return g_file_set_contents (self->options.report, json, -1, error);
+}
+
+/* Every way out (the Quit action, closing the window, --autoquit, Ctrl+C
+ * in a terminal) passes here, while the lesson still exists to report. */
+static gboolean
+window_close_request_cb (ThawWindow      *window,
+                         ThawApplication *self)
+{
+  if (self->options.report != NULL && !self->report_written)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->report_written = TRUE;
+      if (!write_report (self, window, &error))
+        {
+          g_printerr (_("thaw: could not write the report: %s\n"), error->message);
+          self->exit_status = 1;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+close_all_windows (ThawApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* gtk_window_close() may remove the window from the list: copy it. */
+  g_autoptr(GList) copy = g_list_copy (windows);
+
+  for (GList *l = copy; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  close_all_windows (THAW_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { "The Thaw authors", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-name", "Thaw",
+                        "application-icon", APP_ID,
+                        "developer-name", "The Thaw authors",
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Learn to keep a graphical program responsive: every lesson "
+                                      "runs a long job the wrong way and the right way, while a "
+                                      "meter measures how late the main loop is."),
+                        "website", "https://github.com/thawapp/thaw",
+                        "issue-url", "https://github.com/thawapp/thaw/issues",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", "© 2026 The Thaw authors",
+                        "developers", developers,
+                        /* Translators: put your names here, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static gboolean
+autoquit_cb (gpointer data)
+{
+  ThawApplication *self = THAW_APPLICATION (data);
+
+  self->autoquit_id = 0;
+  close_all_windows (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_verb (ThawApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  ThawLessonPage *page = NULL;
+
+  if (THAW_IS_WINDOW (window))
+    page = thaw_window_get_lesson_page (THAW_WINDOW (window));
+
+  if (page == NULL ||
+      !thaw_lesson_activate_verb (thaw_lesson_page_get_lesson (page), self->options.activate))
+    {
+      g_printerr (_("thaw: the action “%s” could not be activated\n"), self->options.activate);
+      self->exit_status = 2;
+    }
+}
+
+/* Runs once the first frame of the window has been drawn. Building and
+ * drawing the window the first time keeps the main loop busy for a while;
+ * the heartbeat starts after that, so that its figures are about the app in
+ * use, not about its start-up. */
+static gboolean
+window_shown_cb (gpointer data)
+{
+  ThawApplication *self = THAW_APPLICATION (data);
+
+  self->window_shown_id = 0;
+
+  if (!thaw_heartbeat_is_running (self->heartbeat))
+    thaw_heartbeat_start (self->heartbeat, NULL);
+
+  /* --activate presses its button now, on a window that is on screen, so
+   * that a blocking action freezes a window one can actually see. */
+  if (self->options.activate != NULL)
+    activate_verb (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+first_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  ThawApplication *self = THAW_APPLICATION (user_data);
+
+  /* An idle runs after the frame that is being prepared has been painted. */
+  if (self->window_shown_id == 0)
+    self->window_shown_id = g_idle_add (window_shown_cb, self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+unix_signal_cb (gpointer data)
+{
+  close_all_windows (THAW_APPLICATION (data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+thaw_application_activate (GApplication *application)
+{
+  ThawApplication *self = THAW_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  gboolean new_window = window == NULL;
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (thaw_window_new (ADW_APPLICATION (self), self->heartbeat));
+      g_signal_connect_object (window, "close-request",
+                               G_CALLBACK (window_close_request_cb), self, 0);
+    }
+
+  if (self->options.run != NULL)
+    thaw_window_show_lesson (THAW_WINDOW (window), self->options.run);
+
+  gtk_window_present (window);
+
+  if (new_window)
+    gtk_widget_add_tick_callback (GTK_WIDGET (window), first_frame_cb, self, NULL);
+
+  if (new_window && self->options.autoquit > 0)
+    self->autoquit_id = g_timeout_add ((guint) (self->options.autoquit * 1000), autoquit_cb, self);
+}
+
+static void
+thaw_application_startup (GApplication *application)
+{
+  ThawApplication *self = THAW_APPLICATION (application);
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+    { "win.lesson-start", { "<Control>Return", NULL } },
+    { "win.lesson-block", { "<Control><Shift>Return", NULL } },
+    { "win.lesson-stop", { "<Control>period", NULL } },
+    { "win.next-lesson", { "<Control>Page_Down", NULL } },
+    { "win.previous-lesson", { "<Control>Page_Up", NULL } },
+    { "win.reset-meter", { "<Control>r", NULL } },
+  };
+
+  G_APPLICATION_CLASS (thaw_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+
+  gtk_window_set_default_icon_name (APP_ID);
+
+  self->sigint_id = g_unix_signal_add (SIGINT, unix_signal_cb, self);
+  self->sigterm_id = g_unix_signal_add (SIGTERM, unix_signal_cb, self);
+}
+
+static void
+thaw_application_shutdown (GApplication *application)
+{
+  ThawApplication *self = THAW_APPLICATION (application);
+
+  g_clear_handle_id (&self->autoquit_id, g_source_remove);
+  g_clear_handle_id (&self->window_shown_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  thaw_heartbeat_stop (self->heartbeat);
+
+  G_APPLICATION_CLASS (thaw_application_parent_class)->shutdown (application);
+}
+
+static void
+thaw_application_finalize (GObject *object)
+{
+  ThawApplication *self = THAW_APPLICATION (object);
+
+  g_clear_object (&self->heartbeat);
+  g_free (self->options.run);
+  g_free (self->options.activate);
+  g_free (self->options.report);
+
+  G_OBJECT_CLASS (thaw_application_parent_class)->finalize (object);
+}
+
+static void
+thaw_application_class_init (ThawApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = thaw_application_finalize;
+
+  app_class->handle_local_options = thaw_application_handle_local_options;
+  app_class->startup = thaw_application_startup;
+  app_class->activate = thaw_application_activate;
+  app_class->shutdown = thaw_application_shutdown;
+}
+
+static void
+thaw_application_init (ThawApplication *self)
+{
+  self->heartbeat = thaw_heartbeat_new (THAW_HEARTBEAT_INTERVAL_MS);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Learn to keep a graphical program responsive."));
+  g_application_set_option_context_description (G_APPLICATION (self),
+                                                _("Examples:\n"
+                                                  "  thaw --list\n"
+                                                  "  thaw --run freeze\n"
+                                                  "  thaw --run freeze --activate block --autoquit 6 --report run.json"));
+}
+
+ThawApplication *
+thaw_application_new (void)
+{
+  return g_object_new (THAW_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}
+
+/**
+ * thaw_application_get_heartbeat:
+ * @self: the application
+ *
+ * Returns: (transfer none): the heartbeat that measures the main loop
+ */
+ThawHeartbeat *
+thaw_application_get_heartbeat (ThawApplication *self)
+{
+  g_return_val_if_fail (THAW_IS_APPLICATION (self), NULL);
+
+  return self->heartbeat;
+}
+
+/**
+ * thaw_application_get_exit_status:
+ * @self: the application
+ *
+ * Returns: non-zero if something went wrong after the run had started,
+ *   such as a report that could not be written
+ */
+int
+thaw_application_get_exit_status (ThawApplication *self)
+{
+  g_return_val_if_fail (THAW_IS_APPLICATION (self), 1);
+
+  return self->exit_status;
+}

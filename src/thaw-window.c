@@ -1,0 +1,491 @@
+/* thaw-window.c — the main window: lessons, the lesson page, the meter
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "thaw-window.h"
+
+struct _ThawWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwLeaflet *leaflet;
+  GtkWidget *content;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkListBox *lesson_list;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar *switcher_bar;
+  AdwBin *page_bin;
+  ThawMeter *meter;
+
+  GSettings *settings;
+  ThawHeartbeat *heartbeat;
+  ThawLessonPage *page;
+};
+
+G_DEFINE_FINAL_TYPE (ThawWindow, thaw_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_HEARTBEAT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define LESSON_ID_KEY "thaw-lesson-id"
+
+static const ThawLessonInfo *
+row_get_info (GtkListBoxRow *row)
+{
+  return thaw_lessons_find (g_object_get_data (G_OBJECT (row), LESSON_ID_KEY));
+}
+
+static GtkListBoxRow *
+find_row (ThawWindow *self,
+          const char *id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->lesson_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child) &&
+          g_strcmp0 (g_object_get_data (G_OBJECT (child), LESSON_ID_KEY), id) == 0)
+        return GTK_LIST_BOX_ROW (child);
+    }
+
+  return NULL;
+}
+
+static void
+header_func (GtkListBoxRow *row,
+             GtkListBoxRow *before,
+             gpointer       user_data)
+{
+  const ThawLessonInfo *info = row_get_info (row);
+  GtkWidget *header;
+
+  if (before != NULL && row_get_info (before)->part == info->part)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+
+  header = gtk_label_new (thaw_part_get_title (info->part));
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (header), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "dim-label");
+  gtk_widget_set_margin_start (header, 12);
+  gtk_widget_set_margin_top (header, before == NULL ? 6 : 18);
+  gtk_widget_set_margin_bottom (header, 6);
+  gtk_list_box_row_set_header (row, header);
+}
+
+static gboolean
+filter_func (GtkListBoxRow *row,
+             gpointer       user_data)
+{
+  ThawWindow *self = THAW_WINDOW (user_data);
+
+  return thaw_lesson_info_matches (row_get_info (row),
+                                   gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static GtkWidget *
+make_row (const ThawLessonInfo *info)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (_(info->title));
+  GtkWidget *summary = gtk_label_new (_(info->summary));
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (summary), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (summary), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (summary, "caption");
+  gtk_widget_add_css_class (summary, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), summary);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_tooltip_text (row, _(info->summary));
+
+  g_object_set_data_full (G_OBJECT (row), LESSON_ID_KEY, g_strdup (info->id), g_free);
+
+  return row;
+}
+
+static void
+populate_lessons (ThawWindow *self)
+{
+  const ThawLessonInfo *const *lessons;
+  GtkWidget *placeholder;
+  guint n;
+
+  lessons = thaw_lessons_get_all (&n);
+  for (guint i = 0; i < n; i++)
+    gtk_list_box_append (self->lesson_list, make_row (lessons[i]));
+
+  gtk_list_box_set_header_func (self->lesson_list, header_func, NULL, NULL);
+  gtk_list_box_set_filter_func (self->lesson_list, filter_func, self, NULL);
+
+  placeholder = gtk_label_new (_("No lesson matches the search"));
+  gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 24);
+  gtk_widget_set_margin_start (placeholder, 12);
+  gtk_widget_set_margin_end (placeholder, 12);
+  gtk_list_box_set_placeholder (self->lesson_list, placeholder);
+}
+
+/**
+ * thaw_window_show_lesson:
+ * @self: a window
+ * @id: a lesson id
+ *
+ * Replaces the lesson on screen. The old lesson is destroyed, and with it
+ * any work it still had running: each lesson stops and joins its own
+ * threads when it goes away.
+ *
+ * Returns: %FALSE if there is no lesson with that id
+ */
+gboolean
+thaw_window_show_lesson (ThawWindow *self,
+                         const char *id)
+{
+  const ThawLessonInfo *info;
+  GtkListBoxRow *row;
+  GtkWidget *page;
+
+  g_return_val_if_fail (THAW_IS_WINDOW (self), FALSE);
+
+  info = thaw_lessons_find (id);
+  if (info == NULL)
+    return FALSE;
+
+  row = find_row (self, id);
+  if (row != NULL && gtk_list_box_get_selected_row (self->lesson_list) != row)
+    gtk_list_box_select_row (self->lesson_list, row);
+
+  if (self->page != NULL && thaw_lesson_page_get_info (self->page) == info)
+    return TRUE;
+
+  page = thaw_lesson_page_new (info, self->heartbeat);
+  self->page = THAW_LESSON_PAGE (page);
+  adw_bin_set_child (self->page_bin, page);
+
+  adw_view_switcher_title_set_stack (self->switcher_title, thaw_lesson_page_get_stack (self->page));
+  adw_view_switcher_title_set_title (self->switcher_title, _(info->title));
+  adw_view_switcher_bar_set_stack (self->switcher_bar, thaw_lesson_page_get_stack (self->page));
+
+  g_settings_set_string (self->settings, "last-lesson", info->id);
+
+  return TRUE;
+}
+
+static void
+row_activated_cb (ThawWindow    *self,
+                  GtkListBoxRow *row)
+{
+  thaw_window_show_lesson (self, row_get_info (row)->id);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+search_changed_cb (ThawWindow *self)
+{
+  gtk_list_box_invalidate_filter (self->lesson_list);
+}
+
+/* Enter in the search entry opens the first lesson that matches. */
+static void
+search_activate_cb (ThawWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->lesson_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child))
+        {
+          row_activated_cb (self, GTK_LIST_BOX_ROW (child));
+          return;
+        }
+    }
+}
+
+static void
+search_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ThawWindow *self = THAW_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_first_child (GTK_WIDGET (self->leaflet)));
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+show_lessons_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ThawWindow *self = THAW_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* win.lesson-start, win.lesson-block, win.lesson-stop: keyboard shortcuts
+ * for the lesson on screen, wherever the focus is. */
+static void
+lesson_verb_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ThawWindow *self = THAW_WINDOW (widget);
+
+  if (self->page != NULL)
+    thaw_lesson_activate_verb (thaw_lesson_page_get_lesson (self->page),
+                               action_name + strlen ("win.lesson-"));
+}
+
+static void
+step_lesson (ThawWindow *self,
+             int         direction)
+{
+  const ThawLessonInfo *const *lessons;
+  guint n, current = 0;
+
+  lessons = thaw_lessons_get_all (&n);
+  for (guint i = 0; i < n; i++)
+    if (self->page != NULL && lessons[i] == thaw_lesson_page_get_info (self->page))
+      current = i;
+
+  thaw_window_show_lesson (self, lessons[(current + n + direction) % n]->id);
+}
+
+static void
+next_lesson_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  step_lesson (THAW_WINDOW (widget), +1);
+}
+
+static void
+previous_lesson_cb (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  step_lesson (THAW_WINDOW (widget), -1);
+}
+
+static void
+reset_meter_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  thaw_meter_reset (THAW_WINDOW (widget)->meter);
+}
+
+static gboolean
+thaw_window_close_request (GtkWindow *window)
+{
+  ThawWindow *self = THAW_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (thaw_window_parent_class)->close_request (window);
+}
+
+static void
+thaw_window_constructed (GObject *object)
+{
+  ThawWindow *self = THAW_WINDOW (object);
+  g_autofree char *last = NULL;
+
+  G_OBJECT_CLASS (thaw_window_parent_class)->constructed (object);
+
+  thaw_meter_set_heartbeat (self->meter, self->heartbeat);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               MAX (g_settings_get_int (self->settings, "window-width"), 360),
+                               MAX (g_settings_get_int (self->settings, "window-height"), 400));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  last = g_settings_get_string (self->settings, "last-lesson");
+  if (!thaw_window_show_lesson (self, last))
+    {
+      guint n;
+
+      thaw_window_show_lesson (self, thaw_lessons_get_all (&n)[0]->id);
+    }
+}
+
+static void
+thaw_window_dispose (GObject *object)
+{
+  ThawWindow *self = THAW_WINDOW (object);
+
+  self->page = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->heartbeat);
+
+  G_OBJECT_CLASS (thaw_window_parent_class)->dispose (object);
+}
+
+static void
+thaw_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  ThawWindow *self = THAW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HEARTBEAT:
+      g_value_set_object (value, self->heartbeat);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  ThawWindow *self = THAW_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_HEARTBEAT:
+      self->heartbeat = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_window_class_init (ThawWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = thaw_window_constructed;
+  object_class->dispose = thaw_window_dispose;
+  object_class->get_property = thaw_window_get_property;
+  object_class->set_property = thaw_window_set_property;
+  window_class->close_request = thaw_window_close_request;
+
+  properties[PROP_HEARTBEAT] =
+    g_param_spec_object ("heartbeat", NULL, NULL,
+                         THAW_TYPE_HEARTBEAT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (THAW_TYPE_METER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/thaw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, lesson_list);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, page_bin);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, meter);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-lessons", NULL, show_lessons_cb);
+  gtk_widget_class_install_action (widget_class, "win.lesson-start", NULL, lesson_verb_cb);
+  gtk_widget_class_install_action (widget_class, "win.lesson-block", NULL, lesson_verb_cb);
+  gtk_widget_class_install_action (widget_class, "win.lesson-stop", NULL, lesson_verb_cb);
+  gtk_widget_class_install_action (widget_class, "win.next-lesson", NULL, next_lesson_cb);
+  gtk_widget_class_install_action (widget_class, "win.previous-lesson", NULL, previous_lesson_cb);
+  gtk_widget_class_install_action (widget_class, "win.reset-meter", NULL, reset_meter_cb);
+}
+
+static void
+thaw_window_init (ThawWindow *self)
+{
+  self->settings = g_settings_new (APP_ID);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  populate_lessons (self);
+}
+
+/**
+ * thaw_window_new:
+ * @application: the application
+ * @heartbeat: the heartbeat the meter shows
+ *
+ * Returns: (transfer none): a new window, owned by @application
+ */
+ThawWindow *
+thaw_window_new (AdwApplication *application,
+                 ThawHeartbeat  *heartbeat)
+{
+  return g_object_new (THAW_TYPE_WINDOW,
+                       "application", application,
+                       "heartbeat", heartbeat,
+                       NULL);
+}
+
+/**
+ * thaw_window_get_lesson_page:
+ * @self: a window
+ *
+ * Returns: (transfer none) (nullable): the page on screen
+ */
+ThawLessonPage *
+thaw_window_get_lesson_page (ThawWindow *self)
+{
+  g_return_val_if_fail (THAW_IS_WINDOW (self), NULL);
+
+  return self->page;
+}
+
+/**
+ * thaw_window_get_meter:
+ * @self: a window
+ *
+ * Returns: (transfer none): the window's meter
+ */
+ThawMeter *
+thaw_window_get_meter (ThawWindow *self)
+{
+  g_return_val_if_fail (THAW_IS_WINDOW (self), NULL);
+
+  return self->meter;
+}

@@ -1,0 +1,255 @@
+/* thaw-bouncer.c — an animation that stops when the main loop does
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A ball that swings from side to side, moved by a tick callback: GTK calls
+ * it once per frame, from the main loop. If the main loop is stuck, no frame
+ * is drawn and the ball stops where it is. Because it sees every frame, the
+ * bouncer also measures the frame rate, from the gaps between its ticks:
+ * gdk_frame_clock_get_fps() averages over a history that smooths a stall
+ * away, and a stall is exactly what Thaw wants to show.
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include "thaw-bouncer.h"
+
+#define SWING_PERIOD_US (G_USEC_PER_SEC * 3 / 2)
+#define RECENT_TICKS 512
+#define BALL_RADIUS 7.0
+
+struct _ThawBouncer
+{
+  GtkWidget parent_instance;
+
+  guint tick_id;
+  gint64 first_tick;
+  gint64 last_tick;
+  guint64 frames;
+
+  /* Times of the most recent ticks, for the frame rate of the last second. */
+  gint64 recent[RECENT_TICKS];
+  guint recent_head;
+  guint recent_len;
+
+  double longest_gap_ms;
+  double phase;
+};
+
+G_DEFINE_FINAL_TYPE (ThawBouncer, thaw_bouncer, GTK_TYPE_WIDGET)
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  ThawBouncer *self = THAW_BOUNCER (widget);
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->last_tick != 0)
+    self->longest_gap_ms = MAX (self->longest_gap_ms, (now - self->last_tick) / 1000.0);
+  else
+    self->first_tick = now;
+
+  self->last_tick = now;
+  self->frames++;
+
+  self->recent[self->recent_head] = now;
+  self->recent_head = (self->recent_head + 1) % RECENT_TICKS;
+  if (self->recent_len < RECENT_TICKS)
+    self->recent_len++;
+
+  self->phase = (double) (gdk_frame_clock_get_frame_time (frame_clock) % SWING_PERIOD_US)
+                / SWING_PERIOD_US;
+  gtk_widget_queue_draw (widget);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+thaw_bouncer_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  ThawBouncer *self = THAW_BOUNCER (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkRGBA color;
+  GskRoundedRect track;
+  GskRoundedRect ball;
+  double travel = MAX (width - 2 * BALL_RADIUS, 0);
+  double x = BALL_RADIUS + travel * (0.5 + 0.5 * sin (2 * G_PI * self->phase));
+  double y = height / 2.0;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+
+  color.alpha *= 0.15f;
+  gsk_rounded_rect_init_from_rect (&track,
+                                   &GRAPHENE_RECT_INIT (0, y - BALL_RADIUS, width, 2 * BALL_RADIUS),
+                                   BALL_RADIUS);
+  gtk_snapshot_push_rounded_clip (snapshot, &track);
+  gtk_snapshot_append_color (snapshot, &color, &track.bounds);
+  gtk_snapshot_pop (snapshot);
+
+  color.alpha /= 0.15f;
+  gsk_rounded_rect_init_from_rect (&ball,
+                                   &GRAPHENE_RECT_INIT (x - BALL_RADIUS, y - BALL_RADIUS,
+                                                        2 * BALL_RADIUS, 2 * BALL_RADIUS),
+                                   BALL_RADIUS);
+  gtk_snapshot_push_rounded_clip (snapshot, &ball);
+  gtk_snapshot_append_color (snapshot, &color, &ball.bounds);
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+thaw_bouncer_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 40;
+      *natural = 72;
+    }
+  else
+    {
+      *minimum = *natural = (int) (2 * BALL_RADIUS + 2);
+    }
+}
+
+static void
+thaw_bouncer_map (GtkWidget *widget)
+{
+  ThawBouncer *self = THAW_BOUNCER (widget);
+
+  GTK_WIDGET_CLASS (thaw_bouncer_parent_class)->map (widget);
+
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
+}
+
+static void
+thaw_bouncer_unmap (GtkWidget *widget)
+{
+  ThawBouncer *self = THAW_BOUNCER (widget);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->tick_id);
+      self->tick_id = 0;
+    }
+
+  GTK_WIDGET_CLASS (thaw_bouncer_parent_class)->unmap (widget);
+}
+
+static void
+thaw_bouncer_class_init (ThawBouncerClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->snapshot = thaw_bouncer_snapshot;
+  widget_class->measure = thaw_bouncer_measure;
+  widget_class->map = thaw_bouncer_map;
+  widget_class->unmap = thaw_bouncer_unmap;
+
+  gtk_widget_class_set_css_name (widget_class, "bouncer");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+thaw_bouncer_init (ThawBouncer *self)
+{
+  gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
+}
+
+GtkWidget *
+thaw_bouncer_new (void)
+{
+  return g_object_new (THAW_TYPE_BOUNCER, NULL);
+}
+
+/**
+ * thaw_bouncer_get_frames:
+ * @self: a bouncer
+ *
+ * Returns: how many frames the bouncer has seen since it was shown or reset
+ */
+guint64
+thaw_bouncer_get_frames (ThawBouncer *self)
+{
+  g_return_val_if_fail (THAW_IS_BOUNCER (self), 0);
+
+  return self->frames;
+}
+
+/**
+ * thaw_bouncer_get_average_fps:
+ * @self: a bouncer
+ *
+ * Returns: frames per second between the first and the last tick
+ */
+double
+thaw_bouncer_get_average_fps (ThawBouncer *self)
+{
+  g_return_val_if_fail (THAW_IS_BOUNCER (self), 0);
+
+  if (self->frames < 2 || self->last_tick <= self->first_tick)
+    return 0;
+
+  return (double) (self->frames - 1) * G_USEC_PER_SEC / (double) (self->last_tick - self->first_tick);
+}
+
+/**
+ * thaw_bouncer_get_recent_fps:
+ * @self: a bouncer
+ *
+ * Counts the frames of the last second. A frozen main loop draws none, so
+ * this falls to zero during a freeze, where an average would not.
+ *
+ * Returns: frames drawn in the last second
+ */
+double
+thaw_bouncer_get_recent_fps (ThawBouncer *self)
+{
+  gint64 since = g_get_monotonic_time () - G_USEC_PER_SEC;
+  guint count = 0;
+
+  g_return_val_if_fail (THAW_IS_BOUNCER (self), 0);
+
+  while (count < self->recent_len)
+    {
+      guint idx = (self->recent_head + RECENT_TICKS - 1 - count) % RECENT_TICKS;
+
+      if (self->recent[idx] < since)
+        break;
+      count++;
+    }
+
+  return count;
+}
+
+double
+thaw_bouncer_get_longest_gap_ms (ThawBouncer *self)
+{
+  g_return_val_if_fail (THAW_IS_BOUNCER (self), 0);
+
+  return self->longest_gap_ms;
+}
+
+void
+thaw_bouncer_reset (ThawBouncer *self)
+{
+  g_return_if_fail (THAW_IS_BOUNCER (self));
+
+  self->frames = 0;
+  self->first_tick = 0;
+  self->last_tick = 0;
+  self->recent_len = 0;
+  self->longest_gap_ms = 0;
+}

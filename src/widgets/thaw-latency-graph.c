@@ -1,0 +1,324 @@
+/* thaw-latency-graph.c — the last seconds of main-loop lateness
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One bar per heartbeat over the last ten seconds, newest on the right. The
+ * vertical scale is logarithmic, from half a millisecond to five seconds, so
+ * that the everyday jitter of a free main loop and a three-second freeze both
+ * fit and can be told apart. Two lines mark one frame (16.7 ms) and a hang
+ * (250 ms); bars over them change colour.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "thaw-latency-graph.h"
+
+#define WINDOW_US (10 * G_USEC_PER_SEC)
+#define SCALE_MIN_MS 0.5
+#define SCALE_MAX_MS 5000.0
+#define MAX_BEATS 4096
+
+struct _ThawLatencyGraph
+{
+  GtkWidget parent_instance;
+
+  ThawHeartbeat *heartbeat;
+  ThawHeartbeatSample *beats;
+  guint tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (ThawLatencyGraph, thaw_latency_graph, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_HEARTBEAT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Height of @ms on the graph, 0 at the bottom and 1 at the top. */
+static double
+scale (double ms)
+{
+  ms = CLAMP (ms, SCALE_MIN_MS, SCALE_MAX_MS);
+  return log (ms / SCALE_MIN_MS) / log (SCALE_MAX_MS / SCALE_MIN_MS);
+}
+
+static void
+draw_threshold (cairo_t       *cr,
+                const GdkRGBA *color,
+                double         width,
+                double         height,
+                double         ms,
+                const char    *label)
+{
+  double y = round (height - scale (ms) * height) + 0.5;
+
+  cairo_save (cr);
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_set_line_width (cr, 1);
+  cairo_set_dash (cr, (double[]) { 3, 3 }, 2, 0);
+  cairo_move_to (cr, 0, y);
+  cairo_line_to (cr, width, y);
+  cairo_stroke (cr);
+  cairo_move_to (cr, 3, y - 3);
+  cairo_set_font_size (cr, 9);
+  cairo_show_text (cr, label);
+  cairo_restore (cr);
+}
+
+static void
+thaw_latency_graph_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  GdkRGBA fg, ok, slow, hung;
+  cairo_t *cr;
+  gint64 now = g_get_monotonic_time ();
+  guint n = 0;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  gdk_rgba_parse (&ok, "#3584e4");
+  gdk_rgba_parse (&slow, "#e66100");
+  gdk_rgba_parse (&hung, "#e01b24");
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* A faint background so the empty graph still reads as a graph. */
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.05);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+  cairo_restore (cr);
+
+  if (self->heartbeat != NULL)
+    n = thaw_heartbeat_copy_recent (self->heartbeat, now - WINDOW_US, self->beats, MAX_BEATS);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const ThawHeartbeatSample *beat = &self->beats[i];
+      /* A beat that ran at time t was due lateness earlier: draw the bar
+       * over the whole stretch the main loop was stuck, not as a sliver. */
+      double x1 = width - (double) (now - beat->time_us) / WINDOW_US * width;
+      double x0 = x1 - beat->lateness_ms * 1000.0 / WINDOW_US * width;
+      double h = scale (beat->lateness_ms) * height;
+      const GdkRGBA *color = &ok;
+
+      if (beat->lateness_ms > THAW_HANG_MS)
+        color = &hung;
+      else if (beat->lateness_ms > THAW_FRAME_BUDGET_MS)
+        color = &slow;
+
+      x0 = MIN (x0, x1 - 1.5);
+      gdk_cairo_set_source_rgba (cr, color);
+      cairo_rectangle (cr, x0, height - h, x1 - x0, h);
+      cairo_fill (cr);
+    }
+
+  fg.alpha = 0.6f;
+  /* Translators: a line on the latency graph: one frame at 60 Hz. */
+  draw_threshold (cr, &fg, width, height, THAW_FRAME_BUDGET_MS, _("1 frame"));
+  /* Translators: a line on the latency graph, above which the app seems hung. */
+  draw_threshold (cr, &fg, width, height, THAW_HANG_MS, _("hang"));
+
+  cairo_destroy (cr);
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+thaw_latency_graph_map (GtkWidget *widget)
+{
+  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (widget);
+
+  GTK_WIDGET_CLASS (thaw_latency_graph_parent_class)->map (widget);
+
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
+}
+
+static void
+thaw_latency_graph_unmap (GtkWidget *widget)
+{
+  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (widget);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->tick_id);
+      self->tick_id = 0;
+    }
+
+  GTK_WIDGET_CLASS (thaw_latency_graph_parent_class)->unmap (widget);
+}
+
+static void
+thaw_latency_graph_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 80;
+      *natural = 320;
+    }
+  else
+    {
+      *minimum = 48;
+      *natural = 56;
+    }
+}
+
+static void
+thaw_latency_graph_dispose (GObject *object)
+{
+  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (object);
+
+  g_clear_object (&self->heartbeat);
+
+  G_OBJECT_CLASS (thaw_latency_graph_parent_class)->dispose (object);
+}
+
+static void
+thaw_latency_graph_finalize (GObject *object)
+{
+  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (object);
+
+  g_free (self->beats);
+
+  G_OBJECT_CLASS (thaw_latency_graph_parent_class)->finalize (object);
+}
+
+static void
+thaw_latency_graph_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (object);
+
+  switch (prop_id)
+    {
+    case PROP_HEARTBEAT:
+      g_value_set_object (value, self->heartbeat);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_latency_graph_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (object);
+
+  switch (prop_id)
+    {
+    case PROP_HEARTBEAT:
+      thaw_latency_graph_set_heartbeat (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_latency_graph_class_init (ThawLatencyGraphClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = thaw_latency_graph_dispose;
+  object_class->finalize = thaw_latency_graph_finalize;
+  object_class->get_property = thaw_latency_graph_get_property;
+  object_class->set_property = thaw_latency_graph_set_property;
+
+  widget_class->snapshot = thaw_latency_graph_snapshot;
+  widget_class->measure = thaw_latency_graph_measure;
+  widget_class->map = thaw_latency_graph_map;
+  widget_class->unmap = thaw_latency_graph_unmap;
+
+  properties[PROP_HEARTBEAT] =
+    g_param_spec_object ("heartbeat", NULL, NULL,
+                         THAW_TYPE_HEARTBEAT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "latencygraph");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+thaw_latency_graph_init (ThawLatencyGraph *self)
+{
+  self->beats = g_new (ThawHeartbeatSample, MAX_BEATS);
+
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Main loop lateness"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("How late the main loop answered a 10 ms timer over the last ten seconds, "
+                                    "on a logarithmic scale, with lines at one frame (16.7 ms) and at a hang (250 ms)"),
+                                  -1);
+}
+
+GtkWidget *
+thaw_latency_graph_new (void)
+{
+  return g_object_new (THAW_TYPE_LATENCY_GRAPH, NULL);
+}
+
+void
+thaw_latency_graph_set_heartbeat (ThawLatencyGraph *self,
+                                  ThawHeartbeat    *heartbeat)
+{
+  g_return_if_fail (THAW_IS_LATENCY_GRAPH (self));
+  g_return_if_fail (heartbeat == NULL || THAW_IS_HEARTBEAT (heartbeat));
+
+  if (g_set_object (&self->heartbeat, heartbeat))
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEARTBEAT]);
+    }
+}
+
+/**
+ * thaw_latency_graph_get_heartbeat:
+ * @self: a graph
+ *
+ * Returns: (transfer none) (nullable): the heartbeat drawn
+ */
+ThawHeartbeat *
+thaw_latency_graph_get_heartbeat (ThawLatencyGraph *self)
+{
+  g_return_val_if_fail (THAW_IS_LATENCY_GRAPH (self), NULL);
+
+  return self->heartbeat;
+}

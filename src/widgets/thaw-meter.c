@@ -1,0 +1,292 @@
+/* thaw-meter.c — the responsiveness meter, always on screen
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The meter puts three witnesses side by side: the bouncer (stops when no
+ * frame is drawn), the graph of heartbeat lateness, and the figures: p99 and
+ * maximum lateness over the last ten seconds, stalls and hangs since the meter
+ * was reset, and the frame rate of the last second. The figures are read four
+ * times a second, which is often enough to follow and calm enough to read.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "thaw-bouncer.h"
+#include "thaw-latency-graph.h"
+#include "thaw-meter.h"
+
+#define WINDOW_US (10 * G_USEC_PER_SEC)
+#define REFRESH_MS 250
+
+struct _ThawMeter
+{
+  AdwBin parent_instance;
+
+  ThawBouncer *bouncer;
+  ThawLatencyGraph *graph;
+  GtkLabel *p99_label;
+  GtkLabel *max_label;
+  GtkLabel *stalls_label;
+  GtkLabel *fps_label;
+
+  ThawHeartbeat *heartbeat;
+  guint refresh_id;
+};
+
+G_DEFINE_FINAL_TYPE (ThawMeter, thaw_meter, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_HEARTBEAT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+static char *
+format_ms (double ms)
+{
+  if (ms >= 100)
+    /* Translators: a duration in milliseconds, e.g. "3012 ms". */
+    return g_strdup_printf (_("%.0f ms"), ms);
+  else
+    return g_strdup_printf (_("%.1f ms"), ms);
+}
+
+static gboolean
+refresh_cb (gpointer data)
+{
+  ThawMeter *self = THAW_METER (data);
+  ThawLatencyStats window = { 0 };
+  ThawLatencyStats total = { 0 };
+  g_autofree char *p99 = NULL;
+  g_autofree char *max = NULL;
+  g_autofree char *p99_text = NULL;
+  g_autofree char *max_text = NULL;
+  g_autofree char *stalls = NULL;
+  g_autofree char *fps = NULL;
+
+  if (self->heartbeat != NULL)
+    {
+      thaw_heartbeat_get_stats_since (self->heartbeat, g_get_monotonic_time () - WINDOW_US, &window);
+      thaw_heartbeat_get_stats (self->heartbeat, &total);
+    }
+
+  p99 = format_ms (window.p99_ms);
+  max = format_ms (window.max_ms);
+  /* Translators: the 99th percentile of main-loop lateness, e.g. "p99 1.2 ms". */
+  p99_text = g_strdup_printf (_("p99 %s"), p99);
+  /* Translators: the largest main-loop lateness, e.g. "max 3012 ms". */
+  max_text = g_strdup_printf (_("max %s"), max);
+  /* Translators: stalls are beats later than one frame, hangs later than 250 ms. */
+  stalls = g_strdup_printf (_("%" G_GUINT64_FORMAT " stalls · %" G_GUINT64_FORMAT " hangs"),
+                            total.stalls_frame, total.stalls_hang);
+  /* Translators: frames drawn in the last second. */
+  fps = g_strdup_printf (_("%.0f fps"), thaw_bouncer_get_recent_fps (self->bouncer));
+
+  set_label (self->p99_label, p99_text);
+  set_label (self->max_label, max_text);
+  set_label (self->stalls_label, stalls);
+  set_label (self->fps_label, fps);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+reset_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  thaw_meter_reset (THAW_METER (widget));
+}
+
+static void
+thaw_meter_map (GtkWidget *widget)
+{
+  ThawMeter *self = THAW_METER (widget);
+
+  GTK_WIDGET_CLASS (thaw_meter_parent_class)->map (widget);
+
+  refresh_cb (self);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add (REFRESH_MS, refresh_cb, self);
+}
+
+static void
+thaw_meter_unmap (GtkWidget *widget)
+{
+  ThawMeter *self = THAW_METER (widget);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+
+  GTK_WIDGET_CLASS (thaw_meter_parent_class)->unmap (widget);
+}
+
+static void
+thaw_meter_dispose (GObject *object)
+{
+  ThawMeter *self = THAW_METER (object);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_METER);
+  g_clear_object (&self->heartbeat);
+
+  G_OBJECT_CLASS (thaw_meter_parent_class)->dispose (object);
+}
+
+static void
+thaw_meter_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  ThawMeter *self = THAW_METER (object);
+
+  switch (prop_id)
+    {
+    case PROP_HEARTBEAT:
+      g_value_set_object (value, self->heartbeat);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_meter_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  ThawMeter *self = THAW_METER (object);
+
+  switch (prop_id)
+    {
+    case PROP_HEARTBEAT:
+      thaw_meter_set_heartbeat (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_meter_class_init (ThawMeterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = thaw_meter_dispose;
+  object_class->get_property = thaw_meter_get_property;
+  object_class->set_property = thaw_meter_set_property;
+
+  widget_class->map = thaw_meter_map;
+  widget_class->unmap = thaw_meter_unmap;
+
+  properties[PROP_HEARTBEAT] =
+    g_param_spec_object ("heartbeat", NULL, NULL,
+                         THAW_TYPE_HEARTBEAT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (THAW_TYPE_BOUNCER);
+  g_type_ensure (THAW_TYPE_LATENCY_GRAPH);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/thaw-meter.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawMeter, bouncer);
+  gtk_widget_class_bind_template_child (widget_class, ThawMeter, graph);
+  gtk_widget_class_bind_template_child (widget_class, ThawMeter, p99_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawMeter, max_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawMeter, stalls_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawMeter, fps_label);
+
+  gtk_widget_class_install_action (widget_class, "meter.reset", NULL, reset_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "meter");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+thaw_meter_init (ThawMeter *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+thaw_meter_set_heartbeat (ThawMeter     *self,
+                          ThawHeartbeat *heartbeat)
+{
+  g_return_if_fail (THAW_IS_METER (self));
+  g_return_if_fail (heartbeat == NULL || THAW_IS_HEARTBEAT (heartbeat));
+
+  if (g_set_object (&self->heartbeat, heartbeat))
+    {
+      thaw_latency_graph_set_heartbeat (self->graph, heartbeat);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEARTBEAT]);
+    }
+}
+
+/**
+ * thaw_meter_get_heartbeat:
+ * @self: a meter
+ *
+ * Returns: (transfer none) (nullable): the heartbeat shown
+ */
+ThawHeartbeat *
+thaw_meter_get_heartbeat (ThawMeter *self)
+{
+  g_return_val_if_fail (THAW_IS_METER (self), NULL);
+
+  return self->heartbeat;
+}
+
+/**
+ * thaw_meter_get_frames:
+ * @self: a meter
+ * @frames: (out) (optional): frames drawn since the meter was shown or reset
+ * @fps: (out) (optional): their average rate
+ */
+void
+thaw_meter_get_frames (ThawMeter *self,
+                       guint64   *frames,
+                       double    *fps)
+{
+  g_return_if_fail (THAW_IS_METER (self));
+
+  if (frames != NULL)
+    *frames = thaw_bouncer_get_frames (self->bouncer);
+  if (fps != NULL)
+    *fps = thaw_bouncer_get_average_fps (self->bouncer);
+}
+
+/**
+ * thaw_meter_reset:
+ * @self: a meter
+ *
+ * Starts the figures again from now, so that one run can be compared with
+ * another.
+ */
+void
+thaw_meter_reset (ThawMeter *self)
+{
+  g_return_if_fail (THAW_IS_METER (self));
+
+  if (self->heartbeat != NULL)
+    thaw_heartbeat_reset (self->heartbeat);
+  thaw_bouncer_reset (self->bouncer);
+  refresh_cb (self);
+}

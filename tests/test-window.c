@@ -1,0 +1,230 @@
+/* test-window.c — the window, the lesson list and the freeze lesson, in
+ * process, under Xvfb
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "thaw-lesson.h"
+#include "thaw-lesson-page.h"
+#include "thaw-test-util.h"
+#include "thaw-window.h"
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data,
+               double     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+iterate_for (double seconds)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static guint
+count_visible_rows (GtkWidget *list)
+{
+  guint count = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child))
+      count++;
+
+  return count;
+}
+
+static GtkWidget *
+find_by_type (GtkWidget  *root,
+              GType       type,
+              const char *css_class)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (css_class == NULL || gtk_widget_has_css_class (root, css_class)))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_window_lists_lessons (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  ThawWindow *window;
+  GtkWidget *list, *entry;
+  guint n_lessons;
+
+  thaw_lessons_get_all (&n_lessons);
+  window = thaw_window_new (NULL, heartbeat);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_for (0.3);
+
+  list = find_by_type (GTK_WIDGET (window), GTK_TYPE_LIST_BOX, "navigation-sidebar");
+  g_assert_nonnull (list);
+  g_assert_cmpuint (count_visible_rows (list), ==, n_lessons);
+
+  /* The freeze lesson is on screen by default, with its three actions. */
+  g_assert_cmpstr (thaw_lesson_page_get_info (thaw_window_get_lesson_page (window))->id, ==, "freeze");
+
+  /* Search by keyword narrows the list; nonsense empties it. */
+  entry = find_by_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY, NULL);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "idle responsive");
+  iterate_for (0.4);
+  g_assert_cmpuint (count_visible_rows (list), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "xyzzy-no-such-lesson");
+  iterate_for (0.4);
+  g_assert_cmpuint (count_visible_rows (list), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (0.1);
+  g_assert_finalize_object (g_steal_pointer (&heartbeat));
+}
+
+static void
+test_search_matches (void)
+{
+  const ThawLessonInfo *freeze = thaw_lessons_find ("freeze");
+
+  g_assert_nonnull (freeze);
+  g_assert_null (thaw_lessons_find ("no-such-lesson"));
+  g_assert_true (thaw_lesson_info_matches (freeze, ""));
+  g_assert_true (thaw_lesson_info_matches (freeze, "FROZEN"));
+  g_assert_true (thaw_lesson_info_matches (freeze, "main loop"));
+  g_assert_false (thaw_lesson_info_matches (freeze, "frozen semaphore"));
+}
+
+/* The lesson's job_state, as its report gives it. */
+static char *
+lesson_state (ThawLesson *lesson)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  thaw_lesson_report (lesson, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "job_state"));
+}
+
+static gboolean
+job_ended (gpointer data)
+{
+  g_autofree char *state = lesson_state (data);
+
+  return g_strcmp0 (state, "succeeded") == 0 || g_strcmp0 (state, "cancelled") == 0;
+}
+
+/* Stop while the worker runs: the run ends cancelled, the thread is joined. */
+static void
+test_freeze_stop (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  g_autofree char *state = NULL;
+  g_autofree char *state_again = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = thaw_lesson_page_new (thaw_lessons_find ("freeze"), heartbeat);
+  ThawLesson *lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  guint threads_before;
+
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_for (0.2);
+
+  threads_before = thaw_test_count_threads ();
+  g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
+  iterate_for (0.3);
+  g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before + 1);
+  g_assert_true (thaw_lesson_activate_verb (lesson, "stop"));
+  iterate_until (job_ended, lesson, 10);
+
+  state = lesson_state (lesson);
+  g_assert_cmpstr (state, ==, "cancelled");
+  g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before);
+
+  /* Stopping again, with nothing running, is harmless. */
+  thaw_lesson_activate_verb (lesson, "stop");
+  state_again = lesson_state (lesson);
+  g_assert_cmpstr (state_again, ==, "cancelled");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Closing the window mid-job joins the worker and leaves nothing behind. */
+static void
+test_freeze_close_mid_job (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = thaw_lesson_page_new (thaw_lessons_find ("freeze"), heartbeat);
+  ThawLesson *lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  guint threads_before;
+  gint64 start;
+
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_for (0.2);
+
+  threads_before = thaw_test_count_threads ();
+  g_object_add_weak_pointer (G_OBJECT (lesson), (gpointer *) &lesson);
+  g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
+  iterate_for (0.5);
+
+  start = g_get_monotonic_time ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_test_message ("closing mid-job took %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+
+  /* The lesson is gone and so is its thread... */
+  g_assert_null (lesson);
+  g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before);
+  /* ...and deliveries it had scheduled run into nothing. */
+  iterate_for (0.3);
+  g_assert_finalize_object (g_steal_pointer (&heartbeat));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/thaw/window/lists-lessons", test_window_lists_lessons);
+  g_test_add_func ("/thaw/window/search-matches", test_search_matches);
+  g_test_add_func ("/thaw/freeze/stop", test_freeze_stop);
+  g_test_add_func ("/thaw/freeze/close-mid-job", test_freeze_close_mid_job);
+
+  return g_test_run ();
+}

@@ -1,0 +1,289 @@
+/* thaw-test-util.c — helpers shared by Thaw's UI tests
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <signal.h>
+
+#include "thaw-test-util.h"
+
+/* No run of Thaw in the tests should take anywhere near this long. */
+#define RUN_TIMEOUT_S 120
+
+void
+thaw_test_run_clear (ThawTestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+/**
+ * thaw_test_time_scale:
+ *
+ * Sanitizer builds run the same jobs several times slower; the build sets
+ * THAW_TEST_TIME_SCALE so that the durations tests wait for stretch with it.
+ * Bounds on the main loop's lateness do not stretch: they are the point.
+ */
+double
+thaw_test_time_scale (void)
+{
+  const char *scale = g_getenv ("THAW_TEST_TIME_SCALE");
+  double value = scale ? g_ascii_strtod (scale, NULL) : 1.0;
+
+  return value >= 1.0 ? value : 1.0;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GSubprocess *process;
+  char *out;
+  char *err;
+  gboolean done;
+  gboolean timed_out;
+} Spawned;
+
+static void
+communicated_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Spawned *spawned = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result,
+                                        &spawned->out, &spawned->err, &error);
+  g_assert_no_error (error);
+  spawned->done = TRUE;
+  g_main_loop_quit (spawned->loop);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  Spawned *spawned = user_data;
+
+  spawned->timed_out = TRUE;
+  g_subprocess_force_exit (spawned->process);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  GSubprocess *process;
+  int signum;
+} SignalLater;
+
+static gboolean
+send_signal_cb (gpointer user_data)
+{
+  SignalLater *later = user_data;
+
+  g_subprocess_send_signal (later->process, later->signum);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_argv (ThawTestRun        *run,
+          const char * const *env,
+          double              signal_after,
+          int                 signum,
+          GPtrArray          *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GSource) timeout = NULL;
+  g_autoptr(GSource) signal_source = NULL;
+  SignalLater later = { 0 };
+  Spawned spawned = { 0 };
+  gint64 start;
+
+  g_main_context_push_thread_default (context);
+  loop = g_main_loop_new (context, FALSE);
+  spawned.loop = loop;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1] ? pair[1] : "", TRUE);
+    }
+
+  start = g_get_monotonic_time ();
+  spawned.process = g_subprocess_launcher_spawnv (launcher,
+                                                  (const char * const *) argv->pdata,
+                                                  &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (spawned.process, NULL, NULL, communicated_cb, &spawned);
+
+  timeout = g_timeout_source_new_seconds (RUN_TIMEOUT_S);
+  g_source_set_callback (timeout, timeout_cb, &spawned, NULL);
+  g_source_attach (timeout, context);
+
+  if (signal_after > 0)
+    {
+      later.process = spawned.process;
+      later.signum = signum;
+      signal_source = g_timeout_source_new ((guint) (signal_after * 1000));
+      g_source_set_callback (signal_source, send_signal_cb, &later, NULL);
+      g_source_attach (signal_source, context);
+    }
+
+  while (!spawned.done)
+    g_main_loop_run (loop);
+
+  g_subprocess_wait (spawned.process, NULL, &error);
+  g_assert_no_error (error);
+
+  run->seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (g_subprocess_get_if_exited (spawned.process))
+    run->exit_status = g_subprocess_get_exit_status (spawned.process);
+  else
+    run->exit_status = 128 + g_subprocess_get_term_sig (spawned.process);
+  run->out = g_steal_pointer (&spawned.out);
+  run->err = g_steal_pointer (&spawned.err);
+
+  g_source_destroy (timeout);
+  if (signal_source != NULL)
+    g_source_destroy (signal_source);
+  g_clear_object (&spawned.process);
+  g_main_context_pop_thread_default (context);
+
+  if (spawned.timed_out)
+    g_error ("thaw did not exit within %d s; stderr:\n%s", RUN_TIMEOUT_S, run->err);
+
+  g_test_message ("thaw exited with %d after %.2f s", run->exit_status, run->seconds);
+  if (run->err != NULL && *run->err != '\0')
+    g_test_message ("stderr:\n%s", run->err);
+}
+
+static GPtrArray *
+collect_argv (const char *first_arg,
+              va_list     args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  const char *exe = g_getenv ("THAW_EXE");
+
+  g_assert_nonnull (exe);
+  g_ptr_array_add (argv, (gpointer) exe);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  return argv;
+}
+
+/**
+ * thaw_test_run_thaw:
+ * @run: (out caller-allocates): what happened
+ * @env: (nullable): extra NAME=VALUE pairs for the environment
+ * @first_arg: the first command-line argument, then more, then %NULL
+ *
+ * Runs the real `thaw` binary to the end and collects its output.
+ */
+void
+thaw_test_run_thaw (ThawTestRun        *run,
+                    const char * const *env,
+                    const char         *first_arg,
+                    ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  va_list args;
+
+  va_start (args, first_arg);
+  argv = collect_argv (first_arg, args);
+  va_end (args);
+
+  run_argv (run, env, 0, 0, argv);
+}
+
+/**
+ * thaw_test_run_thaw_signal:
+ * @run: (out caller-allocates): what happened
+ * @signal_after: seconds after the start to send @signum
+ * @signum: a signal, such as SIGTERM
+ * @first_arg: the first command-line argument, then more, then %NULL
+ */
+void
+thaw_test_run_thaw_signal (ThawTestRun *run,
+                           double       signal_after,
+                           int          signum,
+                           const char  *first_arg,
+                           ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  va_list args;
+
+  va_start (args, first_arg);
+  argv = collect_argv (first_arg, args);
+  va_end (args);
+
+  run_argv (run, NULL, signal_after, signum, argv);
+}
+
+/**
+ * thaw_test_load_report:
+ * @path: a report written by `thaw --report`
+ *
+ * Returns: (transfer full): its top-level object; the test fails if the
+ *   file is missing or not a JSON object
+ */
+JsonObject *
+thaw_test_load_report (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/**
+ * thaw_test_tmp_path:
+ * @name: a file name
+ *
+ * Returns: (transfer full): a fresh path for @name in a private folder
+ */
+char *
+thaw_test_tmp_path (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("thaw-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, name, NULL);
+}
+
+/**
+ * thaw_test_count_threads:
+ *
+ * Returns: how many threads this process has, from /proc/self/task
+ */
+guint
+thaw_test_count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    count++;
+
+  return count;
+}

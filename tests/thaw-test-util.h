@@ -1,0 +1,38 @@
+/* thaw-test-util.h — helpers shared by Thaw's UI tests
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int exit_status;       /* the exit code, or 128 + signal */
+  char *out;
+  char *err;
+  double seconds;        /* wall time from spawn to exit */
+} ThawTestRun;
+
+void        thaw_test_run_clear      (ThawTestRun        *run);
+double      thaw_test_time_scale     (void);
+void        thaw_test_run_thaw       (ThawTestRun        *run,
+                                      const char * const *env,
+                                      const char         *first_arg,
+                                      ...) G_GNUC_NULL_TERMINATED;
+void        thaw_test_run_thaw_signal (ThawTestRun        *run,
+                                       double              signal_after,
+                                       int                 signum,
+                                       const char         *first_arg,
+                                       ...) G_GNUC_NULL_TERMINATED;
+JsonObject *thaw_test_load_report    (const char         *path);
+char       *thaw_test_tmp_path       (const char         *name);
+guint       thaw_test_count_threads  (void);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ThawTestRun, thaw_test_run_clear)
+
+G_END_DECLS
