@@ -336,6 +336,10 @@ thaw_window_constructed (GObject *object)
 
       thaw_window_show_lesson (self, thaw_lessons_get_all (&n)[0]->id);
     }
+
+  /* A narrow window opens on the lesson, not on the list: there is always
+   * a lesson on screen, and the back button leads to the others. */
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
 static void

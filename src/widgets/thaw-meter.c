@@ -64,6 +64,24 @@ format_ms (double ms)
     return g_strdup_printf (_("%.1f ms"), ms);
 }
 
+static char *
+format_stalls (guint64 stalls,
+               guint64 hangs)
+{
+  g_autofree char *stalls_text = NULL;
+  g_autofree char *hangs_text = NULL;
+
+  /* Translators: beats of the main loop later than one frame (16.7 ms). */
+  stalls_text = g_strdup_printf (ngettext ("%u stall", "%u stalls", (gulong) MIN (stalls, G_MAXUINT)),
+                                 (guint) MIN (stalls, G_MAXUINT));
+  /* Translators: beats of the main loop later than 250 ms. */
+  hangs_text = g_strdup_printf (ngettext ("%u hang", "%u hangs", (gulong) MIN (hangs, G_MAXUINT)),
+                                (guint) MIN (hangs, G_MAXUINT));
+
+  /* Translators: the two counts above, side by side: "2 stalls · 1 hang". */
+  return g_strdup_printf (_("%s · %s"), stalls_text, hangs_text);
+}
+
 static gboolean
 refresh_cb (gpointer data)
 {
@@ -89,9 +107,7 @@ refresh_cb (gpointer data)
   p99_text = g_strdup_printf (_("p99 %s"), p99);
   /* Translators: the largest main-loop lateness, e.g. "max 3012 ms". */
   max_text = g_strdup_printf (_("max %s"), max);
-  /* Translators: stalls are beats later than one frame, hangs later than 250 ms. */
-  stalls = g_strdup_printf (_("%" G_GUINT64_FORMAT " stalls · %" G_GUINT64_FORMAT " hangs"),
-                            total.stalls_frame, total.stalls_hang);
+  stalls = format_stalls (total.stalls_frame, total.stalls_hang);
   /* Translators: frames drawn in the last second. */
   fps = g_strdup_printf (_("%.0f fps"), thaw_bouncer_get_recent_fps (self->bouncer));
 
