@@ -15,6 +15,7 @@ struct _ThawWindow
   AdwApplicationWindow parent_instance;
 
   AdwLeaflet *leaflet;
+  GtkWidget *sidebar;
   GtkWidget *content;
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
@@ -229,7 +230,7 @@ search_action_cb (GtkWidget  *widget,
 {
   ThawWindow *self = THAW_WINDOW (widget);
 
-  adw_leaflet_set_visible_child (self->leaflet, gtk_widget_get_first_child (GTK_WIDGET (self->leaflet)));
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
@@ -417,6 +418,7 @@ thaw_window_class_init (ThawWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/thaw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, ThawWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, ThawWindow, content);
   gtk_widget_class_bind_template_child (widget_class, ThawWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, ThawWindow, search_entry);

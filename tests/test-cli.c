@@ -144,41 +144,6 @@ autoquit_seconds (double seconds)
   return g_strdup (g_ascii_dtostr (buf, sizeof buf, seconds * thaw_test_time_scale ()));
 }
 
-/* The right way: the job runs on a worker and the main loop stays free. */
-static void
-test_start_stays_responsive (void)
-{
-  g_auto(ThawTestRun) run = { 0 };
-  g_autofree char *path = thaw_test_tmp_path ("start.json");
-  g_autofree char *autoquit = autoquit_seconds (6);
-  g_autoptr(JsonObject) report = NULL;
-
-  thaw_test_run_thaw (&run, NULL, "--run", "freeze", "--activate", "start",
-                      "--autoquit", autoquit, "--report", path, NULL);
-  g_assert_cmpint (run.exit_status, ==, 0);
-  assert_quiet (&run);
-
-  report = thaw_test_load_report (path);
-  g_assert_cmpstr (json_object_get_string_member (report, "lesson"), ==, "freeze");
-  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
-  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "worker");
-  g_assert_cmpint (json_object_get_int_member (report, "primes"), ==, PRIMES_BELOW_LIMIT);
-  g_assert_cmpfloat (json_object_get_double_member (report, "job_seconds"), >, 0);
-
-  /* Every key the report promises is there. */
-  for (const char *const *key = (const char *[]) { "samples", "p50_ms", "p95_ms", "p99_ms",
-                                                   "max_ms", "stalls_frame", "stalls_hang",
-                                                   "frames", "fps", NULL };
-       *key != NULL; key++)
-    g_assert_true (json_object_has_member (report, *key));
-
-  /* The heartbeat beat all along, and frames were drawn while the job ran. */
-  g_assert_cmpint (json_object_get_int_member (report, "samples"), >, 100);
-  g_assert_cmpint (json_object_get_int_member (report, "frames"), >, 30);
-  g_assert_cmpfloat (json_object_get_double_member (report, "max_ms"), <, 100);
-  g_assert_cmpint (json_object_get_int_member (report, "stalls_hang"), ==, 0);
-}
-
 /* The wrong way: the same job on the main loop, which must really freeze. */
 static void
 test_block_freezes (void)
@@ -204,25 +169,6 @@ test_block_freezes (void)
   g_assert_cmpfloat (json_object_get_double_member (report, "max_ms"), >=, 2000);
   g_assert_cmpfloat (json_object_get_double_member (report, "max_ms"), >=, job_ms * 0.9);
   g_assert_cmpint (json_object_get_int_member (report, "stalls_hang"), >=, 1);
-}
-
-/* Quitting in the middle of a job cancels and joins the worker. */
-static void
-test_quit_mid_job (void)
-{
-  g_auto(ThawTestRun) run = { 0 };
-  g_autofree char *path = thaw_test_tmp_path ("quit.json");
-  g_autoptr(JsonObject) report = NULL;
-
-  thaw_test_run_thaw (&run, NULL, "--run", "freeze", "--activate", "start",
-                      "--autoquit", "1", "--report", path, NULL);
-  g_assert_cmpint (run.exit_status, ==, 0);
-  assert_quiet (&run);
-
-  report = thaw_test_load_report (path);
-  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "running");
-  /* A job takes three seconds or more; quitting did not wait for it. */
-  g_assert_cmpfloat (run.seconds, <, 1 + 2 * thaw_test_time_scale () + 1.5);
 }
 
 /* Ctrl+C in a terminal takes the same way out as the Quit action. */
@@ -270,9 +216,7 @@ main (int   argc,
   g_test_add_func ("/thaw/cli/bad-autoquit", test_bad_autoquit);
   g_test_add_func ("/thaw/cli/unwritable-report", test_unwritable_report);
   g_test_add_func ("/thaw/cli/translated", test_translated);
-  g_test_add_func ("/thaw/freeze/start-stays-responsive", test_start_stays_responsive);
   g_test_add_func ("/thaw/freeze/block-freezes", test_block_freezes);
-  g_test_add_func ("/thaw/freeze/quit-mid-job", test_quit_mid_job);
   g_test_add_func ("/thaw/freeze/sigterm-mid-job", test_sigterm_mid_job);
 
   return g_test_run ();

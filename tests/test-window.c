@@ -181,6 +181,38 @@ test_freeze_stop (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The right way, to the end: the worker's count is exact and complete. */
+static void
+test_freeze_worker_result (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = thaw_lesson_page_new (thaw_lessons_find ("freeze"), heartbeat);
+  ThawLesson *lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  JsonObject *report;
+
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
+  iterate_until (job_ended, lesson, 30 * thaw_test_time_scale ());
+
+  json_builder_begin_object (builder);
+  thaw_lesson_report (lesson, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  report = json_node_get_object (root);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "worker");
+  /* π(18 000 000): the final value arrived, not merely the last coalesced one. */
+  g_assert_cmpint (json_object_get_int_member (report, "primes"), ==, 1151367);
+  g_assert_cmpint (json_object_get_int_member (report, "runs"), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Closing the window mid-job joins the worker and leaves nothing behind. */
 static void
 test_freeze_close_mid_job (void)
@@ -224,6 +256,7 @@ main (int   argc,
   g_test_add_func ("/thaw/window/lists-lessons", test_window_lists_lessons);
   g_test_add_func ("/thaw/window/search-matches", test_search_matches);
   g_test_add_func ("/thaw/freeze/stop", test_freeze_stop);
+  g_test_add_func ("/thaw/freeze/worker-result", test_freeze_worker_result);
   g_test_add_func ("/thaw/freeze/close-mid-job", test_freeze_close_mid_job);
 
   return g_test_run ();

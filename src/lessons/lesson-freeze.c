@@ -543,7 +543,7 @@ const ThawLessonInfo thaw_lesson_freeze_info = {
   .part = THAW_PART_FREEZE,
   .title = N_("The Frozen Window"),
   .summary = N_("The same job on the main loop and on a worker thread"),
-  .keywords = N_("freeze;block;main loop;thread;worker;idle;responsive;hang"),
+  .keywords = N_("freeze;block;main loop;thread;worker;idle;responsive;hang;primes;progress"),
   .explanation =
     N_("A GTK program has one <b>main loop</b>, on one thread. It waits for "
        "something to happen (a click, a key, a timer, the next frame) and calls "
@@ -570,14 +570,33 @@ const ThawLessonInfo thaw_lesson_freeze_info = {
     "import threading\n"
     "from gi.repository import GLib\n"
     "\n"
-    "def count_primes(limit, on_progress):\n"
-    "    ...  # the long job\n"
+    "class Progress:\n"
+    "    \"\"\"Coalesces a worker's reports: one idle call waits at most.\"\"\"\n"
+    "    def __init__(self, show):\n"
+    "        self.show, self.lock = show, threading.Lock()\n"
+    "        self.latest, self.pending = None, False\n"
+    "\n"
+    "    def report(self, value):           # on the worker thread\n"
+    "        with self.lock:\n"
+    "            self.latest = value\n"
+    "            if self.pending:\n"
+    "                return\n"
+    "            self.pending = True\n"
+    "        GLib.idle_add(self.deliver)\n"
+    "\n"
+    "    def deliver(self):                 # on the main thread\n"
+    "        with self.lock:\n"
+    "            self.pending = False\n"
+    "            value = self.latest\n"
+    "        self.show(value)\n"
+    "        return GLib.SOURCE_REMOVE\n"
     "\n"
     "def on_click(button):\n"
-    "    # Wrong: count_primes(LIMIT, show) here freezes the window.\n"
-    "    def work():\n"
-    "        count_primes(LIMIT, lambda n: GLib.idle_add(show, n))\n"
-    "    threading.Thread(target=work, daemon=True).start()\n",
+    "    # Wrong: count_primes(LIMIT, show) right here freezes the window.\n"
+    "    progress = Progress(show)\n"
+    "    worker = threading.Thread(target=count_primes,\n"
+    "                              args=(LIMIT, progress.report))\n"
+    "    worker.start()   # join() it once it has said it is done\n",
   .glib =
     "static gpointer\n"
     "worker (gpointer data)\n"
