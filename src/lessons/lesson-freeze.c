@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "thaw-lesson.h"
+#include "thaw-priority.h"
 
 /* Big enough for about three seconds of work on a laptop of 2020. */
 #define PRIME_LIMIT 18000000u
@@ -158,6 +159,10 @@ count_primes_thread (gpointer data)
   g_autoptr(PrimeJob) job = data;
   guint primes = 0;
   guint n;
+
+  /* A worker yields the CPU to the main thread when both want it: a busy
+   * machine should slow the job down, not the window. */
+  thaw_thread_set_background_priority ();
 
   for (n = 0; n < PRIME_LIMIT; n += CHUNK)
     {

@@ -1,0 +1,50 @@
+/* thaw-priority.c — background CPU priority for the calling thread
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "thaw-priority.h"
+
+#include <errno.h>
+
+#ifdef __linux__
+# include <sys/resource.h>
+# include <sys/syscall.h>
+# include <unistd.h>
+#endif
+
+/**
+ * thaw_thread_set_background_priority:
+ *
+ * Raises the nice value of the calling thread (never of the process) to
+ * %THAW_BACKGROUND_NICE, so that a busy worker cannot take the CPU from the
+ * main thread. Call it first thing in a worker thread.
+ *
+ * An unprivileged thread can raise its nice value but never lower it again:
+ * call this only in threads that do nothing but background work.
+ *
+ * Returns: %TRUE if the thread now runs at background priority or lower
+ */
+gboolean
+thaw_thread_set_background_priority (void)
+{
+#ifdef __linux__
+  /* On Linux the nice value is per thread, addressed by its kernel id. */
+  id_t tid = (id_t) syscall (SYS_gettid);
+  int current;
+
+  errno = 0;
+  current = getpriority (PRIO_PROCESS, tid);
+  if (errno != 0)
+    return FALSE;
+  if (current >= THAW_BACKGROUND_NICE)
+    return TRUE;
+
+  return setpriority (PRIO_PROCESS, tid, THAW_BACKGROUND_NICE) == 0;
+#else
+  return FALSE;
+#endif
+}
