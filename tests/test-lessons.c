@@ -82,18 +82,6 @@ test_quit_mid_job (gconstpointer data)
 }
 
 static void
-iterate_for (double seconds)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
 test_close_mid_job (gconstpointer data)
 {
   const ThawLessonInfo *info = data;
@@ -106,12 +94,12 @@ test_close_mid_job (gconstpointer data)
 
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (0.3);
+  thaw_test_iterate_for (0.3);
 
   threads_before = thaw_test_count_threads ();
   g_object_add_weak_pointer (G_OBJECT (lesson), (gpointer *) &lesson);
   g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
-  iterate_for (0.5);
+  thaw_test_iterate_for (0.5);
   g_test_message ("%s: %u threads before start, %u while it runs",
                   info->id, threads_before, thaw_test_count_threads ());
 
@@ -131,7 +119,7 @@ test_close_mid_job (gconstpointer data)
 
   /* Whatever the lesson had scheduled runs into nothing (a callback that
    * touched the destroyed lesson would crash here, or under ASan). */
-  iterate_for (0.5);
+  thaw_test_iterate_for (0.5);
   g_assert_finalize_object (g_steal_pointer (&heartbeat));
 }
 

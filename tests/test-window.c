@@ -12,33 +12,6 @@
 #include "thaw-test-util.h"
 #include "thaw-window.h"
 
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data,
-               double     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-iterate_for (double seconds)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static guint
 count_visible_rows (GtkWidget *list)
 {
@@ -86,7 +59,7 @@ test_window_lists_lessons (void)
   thaw_lessons_get_all (&n_lessons);
   window = thaw_window_new (NULL, heartbeat);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (0.3);
+  thaw_test_iterate_for (0.3);
 
   list = find_by_type (GTK_WIDGET (window), GTK_TYPE_LIST_BOX, "navigation-sidebar");
   g_assert_nonnull (list);
@@ -99,14 +72,14 @@ test_window_lists_lessons (void)
   entry = find_by_type (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY, NULL);
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), "idle responsive");
-  iterate_for (0.4);
+  thaw_test_iterate_for (0.4);
   g_assert_cmpuint (count_visible_rows (list), ==, 1);
   gtk_editable_set_text (GTK_EDITABLE (entry), "xyzzy-no-such-lesson");
-  iterate_for (0.4);
+  thaw_test_iterate_for (0.4);
   g_assert_cmpuint (count_visible_rows (list), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate_for (0.1);
+  thaw_test_iterate_for (0.1);
   g_assert_finalize_object (g_steal_pointer (&heartbeat));
 }
 
@@ -160,14 +133,14 @@ test_freeze_stop (void)
 
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (0.2);
+  thaw_test_iterate_for (0.2);
 
   threads_before = thaw_test_count_threads ();
   g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
-  iterate_for (0.3);
+  thaw_test_iterate_for (0.3);
   g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before + 1);
   g_assert_true (thaw_lesson_activate_verb (lesson, "stop"));
-  iterate_until (job_ended, lesson, 10);
+  thaw_test_iterate_until (job_ended, lesson, 10);
 
   state = lesson_state (lesson);
   g_assert_cmpstr (state, ==, "cancelled");
@@ -196,7 +169,7 @@ test_freeze_worker_result (void)
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
-  iterate_until (job_ended, lesson, 30 * thaw_test_time_scale ());
+  thaw_test_iterate_until (job_ended, lesson, 30 * thaw_test_time_scale ());
 
   json_builder_begin_object (builder);
   thaw_lesson_report (lesson, builder);
@@ -226,12 +199,12 @@ test_freeze_close_mid_job (void)
 
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (0.2);
+  thaw_test_iterate_for (0.2);
 
   threads_before = thaw_test_count_threads ();
   g_object_add_weak_pointer (G_OBJECT (lesson), (gpointer *) &lesson);
   g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
-  iterate_for (0.5);
+  thaw_test_iterate_for (0.5);
 
   start = g_get_monotonic_time ();
   gtk_window_destroy (GTK_WINDOW (window));
@@ -242,7 +215,7 @@ test_freeze_close_mid_job (void)
   g_assert_null (lesson);
   g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before);
   /* ...and deliveries it had scheduled run into nothing. */
-  iterate_for (0.3);
+  thaw_test_iterate_for (0.3);
   g_assert_finalize_object (g_steal_pointer (&heartbeat));
 }
 

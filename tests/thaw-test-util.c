@@ -287,3 +287,44 @@ thaw_test_count_threads (void)
 
   return count;
 }
+
+/**
+ * thaw_test_iterate_for:
+ * @seconds: how long
+ *
+ * Runs the default main context for @seconds, as the app's main loop would.
+ */
+void
+thaw_test_iterate_for (double seconds)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/**
+ * thaw_test_iterate_until:
+ * @done: a predicate, checked between iterations
+ * @data: its argument
+ * @seconds: how long to wait at most; the test fails after that
+ *
+ * Runs the default main context until @done returns %TRUE.
+ */
+void
+thaw_test_iterate_until (gboolean (*done) (gpointer),
+                         gpointer   data,
+                         double     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}

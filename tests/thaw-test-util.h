@@ -32,6 +32,10 @@ void        thaw_test_run_thaw_signal (ThawTestRun        *run,
 JsonObject *thaw_test_load_report    (const char         *path);
 char       *thaw_test_tmp_path       (const char         *name);
 guint       thaw_test_count_threads  (void);
+void        thaw_test_iterate_for    (double              seconds);
+void        thaw_test_iterate_until  (gboolean          (*done) (gpointer),
+                                      gpointer            data,
+                                      double              seconds);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ThawTestRun, thaw_test_run_clear)
 

@@ -25,7 +25,6 @@ struct _ThawBouncer
 {
   GtkWidget parent_instance;
 
-  guint tick_id;
   gint64 first_tick;
   gint64 last_tick;
   guint64 frames;
@@ -124,39 +123,12 @@ thaw_bouncer_measure (GtkWidget      *widget,
 }
 
 static void
-thaw_bouncer_map (GtkWidget *widget)
-{
-  ThawBouncer *self = THAW_BOUNCER (widget);
-
-  GTK_WIDGET_CLASS (thaw_bouncer_parent_class)->map (widget);
-
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
-}
-
-static void
-thaw_bouncer_unmap (GtkWidget *widget)
-{
-  ThawBouncer *self = THAW_BOUNCER (widget);
-
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (widget, self->tick_id);
-      self->tick_id = 0;
-    }
-
-  GTK_WIDGET_CLASS (thaw_bouncer_parent_class)->unmap (widget);
-}
-
-static void
 thaw_bouncer_class_init (ThawBouncerClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   widget_class->snapshot = thaw_bouncer_snapshot;
   widget_class->measure = thaw_bouncer_measure;
-  widget_class->map = thaw_bouncer_map;
-  widget_class->unmap = thaw_bouncer_unmap;
 
   gtk_widget_class_set_css_name (widget_class, "bouncer");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -166,6 +138,9 @@ static void
 thaw_bouncer_init (ThawBouncer *self)
 {
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
+
+  /* GTK calls this once per frame while the bouncer is on screen. */
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
 }
 
 GtkWidget *

@@ -28,7 +28,6 @@ struct _ThawLatencyGraph
 
   ThawHeartbeat *heartbeat;
   ThawHeartbeatSample *beats;
-  guint tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (ThawLatencyGraph, thaw_latency_graph, GTK_TYPE_WIDGET)
@@ -144,31 +143,6 @@ tick_cb (GtkWidget     *widget,
 }
 
 static void
-thaw_latency_graph_map (GtkWidget *widget)
-{
-  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (widget);
-
-  GTK_WIDGET_CLASS (thaw_latency_graph_parent_class)->map (widget);
-
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
-}
-
-static void
-thaw_latency_graph_unmap (GtkWidget *widget)
-{
-  ThawLatencyGraph *self = THAW_LATENCY_GRAPH (widget);
-
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (widget, self->tick_id);
-      self->tick_id = 0;
-    }
-
-  GTK_WIDGET_CLASS (thaw_latency_graph_parent_class)->unmap (widget);
-}
-
-static void
 thaw_latency_graph_measure (GtkWidget      *widget,
                             GtkOrientation  orientation,
                             int             for_size,
@@ -260,8 +234,6 @@ thaw_latency_graph_class_init (ThawLatencyGraphClass *klass)
 
   widget_class->snapshot = thaw_latency_graph_snapshot;
   widget_class->measure = thaw_latency_graph_measure;
-  widget_class->map = thaw_latency_graph_map;
-  widget_class->unmap = thaw_latency_graph_unmap;
 
   properties[PROP_HEARTBEAT] =
     g_param_spec_object ("heartbeat", NULL, NULL,
@@ -278,6 +250,9 @@ static void
 thaw_latency_graph_init (ThawLatencyGraph *self)
 {
   self->beats = g_new (ThawHeartbeatSample, MAX_BEATS);
+
+  /* Redraw every frame, so that the graph scrolls smoothly. */
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
 
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
