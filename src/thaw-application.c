@@ -24,6 +24,7 @@
 
 #include "thaw-application.h"
 #include "thaw-lesson.h"
+#include "thaw-priority.h"
 #include "thaw-window.h"
 
 /* Options that a script passes to drive one run. */
@@ -40,6 +41,7 @@ struct _ThawApplication
   AdwApplication parent_instance;
 
   ThawHeartbeat *heartbeat;
+  GSettings *settings;
   RunOptions options;
   gboolean report_written;
   int exit_status;
@@ -441,9 +443,17 @@ thaw_application_activate (GApplication *application)
 }
 
 static void
+background_priority_changed_cb (ThawApplication *self)
+{
+  thaw_background_priority_set_enabled (g_settings_get_boolean (self->settings,
+                                                                "background-priority"));
+}
+
+static void
 thaw_application_startup (GApplication *application)
 {
   ThawApplication *self = THAW_APPLICATION (application);
+  g_autoptr(GAction) background = NULL;
   static const struct {
     const char *action;
     const char *accels[3];
@@ -469,6 +479,14 @@ thaw_application_startup (GApplication *application)
 
   gtk_window_set_default_icon_name (APP_ID);
 
+  /* app.background-priority: a check item in the menu, kept in GSettings. */
+  self->settings = g_settings_new (APP_ID);
+  background = g_settings_create_action (self->settings, "background-priority");
+  g_action_map_add_action (G_ACTION_MAP (self), background);
+  g_signal_connect_object (self->settings, "changed::background-priority",
+                           G_CALLBACK (background_priority_changed_cb), self, G_CONNECT_SWAPPED);
+  background_priority_changed_cb (self);
+
   self->sigint_id = g_unix_signal_add (SIGINT, unix_signal_cb, self);
   self->sigterm_id = g_unix_signal_add (SIGTERM, unix_signal_cb, self);
 }
@@ -493,6 +511,7 @@ thaw_application_finalize (GObject *object)
   ThawApplication *self = THAW_APPLICATION (object);
 
   g_clear_object (&self->heartbeat);
+  g_clear_object (&self->settings);
   g_free (self->options.run);
   g_free (self->options.activate);
   g_free (self->options.report);

@@ -16,6 +16,29 @@
 # include <unistd.h>
 #endif
 
+/* On unless the learner turns it off (the background-priority setting),
+ * to see what a CPU-hungry worker at normal priority does to the window. */
+static int enabled = TRUE;
+
+/**
+ * thaw_background_priority_set_enabled:
+ * @value: whether thaw_thread_set_background_priority() should act
+ *
+ * Threads that already lowered their priority keep it; the setting applies
+ * to workers started afterwards.
+ */
+void
+thaw_background_priority_set_enabled (gboolean value)
+{
+  g_atomic_int_set (&enabled, !!value);
+}
+
+gboolean
+thaw_background_priority_get_enabled (void)
+{
+  return g_atomic_int_get (&enabled);
+}
+
 /**
  * thaw_thread_set_background_priority:
  *
@@ -26,11 +49,17 @@
  * An unprivileged thread can raise its nice value but never lower it again:
  * call this only in threads that do nothing but background work.
  *
+ * Does nothing while thaw_background_priority_set_enabled() has turned it
+ * off.
+ *
  * Returns: %TRUE if the thread now runs at background priority or lower
  */
 gboolean
 thaw_thread_set_background_priority (void)
 {
+  if (!thaw_background_priority_get_enabled ())
+    return FALSE;
+
 #ifdef __linux__
   /* On Linux the nice value is per thread, addressed by its kernel id. */
   id_t tid = (id_t) syscall (SYS_gettid);

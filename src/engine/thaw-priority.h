@@ -15,5 +15,7 @@ G_BEGIN_DECLS
 #define THAW_BACKGROUND_NICE 10
 
 gboolean thaw_thread_set_background_priority (void);
+void     thaw_background_priority_set_enabled (gboolean enabled);
+gboolean thaw_background_priority_get_enabled (void);
 
 G_END_DECLS
