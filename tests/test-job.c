@@ -32,6 +32,23 @@ wait_for_flag (gboolean *done)
   g_main_context_unref (context);
 }
 
+/* Waits for a worker to get inside a job's function: the "running" state
+ * is published just before, and a job cancelled in between never calls
+ * its function at all. */
+static void
+wait_for_count (int *count,
+                int  at_least)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (g_atomic_int_get (count) < at_least)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (100);
+    }
+}
+
 static void
 finished_cb (ThawJob    *job,
              GParamSpec *pspec,
@@ -260,6 +277,7 @@ test_cancel_queued (void)
   thaw_runner_submit (runner, blocker);
   thaw_runner_submit (runner, queued);
   wait_for_flag (&running);
+  wait_for_count (&blocker_counter.ran, 1);
 
   /* The only worker is busy: the queued job is cancelled without one. */
   run_to_end (NULL, (thaw_job_cancel (queued), queued));
@@ -279,12 +297,14 @@ static void
 test_cancel_running (void)
 {
   g_autoptr(ThawRunner) runner = thaw_runner_new (2);
-  g_autoptr(ThawJob) job = thaw_job_new ("running", until_cancelled_job, NULL, NULL);
+  Counter counter = { 0, };
+  g_autoptr(ThawJob) job = thaw_job_new ("running", until_cancelled_job, &counter, NULL);
   gboolean running = FALSE;
 
   g_signal_connect (job, "notify::state", G_CALLBACK (running_cb), &running);
   thaw_runner_submit (runner, job);
   wait_for_flag (&running);
+  wait_for_count (&counter.ran, 1);
 
   thaw_runner_cancel (runner, job);
   run_to_end (NULL, job);
@@ -339,7 +359,8 @@ static void
 test_cancellable_from_thread (void)
 {
   g_autoptr(ThawRunner) runner = thaw_runner_new (1);
-  g_autoptr(ThawJob) job = thaw_job_new ("gio", until_cancelled_job, NULL, NULL);
+  Counter counter = { 0, };
+  g_autoptr(ThawJob) job = thaw_job_new ("gio", until_cancelled_job, &counter, NULL);
   gboolean running = FALSE;
   CancelFromThread cft = { job, thaw_job_get_cancellable (job) };
 
@@ -349,6 +370,7 @@ test_cancellable_from_thread (void)
   g_signal_connect (job, "notify::state", G_CALLBACK (running_cb), &running);
   thaw_runner_submit (runner, job);
   wait_for_flag (&running);
+  wait_for_count (&counter.ran, 1);
 
   /* Any thread may cancel the GCancellable, and that stops the job. */
   g_thread_join (g_thread_new ("canceller", cancel_thread, &cft));
