@@ -83,6 +83,35 @@ test_window_lists_lessons (void)
   g_assert_finalize_object (g_steal_pointer (&heartbeat));
 }
 
+/* The window comes back at the size it was closed at. */
+static void
+test_window_size_remembered (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  ThawWindow *window;
+  int width, height;
+
+  window = thaw_window_new (NULL, heartbeat);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.2);
+  gtk_window_close (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.1);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 700);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 500);
+
+  window = thaw_window_new (NULL, heartbeat);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 700);
+  g_assert_cmpint (height, ==, 500);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
 static void
 test_search_matches (void)
 {
@@ -228,6 +257,7 @@ main (int   argc,
 
   g_test_add_func ("/thaw/window/lists-lessons", test_window_lists_lessons);
   g_test_add_func ("/thaw/window/search-matches", test_search_matches);
+  g_test_add_func ("/thaw/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/thaw/freeze/stop", test_freeze_stop);
   g_test_add_func ("/thaw/freeze/worker-result", test_freeze_worker_result);
   g_test_add_func ("/thaw/freeze/close-mid-job", test_freeze_close_mid_job);
