@@ -41,7 +41,7 @@
 
 #define TINY_JOBS 100000
 #define TINY_BATCH 1000
-#define TINY_ROUNDS 3
+#define TINY_ROUNDS 5
 
 #define SHUTDOWN_JOBS 100
 #define SHUTDOWN_TIMEOUT_MS 500
@@ -659,7 +659,8 @@ shutdown_cb (gpointer data)
     }
 
   row->exact = ok;
-  row->note = g_strdup_printf ("%s; threads %d before the runner, %d after shutdown%s%s",
+  row->note = g_strdup_printf ("%u jobs, shutdown took %.1f ms: %s; threads %d before the runner, %d after%s%s",
+                               SHUTDOWN_JOBS, row->wall_s * 1000.0,
                                ok ? "all workers joined" : "timed out",
                                shutdown->threads_before, threads_after,
                                error != NULL ? ": " : "",
