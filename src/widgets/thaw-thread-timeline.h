@@ -1,0 +1,26 @@
+/* thaw-thread-timeline.h — one lane per thread, drawn at frame rate
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "thaw-timeline.h"
+
+G_BEGIN_DECLS
+
+#define THAW_TYPE_THREAD_TIMELINE (thaw_thread_timeline_get_type ())
+G_DECLARE_FINAL_TYPE (ThawThreadTimeline, thaw_thread_timeline, THAW, THREAD_TIMELINE, GtkWidget)
+
+GtkWidget    *thaw_thread_timeline_new           (void);
+void          thaw_thread_timeline_set_timeline  (ThawThreadTimeline *self,
+                                                  ThawTimeline       *timeline);
+ThawTimeline *thaw_thread_timeline_get_timeline  (ThawThreadTimeline *self);
+/* How many seconds of history the lanes show (default 10). */
+void          thaw_thread_timeline_set_span      (ThawThreadTimeline *self,
+                                                  double              seconds);
+
+G_END_DECLS
