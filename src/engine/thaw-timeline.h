@@ -52,15 +52,21 @@ void          thaw_timeline_unref         (ThawTimeline       *self);
 guint         thaw_timeline_add_lane      (ThawTimeline       *self,
                                            const char         *name);
 guint         thaw_timeline_get_n_lanes   (ThawTimeline       *self);
+guint         thaw_timeline_get_capacity  (ThawTimeline       *self);
 char         *thaw_timeline_dup_lane_name (ThawTimeline       *self,
                                            guint               lane);
 void          thaw_timeline_record        (ThawTimeline       *self,
                                            guint               lane,
                                            ThawLaneState       state);
+/* Copies the newest events at or after @since_us, at most @max, oldest
+ * first. A buffer of get_capacity() events gets everything retained. */
 guint         thaw_timeline_copy_events   (ThawTimeline       *self,
                                            gint64              since_us,
                                            ThawTimelineEvent  *out,
                                            guint               max);
+/* Forgets every event AND every lane (a new run may have a different number
+ * of threads): add the lanes again after it. Events recorded for a lane that
+ * no longer exists are ignored. */
 void          thaw_timeline_clear         (ThawTimeline       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThawTimeline, thaw_timeline_unref)
