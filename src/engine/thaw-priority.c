@@ -40,14 +40,43 @@ thaw_background_priority_get_enabled (void)
 }
 
 /**
+ * thaw_thread_lower_priority:
+ * @nice_value: the nice value wanted, from 0 to 19
+ *
+ * Raises the nice value of the calling thread (never of the whole process)
+ * to @nice_value, unless it is already that high. Sets errno on failure.
+ *
+ * Returns: %TRUE if the thread now runs at @nice_value or lower priority
+ */
+gboolean
+thaw_thread_lower_priority (int nice_value)
+{
+#ifdef __linux__
+  /* On Linux the nice value is per thread, addressed by its kernel id. */
+  id_t tid = (id_t) syscall (SYS_gettid);
+  int current;
+
+  errno = 0;
+  current = getpriority (PRIO_PROCESS, tid);
+  if (errno != 0)
+    return FALSE;
+  if (current >= nice_value)
+    return TRUE;
+
+  return setpriority (PRIO_PROCESS, tid, nice_value) == 0;
+#else
+  errno = ENOSYS;
+  return FALSE;
+#endif
+}
+
+/**
  * thaw_thread_set_background_priority:
  *
- * Raises the nice value of the calling thread (never of the process) to
- * %THAW_BACKGROUND_NICE, so that a busy worker cannot take the CPU from the
- * main thread. Call it first thing in a worker thread.
- *
- * An unprivileged thread can raise its nice value but never lower it again:
- * call this only in threads that do nothing but background work.
+ * Lowers the calling thread to %THAW_BACKGROUND_NICE, so that a busy worker
+ * cannot take the CPU from the main thread. Call it first thing in a worker
+ * thread. An unprivileged thread can never raise its priority back: call
+ * this only in threads that do nothing but background work.
  *
  * Does nothing while thaw_background_priority_set_enabled() has turned it
  * off.
@@ -60,20 +89,5 @@ thaw_thread_set_background_priority (void)
   if (!thaw_background_priority_get_enabled ())
     return FALSE;
 
-#ifdef __linux__
-  /* On Linux the nice value is per thread, addressed by its kernel id. */
-  id_t tid = (id_t) syscall (SYS_gettid);
-  int current;
-
-  errno = 0;
-  current = getpriority (PRIO_PROCESS, tid);
-  if (errno != 0)
-    return FALSE;
-  if (current >= THAW_BACKGROUND_NICE)
-    return TRUE;
-
-  return setpriority (PRIO_PROCESS, tid, THAW_BACKGROUND_NICE) == 0;
-#else
-  return FALSE;
-#endif
+  return thaw_thread_lower_priority (THAW_BACKGROUND_NICE);
 }

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
  * then gives the main thread (nice 0) about ten times their share. */
 #define THAW_BACKGROUND_NICE 10
 
+gboolean thaw_thread_lower_priority          (int      nice_value);
 gboolean thaw_thread_set_background_priority (void);
 void     thaw_background_priority_set_enabled (gboolean enabled);
 gboolean thaw_background_priority_get_enabled (void);

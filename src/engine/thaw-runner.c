@@ -30,14 +30,12 @@
 #include "thaw-runner.h"
 
 #include "thaw-job-private.h"
+#include "thaw-priority.h"
 #include "thaw-tsan.h"
 
 #include <errno.h>
 #ifdef __linux__
 # include <sys/prctl.h>
-# include <sys/resource.h>
-# include <sys/syscall.h>
-# include <unistd.h>
 #endif
 
 typedef enum
@@ -122,22 +120,12 @@ prepare_worker_thread (ThawRunner *self)
   /* The name shows up in top -H, gdb and the monitor lesson. */
   prctl (PR_SET_NAME, "thaw-worker", 0, 0, 0);
 
-  if (self->background)
-    {
-      /* On Linux the nice value belongs to each thread, not the process,
-       * so this lowers the priority of this worker alone. An unprivileged
-       * thread can raise its nice value but never lower it again: that is
-       * why the pool is exclusive (its threads serve no one else) and why
-       * a runner cannot switch background priority off once running. */
-      id_t tid = (id_t) syscall (SYS_gettid);
-      int current;
-
-      errno = 0;
-      current = getpriority (PRIO_PROCESS, tid);
-      if (errno == 0 && current < THAW_RUNNER_BACKGROUND_NICE &&
-          setpriority (PRIO_PROCESS, tid, THAW_RUNNER_BACKGROUND_NICE) != 0)
-        g_debug ("Could not lower the priority of a worker: %s", g_strerror (errno));
-    }
+  /* An unprivileged thread can raise its nice value but never lower it
+   * again: that is why the pool is exclusive (its threads serve no one
+   * else) and why a runner cannot switch background priority off once
+   * running. */
+  if (self->background && !thaw_thread_lower_priority (THAW_RUNNER_BACKGROUND_NICE))
+    g_debug ("Could not lower the priority of a worker: %s", g_strerror (errno));
 #endif
 }
 
@@ -492,7 +480,8 @@ thaw_runner_init (ThawRunner *self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->idle_cond);
-  self->background = TRUE;
+  /* The learner's setting (see thaw-priority.c) is the default. */
+  self->background = thaw_background_priority_get_enabled ();
   self->events = g_array_new (FALSE, FALSE, sizeof (Event));
   self->context = g_main_context_ref_thread_default ();
 

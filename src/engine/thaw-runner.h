@@ -9,13 +9,12 @@
 #include <gio/gio.h>
 
 #include "thaw-job.h"
+#include "thaw-priority.h"
 
 G_BEGIN_DECLS
 
-/* The nice value of workers at background priority: the scheduler then
- * gives a busy main thread about ten times the CPU of a busy worker on the
- * same core. */
-#define THAW_RUNNER_BACKGROUND_NICE 10
+/* The nice value of workers at background priority. */
+#define THAW_RUNNER_BACKGROUND_NICE THAW_BACKGROUND_NICE
 
 #define THAW_RUNNER_ERROR (thaw_runner_error_quark ())
 GQuark thaw_runner_error_quark (void);
