@@ -1,0 +1,651 @@
+/* thaw-thread-timeline.c — one lane per thread, drawn at frame rate
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The widget draws a ThawTimeline: one lane per thread, its name at the
+ * left, time running left to right with now at the right edge. Each state
+ * has a colour from the GNOME palette and, for readers who cannot tell the
+ * colours apart, a shape of its own:
+ *
+ *   running    a solid bar
+ *   holding    a solid bar with diagonal stripes (inside a critical section)
+ *   waiting    a hollow, hatched bar (blocked on a lock, a condition, a slot)
+ *   sleeping   a low bar
+ *   finished   a thin line
+ *
+ * The threads record into the timeline; this widget only copies the events
+ * out, once a frame, from a tick callback. When every lane has finished the
+ * picture stops scrolling, so the learner can look at a run after it ended.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "thaw-thread-timeline.h"
+
+#define LANE_HEIGHT 24.0
+#define BAR_HEIGHT 16.0
+#define NAME_GAP 8.0
+#define LEGEND_GAP 8.0
+#define SWATCH_WIDTH 18.0
+#define SWATCH_HEIGHT 12.0
+#define LEGEND_ITEM_SPACING 14.0
+#define LEGEND_ROW_SPACING 4.0
+#define N_STATES (THAW_LANE_FINISHED + 1)
+/* When nothing has started yet, keep room for this many lanes. */
+#define EMPTY_LANES 2
+
+struct _ThawThreadTimeline
+{
+  GtkWidget parent_instance;
+
+  ThawTimeline *timeline;
+  ThawTimelineEvent *events;
+  guint events_size;
+  gint64 span_us;
+  guint n_lanes_drawn;
+};
+
+G_DEFINE_FINAL_TYPE (ThawThreadTimeline, thaw_thread_timeline, GTK_TYPE_WIDGET)
+
+/* The legend's words for each state, in the order of ThawLaneState. */
+static const char *const state_names[N_STATES] = {
+  /* Translators: legend of the thread timeline: the thread is computing. */
+  N_("running"),
+  /* Translators: legend of the thread timeline: blocked until a lock (or a
+   * condition, a queue slot) is free. */
+  N_("waiting"),
+  /* Translators: legend of the thread timeline: inside a critical section. */
+  N_("holding a lock"),
+  /* Translators: legend of the thread timeline. */
+  N_("sleeping"),
+  /* Translators: legend of the thread timeline: the thread has returned. */
+  N_("finished"),
+};
+
+/* Hues of the GNOME palette that read on light and dark backgrounds. */
+static void
+state_color (ThawLaneState  state,
+             const GdkRGBA *fg,
+             GdkRGBA       *out)
+{
+  switch (state)
+    {
+    case THAW_LANE_RUNNING:
+      gdk_rgba_parse (out, "#3584e4");   /* blue 3 */
+      break;
+    case THAW_LANE_WAITING:
+      gdk_rgba_parse (out, "#e66100");   /* orange 5 */
+      break;
+    case THAW_LANE_HOLDING:
+      gdk_rgba_parse (out, "#2ec27e");   /* green 4 */
+      break;
+    case THAW_LANE_SLEEPING:
+      gdk_rgba_parse (out, "#986a44");   /* brown 3 */
+      break;
+    case THAW_LANE_FINISHED:
+    default:
+      *out = *fg;
+      out->alpha = 0.45f;
+      break;
+    }
+}
+
+/* Parallel lines at 45° over the rectangle, clipped to it. */
+static void
+stripe (cairo_t *cr,
+        double   x,
+        double   y,
+        double   w,
+        double   h,
+        double   pitch,
+        gboolean rising)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, w, h);
+  cairo_clip (cr);
+  cairo_set_line_width (cr, 1.5);
+  for (double d = -h; d < w + h; d += pitch)
+    {
+      if (rising)
+        {
+          cairo_move_to (cr, x + d, y + h);
+          cairo_line_to (cr, x + d + h, y);
+        }
+      else
+        {
+          cairo_move_to (cr, x + d, y);
+          cairo_line_to (cr, x + d + h, y + h);
+        }
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* Draws @state over [x, x + w) in a bar of height @h whose middle is @cy.
+ * The legend's swatches use the same function, so they always match. */
+static void
+draw_state (cairo_t       *cr,
+            ThawLaneState  state,
+            const GdkRGBA *fg,
+            double         x,
+            double         w,
+            double         cy,
+            double         h)
+{
+  GdkRGBA color;
+  double top = cy - h / 2;
+
+  state_color (state, fg, &color);
+
+  switch (state)
+    {
+    case THAW_LANE_RUNNING:
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_rectangle (cr, x, top, w, h);
+      cairo_fill (cr);
+      break;
+
+    case THAW_LANE_HOLDING:
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_rectangle (cr, x, top, w, h);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
+      stripe (cr, x, top, w, h, 5, TRUE);
+      break;
+
+    case THAW_LANE_WAITING:
+      color.alpha = 0.2f;
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_rectangle (cr, x, top, w, h);
+      cairo_fill (cr);
+      color.alpha = 1;
+      gdk_cairo_set_source_rgba (cr, &color);
+      stripe (cr, x, top, w, h, 6, FALSE);
+      cairo_set_line_width (cr, 1.5);
+      cairo_rectangle (cr, x + 0.75, top + 0.75, MAX (w - 1.5, 0), h - 1.5);
+      cairo_stroke (cr);
+      break;
+
+    case THAW_LANE_SLEEPING:
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_rectangle (cr, x, top + h * 0.65, w, h * 0.35);
+      cairo_fill (cr);
+      break;
+
+    case THAW_LANE_FINISHED:
+    default:
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_rectangle (cr, x, cy - 1, w, 2);
+      cairo_fill (cr);
+      break;
+    }
+}
+
+static PangoLayout *
+create_small_layout (GtkWidget  *widget,
+                     const char *text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+
+  return layout;
+}
+
+/* A step between grid lines that gives four to ten of them over the span. */
+static gint64
+grid_step_us (gint64 span_us)
+{
+  static const gint64 steps[] = {
+    1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000,
+    G_USEC_PER_SEC, 2 * G_USEC_PER_SEC, 5 * G_USEC_PER_SEC, 10 * G_USEC_PER_SEC,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (span_us / steps[i] <= 10)
+      return steps[i];
+
+  return span_us / 5;
+}
+
+static char *
+grid_text (gint64 step_us)
+{
+  if (step_us >= G_USEC_PER_SEC)
+    /* Translators: under the thread timeline: the time between two grid lines. */
+    return g_strdup_printf (_("grid: %g s"), (double) step_us / G_USEC_PER_SEC);
+  else
+    /* Translators: under the thread timeline: the time between two grid lines. */
+    return g_strdup_printf (_("grid: %g ms"), (double) step_us / 1000);
+}
+
+/* The legend: one item per state and the grid step, wrapped into rows that
+ * fit @width. Draws it at @top when @snapshot and @cr are set; returns its
+ * height either way. */
+static double
+legend (ThawThreadTimeline *self,
+        double              width,
+        double              top,
+        GtkSnapshot        *snapshot,
+        cairo_t            *cr,
+        const GdkRGBA      *fg)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double x = 0, y = top, row_height = SWATCH_HEIGHT;
+
+  for (guint i = 0; i <= N_STATES; i++)
+    {
+      g_autoptr(PangoLayout) layout = NULL;
+      g_autofree char *grid = NULL;
+      gboolean is_state = i < N_STATES;
+      double item_width, swatch = is_state ? SWATCH_WIDTH + 4 : 0;
+      int text_width, text_height;
+
+      if (is_state)
+        layout = create_small_layout (widget, _(state_names[i]));
+      else
+        layout = create_small_layout (widget, grid = grid_text (grid_step_us (self->span_us)));
+
+      pango_layout_get_pixel_size (layout, &text_width, &text_height);
+      item_width = swatch + text_width;
+
+      if (x > 0 && x + item_width > width)
+        {
+          x = 0;
+          y += row_height + LEGEND_ROW_SPACING;
+          row_height = SWATCH_HEIGHT;
+        }
+      row_height = MAX (row_height, text_height);
+
+      if (snapshot != NULL)
+        {
+          double cy = y + MAX (text_height, SWATCH_HEIGHT) / 2.0;
+
+          if (is_state)
+            draw_state (cr, i, fg, x, SWATCH_WIDTH, cy, SWATCH_HEIGHT);
+
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + swatch, cy - text_height / 2.0));
+          gtk_snapshot_append_layout (snapshot, layout, fg);
+          gtk_snapshot_restore (snapshot);
+        }
+
+      x += item_width + LEGEND_ITEM_SPACING;
+    }
+
+  return y + row_height - top;
+}
+
+/* What each lane is doing, as the events replay. */
+typedef struct
+{
+  gboolean known;
+  ThawLaneState state;
+  gint64 since_us;
+} LaneReplay;
+
+static void
+draw_segment (cairo_t       *cr,
+              const GdkRGBA *fg,
+              ThawLaneState  state,
+              gint64         from_us,
+              gint64         to_us,
+              gint64         view_start,
+              gint64         view_end,
+              double         track_x,
+              double         track_width,
+              double         cy)
+{
+  double x0, x1;
+
+  from_us = MAX (from_us, view_start);
+  to_us = MIN (to_us, view_end);
+  if (to_us <= from_us && to_us < view_end)
+    return;
+
+  x0 = track_x + (double) (from_us - view_start) / (double) (view_end - view_start) * track_width;
+  x1 = track_x + (double) (to_us - view_start) / (double) (view_end - view_start) * track_width;
+  /* A state shorter than a pixel still leaves a mark. */
+  if (x1 - x0 < 1)
+    x1 = x0 + 1;
+
+  draw_state (cr, state, fg, x0, x1 - x0, cy, BAR_HEIGHT);
+}
+
+static void
+thaw_thread_timeline_snapshot (GtkWidget   *widget,
+                               GtkSnapshot *snapshot)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  g_autofree LaneReplay *replay = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 now = g_get_monotonic_time ();
+  gint64 view_start, view_end, step;
+  guint n_lanes = 0, n_events = 0;
+  double name_width = 0, track_x, track_width, lanes_height;
+  gboolean all_finished;
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+
+  if (self->timeline != NULL)
+    {
+      n_lanes = thaw_timeline_get_n_lanes (self->timeline);
+      n_events = thaw_timeline_copy_events (self->timeline, G_MININT64,
+                                            self->events, self->events_size);
+    }
+
+  /* The names first, to know how wide their column is. */
+  for (guint lane = 0; lane < n_lanes; lane++)
+    {
+      g_autofree char *name = thaw_timeline_dup_lane_name (self->timeline, lane);
+      PangoLayout *layout = create_small_layout (widget, name != NULL ? name : "");
+      int w;
+
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_width (layout, (int) (width * 0.3) * PANGO_SCALE);
+      pango_layout_get_pixel_size (layout, &w, NULL);
+      name_width = MAX (name_width, w);
+      g_ptr_array_add (names, layout);
+    }
+
+  track_x = n_lanes > 0 ? ceil (name_width + NAME_GAP) : 0;
+  track_width = MAX (width - track_x, 1);
+  lanes_height = MAX (n_lanes, EMPTY_LANES) * LANE_HEIGHT;
+
+  /* Replay the events. When every lane has finished, the view stops at the
+   * end of the run instead of scrolling it away. */
+  replay = g_new0 (LaneReplay, MAX (n_lanes, 1));
+  for (guint i = 0; i < n_events; i++)
+    {
+      if (self->events[i].lane < n_lanes)
+        {
+          replay[self->events[i].lane].known = TRUE;
+          replay[self->events[i].lane].state = self->events[i].state;
+        }
+    }
+
+  all_finished = n_events > 0;
+  for (guint lane = 0; lane < n_lanes; lane++)
+    if (replay[lane].known && replay[lane].state != THAW_LANE_FINISHED)
+      all_finished = FALSE;
+
+  view_end = now;
+  if (all_finished)
+    view_end = MIN (now, self->events[n_events - 1].time_us + self->span_us / 20);
+  view_start = view_end - self->span_us;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* Faint tracks and grid lines, so that empty lanes still read as lanes. */
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.05);
+  for (guint lane = 0; lane < MAX (n_lanes, EMPTY_LANES); lane++)
+    cairo_rectangle (cr, track_x, lane * LANE_HEIGHT + 2, track_width, LANE_HEIGHT - 4);
+  cairo_fill (cr);
+
+  step = grid_step_us (self->span_us);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.15);
+  cairo_set_line_width (cr, 1);
+  for (gint64 t = view_end - (view_end % step); t > view_start; t -= step)
+    {
+      double x = round (track_x + (double) (t - view_start) / (double) self->span_us * track_width) + 0.5;
+
+      cairo_move_to (cr, x, 0);
+      cairo_line_to (cr, x, lanes_height);
+    }
+  cairo_stroke (cr);
+
+  memset (replay, 0, sizeof (LaneReplay) * MAX (n_lanes, 1));
+  for (guint i = 0; i < n_events; i++)
+    {
+      const ThawTimelineEvent *event = &self->events[i];
+      LaneReplay *lane;
+
+      if (event->lane >= n_lanes)
+        continue;
+
+      lane = &replay[event->lane];
+      if (lane->known)
+        draw_segment (cr, &fg, lane->state, lane->since_us, event->time_us,
+                      view_start, view_end, track_x, track_width,
+                      (event->lane + 0.5) * LANE_HEIGHT);
+      lane->known = TRUE;
+      lane->state = event->state;
+      lane->since_us = event->time_us;
+    }
+
+  for (guint lane = 0; lane < n_lanes; lane++)
+    if (replay[lane].known)
+      draw_segment (cr, &fg, replay[lane].state, replay[lane].since_us, view_end,
+                    view_start, view_end, track_x, track_width,
+                    (lane + 0.5) * LANE_HEIGHT);
+
+  legend (self, width, lanes_height + LEGEND_GAP, snapshot, cr, &fg);
+
+  cairo_destroy (cr);
+
+  for (guint lane = 0; lane < n_lanes; lane++)
+    {
+      PangoLayout *layout = g_ptr_array_index (names, lane);
+      int h;
+
+      pango_layout_get_pixel_size (layout, NULL, &h);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot,
+                              &GRAPHENE_POINT_INIT (0, (lane + 0.5) * LANE_HEIGHT - h / 2.0));
+      gtk_snapshot_append_layout (snapshot, layout, &fg);
+      gtk_snapshot_restore (snapshot);
+    }
+
+  if (n_lanes == 0)
+    {
+      g_autoptr(PangoLayout) layout =
+        create_small_layout (widget, _("Each thread gets a lane here when it starts."));
+      GdkRGBA dim = fg;
+      int h;
+
+      dim.alpha = 0.6f;
+      pango_layout_set_width (layout, (int) (width - 12) * PANGO_SCALE);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_get_pixel_size (layout, NULL, &h);
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (6, (lanes_height - h) / 2.0));
+      gtk_snapshot_append_layout (snapshot, layout, &dim);
+      gtk_snapshot_restore (snapshot);
+    }
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+  guint n_lanes = 0;
+
+  if (self->timeline != NULL)
+    n_lanes = thaw_timeline_get_n_lanes (self->timeline);
+
+  /* Lanes come and go with the runs: the widget grows and shrinks. */
+  if (n_lanes != self->n_lanes_drawn)
+    {
+      self->n_lanes_drawn = n_lanes;
+      gtk_widget_queue_resize (widget);
+    }
+
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static GtkSizeRequestMode
+thaw_thread_timeline_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+thaw_thread_timeline_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 160;
+      *natural = 480;
+    }
+  else
+    {
+      guint n_lanes = self->timeline != NULL ? thaw_timeline_get_n_lanes (self->timeline) : 0;
+      double lanes = MAX (n_lanes, EMPTY_LANES) * LANE_HEIGHT;
+      /* Without a width, assume the narrowest, where the legend wraps most. */
+      double width = for_size > 0 ? for_size : 160;
+
+      self->n_lanes_drawn = n_lanes;
+      *minimum = *natural = (int) ceil (lanes + LEGEND_GAP + legend (self, width, 0, NULL, NULL, NULL));
+    }
+}
+
+static void
+thaw_thread_timeline_dispose (GObject *object)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (object);
+
+  g_clear_pointer (&self->timeline, thaw_timeline_unref);
+
+  G_OBJECT_CLASS (thaw_thread_timeline_parent_class)->dispose (object);
+}
+
+static void
+thaw_thread_timeline_finalize (GObject *object)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (object);
+
+  g_free (self->events);
+
+  G_OBJECT_CLASS (thaw_thread_timeline_parent_class)->finalize (object);
+}
+
+static void
+thaw_thread_timeline_class_init (ThawThreadTimelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = thaw_thread_timeline_dispose;
+  object_class->finalize = thaw_thread_timeline_finalize;
+
+  widget_class->snapshot = thaw_thread_timeline_snapshot;
+  widget_class->measure = thaw_thread_timeline_measure;
+  widget_class->get_request_mode = thaw_thread_timeline_get_request_mode;
+
+  gtk_widget_class_set_css_name (widget_class, "threadtimeline");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+thaw_thread_timeline_init (ThawThreadTimeline *self)
+{
+  self->span_us = 10 * G_USEC_PER_SEC;
+
+  /* Redraw every frame, so that the lanes scroll smoothly. */
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Thread timeline"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("One lane per thread, time running to the right: a solid bar while the thread runs, "
+                                    "a striped bar while it holds a lock, a hollow hatched bar while it waits, "
+                                    "a low bar while it sleeps and a thin line once it has finished"),
+                                  -1);
+}
+
+GtkWidget *
+thaw_thread_timeline_new (void)
+{
+  return g_object_new (THAW_TYPE_THREAD_TIMELINE, NULL);
+}
+
+/**
+ * thaw_thread_timeline_set_timeline:
+ * @self: a thread timeline
+ * @timeline: (nullable): the timeline to draw
+ *
+ * The widget keeps a reference to @timeline and copies its events out once
+ * a frame; the lesson's threads may go on recording into it meanwhile.
+ */
+void
+thaw_thread_timeline_set_timeline (ThawThreadTimeline *self,
+                                   ThawTimeline       *timeline)
+{
+  g_return_if_fail (THAW_IS_THREAD_TIMELINE (self));
+
+  if (self->timeline == timeline)
+    return;
+
+  if (timeline != NULL)
+    thaw_timeline_ref (timeline);
+  g_clear_pointer (&self->timeline, thaw_timeline_unref);
+  self->timeline = timeline;
+
+  if (timeline != NULL && thaw_timeline_get_capacity (timeline) != self->events_size)
+    {
+      self->events_size = thaw_timeline_get_capacity (timeline);
+      self->events = g_renew (ThawTimelineEvent, self->events, self->events_size);
+    }
+
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * thaw_thread_timeline_get_timeline:
+ * @self: a thread timeline
+ *
+ * Returns: (transfer none) (nullable): the timeline drawn
+ */
+ThawTimeline *
+thaw_thread_timeline_get_timeline (ThawThreadTimeline *self)
+{
+  g_return_val_if_fail (THAW_IS_THREAD_TIMELINE (self), NULL);
+
+  return self->timeline;
+}
+
+/**
+ * thaw_thread_timeline_set_span:
+ * @self: a thread timeline
+ * @seconds: how much history the lanes show, more than 0
+ *
+ * A lesson whose runs take milliseconds shows them better over a short
+ * span than over the default ten seconds.
+ */
+void
+thaw_thread_timeline_set_span (ThawThreadTimeline *self,
+                               double              seconds)
+{
+  g_return_if_fail (THAW_IS_THREAD_TIMELINE (self));
+  g_return_if_fail (seconds > 0);
+
+  self->span_us = MAX ((gint64) (seconds * G_USEC_PER_SEC), 1000);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
