@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "thaw-python-map.h"
 #include "thaw-window.h"
 
 struct _ThawWindow
@@ -41,11 +42,22 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 #define LESSON_ID_KEY "thaw-lesson-id"
+#define PYTHON_MAP_KEY "thaw-python-map"
 
+/* Returns NULL for the row of the Python → GLib map, the one row that is
+ * not a lesson. */
 static const ThawLessonInfo *
 row_get_info (GtkListBoxRow *row)
 {
-  return thaw_lessons_find (g_object_get_data (G_OBJECT (row), LESSON_ID_KEY));
+  const char *id = g_object_get_data (G_OBJECT (row), LESSON_ID_KEY);
+
+  return id != NULL ? thaw_lessons_find (id) : NULL;
+}
+
+static gboolean
+row_is_python_map (GtkListBoxRow *row)
+{
+  return g_object_get_data (G_OBJECT (row), PYTHON_MAP_KEY) != NULL;
 }
 
 static GtkListBoxRow *
@@ -70,15 +82,17 @@ header_func (GtkListBoxRow *row,
              gpointer       user_data)
 {
   const ThawLessonInfo *info = row_get_info (row);
+  const ThawLessonInfo *info_before = before != NULL ? row_get_info (before) : NULL;
   GtkWidget *header;
 
-  if (before != NULL && row_get_info (before)->part == info->part)
+  if (before != NULL && (info == NULL ? info_before == NULL : info_before != NULL && info_before->part == info->part))
     {
       gtk_list_box_row_set_header (row, NULL);
       return;
     }
 
-  header = gtk_label_new (thaw_part_get_title (info->part));
+  /* Translators: the sidebar heading above the Python → GLib map. */
+  header = gtk_label_new (info != NULL ? thaw_part_get_title (info->part) : _("Reference"));
   gtk_label_set_xalign (GTK_LABEL (header), 0);
   gtk_label_set_ellipsize (GTK_LABEL (header), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (header, "heading");
@@ -94,9 +108,12 @@ filter_func (GtkListBoxRow *row,
              gpointer       user_data)
 {
   ThawWindow *self = THAW_WINDOW (user_data);
+  const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 
-  return thaw_lesson_info_matches (row_get_info (row),
-                                   gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  if (row_is_python_map (row))
+    return *query == '\0' || strstr ("python glib", query) != NULL;
+
+  return thaw_lesson_info_matches (row_get_info (row), query);
 }
 
 static GtkWidget *
@@ -125,6 +142,29 @@ make_row (const ThawLessonInfo *info)
   return row;
 }
 
+static GtkWidget *
+make_python_map_row (void)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (_("From Python to GLib"));
+  GtkWidget *summary = gtk_label_new (_("Every idiom and its lesson"));
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (summary), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (summary), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (summary, "caption");
+  gtk_widget_add_css_class (summary, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), summary);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), PYTHON_MAP_KEY, GINT_TO_POINTER (TRUE));
+
+  return row;
+}
+
 static void
 populate_lessons (ThawWindow *self)
 {
@@ -135,6 +175,7 @@ populate_lessons (ThawWindow *self)
   lessons = thaw_lessons_get_all (&n);
   for (guint i = 0; i < n; i++)
     gtk_list_box_append (self->lesson_list, make_row (lessons[i]));
+  gtk_list_box_append (self->lesson_list, make_python_map_row ());
 
   gtk_list_box_set_header_func (self->lesson_list, header_func, NULL, NULL);
   gtk_list_box_set_filter_func (self->lesson_list, filter_func, self, NULL);
@@ -180,6 +221,7 @@ thaw_window_show_lesson (ThawWindow *self,
   if (self->page != NULL && thaw_lesson_page_get_info (self->page) == info)
     return TRUE;
 
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
   page = thaw_lesson_page_new (info, self->heartbeat);
   self->page = THAW_LESSON_PAGE (page);
   adw_bin_set_child (self->page_bin, page);
@@ -193,11 +235,64 @@ thaw_window_show_lesson (ThawWindow *self,
   return TRUE;
 }
 
+/**
+ * thaw_window_show_python_map:
+ * @self: a window
+ *
+ * Shows the Python → GLib map in place of a lesson; the lesson on screen,
+ * and any work it had running, goes away as when another lesson opens.
+ */
+void
+thaw_window_show_python_map (ThawWindow *self)
+{
+  g_return_if_fail (THAW_IS_WINDOW (self));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->lesson_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && row_is_python_map (GTK_LIST_BOX_ROW (child)))
+      gtk_list_box_select_row (self->lesson_list, GTK_LIST_BOX_ROW (child));
+
+  self->page = NULL;
+  adw_bin_set_child (self->page_bin, thaw_python_map_new ());
+  adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+  adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
+  adw_view_switcher_title_set_title (self->switcher_title, _("From Python to GLib"));
+}
+
 static void
 row_activated_cb (ThawWindow    *self,
                   GtkListBoxRow *row)
 {
-  thaw_window_show_lesson (self, row_get_info (row)->id);
+  const ThawLessonInfo *info = row_get_info (row);
+
+  if (info != NULL)
+    thaw_window_show_lesson (self, info->id);
+  else
+    thaw_window_show_python_map (self);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+show_lesson_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ThawWindow *self = THAW_WINDOW (widget);
+
+  if (thaw_window_show_lesson (self, g_variant_get_string (parameter, NULL)))
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+python_map_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ThawWindow *self = THAW_WINDOW (widget);
+
+  thaw_window_show_python_map (self);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
@@ -439,6 +534,8 @@ thaw_window_class_init (ThawWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.next-lesson", NULL, next_lesson_cb);
   gtk_widget_class_install_action (widget_class, "win.previous-lesson", NULL, previous_lesson_cb);
   gtk_widget_class_install_action (widget_class, "win.reset-meter", NULL, reset_meter_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-lesson", "s", show_lesson_cb);
+  gtk_widget_class_install_action (widget_class, "win.python-map", NULL, python_map_cb);
 }
 
 static void

@@ -21,6 +21,7 @@ ThawWindow     *thaw_window_new              (AdwApplication *application,
                                               ThawHeartbeat  *heartbeat);
 gboolean        thaw_window_show_lesson      (ThawWindow     *self,
                                               const char     *id);
+void            thaw_window_show_python_map  (ThawWindow     *self);
 ThawLessonPage *thaw_window_get_lesson_page  (ThawWindow     *self);
 ThawMeter      *thaw_window_get_meter        (ThawWindow     *self);
 

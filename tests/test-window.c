@@ -63,7 +63,8 @@ test_window_lists_lessons (void)
 
   list = find_by_type (GTK_WIDGET (window), GTK_TYPE_LIST_BOX, "navigation-sidebar");
   g_assert_nonnull (list);
-  g_assert_cmpuint (count_visible_rows (list), ==, n_lessons);
+  /* One row per lesson, and one for the Python → GLib map. */
+  g_assert_cmpuint (count_visible_rows (list), ==, n_lessons + 1);
 
   /* The freeze lesson is on screen by default, with its three actions. */
   g_assert_cmpstr (thaw_lesson_page_get_info (thaw_window_get_lesson_page (window))->id, ==, "freeze");
@@ -77,6 +78,14 @@ test_window_lists_lessons (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "xyzzy-no-such-lesson");
   thaw_test_iterate_for (0.4);
   g_assert_cmpuint (count_visible_rows (list), ==, 0);
+
+  /* The Python map replaces the lesson; its rows lead back to lessons. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.python-map", NULL));
+  thaw_test_iterate_for (0.2);
+  g_assert_null (thaw_window_get_lesson_page (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", "freeze"));
+  g_assert_nonnull (thaw_window_get_lesson_page (window));
+  g_assert_cmpstr (thaw_lesson_page_get_info (thaw_window_get_lesson_page (window))->id, ==, "freeze");
 
   gtk_window_destroy (GTK_WINDOW (window));
   thaw_test_iterate_for (0.1);
