@@ -13,12 +13,16 @@
 /* Each lesson file exports its info. Adding a lesson: one line here. */
 extern const ThawLessonInfo thaw_lesson_freeze_info;
 extern const ThawLessonInfo thaw_lesson_pthread_info;
+extern const ThawLessonInfo thaw_lesson_downloads_info;
 extern const ThawLessonInfo thaw_lesson_cancel_info;
+extern const ThawLessonInfo thaw_lesson_timeout_info;
 
 static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_freeze_info,
   &thaw_lesson_pthread_info,
+  &thaw_lesson_downloads_info,
   &thaw_lesson_cancel_info,
+  &thaw_lesson_timeout_info,
 };
 
 /**
