@@ -16,6 +16,7 @@ extern const ThawLessonInfo thaw_lesson_pthread_info;
 extern const ThawLessonInfo thaw_lesson_downloads_info;
 extern const ThawLessonInfo thaw_lesson_cancel_info;
 extern const ThawLessonInfo thaw_lesson_timeout_info;
+extern const ThawLessonInfo thaw_lesson_race_info;
 
 static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_freeze_info,
@@ -23,6 +24,7 @@ static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_downloads_info,
   &thaw_lesson_cancel_info,
   &thaw_lesson_timeout_info,
+  &thaw_lesson_race_info,
 };
 
 /**

@@ -1,0 +1,304 @@
+/* test-lesson-race.c — the race lesson: lost updates, and the two fixes
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   racy-run        one run without a lock, in slow motion, ends
+ *                   "succeeded", never above the expected total, with its
+ *                   lost updates reported;
+ *   run-many        twenty runs: every total at most the expected one, and
+ *                   on a machine with two cores or more, updates were lost;
+ *   mutex-exact     fifty runs with the mutex: exact every time, and the
+ *                   timeline never shows two threads holding the lock;
+ *   atomic-exact    fifty runs with g_atomic_int_add(): exact every time;
+ *   stop            a long batch stops promptly and leaves no thread.
+ */
+
+#include "config.h"
+
+#include "thaw-lesson.h"
+#include "thaw-lesson-page.h"
+#include "thaw-test-util.h"
+#include "thaw-thread-timeline.h"
+
+#define EXACT_RUNS 50
+
+typedef struct
+{
+  ThawHeartbeat *heartbeat;
+  GtkWidget *window;
+  ThawLesson *lesson;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *page;
+
+  fixture->heartbeat = thaw_heartbeat_new (0);
+  fixture->window = gtk_window_new ();
+  page = thaw_lesson_page_new (thaw_lessons_find ("race"), fixture->heartbeat);
+  fixture->lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  thaw_test_iterate_for (0.2);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_assert_null (fixture->lesson);
+  thaw_test_iterate_for (0.1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
+}
+
+static JsonObject *
+get_report (ThawLesson *lesson)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  thaw_lesson_report (lesson, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static gboolean
+job_ended (gpointer data)
+{
+  g_autoptr(JsonObject) report = get_report (data);
+
+  return !g_str_equal (json_object_get_string_member (report, "job_state"), "running");
+}
+
+/* Activates @verb and waits for its batch to end; returns the report. */
+static JsonObject *
+run_verb (ThawLesson *lesson,
+          const char *verb)
+{
+  g_assert_true (thaw_lesson_activate_verb (lesson, verb));
+  thaw_test_iterate_until (job_ended, lesson, 60 * thaw_test_time_scale ());
+
+  return get_report (lesson);
+}
+
+static ThawTimeline *
+find_timeline (GtkWidget *widget)
+{
+  if (THAW_IS_THREAD_TIMELINE (widget))
+    return thaw_thread_timeline_get_timeline (THAW_THREAD_TIMELINE (widget));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      ThawTimeline *timeline = find_timeline (child);
+
+      if (timeline != NULL)
+        return timeline;
+    }
+
+  return NULL;
+}
+
+/* Replays the lesson's timeline: the most lanes ever holding the lock at
+ * the same time. */
+static guint
+most_holders (ThawLesson *lesson)
+{
+  ThawTimeline *timeline = find_timeline (GTK_WIDGET (lesson));
+  guint capacity, n_lanes, n, holders = 0, most = 0;
+  g_autofree ThawTimelineEvent *events = NULL;
+  g_autofree ThawLaneState *states = NULL;
+
+  g_assert_nonnull (timeline);
+  capacity = thaw_timeline_get_capacity (timeline);
+  n_lanes = thaw_timeline_get_n_lanes (timeline);
+  events = g_new (ThawTimelineEvent, capacity);
+  states = g_new0 (ThawLaneState, n_lanes);
+  for (guint lane = 0; lane < n_lanes; lane++)
+    states[lane] = THAW_LANE_FINISHED;
+
+  n = thaw_timeline_copy_events (timeline, G_MININT64, events, capacity);
+  for (guint i = 0; i < n; i++)
+    {
+      ThawTimelineEvent *event = &events[i];
+
+      g_assert_cmpuint (event->lane, <, n_lanes);
+      if (states[event->lane] == THAW_LANE_HOLDING)
+        holders--;
+      if (event->state == THAW_LANE_HOLDING)
+        holders++;
+      states[event->lane] = event->state;
+      most = MAX (most, holders);
+    }
+
+  return most;
+}
+
+static void
+test_racy_run (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = run_verb (fixture->lesson, "start");
+  gint64 expected = json_object_get_int_member (report, "expected");
+  gint64 total = json_object_get_int_member (report, "last_total");
+
+  g_test_message ("without a lock: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                  " (%" G_GINT64_FORMAT " lost) in %.2f ms",
+                  total, expected, json_object_get_int_member (report, "lost_updates"),
+                  json_object_get_double_member (report, "racy_ms"));
+
+  /* Losing updates is the point of the run, not a failure. */
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (report, "variant"), ==, "racy");
+  g_assert_cmpint (json_object_get_int_member (report, "threads"), ==, 4);
+  g_assert_cmpint (expected, ==, 4 * json_object_get_int_member (report, "increments"));
+  g_assert_cmpint (total, >, 0);
+  g_assert_cmpint (total, <=, expected);
+  g_assert_cmpint (json_object_get_int_member (report, "lost_updates"), ==, expected - total);
+  g_assert_cmpfloat (json_object_get_double_member (report, "racy_ms"), >, 0);
+  g_assert_false (json_object_has_member (report, "mutex_ms"));
+  /* Nobody held a lock: there was none. */
+  g_assert_cmpuint (most_holders (fixture->lesson), ==, 0);
+}
+
+static void
+test_run_many (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  gint64 expected;
+
+  g_object_set (fixture->lesson, "threads", 8, NULL);
+  report = run_verb (fixture->lesson, "run-many");
+  expected = json_object_get_int_member (report, "expected");
+
+  g_test_message ("20 runs of 8 threads: totals from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+                  ", expected %" G_GINT64_FORMAT,
+                  json_object_get_int_member (report, "racy_min_total"),
+                  json_object_get_int_member (report, "racy_max_total"), expected);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpint (json_object_get_int_member (report, "racy_runs"), ==, 20);
+  g_assert_cmpint (json_object_get_int_member (report, "runs"), ==, 20);
+  g_assert_cmpint (expected, ==, 8 * 1000000);
+  /* A lost update can only make the total smaller, never larger: each
+   * write is one more than a value some thread read. */
+  g_assert_cmpint (json_object_get_int_member (report, "racy_max_total"), <=, expected);
+  g_assert_cmpint (json_object_get_int_member (report, "racy_min_total"), >, 0);
+
+  /* With threads really running at once, twenty runs without a lock
+   * always lose something. On one core they may take turns cleanly. */
+  if (g_get_num_processors () >= 2)
+    g_assert_cmpint (json_object_get_int_member (report, "racy_min_total"), <, expected);
+}
+
+static void
+run_exact (Fixture    *fixture,
+           const char *verb,
+           const char *variant,
+           const char *ms_member)
+{
+  double slowest = 0;
+
+  /* Full speed: fifty runs in slow motion would take a hundred seconds. */
+  g_object_set (fixture->lesson, "threads", 8, "increments", 50000, "slow-motion", FALSE, NULL);
+
+  for (guint i = 0; i < EXACT_RUNS; i++)
+    {
+      g_autoptr(JsonObject) report = run_verb (fixture->lesson, verb);
+
+      g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+      g_assert_cmpstr (json_object_get_string_member (report, "variant"), ==, variant);
+      g_assert_cmpint (json_object_get_int_member (report, "expected"), ==, 8 * 50000);
+      g_assert_cmpint (json_object_get_int_member (report, "last_total"), ==, 8 * 50000);
+      g_assert_cmpint (json_object_get_int_member (report, "lost_updates"), ==, 0);
+      g_assert_cmpfloat (json_object_get_double_member (report, ms_member), >, 0);
+      slowest = MAX (slowest, json_object_get_double_member (report, ms_member));
+    }
+
+  g_test_message ("%s: %u exact runs, the slowest %.2f ms", variant, EXACT_RUNS, slowest);
+}
+
+static void
+test_mutex_exact (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  run_exact (fixture, "with-mutex", "mutex", "mutex_ms");
+
+  /* The lanes of the last run: somebody held the lock, never two at once. */
+  g_assert_cmpuint (most_holders (fixture->lesson), ==, 1);
+}
+
+static void
+test_atomic_exact (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  run_exact (fixture, "with-atomic", "atomic", "atomic_ms");
+  g_assert_cmpuint (most_holders (fixture->lesson), ==, 0);
+}
+
+static void
+test_stop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  guint threads_before = thaw_test_count_threads ();
+  gint64 stopped_at;
+
+  /* Twenty runs of 8 × 10 000 000 take a while: stop them early. */
+  g_object_set (fixture->lesson, "threads", 8, "increments", 10000000, NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "run-many"));
+  thaw_test_iterate_for (0.05);
+  g_assert_cmpuint (thaw_test_count_threads (), >, threads_before);
+
+  stopped_at = g_get_monotonic_time ();
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
+  thaw_test_iterate_until (job_ended, fixture->lesson, 10 * thaw_test_time_scale ());
+  g_test_message ("stopped in %.1f ms", (g_get_monotonic_time () - stopped_at) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - stopped_at, <, G_USEC_PER_SEC * thaw_test_time_scale ());
+
+  report = get_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
+  g_assert_cmpint (json_object_get_int_member (report, "racy_runs"), <, 20);
+
+  /* Every adder and the conductor were joined. */
+  thaw_test_iterate_for (0.1);
+  g_assert_cmpuint (thaw_test_count_threads (), <=, threads_before);
+
+  /* The verbs work again afterwards. */
+  g_object_set (fixture->lesson, "increments", 1000, NULL);
+  g_clear_pointer (&report, json_object_unref);
+  report = run_verb (fixture->lesson, "with-atomic");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpint (json_object_get_int_member (report, "last_total"), ==, 8 * 1000);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/thaw/race/racy-run", Fixture, NULL,
+              fixture_set_up, test_racy_run, fixture_tear_down);
+  g_test_add ("/thaw/race/run-many", Fixture, NULL,
+              fixture_set_up, test_run_many, fixture_tear_down);
+  g_test_add ("/thaw/race/mutex-exact", Fixture, NULL,
+              fixture_set_up, test_mutex_exact, fixture_tear_down);
+  g_test_add ("/thaw/race/atomic-exact", Fixture, NULL,
+              fixture_set_up, test_atomic_exact, fixture_tear_down);
+  g_test_add ("/thaw/race/stop", Fixture, NULL,
+              fixture_set_up, test_stop, fixture_tear_down);
+
+  return g_test_run ();
+}
