@@ -17,6 +17,7 @@ extern const ThawLessonInfo thaw_lesson_downloads_info;
 extern const ThawLessonInfo thaw_lesson_cancel_info;
 extern const ThawLessonInfo thaw_lesson_timeout_info;
 extern const ThawLessonInfo thaw_lesson_race_info;
+extern const ThawLessonInfo thaw_lesson_deadlock_info;
 
 static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_freeze_info,
@@ -25,6 +26,7 @@ static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_cancel_info,
   &thaw_lesson_timeout_info,
   &thaw_lesson_race_info,
+  &thaw_lesson_deadlock_info,
 };
 
 /**

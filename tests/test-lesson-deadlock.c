@@ -1,0 +1,306 @@
+/* test-lesson-deadlock.c — the deadlock lesson: found, broken, prevented
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   detected        opposite lock orders with the default delay deadlock;
+ *                   the watchdog finds the cycle and the run recovers within
+ *                   two seconds, both transfers done, no money lost, no
+ *                   thread left behind;
+ *   ordered-never   the same lock order never reports a deadlock, over 200
+ *                   runs without a delay and a few with one;
+ *   fast-opposite   opposite orders without a delay deadlock now and then,
+ *                   and every run still ends with both transfers done;
+ *   stop            Stop during the deadlock ends the run at once.
+ */
+
+#include "config.h"
+
+#include "thaw-lesson.h"
+#include "thaw-lesson-page.h"
+#include "thaw-test-util.h"
+#include "thaw-thread-timeline.h"
+
+typedef struct
+{
+  ThawHeartbeat *heartbeat;
+  GtkWidget *window;
+  ThawLesson *lesson;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *page;
+
+  fixture->heartbeat = thaw_heartbeat_new (0);
+  fixture->window = gtk_window_new ();
+  page = thaw_lesson_page_new (thaw_lessons_find ("deadlock"), fixture->heartbeat);
+  fixture->lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  thaw_test_iterate_for (0.2);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_assert_null (fixture->lesson);
+  thaw_test_iterate_for (0.1);
+  g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
+}
+
+static JsonObject *
+get_report (ThawLesson *lesson)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  thaw_lesson_report (lesson, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static gboolean
+job_ended (gpointer data)
+{
+  g_autoptr(JsonObject) report = get_report (data);
+
+  return !g_str_equal (json_object_get_string_member (report, "job_state"), "running");
+}
+
+static JsonObject *
+run_verb (ThawLesson *lesson,
+          const char *verb)
+{
+  g_assert_true (thaw_lesson_activate_verb (lesson, verb));
+  thaw_test_iterate_until (job_ended, lesson, 30 * thaw_test_time_scale ());
+
+  return get_report (lesson);
+}
+
+static void
+assert_both_transfers_done (JsonObject *report)
+{
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpint (json_object_get_int_member (report, "transfers_done"), ==, 2);
+  /* Each transfer moved money under both locks: none appeared or vanished. */
+  g_assert_cmpint (json_object_get_int_member (report, "total_money"), ==, 200);
+}
+
+static ThawTimeline *
+find_timeline (GtkWidget *widget)
+{
+  if (THAW_IS_THREAD_TIMELINE (widget))
+    return thaw_thread_timeline_get_timeline (THAW_THREAD_TIMELINE (widget));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      ThawTimeline *timeline = find_timeline (child);
+
+      if (timeline != NULL)
+        return timeline;
+    }
+
+  return NULL;
+}
+
+/* How long both transfers were waiting at the same time, in the lanes. */
+static double
+both_waiting_ms (ThawLesson *lesson)
+{
+  ThawTimeline *timeline = find_timeline (GTK_WIDGET (lesson));
+  guint capacity = thaw_timeline_get_capacity (timeline);
+  g_autofree ThawTimelineEvent *events = g_new (ThawTimelineEvent, capacity);
+  ThawLaneState state[2] = { THAW_LANE_FINISHED, THAW_LANE_FINISHED };
+  gint64 since = 0, total = 0;
+  guint n;
+
+  g_assert_cmpuint (thaw_timeline_get_n_lanes (timeline), ==, 3);
+  n = thaw_timeline_copy_events (timeline, G_MININT64, events, capacity);
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean before = state[0] == THAW_LANE_WAITING && state[1] == THAW_LANE_WAITING;
+      gboolean after;
+
+      if (events[i].lane >= 2)
+        continue;
+      state[events[i].lane] = events[i].state;
+      after = state[0] == THAW_LANE_WAITING && state[1] == THAW_LANE_WAITING;
+      if (!before && after)
+        since = events[i].time_us;
+      else if (before && !after)
+        total += events[i].time_us - since;
+    }
+
+  return total / 1000.0;
+}
+
+static void
+test_detected (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  guint threads_before = thaw_test_count_threads ();
+  gint64 started = g_get_monotonic_time ();
+  double seconds;
+
+  report = run_verb (fixture->lesson, "start");
+  seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+
+  g_test_message ("deadlock found after %.1f ms, broken after %.1f ms, run %.0f ms, both waiting %.0f ms",
+                  json_object_get_double_member (report, "detect_ms"),
+                  json_object_get_double_member (report, "recover_ms"),
+                  json_object_get_double_member (report, "run_ms"),
+                  both_waiting_ms (fixture->lesson));
+
+  assert_both_transfers_done (report);
+  g_assert_cmpstr (json_object_get_string_member (report, "lock_order"), ==, "opposite");
+  g_assert_cmpint (json_object_get_int_member (report, "delay_ms"), ==, 800);
+  g_assert_true (json_object_get_boolean_member (report, "detected_deadlock"));
+  g_assert_cmpint (json_object_get_int_member (report, "deadlocks_detected"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (report, "backoffs"), ==, 1);
+
+  /* Found and broken within two seconds of forming. */
+  g_assert_cmpfloat (json_object_get_double_member (report, "detect_ms"), >=, 0);
+  g_assert_cmpfloat (json_object_get_double_member (report, "detect_ms"), <, 2000);
+  g_assert_cmpfloat (json_object_get_double_member (report, "recover_ms"), >=,
+                     json_object_get_double_member (report, "detect_ms"));
+  g_assert_cmpfloat (json_object_get_double_member (report, "recover_ms"), <, 2000);
+
+  /* The deadlock really happened: both threads were stuck at once. */
+  g_assert_cmpfloat (both_waiting_ms (fixture->lesson), >, 0);
+
+  /* Two delays, a watchdog period and the back-off: well under 4 s. */
+  g_assert_cmpfloat (seconds, <, 4 * thaw_test_time_scale ());
+
+  thaw_test_iterate_for (0.1);
+  g_assert_cmpuint (thaw_test_count_threads (), <=, threads_before);
+}
+
+static void
+test_ordered_never (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+
+  g_object_set (fixture->lesson, "delay-ms", 0, NULL);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(JsonObject) run = run_verb (fixture->lesson, "ordered");
+
+      assert_both_transfers_done (run);
+      g_assert_false (json_object_get_boolean_member (run, "detected_deadlock"));
+    }
+
+  /* With a delay, the second thread waits the whole delay for the first
+   * lock, and still no cycle. */
+  g_object_set (fixture->lesson, "delay-ms", 100, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) run = run_verb (fixture->lesson, "ordered");
+
+      assert_both_transfers_done (run);
+      g_assert_false (json_object_get_boolean_member (run, "detected_deadlock"));
+      g_assert_cmpfloat (json_object_get_double_member (run, "run_ms"), >=, 200);
+    }
+
+  report = get_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "lock_order"), ==, "ordered");
+  g_assert_cmpint (json_object_get_int_member (report, "ordered_runs"), ==, 203);
+  g_assert_cmpint (json_object_get_int_member (report, "ordered_deadlocks"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (report, "deadlocks_detected"), ==, 0);
+}
+
+static void
+test_fast_opposite (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  gint64 deadlocks;
+
+  g_object_set (fixture->lesson, "delay-ms", 0, NULL);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autoptr(JsonObject) run = run_verb (fixture->lesson, "start");
+
+      assert_both_transfers_done (run);
+      if (json_object_get_boolean_member (run, "detected_deadlock"))
+        g_assert_cmpfloat (json_object_get_double_member (run, "recover_ms"), <, 2000);
+    }
+
+  report = get_report (fixture->lesson);
+  deadlocks = json_object_get_int_member (report, "deadlocks_detected");
+  g_test_message ("without a delay, %" G_GINT64_FORMAT " of 30 runs deadlocked", deadlocks);
+  g_assert_cmpint (json_object_get_int_member (report, "ordered_runs"), ==, 0);
+
+  /* A few milliseconds are enough for both to hold their first lock. */
+  g_object_set (fixture->lesson, "delay-ms", 5, NULL);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(JsonObject) run = run_verb (fixture->lesson, "start");
+
+      assert_both_transfers_done (run);
+    }
+  g_clear_pointer (&report, json_object_unref);
+  report = get_report (fixture->lesson);
+  g_test_message ("with 5 ms, %" G_GINT64_FORMAT " of 5 runs deadlocked",
+                  json_object_get_int_member (report, "deadlocks_detected") - deadlocks);
+}
+
+static void
+test_stop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  guint threads_before = thaw_test_count_threads ();
+  gint64 stopped_at;
+
+  /* With a long delay the threads are still holding their first lock. */
+  g_object_set (fixture->lesson, "delay-ms", 3000, NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
+  thaw_test_iterate_for (0.3);
+  g_assert_cmpuint (thaw_test_count_threads (), >, threads_before);
+
+  stopped_at = g_get_monotonic_time ();
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
+  thaw_test_iterate_until (job_ended, fixture->lesson, 10 * thaw_test_time_scale ());
+  g_test_message ("stopped in %.1f ms", (g_get_monotonic_time () - stopped_at) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - stopped_at, <, G_USEC_PER_SEC * thaw_test_time_scale ());
+
+  report = get_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
+  g_assert_cmpint (json_object_get_int_member (report, "transfers_done"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (report, "total_money"), ==, 200);
+
+  thaw_test_iterate_for (0.1);
+  g_assert_cmpuint (thaw_test_count_threads (), <=, threads_before);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/thaw/deadlock/detected", Fixture, NULL,
+              fixture_set_up, test_detected, fixture_tear_down);
+  g_test_add ("/thaw/deadlock/ordered-never", Fixture, NULL,
+              fixture_set_up, test_ordered_never, fixture_tear_down);
+  g_test_add ("/thaw/deadlock/fast-opposite", Fixture, NULL,
+              fixture_set_up, test_fast_opposite, fixture_tear_down);
+  g_test_add ("/thaw/deadlock/stop", Fixture, NULL,
+              fixture_set_up, test_stop, fixture_tear_down);
+
+  return g_test_run ();
+}
