@@ -61,13 +61,13 @@ typedef struct
   /* Written by the job. */
   guint steps_done;
   gboolean job_finished;
-  gint64 job_started_at;
   gint64 job_finished_at;
 
   /* Written by the main thread: the answer "keep waiting". */
   gboolean keep_waiting;
 
   /* Written by the waiter. */
+  gint64 job_started_at;    /* just before it started the job's thread */
   gint64 wait_started_at;   /* when the current timed wait began; 0 if none */
   guint timeouts_hit;
   gint64 first_timeout_at;
@@ -148,10 +148,6 @@ job_thread (gpointer data)
 
   thaw_thread_set_background_priority ();
 
-  g_mutex_lock (&job->mutex);
-  job->job_started_at = g_get_monotonic_time ();
-  g_mutex_unlock (&job->mutex);
-
   for (guint step = 1; step <= job->n_steps; step++)
     {
       if (g_cancellable_is_cancelled (job->cancellable))
@@ -220,6 +216,12 @@ waiter_thread (gpointer data)
 
   thaw_thread_set_background_priority ();
 
+  /* Times count from here, before the thread starts, so that no timed wait
+   * can seem shorter than the timeout. */
+  g_mutex_lock (&job->mutex);
+  job->job_started_at = g_get_monotonic_time ();
+  g_mutex_unlock (&job->mutex);
+
   worker = g_thread_try_new ("thaw-slow-job", job_thread, job, &error);
 
   g_mutex_lock (&job->mutex);
@@ -269,9 +271,9 @@ typedef struct
 {
   guint steps_done;
   gboolean job_finished;
-  gint64 job_started_at;
   gint64 job_finished_at;
   gboolean keep_waiting;
+  gint64 job_started_at;
   gint64 wait_started_at;
   guint timeouts_hit;
   gint64 first_timeout_at;
@@ -488,6 +490,7 @@ deliver_cb (gpointer data)
   TimedJob *job = data;
   g_autoptr(ThawLessonTimeout) self = NULL;
   Snapshot snapshot;
+  gboolean asking;
 
   /* Clear the flag before reading, so that news stored after this point
    * schedules a new delivery instead of being lost. */
@@ -520,11 +523,13 @@ deliver_cb (gpointer data)
     }
 
   show_waiting (self, job, &snapshot);
+
   /* Keep Waiting makes sense only while the waiter waits for the answer. */
-  set_running (self, TRUE,
-               snapshot.timeouts_hit > 0 && snapshot.wait_started_at == 0 &&
-               !snapshot.keep_waiting && !snapshot.job_finished &&
-               !g_cancellable_is_cancelled (job->cancellable));
+  asking = snapshot.timeouts_hit > 0 && snapshot.wait_started_at == 0 &&
+           !snapshot.keep_waiting && !snapshot.job_finished &&
+           !g_cancellable_is_cancelled (job->cancellable);
+  if (asking != self->asking)
+    set_running (self, TRUE, asking);
 
   return G_SOURCE_REMOVE;
 }
@@ -634,6 +639,7 @@ block_cb (GtkWidget  *widget,
 
   /* The job itself still runs on a thread of its own; only the waiting is
    * done here. It borrows our reference: it is joined below. */
+  job->job_started_at = g_get_monotonic_time ();
   worker = g_thread_try_new ("thaw-slow-job", job_thread, job, &error);
   if (worker == NULL)
     {
