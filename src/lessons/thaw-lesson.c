@@ -16,6 +16,8 @@ extern const ThawLessonInfo thaw_lesson_pthread_info;
 extern const ThawLessonInfo thaw_lesson_downloads_info;
 extern const ThawLessonInfo thaw_lesson_cancel_info;
 extern const ThawLessonInfo thaw_lesson_timeout_info;
+extern const ThawLessonInfo thaw_lesson_shutdown_info;
+extern const ThawLessonInfo thaw_lesson_errors_info;
 extern const ThawLessonInfo thaw_lesson_race_info;
 extern const ThawLessonInfo thaw_lesson_deadlock_info;
 
@@ -25,6 +27,8 @@ static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_downloads_info,
   &thaw_lesson_cancel_info,
   &thaw_lesson_timeout_info,
+  &thaw_lesson_shutdown_info,
+  &thaw_lesson_errors_info,
   &thaw_lesson_race_info,
   &thaw_lesson_deadlock_info,
 };

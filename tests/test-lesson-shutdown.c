@@ -1,0 +1,569 @@
+/* test-lesson-shutdown.c — quitting never leaves half a file
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The invariant: whenever the must-finish job is interrupted (the
+ * application quits, the window closes, the learner stops it or simulates
+ * quitting), the target file is either exactly the old one or the complete
+ * new one, and no temporary file is left beside it. The file is checked
+ * here by the test's own reading of its format, not by the lesson's.
+ *
+ * Everything runs with XDG_CACHE_HOME in a private folder: the tests never
+ * touch the real cache.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "thaw-lesson.h"
+#include "thaw-lesson-page.h"
+#include "thaw-test-util.h"
+
+#define HEADER_PREFIX "# Thaw shutdown lesson, written by the run started at "
+#define N_LINES 60000
+
+static char *cache_home;    /* this process's XDG_CACHE_HOME */
+
+static char *
+target_folder (const char *cache)
+{
+  return g_build_filename (cache, "thaw", NULL);
+}
+
+static char *
+target_file (const char *cache)
+{
+  return g_build_filename (cache, "thaw", "shutdown-lesson.txt", NULL);
+}
+
+/* What a file on disk is, by the format the lesson promises. */
+typedef struct
+{
+  gboolean exists;
+  gboolean complete;
+  char *contents;
+  gsize length;
+  char *header;             /* the run that wrote it, or NULL */
+  guint lines;
+} Verdict;
+
+static void
+verdict_clear (Verdict *verdict)
+{
+  g_free (verdict->contents);
+  g_free (verdict->header);
+  memset (verdict, 0, sizeof *verdict);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Verdict, verdict_clear)
+
+static void
+judge (const char *path,
+       Verdict    *verdict)
+{
+  const char *footer, *end;
+  guint footer_lines = 0;
+  char footer_sum[65] = "";
+  g_autofree char *sum = NULL;
+
+  memset (verdict, 0, sizeof *verdict);
+  if (!g_file_get_contents (path, &verdict->contents, &verdict->length, NULL))
+    return;
+  verdict->exists = TRUE;
+
+  if (g_str_has_prefix (verdict->contents, HEADER_PREFIX))
+    {
+      const char *stamp = verdict->contents + strlen (HEADER_PREFIX);
+
+      verdict->header = g_strndup (stamp, strcspn (stamp, "\n"));
+    }
+
+  end = verdict->contents + verdict->length;
+  if (verdict->length < 2 || end[-1] != '\n')
+    return;
+  footer = end - 1;
+  while (footer > verdict->contents && footer[-1] != '\n')
+    footer--;
+
+  for (const char *p = verdict->contents; p < end; p++)
+    if (*p == '\n')
+      verdict->lines++;
+  if (verdict->header != NULL)
+    verdict->lines--;
+  if (!g_str_has_prefix (footer, "# end: "))
+    return;
+  verdict->lines--;
+
+  if (sscanf (footer, "# end: %u lines, sha256 %64s", &footer_lines, footer_sum) != 2)
+    return;
+
+  sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) verdict->contents,
+                                     (gsize) (footer - verdict->contents));
+  verdict->complete = verdict->header != NULL &&
+                      footer_lines == N_LINES &&
+                      verdict->lines == N_LINES &&
+                      g_str_equal (sum, footer_sum);
+}
+
+/* The invariant. @old is what was there before the run. Returns whether
+ * the file is a new one (otherwise it is the old one). */
+static gboolean
+assert_old_or_complete (const char    *cache,
+                        const Verdict *old)
+{
+  g_autofree char *path = target_file (cache);
+  g_autofree char *folder = target_folder (cache);
+  g_auto(Verdict) now = { 0 };
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  gboolean is_old;
+
+  judge (path, &now);
+
+  is_old = old->exists == now.exists &&
+           old->length == now.length &&
+           (old->length == 0 || memcmp (old->contents, now.contents, old->length) == 0);
+  if (!is_old)
+    {
+      g_test_message ("the file changed: %s, %u lines, run %s",
+                      now.complete ? "complete" : "INCOMPLETE", now.lines, now.header);
+      g_assert_true (now.complete);
+      g_assert_cmpstr (now.header, !=, old->header);
+    }
+
+  /* No temporary file is left behind. */
+  dir = g_dir_open (folder, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    g_assert_cmpstr (name, ==, "shutdown-lesson.txt");
+
+  return !is_old;
+}
+
+static void
+write_old_file (const char *cache)
+{
+  g_autofree char *folder = target_folder (cache);
+  g_autofree char *path = target_file (cache);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_file_set_contents (path, "an old file, from before the lesson\n", -1, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+seconds_arg (double seconds)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_dtostr (buf, sizeof buf, seconds));
+}
+
+/* Runs `thaw --run shutdown` with its cache in @cache; returns the report.
+ * @exit_after_quit: (out) (optional): how long the way out took, from the
+ *   moment the report was written (the quit) to the exit */
+static JsonObject *
+run_thaw (const char *cache,
+          const char *verb,
+          double      autoquit,
+          double     *exit_after_quit)
+{
+  g_auto(ThawTestRun) run = { 0 };
+  g_autofree char *report_path = thaw_test_tmp_path ("report.json");
+  g_autofree char *cache_env = g_strconcat ("XDG_CACHE_HOME=", cache, NULL);
+  g_autofree char *quit = seconds_arg (autoquit);
+  const char *env[] = { cache_env, NULL };
+  g_autoptr(GFile) report_file = g_file_new_for_path (report_path);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GDateTime) written = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 exited;
+
+  if (verb != NULL)
+    thaw_test_run_thaw (&run, env, "--run", "shutdown", "--activate", verb,
+                        "--autoquit", quit, "--report", report_path, NULL);
+  else
+    thaw_test_run_thaw (&run, env, "--run", "shutdown",
+                        "--autoquit", quit, "--report", report_path, NULL);
+  exited = g_get_real_time ();
+  g_assert_cmpint (run.exit_status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+
+  /* The report is written when the quit begins: its time stamp is the
+   * start of the way out. */
+  info = g_file_query_info (report_file, G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                            G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                            G_FILE_QUERY_INFO_NONE, NULL, &error);
+  g_assert_no_error (error);
+  written = g_file_info_get_modification_date_time (info);
+  if (exit_after_quit != NULL)
+    *exit_after_quit = (exited - g_date_time_to_unix (written) * G_USEC_PER_SEC
+                        - g_date_time_get_microsecond (written)) / (double) G_USEC_PER_SEC;
+
+  return thaw_test_load_report (report_path);
+}
+
+/* Quitting at several points of the write: the file is always the old one
+ * or the complete new one, and the exit takes less than two seconds. */
+static void
+test_quit_mid_job (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("thaw-cache-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  const double quit_at[] = { 0.5, 1.0, 1.5, 2.0 };
+  guint mid_write = 0;
+
+  g_assert_no_error (error);
+  path = target_file (cache);
+  write_old_file (cache);
+
+  for (guint i = 0; i < G_N_ELEMENTS (quit_at); i++)
+    {
+      g_auto(Verdict) old = { 0 };
+      g_autoptr(JsonObject) report = NULL;
+      double exit_after_quit;
+      gint64 percent;
+      gboolean is_new;
+
+      judge (path, &old);
+      report = run_thaw (cache, "start", quit_at[i], &exit_after_quit);
+      percent = json_object_get_int_member (report, "write_percent");
+
+      g_test_message ("quit at %.1f s: %s at %" G_GINT64_FORMAT " %%, exited %.2f s after",
+                      quit_at[i], json_object_get_string_member (report, "job_state"),
+                      percent, exit_after_quit);
+      g_assert_cmpfloat (exit_after_quit, <, 2.0 * thaw_test_time_scale ());
+
+      is_new = assert_old_or_complete (cache, &old);
+
+      if (g_strcmp0 (json_object_get_string_member (report, "job_state"), "running") == 0 &&
+          percent > 0 && percent < 100)
+        {
+          mid_write++;
+
+          /* The grace policy: far from the end it gives up at once, near
+           * the end it finishes. The margins leave room for a slow machine
+           * (the estimate uses the pace measured on it). */
+          if (percent <= 25)
+            g_assert_false (is_new);
+          if (percent >= 90)
+            g_assert_true (is_new);
+        }
+    }
+
+  /* At least one of the quits came in the middle of the write. */
+  g_assert_cmpuint (mid_write, >, 0);
+}
+
+/* After a restart the lesson shows what was kept, read back from disk. */
+static void
+test_restart_shows_what_was_kept (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cache = g_dir_make_tmp ("thaw-cache-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_auto(Verdict) on_disk = { 0 };
+
+  g_assert_no_error (error);
+  path = target_file (cache);
+
+  /* A fresh cache: nothing kept. */
+  first = run_thaw (cache, "start", 6 * thaw_test_time_scale (), NULL);
+  g_assert_cmpstr (json_object_get_string_member (first, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (first, "write_outcome"), ==, "kept");
+  g_assert_false (json_object_get_boolean_member (first, "kept_from_previous_run"));
+  g_assert_true (json_object_get_null_member (first, "previous_run"));
+  g_assert_cmpstr (json_object_get_string_member (first, "target_path"), ==, path);
+  g_assert_cmpfloat (json_object_get_double_member (first, "write_seconds"), >, 1.5);
+
+  judge (path, &on_disk);
+  g_assert_true (on_disk.complete);
+
+  /* Started again, it finds that file and says which run wrote it. */
+  second = run_thaw (cache, NULL, 1.5 * thaw_test_time_scale (), NULL);
+  g_assert_cmpstr (json_object_get_string_member (second, "job_state"), ==, "idle");
+  g_assert_true (json_object_get_boolean_member (second, "kept_from_previous_run"));
+  g_assert_cmpstr (json_object_get_string_member (second, "previous_run"), ==, on_disk.header);
+  g_assert_cmpstr (json_object_get_string_member (second, "target_written_by"), ==, on_disk.header);
+  g_assert_true (json_object_get_boolean_member (second, "target_complete"));
+  g_assert_cmpint (json_object_get_int_member (second, "target_lines"), ==, N_LINES);
+  g_assert_cmpint (json_object_get_int_member (second, "target_bytes"), ==, (gint64) on_disk.length);
+  g_assert_nonnull (json_object_get_string_member (second, "target_modified"));
+}
+
+/* In process: the lesson on a window, driven through its actions. */
+
+static JsonObject *
+lesson_report (ThawLesson *lesson)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  thaw_lesson_report (lesson, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static gboolean
+has_state (ThawLesson *lesson,
+           const char *member,
+           const char *value)
+{
+  g_autoptr(JsonObject) report = lesson_report (lesson);
+
+  return g_strcmp0 (json_object_get_string_member (report, member), value) == 0;
+}
+
+static gboolean
+write_ended (gpointer data)
+{
+  return !has_state (data, "job_state", "running") && !has_state (data, "throwaway_state", "running");
+}
+
+static gboolean
+opened (gpointer data)
+{
+  g_autoptr(JsonObject) report = lesson_report (data);
+
+  /* The lesson reads the file back when it opens. */
+  return json_object_get_boolean_member (report, "target_inspected");
+}
+
+static gint64 wanted_percent;
+
+static gboolean
+reached_percent (gpointer data)
+{
+  g_autoptr(JsonObject) report = lesson_report (data);
+
+  return json_object_get_int_member (report, "write_percent") >= wanted_percent;
+}
+
+static void
+wait_for_percent (ThawLesson *lesson,
+                  gint64      percent)
+{
+  wanted_percent = percent;
+  thaw_test_iterate_until (reached_percent, lesson, 10 * thaw_test_time_scale ());
+}
+
+typedef struct
+{
+  ThawHeartbeat *heartbeat;
+  GtkWidget *window;
+  ThawLesson *lesson;
+} Fixture;
+
+static void
+fixture_open (Fixture *fixture)
+{
+  GtkWidget *page;
+
+  fixture->heartbeat = thaw_heartbeat_new (0);
+  fixture->window = gtk_window_new ();
+  page = thaw_lesson_page_new (thaw_lessons_find ("shutdown"), fixture->heartbeat);
+  fixture->lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  thaw_test_iterate_until (opened, fixture->lesson, 10 * thaw_test_time_scale ());
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  thaw_test_iterate_for (0.1);
+  g_assert_finalize_object (fixture->heartbeat);
+}
+
+/* Closing the window mid-write: the lesson goes at once, its threads within
+ * two seconds, and the file is old or complete. Early, it is the old one;
+ * near the end, the write finishes. */
+static void
+close_at (gint64   percent,
+          gboolean expect_new)
+{
+  g_autofree char *path = target_file (cache_home);
+  g_auto(Verdict) old = { 0 };
+  Fixture fixture = { 0 };
+  guint threads_before;
+  gint64 start, deadline;
+
+  judge (path, &old);
+  fixture_open (&fixture);
+  threads_before = thaw_test_count_threads ();
+
+  g_object_add_weak_pointer (G_OBJECT (fixture.lesson), (gpointer *) &fixture.lesson);
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "start"));
+  wait_for_percent (fixture.lesson, percent);
+
+  start = g_get_monotonic_time ();
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&fixture.window)));
+  g_assert_null (fixture.lesson);
+
+  deadline = start + (gint64) (2 * G_USEC_PER_SEC * thaw_test_time_scale ());
+  while (thaw_test_count_threads () > threads_before)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_test_message ("closed at %" G_GINT64_FORMAT " %%: threads gone after %.0f ms",
+                  percent, (g_get_monotonic_time () - start) / 1000.0);
+
+  g_assert_cmpint (assert_old_or_complete (cache_home, &old), ==, expect_new);
+  fixture_close (&fixture);
+}
+
+static void
+test_close_window_mid_job (void)
+{
+  write_old_file (cache_home);
+  close_at (15, FALSE);
+  close_at (90, TRUE);
+}
+
+/* Simulate Quit early: the writer gives up at once, the old file stays;
+ * later: it finishes within its grace. The warm-up is thrown away both
+ * times. */
+static void
+test_simulate_quit (void)
+{
+  g_autofree char *path = target_file (cache_home);
+  Fixture fixture = { 0 };
+  g_autoptr(JsonObject) early = NULL;
+  g_autoptr(JsonObject) late = NULL;
+  g_auto(Verdict) old = { 0 };
+  g_auto(Verdict) after = { 0 };
+
+  write_old_file (cache_home);
+  judge (path, &old);
+  fixture_open (&fixture);
+
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "start"));
+  wait_for_percent (fixture.lesson, 10);
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "simulate-quit"));
+  thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
+
+  early = lesson_report (fixture.lesson);
+  g_assert_cmpstr (json_object_get_string_member (early, "job_state"), ==, "cancelled");
+  g_assert_cmpstr (json_object_get_string_member (early, "write_outcome"), ==, "abandoned");
+  g_assert_nonnull (json_object_get_string_member (early, "abandon_reason"));
+  g_assert_cmpstr (json_object_get_string_member (early, "throwaway_state"), ==, "cancelled");
+  g_assert_false (assert_old_or_complete (cache_home, &old));
+
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "start"));
+  wait_for_percent (fixture.lesson, 85);
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "simulate-quit"));
+  thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
+
+  late = lesson_report (fixture.lesson);
+  g_assert_cmpstr (json_object_get_string_member (late, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (late, "write_outcome"), ==, "kept");
+  g_assert_cmpstr (json_object_get_string_member (late, "throwaway_state"), ==, "cancelled");
+  g_assert_true (assert_old_or_complete (cache_home, &old));
+
+  /* The lesson reads the new file back and agrees. */
+  judge (path, &after);
+  thaw_test_iterate_for (0.5);
+  g_clear_pointer (&late, json_object_unref);
+  late = lesson_report (fixture.lesson);
+  g_assert_true (json_object_get_boolean_member (late, "target_complete"));
+  g_assert_cmpstr (json_object_get_string_member (late, "target_written_by"), ==, after.header);
+
+  fixture_close (&fixture);
+}
+
+/* Stop abandons the file cleanly, and stopping twice is harmless. */
+static void
+test_stop (void)
+{
+  g_autofree char *path = target_file (cache_home);
+  Fixture fixture = { 0 };
+  g_autoptr(JsonObject) report = NULL;
+  g_auto(Verdict) old = { 0 };
+
+  write_old_file (cache_home);
+  judge (path, &old);
+  fixture_open (&fixture);
+
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "start"));
+  wait_for_percent (fixture.lesson, 50);
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "stop"));
+  thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
+  thaw_lesson_activate_verb (fixture.lesson, "stop");
+
+  report = lesson_report (fixture.lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
+  g_assert_cmpstr (json_object_get_string_member (report, "write_outcome"), ==, "abandoned");
+  g_assert_false (assert_old_or_complete (cache_home, &old));
+
+  fixture_close (&fixture);
+}
+
+/* The wrong way, for contrast: stopping an in-place write leaves half a
+ * file, and the lesson says so. This is what the invariant above rules out. */
+static void
+test_in_place_leaves_half (void)
+{
+  g_autofree char *path = target_file (cache_home);
+  Fixture fixture = { 0 };
+  g_autoptr(JsonObject) report = NULL;
+  g_auto(Verdict) after = { 0 };
+
+  write_old_file (cache_home);
+  fixture_open (&fixture);
+
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "write-in-place"));
+  wait_for_percent (fixture.lesson, 30);
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "simulate-quit"));
+  thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
+  thaw_test_iterate_for (0.5);
+
+  judge (path, &after);
+  g_assert_true (after.exists);
+  g_assert_false (after.complete);
+  g_assert_cmpuint (after.lines, >, 0);
+  g_assert_cmpuint (after.lines, <, N_LINES);
+
+  report = lesson_report (fixture.lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "write_outcome"), ==, "half-written");
+  g_assert_false (json_object_get_boolean_member (report, "target_complete"));
+  g_assert_cmpint (json_object_get_int_member (report, "target_lines"), ==, after.lines);
+
+  fixture_close (&fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Before anything asks GLib for the cache folder: it remembers the
+   * first answer. */
+  cache_home = g_dir_make_tmp ("thaw-cache-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/thaw/shutdown/close-window-mid-job", test_close_window_mid_job);
+  g_test_add_func ("/thaw/shutdown/simulate-quit", test_simulate_quit);
+  g_test_add_func ("/thaw/shutdown/stop", test_stop);
+  g_test_add_func ("/thaw/shutdown/in-place-leaves-half", test_in_place_leaves_half);
+  g_test_add_func ("/thaw/shutdown/quit-mid-job", test_quit_mid_job);
+  g_test_add_func ("/thaw/shutdown/restart-shows-what-was-kept", test_restart_shows_what_was_kept);
+
+  return g_test_run ();
+}
