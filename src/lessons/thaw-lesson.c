@@ -19,7 +19,10 @@ extern const ThawLessonInfo thaw_lesson_timeout_info;
 extern const ThawLessonInfo thaw_lesson_shutdown_info;
 extern const ThawLessonInfo thaw_lesson_errors_info;
 extern const ThawLessonInfo thaw_lesson_race_info;
+extern const ThawLessonInfo thaw_lesson_recursive_info;
 extern const ThawLessonInfo thaw_lesson_deadlock_info;
+extern const ThawLessonInfo thaw_lesson_signal_info;
+extern const ThawLessonInfo thaw_lesson_thread_local_info;
 
 static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_freeze_info,
@@ -30,7 +33,10 @@ static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_shutdown_info,
   &thaw_lesson_errors_info,
   &thaw_lesson_race_info,
+  &thaw_lesson_recursive_info,
   &thaw_lesson_deadlock_info,
+  &thaw_lesson_signal_info,
+  &thaw_lesson_thread_local_info,
 };
 
 /**

@@ -1,0 +1,253 @@
+/* test-lesson-recursive.c — what the recursive lesson teaches, checked
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   rec-mutex      the walk with a GRecMutex reads every folder and holds
+ *                  the lock exactly as many times at once as the tree has
+ *                  levels, for several sizes of tree;
+ *   plain-mutex    with a plain GMutex the second lock by the owner is
+ *                  refused again and again for a second: it would deadlock;
+ *   stop           Stop ends a walk early and leaves no thread behind, and
+ *                  the next walk runs to its end.
+ */
+
+#include "config.h"
+
+#include "thaw-lesson.h"
+#include "thaw-lesson-page.h"
+#include "thaw-test-util.h"
+
+/* The name the lesson gives its threads. */
+#define LESSON_THREAD "thaw-walk"
+
+typedef struct
+{
+  ThawHeartbeat *heartbeat;
+  GtkWidget *window;
+  ThawLesson *lesson;
+} Fixture;
+
+/* How many of this process's threads have the name @name: the lesson's
+ * threads, and nobody else's (GTK and GLib start and end their own). */
+static guint
+count_threads_named (const char *name)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      /* A thread may end between listing and reading: then it is gone. */
+      if (g_file_get_contents (path, &comm, NULL, NULL) &&
+          g_str_equal (g_strchomp (comm), name))
+        count++;
+    }
+
+  return count;
+}
+
+static JsonObject *
+get_report (ThawLesson *lesson)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  thaw_lesson_report (lesson, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *action)
+{
+  if (GTK_IS_BUTTON (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Whether the button of lesson.@verb can be clicked: it follows whether
+ * the action is enabled. */
+static gboolean
+can_click (ThawLesson *lesson,
+           const char *verb)
+{
+  g_autofree char *action = g_strconcat ("lesson.", verb, NULL);
+  GtkWidget *button = find_button (GTK_WIDGET (lesson), action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_sensitive (button);
+}
+
+static gboolean
+run_is_over (gpointer data)
+{
+  g_autoptr(JsonObject) report = get_report (data);
+  const char *state = json_object_get_string_member (report, "job_state");
+
+  return !g_str_equal (state, "running") && !g_str_equal (state, "idle");
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GtkWidget *page;
+
+  fixture->heartbeat = thaw_heartbeat_new (0);
+  fixture->window = gtk_window_new ();
+  page = thaw_lesson_page_new (thaw_lessons_find ("recursive"), fixture->heartbeat);
+  fixture->lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  thaw_test_iterate_for (0.3);
+
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_assert_null (fixture->lesson);
+  g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
+
+  thaw_test_iterate_for (0.1);
+  g_assert_finalize_object (fixture->heartbeat);
+}
+
+/* Runs one verb to its end and returns the report after it. */
+static JsonObject *
+run_to_end (Fixture    *fixture,
+            const char *verb)
+{
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, verb));
+  /* One walk at a time. */
+  g_assert_false (can_click (fixture->lesson, "start"));
+  g_assert_false (can_click (fixture->lesson, "try-plain"));
+
+  thaw_test_iterate_until (run_is_over, fixture->lesson, 30 * thaw_test_time_scale ());
+  g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
+
+  return get_report (fixture->lesson);
+}
+
+static void
+test_rec_mutex (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const guint levels[] = { 2, 5, 9 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_autoptr(JsonObject) report = NULL;
+      guint folders = (1u << levels[i]) - 1;
+
+      g_object_set (fixture->lesson, "levels", levels[i], NULL);
+      report = run_to_end (fixture, "start");
+
+      g_test_message ("%u levels: depth %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " folders in %.3f s",
+                      levels[i],
+                      json_object_get_int_member (report, "recursion_depth"),
+                      json_object_get_int_member (report, "folders"),
+                      json_object_get_double_member (report, "job_seconds"));
+      g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+      g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "rec-mutex");
+      /* Every folder read, and the lock held once per level at the bottom:
+       * never less (the walk got there) and never more (each lock had its
+       * unlock on the way up). */
+      g_assert_cmpint (json_object_get_int_member (report, "folders"), ==, folders);
+      g_assert_cmpint (json_object_get_int_member (report, "recursion_depth"), ==, levels[i]);
+      g_assert_cmpint (json_object_get_int_member (report, "total_kib"), >=, folders);
+      g_assert_cmpint (json_object_get_int_member (report, "runs"), ==, i + 1);
+    }
+}
+
+static void
+test_plain_mutex (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonObject) before = get_report (fixture->lesson);
+  g_autoptr(JsonObject) report = NULL;
+  gint64 refusals;
+
+  g_assert_false (json_object_get_boolean_member (before, "plain_mutex_would_deadlock"));
+
+  report = run_to_end (fixture, "try-plain");
+  refusals = json_object_get_int_member (report, "plain_mutex_refusals");
+  g_test_message ("the second lock was refused %" G_GINT64_FORMAT " times in %.3f s",
+                  refusals, json_object_get_double_member (report, "job_seconds"));
+
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "plain-mutex");
+  g_assert_true (json_object_get_boolean_member (report, "plain_mutex_would_deadlock"));
+  /* Asked every 10 ms for a second; a loaded machine asks less often, but
+   * never once would be a lesson that shows nothing. */
+  g_assert_cmpint (refusals, >=, 10);
+  g_assert_cmpfloat (json_object_get_double_member (report, "job_seconds"), >=, 0.95);
+}
+
+static void
+test_stop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(JsonObject) stopped = NULL;
+  g_autoptr(JsonObject) again = NULL;
+
+  g_object_set (fixture->lesson, "levels", 12, NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
+  thaw_test_iterate_for (0.4);
+  g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 1);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
+
+  thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
+  g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
+  stopped = get_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (stopped, "job_state"), ==, "cancelled");
+  g_assert_cmpint (json_object_get_int_member (stopped, "folders"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (stopped, "folders"), <, 4095);
+
+  g_object_set (fixture->lesson, "levels", 4, NULL);
+  again = run_to_end (fixture, "start");
+  g_assert_cmpstr (json_object_get_string_member (again, "job_state"), ==, "succeeded");
+  g_assert_cmpint (json_object_get_int_member (again, "recursion_depth"), ==, 4);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/thaw/recursive/rec-mutex", Fixture, NULL,
+              fixture_set_up, test_rec_mutex, fixture_tear_down);
+  g_test_add ("/thaw/recursive/plain-mutex", Fixture, NULL,
+              fixture_set_up, test_plain_mutex, fixture_tear_down);
+  g_test_add ("/thaw/recursive/stop", Fixture, NULL,
+              fixture_set_up, test_stop, fixture_tear_down);
+
+  return g_test_run ();
+}
