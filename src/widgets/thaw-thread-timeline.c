@@ -47,6 +47,19 @@ struct _ThawThreadTimeline
   guint events_size;
   gint64 span_us;
   guint n_lanes_drawn;
+
+  /* Laying out text is the dearest part of a frame: the layouts are kept
+   * until the text or the style changes. */
+  PangoLayout *legend_layouts[N_STATES];
+  PangoLayout *grid_layout;
+  gint64 grid_layout_step;
+  GPtrArray *lane_layouts;       /* PangoLayout, one per lane */
+  GPtrArray *lane_names;         /* char *, the text of each */
+
+  /* What the last frame showed, to skip frames that would show the same. */
+  gboolean settled;
+  ThawTimelineEvent last_event;
+  int last_width;
 };
 
 G_DEFINE_FINAL_TYPE (ThawThreadTimeline, thaw_thread_timeline, GTK_TYPE_WIDGET)
@@ -226,6 +239,86 @@ grid_text (gint64 step_us)
     return g_strdup_printf (_("grid: %g ms"), (double) step_us / 1000);
 }
 
+static void
+clear_layout (gpointer layout)
+{
+  g_clear_object (&layout);
+}
+
+static void
+drop_layouts (ThawThreadTimeline *self)
+{
+  for (guint i = 0; i < N_STATES; i++)
+    g_clear_object (&self->legend_layouts[i]);
+  g_clear_object (&self->grid_layout);
+  if (self->lane_layouts != NULL)
+    {
+      g_ptr_array_set_size (self->lane_layouts, 0);
+      g_ptr_array_set_size (self->lane_names, 0);
+    }
+}
+
+static PangoLayout *
+get_legend_layout (ThawThreadTimeline *self,
+                   guint               item)
+{
+  gint64 step;
+
+  if (item < N_STATES)
+    {
+      if (self->legend_layouts[item] == NULL)
+        self->legend_layouts[item] = create_small_layout (GTK_WIDGET (self), _(state_names[item]));
+      return self->legend_layouts[item];
+    }
+
+  step = grid_step_us (self->span_us);
+  if (self->grid_layout == NULL || self->grid_layout_step != step)
+    {
+      g_autofree char *text = grid_text (step);
+
+      g_clear_object (&self->grid_layout);
+      self->grid_layout = create_small_layout (GTK_WIDGET (self), text);
+      self->grid_layout_step = step;
+    }
+
+  return self->grid_layout;
+}
+
+/* The layout of a lane's name, made again only when the name changes. */
+static PangoLayout *
+get_lane_layout (ThawThreadTimeline *self,
+                 guint               lane,
+                 double              max_width)
+{
+  g_autofree char *name = thaw_timeline_dup_lane_name (self->timeline, lane);
+  PangoLayout *layout;
+
+  if (name == NULL)
+    name = g_strdup ("");
+
+  while (self->lane_layouts->len <= lane)
+    {
+      g_ptr_array_add (self->lane_layouts, NULL);
+      g_ptr_array_add (self->lane_names, NULL);
+    }
+
+  if (g_strcmp0 (g_ptr_array_index (self->lane_names, lane), name) != 0)
+    {
+      layout = create_small_layout (GTK_WIDGET (self), name);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      g_clear_object ((PangoLayout **) &g_ptr_array_index (self->lane_layouts, lane));
+      g_free (g_ptr_array_index (self->lane_names, lane));
+      g_ptr_array_index (self->lane_layouts, lane) = layout;
+      g_ptr_array_index (self->lane_names, lane) = g_steal_pointer (&name);
+    }
+
+  layout = g_ptr_array_index (self->lane_layouts, lane);
+  if (pango_layout_get_width (layout) != (int) max_width * PANGO_SCALE)
+    pango_layout_set_width (layout, (int) max_width * PANGO_SCALE);
+
+  return layout;
+}
+
 /* The legend: one item per state and the grid step, wrapped into rows that
  * fit @width. Draws it at @top when @snapshot and @cr are set; returns its
  * height either way. */
@@ -237,21 +330,14 @@ legend (ThawThreadTimeline *self,
         cairo_t            *cr,
         const GdkRGBA      *fg)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
   double x = 0, y = top, row_height = SWATCH_HEIGHT;
 
   for (guint i = 0; i <= N_STATES; i++)
     {
-      g_autoptr(PangoLayout) layout = NULL;
-      g_autofree char *grid = NULL;
+      PangoLayout *layout = get_legend_layout (self, i);
       gboolean is_state = i < N_STATES;
       double item_width, swatch = is_state ? SWATCH_WIDTH + 4 : 0;
       int text_width, text_height;
-
-      if (is_state)
-        layout = create_small_layout (widget, _(state_names[i]));
-      else
-        layout = create_small_layout (widget, grid = grid_text (grid_step_us (self->span_us)));
 
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
       item_width = swatch + text_width;
@@ -327,7 +413,7 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
   g_autofree LaneReplay *replay = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
   gint64 now = g_get_monotonic_time ();
   gint64 view_start, view_end, step;
   guint n_lanes = 0, n_events = 0;
@@ -351,12 +437,9 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
   /* The names first, to know how wide their column is. */
   for (guint lane = 0; lane < n_lanes; lane++)
     {
-      g_autofree char *name = thaw_timeline_dup_lane_name (self->timeline, lane);
-      PangoLayout *layout = create_small_layout (widget, name != NULL ? name : "");
+      PangoLayout *layout = get_lane_layout (self, lane, width * 0.3);
       int w;
 
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      pango_layout_set_width (layout, (int) (width * 0.3) * PANGO_SCALE);
       pango_layout_get_pixel_size (layout, &w, NULL);
       name_width = MAX (name_width, w);
       g_ptr_array_add (names, layout);
@@ -387,6 +470,12 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
   if (all_finished)
     view_end = MIN (now, self->events[n_events - 1].time_us + self->span_us / 20);
   view_start = view_end - self->span_us;
+
+  /* Nothing runs and the view has stopped: until a new event comes, every
+   * frame would look like this one. */
+  self->settled = n_lanes == 0 || (all_finished && view_end < now);
+  self->last_event = n_events > 0 ? self->events[n_events - 1] : (ThawTimelineEvent) { 0 };
+  self->last_width = (int) width;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
@@ -474,19 +563,31 @@ tick_cb (GtkWidget     *widget,
          gpointer       user_data)
 {
   ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+  ThawTimelineEvent newest = { 0 };
   guint n_lanes = 0;
 
   if (self->timeline != NULL)
-    n_lanes = thaw_timeline_get_n_lanes (self->timeline);
+    {
+      n_lanes = thaw_timeline_get_n_lanes (self->timeline);
+      thaw_timeline_copy_events (self->timeline, G_MININT64, &newest, 1);
+    }
 
   /* Lanes come and go with the runs: the widget grows and shrinks. */
   if (n_lanes != self->n_lanes_drawn)
     {
       self->n_lanes_drawn = n_lanes;
+      self->settled = FALSE;
       gtk_widget_queue_resize (widget);
     }
 
-  gtk_widget_queue_draw (widget);
+  /* A settled picture is drawn again only when something new happens. */
+  if (!self->settled ||
+      newest.time_us != self->last_event.time_us ||
+      newest.lane != self->last_event.lane ||
+      newest.state != self->last_event.state ||
+      gtk_widget_get_width (widget) != self->last_width)
+    gtk_widget_queue_draw (widget);
+
   return G_SOURCE_CONTINUE;
 }
 
@@ -540,8 +641,34 @@ thaw_thread_timeline_finalize (GObject *object)
   ThawThreadTimeline *self = THAW_THREAD_TIMELINE (object);
 
   g_free (self->events);
+  drop_layouts (self);
+  g_ptr_array_unref (self->lane_layouts);
+  g_ptr_array_unref (self->lane_names);
 
   G_OBJECT_CLASS (thaw_thread_timeline_parent_class)->finalize (object);
+}
+
+/* New fonts or a new scale: the text must be laid out again. */
+static void
+thaw_thread_timeline_css_changed (GtkWidget         *widget,
+                                  GtkCssStyleChange *change)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+
+  GTK_WIDGET_CLASS (thaw_thread_timeline_parent_class)->css_changed (widget, change);
+  drop_layouts (self);
+  self->settled = FALSE;
+}
+
+static void
+thaw_thread_timeline_system_setting_changed (GtkWidget         *widget,
+                                             GtkSystemSetting   setting)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+
+  GTK_WIDGET_CLASS (thaw_thread_timeline_parent_class)->system_setting_changed (widget, setting);
+  drop_layouts (self);
+  self->settled = FALSE;
 }
 
 static void
@@ -556,6 +683,8 @@ thaw_thread_timeline_class_init (ThawThreadTimelineClass *klass)
   widget_class->snapshot = thaw_thread_timeline_snapshot;
   widget_class->measure = thaw_thread_timeline_measure;
   widget_class->get_request_mode = thaw_thread_timeline_get_request_mode;
+  widget_class->css_changed = thaw_thread_timeline_css_changed;
+  widget_class->system_setting_changed = thaw_thread_timeline_system_setting_changed;
 
   gtk_widget_class_set_css_name (widget_class, "threadtimeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -565,6 +694,9 @@ static void
 thaw_thread_timeline_init (ThawThreadTimeline *self)
 {
   self->span_us = 10 * G_USEC_PER_SEC;
+  /* g_clear_object, not g_object_unref: a slot may still be empty. */
+  self->lane_layouts = g_ptr_array_new_with_free_func (clear_layout);
+  self->lane_names = g_ptr_array_new_with_free_func (g_free);
 
   /* Redraw every frame, so that the lanes scroll smoothly. */
   gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
@@ -614,6 +746,7 @@ thaw_thread_timeline_set_timeline (ThawThreadTimeline *self,
       self->events = g_renew (ThawTimelineEvent, self->events, self->events_size);
     }
 
+  self->settled = FALSE;
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -647,5 +780,6 @@ thaw_thread_timeline_set_span (ThawThreadTimeline *self,
   g_return_if_fail (seconds > 0);
 
   self->span_us = MAX ((gint64) (seconds * G_USEC_PER_SEC), 1000);
+  self->settled = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
