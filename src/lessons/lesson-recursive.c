@@ -170,6 +170,9 @@ walk_job_unref (WalkJob *job)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WalkJob, walk_job_unref)
 
+/* How long a delivery waits to collect news: about one frame. */
+#define DELIVERY_INTERVAL_MS 16
+
 static gboolean deliver_progress_cb (gpointer data);
 
 /* Called by the worker after it stored new figures. However often that is,
@@ -179,11 +182,14 @@ publish_progress (WalkJob *job)
 {
   if (g_atomic_int_compare_and_exchange (&job->delivery_pending, FALSE, TRUE))
     {
-      /* The idle callback holds its own reference to the job. */
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
-                       deliver_progress_cb,
-                       walk_job_ref (job),
-                       (GDestroyNotify) walk_job_unref);
+      /* The delivery waits one frame, and brings everything stored in the
+       * meantime: a screen shows at most one change per frame, so more
+       * deliveries would only be work for the main thread. The callback
+       * holds its own reference to the job. */
+      g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, DELIVERY_INTERVAL_MS,
+                          deliver_progress_cb,
+                          walk_job_ref (job),
+                          (GDestroyNotify) walk_job_unref);
     }
 }
 

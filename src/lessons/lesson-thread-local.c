@@ -110,6 +110,9 @@ scratch_job_unref (ScratchJob *job)
   g_free (job);
 }
 
+/* How long a delivery waits to collect news: about one frame. */
+#define DELIVERY_INTERVAL_MS 16
+
 static gboolean deliver_progress_cb (gpointer data);
 
 /* Called by any thread after it stored new figures. At most one delivery
@@ -119,11 +122,14 @@ publish_progress (ScratchJob *job)
 {
   if (g_atomic_int_compare_and_exchange (&job->delivery_pending, FALSE, TRUE))
     {
-      /* The idle callback holds its own reference to the job. */
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
-                       deliver_progress_cb,
-                       scratch_job_ref (job),
-                       (GDestroyNotify) scratch_job_unref);
+      /* The delivery waits one frame, and brings everything stored in the
+       * meantime: a screen shows at most one change per frame, so more
+       * deliveries would only be work for the main thread. The callback
+       * holds its own reference to the job. */
+      g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, DELIVERY_INTERVAL_MS,
+                          deliver_progress_cb,
+                          scratch_job_ref (job),
+                          (GDestroyNotify) scratch_job_unref);
     }
 }
 
@@ -149,7 +155,8 @@ static GPrivate this_thread_scratch = G_PRIVATE_INIT (scratch_free);
 /* The destroy notify. When a thread that has a value exits, GLib calls this
  * with that value: after the thread's function has returned, on the exiting
  * thread itself. So it may only touch what is safe from any thread: the
- * job's atomics, and g_idle_add() to tell the main thread. */
+ * job's atomics, and a main-loop source (publish_progress()) to tell the
+ * main thread. */
 static void
 scratch_free (gpointer data)
 {
@@ -745,7 +752,7 @@ const ThawLessonInfo thaw_lesson_thread_local_info = {
        "<i>on the exiting thread</i>, after the thread’s function has returned, "
        "so it must only touch what is safe from any thread: here it counts "
        "with atomics and tells the main thread through the same single pending "
-       "<tt>g_idle_add()</tt> as the progress. Watch the count: one notify per "
+       "main-loop callback as the progress. Watch the count: one notify per "
        "thread, each as its thread ends, even when the threads are stopped "
        "early. The main thread never exits that way, so a value it set would "
        "never be freed.\n\n"
