@@ -23,6 +23,8 @@ extern const ThawLessonInfo thaw_lesson_recursive_info;
 extern const ThawLessonInfo thaw_lesson_deadlock_info;
 extern const ThawLessonInfo thaw_lesson_signal_info;
 extern const ThawLessonInfo thaw_lesson_thread_local_info;
+extern const ThawLessonInfo thaw_lesson_pool_info;
+extern const ThawLessonInfo thaw_lesson_parallel_info;
 
 static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_freeze_info,
@@ -37,6 +39,8 @@ static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_deadlock_info,
   &thaw_lesson_signal_info,
   &thaw_lesson_thread_local_info,
+  &thaw_lesson_pool_info,
+  &thaw_lesson_parallel_info,
 };
 
 /**
