@@ -205,6 +205,22 @@ run_thaw (const char *cache,
   return thaw_test_load_report (report_path);
 }
 
+/* --autoquit counts from the start of the application, --activate waits
+ * for the first frame: this is how long that takes here (seconds, in a
+ * sanitizer build). */
+static double
+measure_first_frame_lag (const char *cache)
+{
+  double autoquit = 2.5 * thaw_test_time_scale ();
+  g_autoptr(JsonObject) report = run_thaw (cache, NULL, autoquit, NULL);
+  double lag = autoquit - json_object_get_double_member (report, "seconds");
+
+  g_test_message ("the first frame comes %.2f s after the start", lag);
+  g_assert_cmpfloat (lag, <, autoquit);
+
+  return MAX (lag, 0);
+}
+
 /* Quitting at several points of the write: the file is always the old one
  * or the complete new one, and the exit takes less than two seconds. */
 static void
@@ -215,10 +231,12 @@ test_quit_mid_job (void)
   g_autofree char *path = NULL;
   const double quit_at[] = { 0.5, 1.0, 1.5, 2.0 };
   guint mid_write = 0;
+  double lag;
 
   g_assert_no_error (error);
   path = target_file (cache);
   write_old_file (cache);
+  lag = measure_first_frame_lag (cache);
 
   for (guint i = 0; i < G_N_ELEMENTS (quit_at); i++)
     {
@@ -229,7 +247,7 @@ test_quit_mid_job (void)
       gboolean is_new;
 
       judge (path, &old);
-      report = run_thaw (cache, "start", quit_at[i], &exit_after_quit);
+      report = run_thaw (cache, "start", lag + quit_at[i], &exit_after_quit);
       percent = json_object_get_int_member (report, "write_percent");
 
       g_test_message ("quit at %.1f s: %s at %" G_GINT64_FORMAT " %%, exited %.2f s after",
@@ -285,7 +303,7 @@ test_restart_shows_what_was_kept (void)
   g_assert_true (on_disk.complete);
 
   /* Started again, it finds that file and says which run wrote it. */
-  second = run_thaw (cache, NULL, 1.5 * thaw_test_time_scale (), NULL);
+  second = run_thaw (cache, NULL, measure_first_frame_lag (cache) + 1.0, NULL);
   g_assert_cmpstr (json_object_get_string_member (second, "job_state"), ==, "idle");
   g_assert_true (json_object_get_boolean_member (second, "kept_from_previous_run"));
   g_assert_cmpstr (json_object_get_string_member (second, "previous_run"), ==, on_disk.header);
@@ -385,6 +403,30 @@ fixture_close (Fixture *fixture)
   g_assert_finalize_object (fixture->heartbeat);
 }
 
+/* The lesson's own threads, by the names it gives them ("thaw-write",
+ * "thaw-warm-up", "thaw-inspect"). Counting all threads is not enough
+ * here: another one ending at the same time would hide a writer that is
+ * still running. */
+static guint
+count_lesson_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *task;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((task = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", task, "comm", NULL);
+      g_autofree char *name = NULL;
+
+      if (g_file_get_contents (path, &name, NULL, NULL) && g_str_has_prefix (name, "thaw-"))
+        count++;
+    }
+
+  return count;
+}
+
 /* Closing the window mid-write: the lesson goes at once, its threads within
  * two seconds, and the file is old or complete. Early, it is the old one;
  * near the end, the write finishes. */
@@ -395,12 +437,11 @@ close_at (gint64   percent,
   g_autofree char *path = target_file (cache_home);
   g_auto(Verdict) old = { 0 };
   Fixture fixture = { 0 };
-  guint threads_before;
   gint64 start, deadline;
 
   judge (path, &old);
   fixture_open (&fixture);
-  threads_before = thaw_test_count_threads ();
+  g_assert_cmpuint (count_lesson_threads (), ==, 0);
 
   g_object_add_weak_pointer (G_OBJECT (fixture.lesson), (gpointer *) &fixture.lesson);
   g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "start"));
@@ -411,7 +452,7 @@ close_at (gint64   percent,
   g_assert_null (fixture.lesson);
 
   deadline = start + (gint64) (2 * G_USEC_PER_SEC * thaw_test_time_scale ());
-  while (thaw_test_count_threads () > threads_before)
+  while (count_lesson_threads () > 0)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, FALSE);
@@ -444,6 +485,7 @@ test_simulate_quit (void)
   g_autoptr(JsonObject) late = NULL;
   g_auto(Verdict) old = { 0 };
   g_auto(Verdict) after = { 0 };
+  gboolean warmup_running;
 
   write_old_file (cache_home);
   judge (path, &old);
@@ -463,13 +505,19 @@ test_simulate_quit (void)
 
   g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "start"));
   wait_for_percent (fixture.lesson, 85);
+  /* The warm-up normally outlasts the file; in a slow sanitizer build the
+   * file can take longer, and then there is no warm-up left to cancel. */
+  warmup_running = has_state (fixture.lesson, "throwaway_state", "running");
   g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "simulate-quit"));
   thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
 
   late = lesson_report (fixture.lesson);
   g_assert_cmpstr (json_object_get_string_member (late, "job_state"), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (late, "write_outcome"), ==, "kept");
-  g_assert_cmpstr (json_object_get_string_member (late, "throwaway_state"), ==, "cancelled");
+  if (warmup_running)
+    g_assert_cmpstr (json_object_get_string_member (late, "throwaway_state"), ==, "cancelled");
+  else
+    g_test_message ("the warm-up had finished before the quit");
   g_assert_true (assert_old_or_complete (cache_home, &old));
 
   /* The lesson reads the new file back and agrees. */

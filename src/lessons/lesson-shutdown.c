@@ -263,8 +263,10 @@ write_lines (Job     *job,
              GError **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GString) text = g_string_new (NULL);
+  /* One buffer for every chunk: the worker allocates nothing per line. */
+  g_autoptr(GString) text = g_string_sized_new (LINES_PER_CHUNK * 48);
   g_autoptr(GRand) rand = g_rand_new ();
+  char line[64];
   guint chunk;
 
   g_string_printf (text, HEADER_PREFIX "%s\n", job->started_label);
@@ -279,10 +281,14 @@ write_lines (Job     *job,
 
       g_string_truncate (text, 0);
       for (guint i = 1; i <= LINES_PER_CHUNK; i++)
-        g_string_append_printf (text, "%06u %08x %08x %08x %08x\n",
-                                chunk * LINES_PER_CHUNK + i,
-                                g_rand_int (rand), g_rand_int (rand),
-                                g_rand_int (rand), g_rand_int (rand));
+        {
+          int length = g_snprintf (line, sizeof line, "%06u %08x %08x %08x %08x\n",
+                                   chunk * LINES_PER_CHUNK + i,
+                                   g_rand_int (rand), g_rand_int (rand),
+                                   g_rand_int (rand), g_rand_int (rand));
+
+          g_string_append_len (text, line, length);
+        }
       g_checksum_update (checksum, (const guchar *) text->str, (gssize) text->len);
       if (!write_text (job, fd, text, error))
         return FALSE;
