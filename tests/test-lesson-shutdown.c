@@ -591,16 +591,40 @@ test_in_place_leaves_half (void)
   fixture_close (&fixture);
 }
 
+/* Removes a folder the test made, and everything in it. */
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFile *child;
+
+  while (children != NULL &&
+         g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) &&
+         child != NULL)
+    remove_tree (child);
+
+  g_file_delete (file, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) root = NULL;
+  g_autofree char *root_path = NULL;
+  int status;
 
-  /* Before anything asks GLib for the cache folder: it remembers the
-   * first answer. */
-  cache_home = g_dir_make_tmp ("thaw-cache-XXXXXX", &error);
+  /* Before anything asks GLib for the cache or temporary folder: it
+   * remembers the first answer. Everything the test makes, and the
+   * children's caches, goes in one folder, removed at the end. */
+  root_path = g_dir_make_tmp ("thaw-test-shutdown-XXXXXX", &error);
   g_assert_no_error (error);
+  g_setenv ("TMPDIR", root_path, TRUE);
+  cache_home = g_build_filename (root_path, "cache", NULL);
+  g_assert_cmpint (g_mkdir (cache_home, 0700), ==, 0);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
 
   gtk_test_init (&argc, &argv, NULL);
@@ -613,5 +637,11 @@ main (int   argc,
   g_test_add_func ("/thaw/shutdown/quit-mid-job", test_quit_mid_job);
   g_test_add_func ("/thaw/shutdown/restart-shows-what-was-kept", test_restart_shows_what_was_kept);
 
-  return g_test_run ();
+  status = g_test_run ();
+
+  root = g_file_new_for_path (root_path);
+  remove_tree (root);
+  g_free (cache_home);
+
+  return status;
 }
