@@ -22,6 +22,7 @@ extern const ThawLessonInfo thaw_lesson_race_info;
 extern const ThawLessonInfo thaw_lesson_recursive_info;
 extern const ThawLessonInfo thaw_lesson_deadlock_info;
 extern const ThawLessonInfo thaw_lesson_signal_info;
+extern const ThawLessonInfo thaw_lesson_semaphore_info;
 extern const ThawLessonInfo thaw_lesson_thread_local_info;
 extern const ThawLessonInfo thaw_lesson_pool_info;
 extern const ThawLessonInfo thaw_lesson_parallel_info;
@@ -38,6 +39,7 @@ static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_recursive_info,
   &thaw_lesson_deadlock_info,
   &thaw_lesson_signal_info,
+  &thaw_lesson_semaphore_info,
   &thaw_lesson_thread_local_info,
   &thaw_lesson_pool_info,
   &thaw_lesson_parallel_info,
