@@ -24,6 +24,7 @@ extern const ThawLessonInfo thaw_lesson_deadlock_info;
 extern const ThawLessonInfo thaw_lesson_signal_info;
 extern const ThawLessonInfo thaw_lesson_semaphore_info;
 extern const ThawLessonInfo thaw_lesson_thread_local_info;
+extern const ThawLessonInfo thaw_lesson_queue_info;
 extern const ThawLessonInfo thaw_lesson_pool_info;
 extern const ThawLessonInfo thaw_lesson_parallel_info;
 
@@ -41,6 +42,7 @@ static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_signal_info,
   &thaw_lesson_semaphore_info,
   &thaw_lesson_thread_local_info,
+  &thaw_lesson_queue_info,
   &thaw_lesson_pool_info,
   &thaw_lesson_parallel_info,
 };
