@@ -367,6 +367,10 @@ pool_job (gpointer data,
     thaw_timeline_record (run->timeline, job->lane, THAW_LANE_FINISHED);
 
   job_done (run);
+
+  /* This thread is done with the run. Pairs with the acquire after
+   * g_thread_pool_free(), whose wait ThreadSanitizer cannot see either. */
+  THAW_TSAN_RELEASE (run);
 }
 
 static gboolean deliver_progress_cb (gpointer data);
@@ -518,7 +522,10 @@ end_run (ThawLessonSemaphore *self)
 
   /* Waits until the pool's threads are idle, then lets them exit. */
   if (self->pool != NULL)
-    g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
+    {
+      g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
+      THAW_TSAN_ACQUIRE (self->run);
+    }
 
   g_clear_pointer (&self->run, job_run_unref);
 }
