@@ -27,6 +27,9 @@ extern const ThawLessonInfo thaw_lesson_thread_local_info;
 extern const ThawLessonInfo thaw_lesson_queue_info;
 extern const ThawLessonInfo thaw_lesson_pool_info;
 extern const ThawLessonInfo thaw_lesson_parallel_info;
+extern const ThawLessonInfo thaw_lesson_flood_info;
+extern const ThawLessonInfo thaw_lesson_async_io_info;
+extern const ThawLessonInfo thaw_lesson_monitor_info;
 
 static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_freeze_info,
@@ -45,6 +48,9 @@ static const ThawLessonInfo *const lessons[] = {
   &thaw_lesson_queue_info,
   &thaw_lesson_pool_info,
   &thaw_lesson_parallel_info,
+  &thaw_lesson_flood_info,
+  &thaw_lesson_async_io_info,
+  &thaw_lesson_monitor_info,
 };
 
 /**
