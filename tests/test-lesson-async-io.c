@@ -11,7 +11,7 @@
  *                     read and the blocking read all read every byte and
  *                     get the SHA-256 of g_file_get_contents();
  *   regenerates       a missing or truncated generated file is written
- *                     again; a whole one is not;
+ *                     again; a whole one is not; delete-file removes it;
  *   missing-file      a chosen file that does not exist, and a folder:
  *                     "failed" with the reason, in both good ways;
  *   stop-writing      Stop while the file is written leaves neither the
@@ -205,6 +205,12 @@ test_same_checksum (Fixture       *fixture,
   g_assert_cmpfloat (json_object_get_double_member (blocking, "async_mb_per_s"), >, 0);
 }
 
+static gboolean
+file_is_gone (gpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
 static void
 test_regenerates (Fixture       *fixture,
                   gconstpointer  data)
@@ -233,6 +239,10 @@ test_regenerates (Fixture       *fixture,
   vanished = run_to_end (fixture->lesson, "start");
   g_assert_true (json_object_get_boolean_member (vanished, "generated"));
   assert_read_whole (vanished, "worker", json_object_get_string_member (first, "checksum"));
+
+  /* The bin button gives the space back. */
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "delete-file"));
+  thaw_test_iterate_until (file_is_gone, path, 5 * thaw_test_time_scale ());
 }
 
 static void

@@ -814,17 +814,20 @@ begin (ThawLessonAsyncIo *self,
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, NULL);
 
+  self->expected_bytes = size;
   if (self->chosen != NULL)
     {
-      g_autoptr(GFileInfo) info = g_file_query_info (self->file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+      g_autoptr(GFileInfo) info = NULL;
 
-      /* If the file cannot even be asked for its size, the read below says
-       * why; the progress bar then just pulses. */
+      /* A local file's size is one quick system call. A file on a network
+       * share could keep the main thread waiting for an answer: for those
+       * the progress bar just pulses. If the size cannot be had, the read
+       * below says why. */
+      if (g_file_is_native (self->file))
+        info = g_file_query_info (self->file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                  G_FILE_QUERY_INFO_NONE, NULL, NULL);
       self->expected_bytes = info ? (guint64) g_file_info_get_size (info) : 0;
     }
-  else
-    self->expected_bytes = size;
 
   if (self->chosen == NULL && !generated_file_is_ready (self->file, size))
     {
@@ -944,7 +947,32 @@ use_generated_cb (GtkWidget  *widget,
   set_chosen (THAW_LESSON_ASYNC_IO (widget), NULL);
 }
 
-/* lesson.delete-file: gives the disk space back. */
+static void
+file_deleted_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  GWeakRef *weak = data;
+  g_autoptr(ThawLessonAsyncIo) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  if (!g_file_delete_finish (G_FILE (source), result, &error) && self != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not delete the file: %s"), error->message);
+
+      gtk_label_set_text (self->status, text);
+    }
+  else if (self != NULL)
+    gtk_label_set_text (self->status, _("Deleted. The next run writes the file again."));
+}
+
+/* lesson.delete-file: gives the disk space back. Freeing a gigabyte can
+ * take the file system a moment, so this too is asynchronous; the callback
+ * holds only a weak reference, and finds out whether the lesson is still
+ * there to tell. */
 static void
 delete_file_cb (GtkWidget  *widget,
                 const char *action_name,
@@ -952,16 +980,10 @@ delete_file_cb (GtkWidget  *widget,
 {
   ThawLessonAsyncIo *self = THAW_LESSON_ASYNC_IO (widget);
   g_autoptr(GFile) file = get_generated_file (get_size_mb (self));
-  g_autoptr(GError) error = NULL;
+  GWeakRef *weak = g_new (GWeakRef, 1);
 
-  if (g_file_delete (file, NULL, &error))
-    gtk_label_set_text (self->status, _("Deleted. The next run writes the file again."));
-  else
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not delete the file: %s"), error->message);
-
-      gtk_label_set_text (self->status, text);
-    }
+  g_weak_ref_init (weak, self);
+  g_file_delete_async (file, G_PRIORITY_DEFAULT, NULL, file_deleted_cb, weak);
 }
 
 static void
@@ -1224,7 +1246,7 @@ add_card_label (GtkWidget  *card,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   /* Narrow enough for three cards side by side; a checksum wraps. */
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 22);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_margin_start (label, 12);
   gtk_widget_set_margin_end (label, 12);

@@ -519,7 +519,7 @@ ensure_core_graphs (ThawLessonMonitor *self,
       Graph *graph = make_graph (&card, 36);
 
       graph->core_id = snapshot->core_ids[i];
-      gtk_widget_set_size_request (card, 150, -1);
+      gtk_widget_set_size_request (card, 140, -1);
       gtk_flow_box_append (self->cores_box, card);
       g_ptr_array_add (self->core_graphs, graph);
     }
@@ -996,7 +996,7 @@ thaw_lesson_monitor_init (ThawLessonMonitor *self)
   cores = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (cores), GTK_SELECTION_NONE);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (cores), TRUE);
-  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (cores), 2);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (cores), 1);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (cores), 8);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (cores), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (cores), 6);
