@@ -392,6 +392,12 @@ window_shown_cb (gpointer data)
   if (self->options.activate != NULL)
     activate_verb (self);
 
+  /* --autoquit counts from here too: on a slow machine (or in a sanitizer
+   * build) start-up can take longer than a second, and a run of N seconds
+   * should still give the lesson N seconds. */
+  if (self->options.autoquit > 0 && self->autoquit_id == 0)
+    self->autoquit_id = g_timeout_add ((guint) (self->options.autoquit * 1000), autoquit_cb, self);
+
   return G_SOURCE_REMOVE;
 }
 
@@ -437,9 +443,6 @@ thaw_application_activate (GApplication *application)
 
   if (new_window)
     gtk_widget_add_tick_callback (GTK_WIDGET (window), first_frame_cb, self, NULL);
-
-  if (new_window && self->options.autoquit > 0)
-    self->autoquit_id = g_timeout_add ((guint) (self->options.autoquit * 1000), autoquit_cb, self);
 }
 
 static void

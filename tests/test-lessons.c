@@ -20,6 +20,8 @@
 #include "thaw-lesson-page.h"
 #include "thaw-test-util.h"
 
+#include <glib/gstdio.h>
+
 static char *
 seconds_arg (double seconds)
 {
@@ -37,6 +39,16 @@ test_responsive (gconstpointer data)
   g_autofree char *autoquit = seconds_arg (6 * thaw_test_time_scale ());
   g_autoptr(JsonObject) report = NULL;
 
+  /* What this measures is time, and a sanitizer build measures the
+   * sanitizer. There each lesson's job still runs to its end in the
+   * lesson's own test, and quit-mid-job and close-mid-job below run it
+   * under ASan too. */
+  if (thaw_test_time_scale () > 1.0)
+    {
+      g_test_skip ("lateness is measured in the plain build");
+      return;
+    }
+
   thaw_test_run_thaw (&run, NULL, "--run", info->id, "--activate", "start",
                       "--autoquit", autoquit, "--report", path, NULL);
   g_assert_cmpint (run.exit_status, ==, 0);
@@ -52,7 +64,21 @@ test_responsive (gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (report, "lesson"), ==, info->id);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   g_assert_cmpint (json_object_get_int_member (report, "samples"), >, 100);
-  g_assert_cmpfloat (json_object_get_double_member (report, "max_ms"), <, 100);
+  g_assert_cmpfloat (json_object_get_double_member (report, "max_ms"), <, thaw_test_lateness_bound_ms ());
+}
+
+/* Seconds from when @path was last written until now, on the wall clock
+ * (file times are wall-clock times). */
+static double
+seconds_since_written (const char *path)
+{
+  GStatBuf st;
+  gint64 written_us;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  written_us = (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+
+  return (g_get_real_time () - written_us) / (double) G_USEC_PER_SEC;
 }
 
 static void
@@ -62,23 +88,24 @@ test_quit_mid_job (gconstpointer data)
   g_auto(ThawTestRun) run = { 0 };
   g_autofree char *path = thaw_test_tmp_path ("report.json");
   g_autoptr(JsonObject) report = NULL;
-  double startup;
+  double way_out;
 
   thaw_test_run_thaw (&run, NULL, "--run", info->id, "--activate", "start",
                       "--autoquit", "1", "--report", path, NULL);
+  /* The report is written as the window starts to close; from then until
+   * the process has exited is the way out: cancelling the job, joining its
+   * threads, finishing what must be finished. */
+  way_out = seconds_since_written (path);
   g_assert_cmpint (run.exit_status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
 
   report = thaw_test_load_report (path);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "running");
 
-  /* "seconds" counts from the first frame; what came before it is start-up.
-   * The rest, after the one second of --autoquit, is the way out: it must
-   * stay within two seconds, however much work was in flight. */
-  startup = run.seconds - json_object_get_double_member (report, "seconds");
-  g_test_message ("%s: exited %.2f s after start, %.2f s of it start-up",
-                  info->id, run.seconds, startup);
-  g_assert_cmpfloat (run.seconds - startup - 1.0, <, 2.0 * thaw_test_time_scale ());
+  g_test_message ("%s: exited %.2f s after start, %.3f s after the window began to close",
+                  info->id, run.seconds, way_out);
+  g_assert_cmpfloat (way_out, >=, 0);
+  g_assert_cmpfloat (way_out, <, 2.0 * thaw_test_time_scale ());
 }
 
 static void

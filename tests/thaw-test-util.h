@@ -20,6 +20,7 @@ typedef struct
 
 void        thaw_test_run_clear      (ThawTestRun        *run);
 double      thaw_test_time_scale     (void);
+double      thaw_test_lateness_bound_ms (void);
 void        thaw_test_run_thaw       (ThawTestRun        *run,
                                       const char * const *env,
                                       const char         *first_arg,
