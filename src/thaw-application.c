@@ -44,6 +44,7 @@ struct _ThawApplication
   GSettings *settings;
   RunOptions options;
   gboolean report_written;
+  gboolean options_parsed;
   int exit_status;
 
   guint autoquit_id;
@@ -67,6 +68,9 @@ static const GOptionEntry option_entries[] = {
     N_("On quit, write the heartbeat statistics of the run to FILE as JSON"), N_("FILE") },
   { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  /* Thaw opens no files: words that are not options are collected here and
+   * refused with a message, instead of reaching GApplication's "open". */
+  { G_OPTION_REMAINING, 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
 
@@ -114,6 +118,19 @@ thaw_application_handle_local_options (GApplication *application,
   ThawApplication *self = THAW_APPLICATION (application);
   const ThawLessonInfo *info = NULL;
   const char *autoquit = NULL;
+  g_autofree const char **remaining = NULL;
+
+  self->options_parsed = TRUE;
+
+  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &remaining) &&
+      remaining[0] != NULL)
+    {
+      g_autofree char *display = g_filename_display_name (remaining[0]);
+
+      g_printerr (_("thaw: unexpected argument “%s”: Thaw opens no files. "
+                    "Run “thaw --help” to see the options.\n"), display);
+      return 2;
+    }
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -177,6 +194,12 @@ thaw_application_handle_local_options (GApplication *application,
           return 2;
         }
       self->options.autoquit = seconds;
+    }
+
+  if (self->options.report != NULL && self->options.report[0] == '\0')
+    {
+      g_printerr (_("thaw: --report needs the name of a file, e.g. --report run.json\n"));
+      return 2;
     }
 
   if (self->options.report != NULL)
@@ -522,6 +545,30 @@ thaw_application_finalize (GObject *object)
   G_OBJECT_CLASS (thaw_application_parent_class)->finalize (object);
 }
 
+/* GApplication answers an unknown option, or an option without its value,
+ * with a message and exit status 1, before handle-local-options runs. A
+ * command-line mistake is status 2 everywhere else in Thaw: make it so here
+ * too, and say where the options are listed. */
+static gboolean
+thaw_application_local_command_line (GApplication   *application,
+                                     char         ***arguments,
+                                     int            *exit_status)
+{
+  ThawApplication *self = THAW_APPLICATION (application);
+  gboolean handled;
+
+  handled = G_APPLICATION_CLASS (thaw_application_parent_class)->local_command_line (application,
+                                                                                    arguments,
+                                                                                    exit_status);
+  if (handled && !self->options_parsed && *exit_status != 0)
+    {
+      g_printerr (_("Run “thaw --help” to see the options.\n"));
+      *exit_status = 2;
+    }
+
+  return handled;
+}
+
 static void
 thaw_application_class_init (ThawApplicationClass *klass)
 {
@@ -530,6 +577,7 @@ thaw_application_class_init (ThawApplicationClass *klass)
 
   object_class->finalize = thaw_application_finalize;
 
+  app_class->local_command_line = thaw_application_local_command_line;
   app_class->handle_local_options = thaw_application_handle_local_options;
   app_class->startup = thaw_application_startup;
   app_class->activate = thaw_application_activate;

@@ -399,10 +399,11 @@ thaw_window_close_request (GtkWindow *window)
   ThawWindow *self = THAW_WINDOW (window);
   int width, height;
 
+  /* The schema bounds both; a size outside them would be refused loudly. */
   gtk_window_get_default_size (window, &width, &height);
   g_settings_delay (self->settings);
-  g_settings_set_int (self->settings, "window-width", width);
-  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_int (self->settings, "window-width", CLAMP (width, 360, 16384));
+  g_settings_set_int (self->settings, "window-height", CLAMP (height, 400, 16384));
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
   g_settings_apply (self->settings);
 
@@ -420,8 +421,8 @@ thaw_window_constructed (GObject *object)
   thaw_meter_set_heartbeat (self->meter, self->heartbeat);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
-                               MAX (g_settings_get_int (self->settings, "window-width"), 360),
-                               MAX (g_settings_get_int (self->settings, "window-height"), 400));
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
