@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
+
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
 #include "thaw-test-util.h"
@@ -158,6 +161,108 @@ job_ended (gpointer data)
 }
 
 /* Stop while the worker runs: the run ends cancelled, the thread is joined. */
+/* The widest widget under @widget whose minimum width is above @limit,
+ * for the message when the window cannot get narrow enough. */
+static GtkWidget *
+widest_offender (GtkWidget *widget,
+                 int        limit)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int min = 0;
+
+      if (!gtk_widget_get_visible (child) || !gtk_widget_get_child_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      if (min > limit)
+        return widest_offender (child, limit);
+    }
+
+  return widget;
+}
+
+/* Every lesson, and the Python map, fit a window 360 pixels wide, in
+ * English and in the longest translation. */
+static void
+test_window_narrow (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  const ThawLessonInfo *const *lessons;
+  ThawWindow *window;
+  GtkWidget *leaflet;
+  guint too_wide = 0;
+  guint n;
+
+  lessons = thaw_lessons_get_all (&n);
+  g_test_message ("the first lesson is “%s”", _(lessons[0]->title));
+  window = thaw_window_new (NULL, heartbeat);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.3);
+  leaflet = find_by_type (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL);
+  g_assert_nonnull (leaflet);
+
+  for (guint i = 0; i <= n; i++)
+    {
+      const char *id = i < n ? lessons[i]->id : "python-map";
+      int min = 0;
+
+      if (i < n)
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", id));
+      else
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.python-map", NULL));
+      thaw_test_iterate_for (0.1);
+
+      /* The leaflet is all the window holds: its minimum is the window's,
+       * without the frame that the window manager or GTK draws around. */
+      gtk_widget_measure (leaflet, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      if (min > 360)
+        {
+          GtkWidget *offender = widest_offender (leaflet, 340);
+          int offender_min = 0;
+          g_autofree char *what = GTK_IS_LABEL (offender)
+            ? g_strdup_printf ("“%.40s”", gtk_label_get_text (GTK_LABEL (offender)))
+            : GTK_IS_BUTTON (offender) && gtk_button_get_label (GTK_BUTTON (offender))
+            ? g_strdup_printf ("“%.40s”", gtk_button_get_label (GTK_BUTTON (offender)))
+            : g_strdup (gtk_widget_get_name (offender));
+
+          gtk_widget_measure (offender, GTK_ORIENTATION_HORIZONTAL, -1, &offender_min, NULL, NULL, NULL);
+          g_printerr ("%s: the window needs %d px; a %s %s needs %d px\n", id, min,
+                          G_OBJECT_TYPE_NAME (offender), what, offender_min);
+        }
+      too_wide += min > 360;
+    }
+  g_assert_cmpuint (too_wide, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.1);
+  g_assert_finalize_object (g_steal_pointer (&heartbeat));
+}
+
+/* Portuguese words are longer: the same check in a process that speaks
+ * it. The child must really be translated, or this would prove nothing. */
+static void
+test_window_narrow_translated (void)
+{
+  if (g_test_subprocess ())
+    {
+      /* gtk_test_init() set a fixed locale; take the one from outside. */
+      setlocale (LC_ALL, "");
+      g_assert_cmpstr (_(thaw_lessons_find ("freeze")->title), !=, thaw_lessons_find ("freeze")->title);
+      test_window_narrow ();
+      return;
+    }
+
+  g_setenv ("LANGUAGE", "pt_BR", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_freeze_stop (void)
 {
@@ -261,12 +366,22 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The translations built in the build tree, as main.c finds them. */
+  if (g_getenv ("THAW_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("THAW_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   g_test_add_func ("/thaw/window/lists-lessons", test_window_lists_lessons);
   g_test_add_func ("/thaw/window/search-matches", test_search_matches);
   g_test_add_func ("/thaw/window/size-remembered", test_window_size_remembered);
+  g_test_add_func ("/thaw/window/narrow", test_window_narrow);
+  g_test_add_func ("/thaw/window/narrow-pt-BR", test_window_narrow_translated);
   g_test_add_func ("/thaw/freeze/stop", test_freeze_stop);
   g_test_add_func ("/thaw/freeze/worker-result", test_freeze_worker_result);
   g_test_add_func ("/thaw/freeze/close-mid-job", test_freeze_close_mid_job);
