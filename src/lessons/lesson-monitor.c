@@ -441,9 +441,15 @@ make_graph (GtkWidget **card_out,
   gtk_widget_set_margin_start (area, 8);
   gtk_widget_set_margin_end (area, 8);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_graph, graph, g_free);
-  /* The graph is a picture of what the label says in words. */
+  /* The graph is a picture of what the label says in words. The words
+   * follow HISTORY samples taken SAMPLE_INTERVAL_US apart. */
   gtk_accessible_update_relation (GTK_ACCESSIBLE (area),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
+                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (area),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("The share in use over the last twenty seconds, one sample a second: "
+                                    "empty at the bottom, full at the top, the newest sample on the right"),
                                   -1);
   gtk_box_append (GTK_BOX (card), area);
 

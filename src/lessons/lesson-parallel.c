@@ -1503,6 +1503,11 @@ make_image_area (ThawLessonParallel *self)
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_image, self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (area),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("The Mandelbrot set; click to zoom in"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("The picture the worker threads render, tile by tile. Tiles not yet drawn "
+                                    "in this view are dimmed; with “Mark each tile with its thread’s colour” on, "
+                                    "each drawn tile has a dot in the colour of the thread that drew it. "
+                                    "The Zoom In button zooms into the centre, as a click there would."),
                                   -1);
 
   g_signal_connect (click, "released", G_CALLBACK (image_clicked_cb), self);
@@ -1605,6 +1610,10 @@ thaw_lesson_parallel_init (ThawLessonParallel *self)
   legend = make_caption (_("Bars: measured, against one thread. Dashed: perfect scaling on this machine’s cores. Orange: Amdahl’s limit for the serial part measured."));
   gtk_widget_add_css_class (legend, "caption");
   gtk_box_append (GTK_BOX (box), legend);
+  /* The legend under the chart is what a screen reader says to describe it. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->chart),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, legend, NULL,
+                                  -1);
 
   caption = make_caption (_("Not measured yet."));
   gtk_box_append (GTK_BOX (box), caption);

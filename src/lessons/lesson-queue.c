@@ -1021,7 +1021,7 @@ make_heading (const char *text)
 static void
 thaw_lesson_queue_init (ThawLessonQueue *self)
 {
-  GtkWidget *box, *buttons, *knobs, *figures, *graph, *lanes, *status;
+  GtkWidget *box, *buttons, *knobs, *figures, *heading, *graph, *lanes, *status;
   g_autoptr(ThawTimeline) empty = thaw_timeline_new (16);
 
   self->state = "idle";
@@ -1077,12 +1077,18 @@ thaw_lesson_queue_init (ThawLessonQueue *self)
                        make_figure (_("Longest time in the queue"), &self->max_wait_value));
   gtk_box_append (GTK_BOX (box), figures);
 
-  gtk_box_append (GTK_BOX (box), make_heading (_("Items in the queue, last six seconds")));
+  heading = make_heading (_("Items in the queue, last six seconds"));
+  gtk_box_append (GTK_BOX (box), heading);
   graph = gtk_drawing_area_new ();
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (graph), 72);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (graph), draw_graph, self, NULL);
+  /* A screen reader names the graph by the heading above it, and then says
+   * how to read it. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (graph),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, heading, NULL,
+                                  -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (graph),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Items in the queue over time; the dashed line is its capacity"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Items in the queue over time; the dashed line is its capacity"),
                                   -1);
   gtk_box_append (GTK_BOX (box), graph);
   self->graph = GTK_DRAWING_AREA (graph);
