@@ -178,12 +178,16 @@ nap (const int *speed,
 {
   /* Read once per item: a slider moved mid-run counts from the next one. */
   gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / MAX (g_atomic_int_get (speed), 1);
+  gint64 now;
 
-  while (g_get_monotonic_time () < end)
+  /* The clock is read once a slice: read again for the length of the
+   * nap, it could already be past the end, and g_usleep() would take
+   * the negative time left for an endless one. */
+  while ((now = g_get_monotonic_time ()) < end)
     {
       if (g_atomic_int_get (interrupt))
         return FALSE;
-      g_usleep (MIN (NAP_SLICE_MS * G_TIME_SPAN_MILLISECOND, end - g_get_monotonic_time ()));
+      g_usleep (MIN (NAP_SLICE_MS * G_TIME_SPAN_MILLISECOND, end - now));
     }
 
   return TRUE;

@@ -245,12 +245,16 @@ work (JobRun *run,
       Job    *job)
 {
   gint64 end = g_get_monotonic_time () + job_milliseconds (job->number) * G_TIME_SPAN_MILLISECOND;
+  gint64 now;
 
-  while (g_get_monotonic_time () < end)
+  /* The clock is read once a slice: read again for the length of the
+   * nap, it could already be past the end, and g_usleep() would take
+   * the negative time left for an endless one. */
+  while ((now = g_get_monotonic_time ()) < end)
     {
       if (g_cancellable_is_cancelled (run->cancellable))
         return FALSE;
-      g_usleep (MIN (NAP_SLICE_MS * G_TIME_SPAN_MILLISECOND, end - g_get_monotonic_time ()));
+      g_usleep (MIN (NAP_SLICE_MS * G_TIME_SPAN_MILLISECOND, end - now));
     }
 
   return TRUE;
