@@ -1179,7 +1179,7 @@ thaw_lesson_deadlock_init (ThawLessonDeadlock *self)
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("_Opposite Orders"), "lesson.start", "destructive-action"));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
-                       make_button (_("Same _Order"), "lesson.ordered", "suggested-action"));
+                       make_button (_("Same O_rder"), "lesson.ordered", "suggested-action"));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("_Stop"), "lesson.stop", NULL));
   gtk_box_append (GTK_BOX (box), buttons);

@@ -1581,7 +1581,7 @@ thaw_lesson_parallel_init (ThawLessonParallel *self)
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("Zoom _Out"), "lesson.zoom-out", NULL));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
-                       make_button (_("Start _Over"), "lesson.reset", NULL));
+                       make_button (_("Start O_ver"), "lesson.reset", NULL));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("_Measure Speed-up"), "lesson.measure", NULL));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),

@@ -953,7 +953,7 @@ thaw_lesson_semaphore_init (ThawLessonSemaphore *self)
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
-                       make_button (_("Run with a _Semaphore"), "lesson.start", "suggested-action"));
+                       make_button (_("Run with a Se_maphore"), "lesson.start", "suggested-action"));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("Run on a Thread _Pool"), "lesson.start-pool", NULL));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),

@@ -1190,7 +1190,7 @@ thaw_lesson_shutdown_init (ThawLessonShutdown *self)
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("Start _Both Jobs"), "lesson.start", "suggested-action"));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
-                       make_button (_("Start, Writing _In Place"), "lesson.write-in-place", "destructive-action"));
+                       make_button (_("Start, Writing In _Place"), "lesson.write-in-place", "destructive-action"));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("Simulate _Quit"), "lesson.simulate-quit", NULL));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
