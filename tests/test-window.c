@@ -283,7 +283,7 @@ test_freeze_stop (void)
   thaw_test_iterate_for (0.3);
   g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before + 1);
   g_assert_true (thaw_lesson_activate_verb (lesson, "stop"));
-  thaw_test_iterate_until (job_ended, lesson, 10);
+  thaw_test_iterate_until (job_ended, lesson, 10 * thaw_test_time_scale ());
 
   state = lesson_state (lesson);
   g_assert_cmpstr (state, ==, "cancelled");
