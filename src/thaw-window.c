@@ -136,6 +136,11 @@ make_row (const ThawLessonInfo *info)
   gtk_widget_set_margin_bottom (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_set_tooltip_text (row, _(info->summary));
+  /* GTK 4.8 does not name a row by the text inside it: the title names it,
+   * and the tooltip already describes it with the summary. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, title, NULL,
+                                  -1);
 
   g_object_set_data_full (G_OBJECT (row), LESSON_ID_KEY, g_strdup (info->id), g_free);
 
@@ -160,6 +165,10 @@ make_python_map_row (void)
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, title, NULL,
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, summary, NULL,
+                                  -1);
   g_object_set_data (G_OBJECT (row), PYTHON_MAP_KEY, GINT_TO_POINTER (TRUE));
 
   return row;

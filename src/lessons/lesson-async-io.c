@@ -1222,15 +1222,14 @@ make_file_list (ThawLessonAsyncIo *self)
   spin = gtk_spin_button_new_with_range (1, MAX_SIZE_MB, 100);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), (double) size_mb);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Size of the generated file, in megabytes"),
-                                  -1);
   g_signal_connect_swapped (spin, "value-changed", G_CALLBACK (size_changed_cb), self);
   self->size_spin = GTK_SPIN_BUTTON (spin);
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Size of the generated file (MB)"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  /* libadwaita names the row's activatable spin button by the row's title;
+   * a label of its own would be read after it. */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
   gtk_list_box_append (GTK_LIST_BOX (list), row);
 

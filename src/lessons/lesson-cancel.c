@@ -610,16 +610,14 @@ make_look_every_row (ThawLessonCancel *self)
   spin = gtk_spin_button_new_with_range (1, MAX_LOOK_EVERY_MS, 1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), DEFAULT_LOOK_EVERY_MS);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("How often the worker looks at the cancellable, in milliseconds"),
-                                  -1);
   self->look_every = GTK_SPIN_BUTTON (spin);
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Look at the cancellable every (ms)"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The longest a Stop can wait"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  /* libadwaita names the row's activatable spin button by the row's title;
+   * a label of its own would be read after it. */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
   self->look_every_row = row;
 

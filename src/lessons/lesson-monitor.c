@@ -945,15 +945,14 @@ make_seconds_row (ThawLessonMonitor *self)
   spin = gtk_spin_button_new_with_range (1, MAX_SAMPLE_SECONDS, 1);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), DEFAULT_SAMPLE_SECONDS);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Seconds to sample for"),
-                                  -1);
   self->seconds = GTK_SPIN_BUTTON (spin);
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Sample for (seconds)"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Then the sampler stops by itself"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  /* libadwaita names the row's activatable spin button by the row's title;
+   * a label of its own would be read after it. */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
 
   list = gtk_list_box_new ();

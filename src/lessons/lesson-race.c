@@ -1159,15 +1159,14 @@ make_knob (ThawLessonRace *self,
   adjustment = gtk_adjustment_new (pspec->default_value, pspec->minimum, pspec->maximum, step, step * 10, 0);
   spin = gtk_spin_button_new (adjustment, step, 0);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
   g_object_bind_property (self, property, adjustment, "value",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  /* libadwaita names the row's activatable spin button by the row's title;
+   * a label of its own would be read after it. */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
 
   return row;
@@ -1184,9 +1183,6 @@ make_switch (ThawLessonRace *self,
 
   toggle = gtk_switch_new ();
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
   g_object_bind_property (self, property, toggle, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
@@ -1194,6 +1190,8 @@ make_switch (ThawLessonRace *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  /* libadwaita names the row's activatable switch by the row's title;
+   * a label of its own would be read after it. */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
 
   return row;

@@ -787,9 +787,6 @@ make_levels_knob (ThawLessonRecursive *self)
   adjustment = gtk_adjustment_new (DEFAULT_LEVELS, MIN_LEVELS, MAX_LEVELS, 1, 1, 0);
   spin = gtk_spin_button_new (adjustment, 1, 0);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Levels of folders"),
-                                  -1);
   g_object_bind_property (self, "levels", adjustment, "value",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
@@ -798,6 +795,8 @@ make_levels_knob (ThawLessonRecursive *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                _("Each level doubles the folders; the walk locks once per level"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  /* libadwaita names the row's activatable spin button by the row's title;
+   * a label of its own would be read after it. */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
 
   knobs = gtk_list_box_new ();

@@ -860,15 +860,14 @@ make_knob (ThawLessonTimeout *self,
   adjustment = gtk_adjustment_new (pspec->default_value, pspec->minimum, pspec->maximum, step, step, 0);
   spin = gtk_spin_button_new (adjustment, step, 1);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  -1);
   g_object_bind_property (self, property, adjustment, "value",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  /* libadwaita names the row's activatable spin button by the row's title;
+   * a label of its own would be read after it. */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
 
   return row;

@@ -283,6 +283,35 @@ thaw_lesson_set_property (GObject      *object,
     }
 }
 
+/* GTK 4.8 names a button made with a mnemonic twice: by its label
+ * property, which keeps the underline ("_Stop"), and by the label child
+ * that shows the text and, being the mnemonic's label, labels the button;
+ * a screen reader says "_Stop Stop". The label child alone gives the name a
+ * sighted user reads. Lessons make their buttons with mnemonics in their
+ * init functions, so by the time the lesson is constructed they are all
+ * there to tidy. */
+static void
+drop_mnemonic_labels (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      gtk_button_get_use_underline (GTK_BUTTON (widget)) &&
+      gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    drop_mnemonic_labels (child);
+}
+
+static void
+thaw_lesson_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (thaw_lesson_parent_class)->constructed (object);
+
+  drop_mnemonic_labels (GTK_WIDGET (object));
+}
+
 static void
 thaw_lesson_real_report (ThawLesson  *self,
                          JsonBuilder *builder)
@@ -296,6 +325,7 @@ thaw_lesson_class_init (ThawLessonClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = thaw_lesson_constructed;
   object_class->dispose = thaw_lesson_dispose;
   object_class->get_property = thaw_lesson_get_property;
   object_class->set_property = thaw_lesson_set_property;
