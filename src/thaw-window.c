@@ -165,9 +165,13 @@ make_python_map_row (void)
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  /* As the lessons' rows: named by the title, described by the summary
+   * (GTK 4.8 reads a description from the property, not from a relation). */
   gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, title, NULL,
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, summary, NULL,
+                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, gtk_label_get_text (GTK_LABEL (summary)),
                                   -1);
   g_object_set_data (G_OBJECT (row), PYTHON_MAP_KEY, GINT_TO_POINTER (TRUE));
 

@@ -1610,8 +1610,8 @@ thaw_lesson_parallel_init (ThawLessonParallel *self)
   gtk_widget_add_css_class (legend, "caption");
   gtk_box_append (GTK_BOX (box), legend);
   /* The legend under the chart is what a screen reader says to describe it. */
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->chart),
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, legend, NULL,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->chart),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, gtk_label_get_text (GTK_LABEL (legend)),
                                   -1);
 
   caption = make_caption (_("Not measured yet."));
