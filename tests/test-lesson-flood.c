@@ -144,8 +144,18 @@ static void
 test_flood (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(JsonObject) report = run_to_end (fixture->lesson, "flood", 60);
+  g_autoptr(JsonObject) report = NULL;
 
+  /* A sanitizer unwinds the stack at every allocation, and a flood is a
+   * million of them on the main thread: minutes, not seconds. There the
+   * flood mode runs in close-mid-flood and stop; here, to its end. */
+  if (thaw_test_time_scale () > 1.0)
+    {
+      g_test_skip ("a million sources under a sanitizer take minutes");
+      return;
+    }
+
+  report = run_to_end (fixture->lesson, "flood", 60);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (report, "mode"), ==, "flood");
   g_assert_cmpint (json_object_get_int_member (report, "updates"), ==, N_UPDATES);
