@@ -85,8 +85,13 @@ thaw_timeline_unref (ThawTimeline *self)
 {
   g_return_if_fail (self != NULL);
 
+  /* What this thread wrote must be seen by the one that frees: the
+   * decrement is that hand-off, done inside GLib where ThreadSanitizer
+   * cannot see it, so it is told here. */
+  THAW_TSAN_RELEASE (&self->ref_count);
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
+  THAW_TSAN_ACQUIRE (&self->ref_count);
 
   g_ptr_array_unref (self->lane_names);
   g_free (self->ring);
