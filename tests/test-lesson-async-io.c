@@ -86,24 +86,10 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 run_ended (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return !g_str_equal (json_object_get_string_member (report, "job_state"), "running");
 }
@@ -116,7 +102,7 @@ run_to_end (ThawLesson *lesson,
 
   g_assert_true (thaw_lesson_activate_verb (lesson, verb));
   thaw_test_iterate_until (run_ended, lesson, 30 * thaw_test_time_scale ());
-  report = get_report (lesson);
+  report = thaw_test_lesson_report (lesson);
   g_test_message ("%s: %s, %" G_GINT64_FORMAT " bytes, %.0f MB/s, %s%s%s",
                   verb, json_object_get_string_member (report, "job_state"),
                   json_object_get_int_member (report, "bytes"),
@@ -306,7 +292,7 @@ test_stop_writing (Fixture       *fixture,
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
   thaw_test_iterate_until (run_ended, fixture->lesson, 10 * thaw_test_time_scale ());
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -327,7 +313,7 @@ test_close_mid_async (Fixture       *fixture,
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "read-async"));
   thaw_test_iterate_for (0.1);
   g_clear_pointer (&report, json_object_unref);
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "running");
 
   g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);

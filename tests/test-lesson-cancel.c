@@ -63,21 +63,6 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
 }
 
-/* The lesson's report, as --report would write it. */
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static const char *
 state_of (JsonObject *report)
 {
@@ -87,7 +72,7 @@ state_of (JsonObject *report)
 static gboolean
 job_ended (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return g_str_equal (state_of (report), "succeeded") || g_str_equal (state_of (report), "cancelled");
 }
@@ -95,7 +80,7 @@ job_ended (gpointer data)
 static gboolean
 nearly_done (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return json_object_get_double_member (report, "progress") >= 0.99 ||
          !g_str_equal (state_of (report), "running");
@@ -130,7 +115,7 @@ start_then_stop (ThawLesson *lesson)
   g_assert_true (thaw_lesson_activate_verb (lesson, "stop"));
   thaw_test_iterate_until (job_ended, lesson, 10 * thaw_test_time_scale ());
 
-  return get_report (lesson);
+  return thaw_test_lesson_report (lesson);
 }
 
 static void
@@ -224,7 +209,7 @@ test_stop_twice_and_after (Fixture       *fixture,
   thaw_lesson_activate_verb (fixture->lesson, "stop");
   thaw_test_iterate_until (job_ended, fixture->lesson, 10 * thaw_test_time_scale ());
 
-  cancelled = get_report (fixture->lesson);
+  cancelled = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (state_of (cancelled), ==, "cancelled");
   g_assert_cmpint (json_object_get_int_member (cancelled, "cancels"), ==, 1);
   g_assert_cmpuint (thaw_test_count_threads (), <=, threads_before);
@@ -232,7 +217,7 @@ test_stop_twice_and_after (Fixture       *fixture,
   /* A new run gets a new cancellable and goes to the end, exactly. */
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
   thaw_test_iterate_until (job_ended, fixture->lesson, 30 * thaw_test_time_scale ());
-  finished = get_report (fixture->lesson);
+  finished = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (state_of (finished), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (finished, "checksum"), ==, FULL_CHECKSUM);
   g_assert_cmpfloat (json_object_get_double_member (finished, "progress"), ==, 1.0);
@@ -241,7 +226,7 @@ test_stop_twice_and_after (Fixture       *fixture,
   /* After the end: nothing to stop, nothing changes. */
   thaw_lesson_activate_verb (fixture->lesson, "stop");
   thaw_test_iterate_for (0.1);
-  after = get_report (fixture->lesson);
+  after = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (state_of (after), ==, "succeeded");
   g_assert_cmpint (json_object_get_int_member (after, "cancels"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (after, "late_stops"), ==, 0);
@@ -261,7 +246,7 @@ test_stop_near_end (Fixture       *fixture,
   thaw_lesson_activate_verb (fixture->lesson, "stop");
   thaw_test_iterate_until (job_ended, fixture->lesson, 10 * thaw_test_time_scale ());
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   state = state_of (report);
   g_test_message ("stopped at 99 %%: %s", state);
 

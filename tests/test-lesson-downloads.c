@@ -97,24 +97,10 @@ wait_for_next_beat (ThawHeartbeat *heartbeat)
     }
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 run_is_over (ThawLesson *lesson)
 {
-  g_autoptr(JsonObject) report = get_report (lesson);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (lesson);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return !g_str_equal (state, "running") && !g_str_equal (state, "idle");
@@ -194,7 +180,7 @@ run_to_end (Fixture    *fixture,
   /* "All finished" means every thread was joined. */
   assert_no_lesson_threads ();
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   runs = json_object_get_array_member (report, "runs");
   g_assert_cmpuint (json_array_get_length (runs), >, 0);
@@ -230,7 +216,7 @@ test_faster_at_once (Fixture       *fixture,
 
   g_object_set (fixture->lesson, "downloads", n_downloads, "seconds-each", seconds_each, NULL);
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_true (json_object_get_null_member (report, "sequential_seconds"));
   g_assert_true (json_object_get_null_member (report, "concurrent_seconds"));
   g_clear_pointer (&report, json_object_unref);
@@ -255,7 +241,7 @@ test_faster_at_once (Fixture       *fixture,
   g_assert_cmpfloat (concurrent_s, <, 0.6 * sequential_s);
 
   /* The report's side-by-side figures are these two runs. */
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpint (json_object_get_int_member (report, "downloads"), ==, n_downloads);
   g_assert_cmpfloat (json_object_get_double_member (report, "sequential_seconds"), ==, sequential_s);
   g_assert_cmpfloat (json_object_get_double_member (report, "concurrent_seconds"), ==, concurrent_s);
@@ -311,7 +297,7 @@ test_stop (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time () - stopped_at, <, G_USEC_PER_SEC * thaw_test_time_scale ());
   assert_no_lesson_threads ();
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   /* A stopped run is no total to compare. */
   g_assert_true (json_object_get_null_member (report, "concurrent_seconds"));
@@ -325,7 +311,7 @@ test_stop (Fixture       *fixture,
   /* Stopping again, with nothing running, changes nothing. */
   thaw_lesson_activate_verb (fixture->lesson, "stop");
   g_clear_pointer (&report, json_object_unref);
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
 }
 

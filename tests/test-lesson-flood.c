@@ -63,24 +63,10 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 run_ended (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return g_str_equal (state, "succeeded") || g_str_equal (state, "cancelled");
@@ -95,7 +81,7 @@ run_to_end (ThawLesson *lesson,
 
   g_assert_true (thaw_lesson_activate_verb (lesson, verb));
   thaw_test_iterate_until (run_ended, lesson, seconds * thaw_test_time_scale ());
-  report = get_report (lesson);
+  report = thaw_test_lesson_report (lesson);
   g_test_message ("%s: %" G_GINT64_FORMAT " updates, %" G_GINT64_FORMAT " dispatches, "
                   "at most %" G_GINT64_FORMAT " pending, %" G_GINT64_FORMAT " throttles, %.2f s",
                   verb,
@@ -170,7 +156,7 @@ test_flood (Fixture       *fixture,
 static gboolean
 pending_piled_up (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return json_object_get_int_member (report, "pending_max") >= 1000;
 }
@@ -220,7 +206,7 @@ test_stop (Fixture       *fixture,
   g_test_message ("the flood ended %.0f ms after Stop",
                   (g_get_monotonic_time () - stopped_at) / 1000.0);
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   g_assert_cmpint (json_object_get_int_member (report, "updates"), <, N_UPDATES);
   g_assert_cmpint (json_object_get_int_member (report, "dispatches"), ==,

@@ -54,24 +54,10 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 sampling_ended (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return !g_str_equal (state, "running");
@@ -80,7 +66,7 @@ sampling_ended (gpointer data)
 static gboolean
 load_ended (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return json_object_get_int_member (report, "load_workers") == 0;
 }
@@ -175,7 +161,7 @@ test_samples (Fixture       *fixture,
 
   thaw_test_iterate_until (sampling_ended, fixture->lesson, 10 * thaw_test_time_scale ());
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_test_message ("%" G_GINT64_FORMAT " samples, %" G_GINT64_FORMAT " cores, %" G_GINT64_FORMAT
                   " threads, memory %.0f %% used, %.2f s",
                   json_object_get_int_member (report, "snapshots"),
@@ -213,7 +199,7 @@ test_stop_is_prompt (Fixture       *fixture,
   ms = (g_get_monotonic_time () - stopped_at) / 1000.0;
   g_test_message ("the sampler stopped %.1f ms after Stop", ms);
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   /* Not the rest of its one-second sleep. */
   g_assert_cmpfloat (ms, <, 300 * thaw_test_time_scale ());
@@ -233,7 +219,7 @@ test_load (Fixture       *fixture,
 
   thaw_test_iterate_until (load_ended, fixture->lesson, 10 * thaw_test_time_scale ());
   thaw_test_iterate_until (sampling_ended, fixture->lesson, 10 * thaw_test_time_scale ());
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before);
   /* The last sample came after the load ended. */

@@ -63,24 +63,10 @@ assert_no_lesson_threads (void)
     }
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 is_running (ThawLesson *lesson)
 {
-  g_autoptr(JsonObject) report = get_report (lesson);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (lesson);
 
   return g_str_equal (json_object_get_string_member (report, "job_state"), "running");
 }
@@ -99,7 +85,7 @@ wait_for_end (ThawLesson *lesson,
       g_usleep (500);
     }
 
-  return get_report (lesson);
+  return thaw_test_lesson_report (lesson);
 }
 
 static JsonObject *
@@ -214,7 +200,7 @@ test_zoom_discards (Fixture       *fixture,
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC * (gint64) thaw_test_time_scale ();
   for (;;)
     {
-      g_autoptr(JsonObject) report = get_report (fixture->lesson);
+      g_autoptr(JsonObject) report = thaw_test_lesson_report (fixture->lesson);
 
       if (json_object_get_int_member (report, "tiles") > 0)
         break;

@@ -75,24 +75,10 @@ assert_no_lesson_threads (void)
     }
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static const char *
 get_state (ThawLesson *lesson)
 {
-  g_autoptr(JsonObject) report = get_report (lesson);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (lesson);
   static char state[32];
 
   g_strlcpy (state, json_object_get_string_member (report, "job_state"), sizeof state);
@@ -216,7 +202,7 @@ test_each_way (Fixture       *fixture,
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "gtask"));
   wait_for_end (fixture->lesson, 30 * thaw_test_time_scale ());
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   g_assert_cmpint (json_object_get_int_member (report, "tasks"), ==, N_TASKS);
 
@@ -244,7 +230,7 @@ test_compare (Fixture       *fixture,
   /* Three runs back to back: "running" from the first to the last. */
   wait_for_end (fixture->lesson, 60 * thaw_test_time_scale ());
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (report, "way"), ==, "gtask");
   assert_way_complete (report, "thread_per_task");
@@ -275,12 +261,12 @@ test_stop (Fixture       *fixture,
                       (g_get_monotonic_time () - stopped_at) / 1000.0);
       assert_no_lesson_threads ();
 
-      report = get_report (fixture->lesson);
+      report = thaw_test_lesson_report (fixture->lesson);
       g_assert_cmpint (json_object_get_int_member (report, "results"), <, N_TASKS);
       /* Nothing arrives for a stopped run after the fact. */
       thaw_test_iterate_for (0.2);
       g_clear_pointer (&report, json_object_unref);
-      report = get_report (fixture->lesson);
+      report = thaw_test_lesson_report (fixture->lesson);
       g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
     }
 }

@@ -57,25 +57,10 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
 }
 
-/* The lesson's report, as --report would write it. */
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 job_ended (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return g_str_equal (state, "succeeded") || g_str_equal (state, "cancelled");
@@ -94,7 +79,7 @@ test_worker_result (Fixture       *fixture,
   g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before + 1);
   thaw_test_iterate_until (job_ended, fixture->lesson, 30 * thaw_test_time_scale ());
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   pi = json_object_get_double_member (report, "pi");
   g_test_message ("pi = %.6f in %.2f s, join waited %.3f ms",
                   pi, json_object_get_double_member (report, "job_seconds"),
@@ -144,7 +129,7 @@ test_same_darts (Fixture       *fixture,
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "block"));
   thaw_test_iterate_for (0.2);
   blocked_wait = longest_wait_since (fixture->heartbeat, since);
-  blocked = get_report (fixture->lesson);
+  blocked = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (blocked, "job_state"), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (blocked, "job_mode"), ==, "main-loop");
 
@@ -154,7 +139,7 @@ test_same_darts (Fixture       *fixture,
   thaw_test_iterate_until (job_ended, fixture->lesson, 30 * thaw_test_time_scale ());
   thaw_test_iterate_for (0.2);
   threaded_wait = longest_wait_since (fixture->heartbeat, since);
-  threaded = get_report (fixture->lesson);
+  threaded = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (threaded, "job_state"), ==, "succeeded");
 
   g_test_message ("longest wait of the main loop: %.1f ms on it, %.1f ms with pthreads",
@@ -190,7 +175,7 @@ test_stop (Fixture       *fixture,
   thaw_lesson_activate_verb (fixture->lesson, "stop");
   thaw_test_iterate_until (job_ended, fixture->lesson, 10 * thaw_test_time_scale ());
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   g_assert_cmpint (json_object_get_int_member (report, "darts"), >, 0);
   g_assert_cmpint (json_object_get_int_member (report, "darts"), <, N_DARTS);
@@ -200,7 +185,7 @@ test_stop (Fixture       *fixture,
   /* Stopping with nothing running changes nothing. */
   thaw_lesson_activate_verb (fixture->lesson, "stop");
   thaw_test_iterate_for (0.1);
-  again = get_report (fixture->lesson);
+  again = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (again, "job_state"), ==, "cancelled");
   g_assert_cmpint (json_object_get_int_member (again, "runs"), ==, 1);
 }

@@ -28,25 +28,11 @@ typedef struct
   guint threads_before;
 } Fixture;
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gint64
 get_int (ThawLesson *lesson,
          const char *member)
 {
-  g_autoptr(JsonObject) report = get_report (lesson);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (lesson);
 
   return json_object_get_int_member (report, member);
 }
@@ -54,7 +40,7 @@ get_int (ThawLesson *lesson,
 static gboolean
 run_is_over (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return !g_str_equal (state, "running") && !g_str_equal (state, "idle");
@@ -117,7 +103,7 @@ static JsonObject *
 check_clean_end (Fixture    *fixture,
                  const char *expected_state)
 {
-  g_autoptr(JsonObject) report = get_report (fixture->lesson);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (fixture->lesson);
   gint64 produced = json_object_get_int_member (report, "produced");
   gint64 consumed = json_object_get_int_member (report, "consumed");
   gint64 capacity = json_object_get_int_member (report, "capacity");

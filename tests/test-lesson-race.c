@@ -56,24 +56,10 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 job_ended (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return !g_str_equal (json_object_get_string_member (report, "job_state"), "running");
 }
@@ -86,7 +72,7 @@ run_verb (ThawLesson *lesson,
   g_assert_true (thaw_lesson_activate_verb (lesson, verb));
   thaw_test_iterate_until (job_ended, lesson, 60 * thaw_test_time_scale ());
 
-  return get_report (lesson);
+  return thaw_test_lesson_report (lesson);
 }
 
 static ThawTimeline *
@@ -266,7 +252,7 @@ test_stop (Fixture       *fixture,
   g_test_message ("stopped in %.1f ms", (g_get_monotonic_time () - stopped_at) / 1000.0);
   g_assert_cmpint (g_get_monotonic_time () - stopped_at, <, G_USEC_PER_SEC * thaw_test_time_scale ());
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   g_assert_cmpint (json_object_get_int_member (report, "racy_runs"), <, 20);
 

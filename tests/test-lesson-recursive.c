@@ -52,20 +52,6 @@ count_threads_named (const char *name)
   return count;
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *action)
@@ -103,7 +89,7 @@ can_click (ThawLesson *lesson,
 static gboolean
 run_is_over (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return !g_str_equal (state, "running") && !g_str_equal (state, "idle");
@@ -151,7 +137,7 @@ run_to_end (Fixture    *fixture,
   thaw_test_iterate_until (run_is_over, fixture->lesson, 30 * thaw_test_time_scale ());
   g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
 
-  return get_report (fixture->lesson);
+  return thaw_test_lesson_report (fixture->lesson);
 }
 
 static void
@@ -189,7 +175,7 @@ static void
 test_plain_mutex (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(JsonObject) before = get_report (fixture->lesson);
+  g_autoptr(JsonObject) before = thaw_test_lesson_report (fixture->lesson);
   g_autoptr(JsonObject) report = NULL;
   gint64 refusals;
 
@@ -224,7 +210,7 @@ test_stop (Fixture       *fixture,
 
   thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
   g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
-  stopped = get_report (fixture->lesson);
+  stopped = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (stopped, "job_state"), ==, "cancelled");
   g_assert_cmpint (json_object_get_int_member (stopped, "folders"), >, 0);
   g_assert_cmpint (json_object_get_int_member (stopped, "folders"), <, 4095);

@@ -27,24 +27,10 @@ typedef struct
   guint threads_before;
 } Fixture;
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 run_is_over (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return !g_str_equal (state, "running") && !g_str_equal (state, "idle");
@@ -173,7 +159,7 @@ check_limit (Fixture    *fixture,
   thaw_lesson_activate_verb (fixture->lesson, "start-pool");
 
   thaw_test_iterate_until (run_is_over, fixture->lesson, 30 * thaw_test_time_scale ());
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   lanes_max = max_running_lanes (fixture->lesson, n_jobs);
   threads = (guint) json_object_get_int_member (report, "threads");
 
@@ -236,7 +222,7 @@ test_stop (Fixture       *fixture,
   thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
   stop_ms = (g_get_monotonic_time () - stopped_at) / 1000.0;
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_test_message ("%s: stopped in %.1f ms, %" G_GINT64_FORMAT " jobs had run or given up",
                   verb, stop_ms, json_object_get_int_member (report, "jobs_done"));
 

@@ -54,20 +54,6 @@ count_threads_named (const char *name)
   return count;
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *action)
@@ -105,7 +91,7 @@ can_click (ThawLesson *lesson,
 static gboolean
 run_is_over (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return !g_str_equal (state, "running") && !g_str_equal (state, "idle");
@@ -121,7 +107,7 @@ static gboolean
 all_waiting (gpointer data)
 {
   WaitingFor *waiting_for = data;
-  g_autoptr(JsonObject) report = get_report (waiting_for->lesson);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (waiting_for->lesson);
 
   return json_object_get_int_member (report, "waiting") == waiting_for->waiting;
 }
@@ -192,7 +178,7 @@ test_gate_holds (Fixture       *fixture,
   thaw_test_iterate_until (all_waiting, &waiting_for, 5 * thaw_test_time_scale ());
   thaw_test_iterate_for (1.0);
 
-  closed = get_report (fixture->lesson);
+  closed = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (closed, "job_state"), ==, "running");
   g_assert_false (json_object_get_boolean_member (closed, "gate_open"));
   g_assert_cmpint (json_object_get_int_member (closed, "waiting"), ==, n_threads);
@@ -207,7 +193,7 @@ test_gate_holds (Fixture       *fixture,
   g_assert_false (can_click (fixture->lesson, "go"));
   wait_for_end (fixture);
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_test_message ("%u threads released, the slowest %.3f ms after Go",
                   n_threads, json_object_get_double_member (report, "wake_latency_ms_max"));
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
@@ -242,7 +228,7 @@ test_let_one (Fixture       *fixture,
       /* Give a second thread every chance to sneak through. */
       thaw_test_iterate_for (0.3);
 
-      after = get_report (fixture->lesson);
+      after = thaw_test_lesson_report (fixture->lesson);
       g_assert_cmpint (json_object_get_int_member (after, "released"), ==, let_through);
       g_assert_cmpint (json_object_get_int_member (after, "waiting"), ==, n_threads - let_through);
     }
@@ -250,7 +236,7 @@ test_let_one (Fixture       *fixture,
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "go"));
   wait_for_end (fixture);
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   g_assert_cmpint (json_object_get_int_member (report, "released"), ==, n_threads);
   assert_passes (report, n_threads, 1);
@@ -270,7 +256,7 @@ test_start (Fixture       *fixture,
       g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
       wait_for_end (fixture);
 
-      report = get_report (fixture->lesson);
+      report = thaw_test_lesson_report (fixture->lesson);
       g_test_message ("%u threads: the slowest through %.3f ms after Go, run of %.2f s",
                       n_threads[i],
                       json_object_get_double_member (report, "wake_latency_ms_max"),
@@ -298,7 +284,7 @@ test_stop (Fixture       *fixture,
   thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
   g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   g_assert_cmpint (json_object_get_int_member (report, "released"), ==, 0);
   assert_passes (report, n_threads, 0);

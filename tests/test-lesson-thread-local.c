@@ -52,20 +52,6 @@ count_threads_named (const char *name)
   return count;
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *action)
@@ -103,7 +89,7 @@ can_click (ThawLesson *lesson,
 static gboolean
 run_is_over (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
   const char *state = json_object_get_string_member (report, "job_state");
 
   return !g_str_equal (state, "running") && !g_str_equal (state, "idle");
@@ -112,7 +98,7 @@ run_is_over (gpointer data)
 static gboolean
 some_notify_ran (gpointer data)
 {
-  g_autoptr(JsonObject) report = get_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return json_object_get_int_member (report, "destroy_notifies") > 0;
 }
@@ -183,7 +169,7 @@ test_once_per_thread (Fixture       *fixture,
       g_assert_false (can_click (fixture->lesson, "start"));
       wait_for_end (fixture);
 
-      report = get_report (fixture->lesson);
+      report = thaw_test_lesson_report (fixture->lesson);
       g_test_message ("%u threads: %" G_GINT64_FORMAT " destroy notifies, the latest %.3f ms after its thread returned",
                       n_threads[i],
                       json_object_get_int_member (report, "destroy_notifies"),
@@ -223,7 +209,7 @@ test_as_they_exit (Fixture       *fixture,
   /* The first thread has half the lines of the last one: when its notify
    * arrives, the last one is still running, with its own still to come. */
   thaw_test_iterate_until (some_notify_ran, fixture->lesson, 10 * thaw_test_time_scale ());
-  early = get_report (fixture->lesson);
+  early = thaw_test_lesson_report (fixture->lesson);
   notifies = json_object_get_int_member (early, "destroy_notifies");
   g_test_message ("first news: %" G_GINT64_FORMAT " of %u notifies, %u threads alive",
                   notifies, n_threads, count_threads_named (LESSON_THREAD));
@@ -232,7 +218,7 @@ test_as_they_exit (Fixture       *fixture,
   g_assert_cmpuint (count_threads_named (LESSON_THREAD), >, 0);
 
   wait_for_end (fixture);
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   assert_one_notify_each (report, n_threads);
 }
@@ -254,7 +240,7 @@ test_stop (Fixture       *fixture,
   thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
   g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
 
-  report = get_report (fixture->lesson);
+  report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   assert_one_notify_each (report, n_threads);
 

@@ -99,20 +99,6 @@ wait_for_next_beat (ThawHeartbeat *heartbeat)
     }
 }
 
-static JsonObject *
-get_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 is_over (JsonObject *report)
 {
@@ -137,7 +123,7 @@ iterate_until (ThawLesson *lesson,
 
   for (;;)
     {
-      g_autoptr(JsonObject) report = get_report (lesson);
+      g_autoptr(JsonObject) report = thaw_test_lesson_report (lesson);
 
       if (done (report))
         return g_steal_pointer (&report);
@@ -246,7 +232,7 @@ test_keep_waiting (Fixture       *fixture,
   /* Answer "keep waiting" every time the lesson asks, until it is over. */
   for (gint64 deadline = g_get_monotonic_time () + 10 * thaw_test_time_scale () * G_USEC_PER_SEC;;)
     {
-      g_autoptr(JsonObject) report = get_report (fixture->lesson);
+      g_autoptr(JsonObject) report = thaw_test_lesson_report (fixture->lesson);
 
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       if (is_over (report))
@@ -305,7 +291,7 @@ test_stop_after_timeout (Fixture       *fixture,
   thaw_lesson_activate_verb (fixture->lesson, "stop");
   thaw_lesson_activate_verb (fixture->lesson, "keep-waiting");
   g_clear_pointer (&done, json_object_unref);
-  done = get_report (fixture->lesson);
+  done = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (done, "job_state"), ==, "cancelled");
 }
 
@@ -321,7 +307,7 @@ test_block_freezes (Fixture       *fixture,
 
   /* The handler returns only when the job is over. */
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "block"));
-  done = get_report (fixture->lesson);
+  done = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (done, "job_state"), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (done, "job_mode"), ==, "main-loop");
   g_assert_cmpint (json_object_get_int_member (done, "timeouts_hit"), >=, 3);

@@ -270,6 +270,27 @@ thaw_test_load_report (const char *path)
 }
 
 /**
+ * thaw_test_lesson_report:
+ * @lesson: a lesson, in this process
+ *
+ * Returns: (transfer full): what the lesson adds to a report, the members
+ *   that `thaw --report` would write for it
+ */
+JsonObject *
+thaw_test_lesson_report (ThawLesson *lesson)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  thaw_lesson_report (lesson, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/**
  * thaw_test_tmp_path:
  * @name: a file name
  *

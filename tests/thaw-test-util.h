@@ -8,6 +8,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "thaw-lesson.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -31,6 +33,7 @@ void        thaw_test_run_thaw_signal (ThawTestRun        *run,
                                        const char         *first_arg,
                                        ...) G_GNUC_NULL_TERMINATED;
 JsonObject *thaw_test_load_report    (const char         *path);
+JsonObject *thaw_test_lesson_report  (ThawLesson         *lesson);
 char       *thaw_test_tmp_path       (const char         *name);
 guint       thaw_test_count_threads  (void);
 void        thaw_test_iterate_for    (double              seconds);
