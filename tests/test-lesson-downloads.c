@@ -29,38 +29,13 @@ typedef struct
 #define RUN_THREAD "thaw-downloads"
 #define DOWNLOAD_THREAD "thaw-download"
 
-/* How many threads of this process have exactly this name. GLib's pools and
- * the renderer start and end threads of their own at any time, so counting
- * all of them would be counting theirs too. */
-static guint
-count_threads_named (const char *name)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  const char *tid;
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while ((tid = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
-      g_autofree char *comm = NULL;
-
-      /* A thread may end between the listing and the read. */
-      if (g_file_get_contents (path, &comm, NULL, NULL) &&
-          g_str_equal (g_strchomp (comm), name))
-        count++;
-    }
-
-  return count;
-}
-
 /* A joined thread leaves /proc a moment after g_thread_join() returns. */
 static void
 assert_no_lesson_threads (void)
 {
   gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
 
-  while (count_threads_named (RUN_THREAD) + count_threads_named (DOWNLOAD_THREAD) > 0)
+  while (thaw_test_count_threads_named (RUN_THREAD) + thaw_test_count_threads_named (DOWNLOAD_THREAD) > 0)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (1000);
@@ -168,8 +143,8 @@ run_to_end (Fixture    *fixture,
   if (expected_download_threads >= 0)
     {
       iterate_for (0.4);
-      g_assert_cmpuint (count_threads_named (RUN_THREAD), ==, 1);
-      g_assert_cmpuint (count_threads_named (DOWNLOAD_THREAD), ==, expected_download_threads);
+      g_assert_cmpuint (thaw_test_count_threads_named (RUN_THREAD), ==, 1);
+      g_assert_cmpuint (thaw_test_count_threads_named (DOWNLOAD_THREAD), ==, expected_download_threads);
     }
 
   wait_for_end (fixture->lesson, 30 * thaw_test_time_scale ());
@@ -288,7 +263,7 @@ test_stop (Fixture       *fixture,
 
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
   iterate_for (0.5);
-  g_assert_cmpuint (count_threads_named (DOWNLOAD_THREAD), ==, 5);
+  g_assert_cmpuint (thaw_test_count_threads_named (DOWNLOAD_THREAD), ==, 5);
 
   stopped_at = g_get_monotonic_time ();
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));

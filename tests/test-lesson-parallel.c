@@ -28,35 +28,13 @@ typedef struct
   ThawLesson *lesson;
 } Fixture;
 
-/* How many threads of this process have a name starting with @prefix. */
-static guint
-count_threads_named (const char *prefix)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  const char *tid;
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while ((tid = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
-      g_autofree char *comm = NULL;
-
-      if (g_file_get_contents (path, &comm, NULL, NULL) &&
-          g_str_has_prefix (comm, prefix))
-        count++;
-    }
-
-  return count;
-}
-
 /* A joined thread leaves /proc a moment after g_thread_join() returns. */
 static void
 assert_no_lesson_threads (void)
 {
   gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
 
-  while (count_threads_named ("thaw-tile-") + count_threads_named ("thaw-measure") > 0)
+  while (thaw_test_count_threads_with_prefix ("thaw-tile-") + thaw_test_count_threads_with_prefix ("thaw-measure") > 0)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (1000);

@@ -29,37 +29,12 @@ typedef struct
   ThawLesson *lesson;
 } Fixture;
 
-/* How many threads of this process have a name starting with @prefix.
- * GLib and GTK start threads of their own at any time; only the lesson's
- * names are counted. */
-static guint
-count_threads_named (const char *prefix)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  const char *tid;
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while ((tid = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
-      g_autofree char *comm = NULL;
-
-      /* A thread may end between the listing and the read. */
-      if (g_file_get_contents (path, &comm, NULL, NULL) &&
-          g_str_has_prefix (comm, prefix))
-        count++;
-    }
-
-  return count;
-}
-
 static guint
 count_lesson_threads (void)
 {
-  return count_threads_named ("thaw-task-") +
-         count_threads_named ("thaw-pool-") +
-         count_threads_named ("thaw-starter");
+  return thaw_test_count_threads_with_prefix ("thaw-task-") +
+         thaw_test_count_threads_with_prefix ("thaw-pool-") +
+         thaw_test_count_threads_with_prefix ("thaw-starter");
 }
 
 /* A thread that was joined or told to stop leaves /proc a moment later. */
@@ -185,7 +160,7 @@ test_each_way (Fixture       *fixture,
    * cores are alive at once. */
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "thread-per-task"));
   thaw_test_iterate_for (0.15);
-  alive = count_threads_named ("thaw-task-");
+  alive = thaw_test_count_threads_with_prefix ("thaw-task-");
   g_test_message ("thread per task: %u task threads alive at 0.15 s", alive);
   g_assert_cmpuint (alive, >, 4 * cores);
   wait_for_end (fixture->lesson, 30 * thaw_test_time_scale ());
@@ -194,8 +169,8 @@ test_each_way (Fixture       *fixture,
   /* The pool: exactly its own threads, and never a thread per task. */
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
   thaw_test_iterate_for (0.15);
-  g_assert_cmpuint (count_threads_named ("thaw-task-"), ==, 0);
-  g_assert_cmpuint (count_threads_named ("thaw-pool-"), ==, cores);
+  g_assert_cmpuint (thaw_test_count_threads_with_prefix ("thaw-task-"), ==, 0);
+  g_assert_cmpuint (thaw_test_count_threads_with_prefix ("thaw-pool-"), ==, cores);
   wait_for_end (fixture->lesson, 30 * thaw_test_time_scale ());
   assert_no_lesson_threads ();
 

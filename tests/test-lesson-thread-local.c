@@ -28,51 +28,6 @@ typedef struct
   ThawLesson *lesson;
 } Fixture;
 
-/* How many of this process's threads have the name @name: the lesson's
- * threads, and nobody else's (GTK and GLib start and end their own). */
-static guint
-count_threads_named (const char *name)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  const char *tid;
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while ((tid = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
-      g_autofree char *comm = NULL;
-
-      /* A thread may end between listing and reading: then it is gone. */
-      if (g_file_get_contents (path, &comm, NULL, NULL) &&
-          g_str_equal (g_strchomp (comm), name))
-        count++;
-    }
-
-  return count;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action)
-{
-  if (GTK_IS_BUTTON (root) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Whether the button of lesson.@verb can be clicked: it follows whether
  * the action is enabled. */
 static gboolean
@@ -80,7 +35,7 @@ can_click (ThawLesson *lesson,
            const char *verb)
 {
   g_autofree char *action = g_strconcat ("lesson.", verb, NULL);
-  GtkWidget *button = find_button (GTK_WIDGET (lesson), action);
+  GtkWidget *button = thaw_test_find_button (GTK_WIDGET (lesson), action);
 
   g_assert_nonnull (button);
   return gtk_widget_get_sensitive (button);
@@ -126,7 +81,7 @@ fixture_tear_down (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_assert_null (fixture->lesson);
-  g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
+  g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, 0);
 
   thaw_test_iterate_for (0.1);
   g_assert_finalize_object (fixture->heartbeat);
@@ -136,7 +91,7 @@ static void
 wait_for_end (Fixture *fixture)
 {
   thaw_test_iterate_until (run_is_over, fixture->lesson, 20 * thaw_test_time_scale ());
-  g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
+  g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, 0);
 }
 
 /* One destroy notify per thread, and per thread exactly one. */
@@ -212,10 +167,10 @@ test_as_they_exit (Fixture       *fixture,
   early = thaw_test_lesson_report (fixture->lesson);
   notifies = json_object_get_int_member (early, "destroy_notifies");
   g_test_message ("first news: %" G_GINT64_FORMAT " of %u notifies, %u threads alive",
-                  notifies, n_threads, count_threads_named (LESSON_THREAD));
+                  notifies, n_threads, thaw_test_count_threads_named (LESSON_THREAD));
   g_assert_cmpstr (json_object_get_string_member (early, "job_state"), ==, "running");
   g_assert_cmpint (notifies, <, n_threads);
-  g_assert_cmpuint (count_threads_named (LESSON_THREAD), >, 0);
+  g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), >, 0);
 
   wait_for_end (fixture);
   report = thaw_test_lesson_report (fixture->lesson);
@@ -234,11 +189,11 @@ test_stop (Fixture       *fixture,
   g_object_set (fixture->lesson, "threads", n_threads, NULL);
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
   thaw_test_iterate_for (0.4);
-  g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, n_threads);
+  g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, n_threads);
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
 
   thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
-  g_assert_cmpuint (count_threads_named (LESSON_THREAD), ==, 0);
+  g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, 0);
 
   report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");

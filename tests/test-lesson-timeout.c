@@ -43,38 +43,13 @@ iterate_for (double seconds)
     }
 }
 
-/* How many threads of this process have exactly this name. GLib's pools and
- * the renderer start and end threads of their own at any time, so counting
- * all of them would be counting theirs too. */
-static guint
-count_threads_named (const char *name)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  const char *tid;
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while ((tid = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
-      g_autofree char *comm = NULL;
-
-      /* A thread may end between the listing and the read. */
-      if (g_file_get_contents (path, &comm, NULL, NULL) &&
-          g_str_equal (g_strchomp (comm), name))
-        count++;
-    }
-
-  return count;
-}
-
 /* A joined thread leaves /proc a moment after g_thread_join() returns. */
 static void
 assert_no_lesson_threads (void)
 {
   gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
 
-  while (count_threads_named (WAITER_THREAD) + count_threads_named (JOB_THREAD) > 0)
+  while (thaw_test_count_threads_named (WAITER_THREAD) + thaw_test_count_threads_named (JOB_THREAD) > 0)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (1000);
@@ -191,8 +166,8 @@ test_timeout_before_end (Fixture       *fixture,
   asking = iterate_until (fixture->lesson, is_asking, 5);
   g_assert_cmpstr (json_object_get_string_member (asking, "job_state"), ==, "running");
   g_assert_cmpint (json_object_get_int_member (asking, "timeouts_hit"), ==, 1);
-  g_assert_cmpuint (count_threads_named (WAITER_THREAD), ==, 1);
-  g_assert_cmpuint (count_threads_named (JOB_THREAD), ==, 1);
+  g_assert_cmpuint (thaw_test_count_threads_named (WAITER_THREAD), ==, 1);
+  g_assert_cmpuint (thaw_test_count_threads_named (JOB_THREAD), ==, 1);
 
   /* ...and nobody answers: the job finishes anyway. */
   done = iterate_until (fixture->lesson, is_over, 10);

@@ -324,6 +324,88 @@ thaw_test_count_threads (void)
   return count;
 }
 
+/* Counts this process's threads whose name (as /proc shows it, cut to 15
+ * bytes) is @name, or starts with it when @prefix is set. GTK and GLib
+ * start and end threads of their own; a lesson's threads are told apart by
+ * the names it gives them. */
+static guint
+count_threads_matching (const char *name,
+                        gboolean    prefix)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      /* A thread may end between the listing and the read: then it is gone. */
+      if (!g_file_get_contents (path, &comm, NULL, NULL))
+        continue;
+      g_strchomp (comm);
+      if (prefix ? g_str_has_prefix (comm, name) : g_str_equal (comm, name))
+        count++;
+    }
+
+  return count;
+}
+
+/**
+ * thaw_test_count_threads_named:
+ * @name: a thread name
+ *
+ * Returns: how many of this process's threads are called @name
+ */
+guint
+thaw_test_count_threads_named (const char *name)
+{
+  return count_threads_matching (name, FALSE);
+}
+
+/**
+ * thaw_test_count_threads_with_prefix:
+ * @prefix: the start of a thread name
+ *
+ * Returns: how many of this process's threads have names starting with @prefix
+ */
+guint
+thaw_test_count_threads_with_prefix (const char *prefix)
+{
+  return count_threads_matching (prefix, TRUE);
+}
+
+/**
+ * thaw_test_find_button:
+ * @root: a widget
+ * @action: a detailed action name, e.g. "lesson.stop"
+ *
+ * Returns: (transfer none) (nullable): the first button under @root that
+ *   activates @action
+ */
+GtkWidget *
+thaw_test_find_button (GtkWidget  *root,
+                       const char *action)
+{
+  if (GTK_IS_BUTTON (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = thaw_test_find_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /**
  * thaw_test_iterate_for:
  * @seconds: how long

@@ -36,6 +36,10 @@ JsonObject *thaw_test_load_report    (const char         *path);
 JsonObject *thaw_test_lesson_report  (ThawLesson         *lesson);
 char       *thaw_test_tmp_path       (const char         *name);
 guint       thaw_test_count_threads  (void);
+guint       thaw_test_count_threads_named (const char *name);
+guint       thaw_test_count_threads_with_prefix (const char *prefix);
+GtkWidget  *thaw_test_find_button    (GtkWidget          *root,
+                                      const char         *action);
 void        thaw_test_iterate_for    (double              seconds);
 void        thaw_test_iterate_until  (gboolean          (*done) (gpointer),
                                       gpointer            data,
