@@ -117,10 +117,32 @@ add_steps (ThawLessonPage *self)
     }
 }
 
+/* GtkSourceView 5.6 never frees a view whose gutter has renderers: each
+ * renderer holds a reference to the view, and so does the gutter's cache of
+ * lines once it has drawn. The view holds its buffer, and the Source tab's
+ * buffer is the lesson's whole file with its highlighting: a few hundred
+ * kilobytes for every lesson opened. Taking the renderers out lets the view
+ * and its buffer go; if the Source tab was drawn, the view itself stays,
+ * but without the buffer. */
+static void
+release_source_view (GtkSourceView *view)
+{
+  GtkSourceGutter *gutter = gtk_source_view_get_gutter (view, GTK_TEXT_WINDOW_LEFT);
+  GtkWidget *renderer;
+
+  while ((renderer = gtk_widget_get_first_child (GTK_WIDGET (gutter))) != NULL)
+    gtk_source_gutter_remove (gutter, GTK_SOURCE_GUTTER_RENDERER (renderer));
+
+  gtk_text_view_set_buffer (GTK_TEXT_VIEW (view), NULL);
+}
+
 static void
 thaw_lesson_page_dispose (GObject *object)
 {
   ThawLessonPage *self = THAW_LESSON_PAGE (object);
+
+  if (self->source_view != NULL)
+    release_source_view (g_steal_pointer (&self->source_view));
 
   /* AdwBin destroys the template's tree with its child; only the pointers
    * into it are left to clear. */
