@@ -228,12 +228,15 @@ test_keep_waiting (Fixture       *fixture,
     }
 
   /* Timeouts at about 0.4, 0.8, 1.2 and 1.6 s of a 2 s job, each after an
-   * answer but the first. */
+   * answer but the first. The last one may come so close to the end that
+   * the job is over before anyone could answer it: never more than one
+   * timeout without an answer. */
   g_test_message ("%u answers, %" G_GINT64_FORMAT " timeouts", answers,
                   json_object_get_int_member (done, "timeouts_hit"));
   g_assert_cmpstr (json_object_get_string_member (done, "job_state"), ==, "succeeded");
   g_assert_cmpuint (answers, >=, 3);
-  g_assert_cmpint (json_object_get_int_member (done, "timeouts_hit"), ==, answers);
+  g_assert_cmpint (json_object_get_int_member (done, "timeouts_hit"), >=, answers);
+  g_assert_cmpint (json_object_get_int_member (done, "timeouts_hit"), <=, answers + 1);
 }
 
 static void
