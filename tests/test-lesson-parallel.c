@@ -131,6 +131,10 @@ test_speedup (Fixture       *fixture,
               gconstpointer  data)
 {
   double best = 0;
+  /* A sanitizer build runs its UI tests two at a time on two cores: the
+   * measurement still runs there, but the other test has the second core,
+   * so only the plain build judges the speed-up. */
+  gboolean judge = thaw_test_time_scale () == 1.0;
 
   if (g_get_num_processors () < 2)
     {
@@ -141,7 +145,7 @@ test_speedup (Fixture       *fixture,
   /* Other work on a loaded machine can spoil one measurement; the lesson
    * already keeps the best of several runs, and this tries up to three
    * measurements before it calls the speed-up too small. */
-  for (guint attempt = 1; attempt <= 3 && best < 1.3; attempt++)
+  for (guint attempt = 1; attempt <= (judge ? 3 : 1) && best < 1.3; attempt++)
     {
       g_autoptr(JsonObject) report = run_verb (fixture, "measure", 60);
       JsonArray *measured = json_object_get_array_member (report, "measured");
@@ -159,7 +163,9 @@ test_speedup (Fixture       *fixture,
       best = MAX (best, speedup);
     }
 
-  g_assert_cmpfloat (best, >=, 1.3);
+  g_assert_cmpfloat (best, >, 0);
+  if (judge)
+    g_assert_cmpfloat (best, >=, 1.3);
   assert_no_lesson_threads ();
 }
 
