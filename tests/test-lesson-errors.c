@@ -27,24 +27,10 @@ static char *tmp_home;      /* this process's TMPDIR */
 /* The choices of the failure drop-down, in order. */
 enum { CHOICE_MISSING, CHOICE_UNREADABLE, CHOICE_IO_ERROR };
 
-static JsonObject *
-lesson_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 run_ended (gpointer data)
 {
-  g_autoptr(JsonObject) report = lesson_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return g_strcmp0 (json_object_get_string_member (report, "job_state"), "running") != 0;
 }
@@ -161,7 +147,7 @@ run_failing (Fixture *fixture,
   thaw_test_iterate_until (run_ended, fixture->lesson, 10 * thaw_test_time_scale ());
   assert_empty (tmp_home);
 
-  return lesson_report (fixture->lesson);
+  return thaw_test_lesson_report (fixture->lesson);
 }
 
 static JsonObject *
@@ -171,7 +157,7 @@ run_succeeding (Fixture *fixture)
   thaw_test_iterate_until (run_ended, fixture->lesson, 10 * thaw_test_time_scale ());
   assert_empty (tmp_home);
 
-  return lesson_report (fixture->lesson);
+  return thaw_test_lesson_report (fixture->lesson);
 }
 
 /* The failed run's error, as the report gives it and as the user sees it. */
@@ -319,7 +305,7 @@ test_stop_is_not_a_failure (void)
   thaw_test_iterate_until (run_ended, fixture.lesson, 5 * thaw_test_time_scale ());
   assert_empty (tmp_home);
 
-  report = lesson_report (fixture.lesson);
+  report = thaw_test_lesson_report (fixture.lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   g_assert_true (json_object_get_null_member (report, "error_domain"));
   g_assert_false (shows_text (fixture.lesson, "The job failed", FALSE));

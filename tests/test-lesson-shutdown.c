@@ -316,26 +316,12 @@ test_restart_shows_what_was_kept (void)
 
 /* In process: the lesson on a window, driven through its actions. */
 
-static JsonObject *
-lesson_report (ThawLesson *lesson)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gboolean
 has_state (ThawLesson *lesson,
            const char *member,
            const char *value)
 {
-  g_autoptr(JsonObject) report = lesson_report (lesson);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (lesson);
 
   return g_strcmp0 (json_object_get_string_member (report, member), value) == 0;
 }
@@ -349,7 +335,7 @@ write_ended (gpointer data)
 static gboolean
 opened (gpointer data)
 {
-  g_autoptr(JsonObject) report = lesson_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   /* The lesson reads the file back when it opens. */
   return json_object_get_boolean_member (report, "target_inspected");
@@ -360,7 +346,7 @@ static gint64 wanted_percent;
 static gboolean
 reached_percent (gpointer data)
 {
-  g_autoptr(JsonObject) report = lesson_report (data);
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return json_object_get_int_member (report, "write_percent") >= wanted_percent;
 }
@@ -496,7 +482,7 @@ test_simulate_quit (void)
   g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "simulate-quit"));
   thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
 
-  early = lesson_report (fixture.lesson);
+  early = thaw_test_lesson_report (fixture.lesson);
   g_assert_cmpstr (json_object_get_string_member (early, "job_state"), ==, "cancelled");
   g_assert_cmpstr (json_object_get_string_member (early, "write_outcome"), ==, "abandoned");
   g_assert_nonnull (json_object_get_string_member (early, "abandon_reason"));
@@ -511,7 +497,7 @@ test_simulate_quit (void)
   g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "simulate-quit"));
   thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
 
-  late = lesson_report (fixture.lesson);
+  late = thaw_test_lesson_report (fixture.lesson);
   g_assert_cmpstr (json_object_get_string_member (late, "job_state"), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (late, "write_outcome"), ==, "kept");
   if (warmup_running)
@@ -524,7 +510,7 @@ test_simulate_quit (void)
   judge (path, &after);
   thaw_test_iterate_for (0.5);
   g_clear_pointer (&late, json_object_unref);
-  late = lesson_report (fixture.lesson);
+  late = thaw_test_lesson_report (fixture.lesson);
   g_assert_true (json_object_get_boolean_member (late, "target_complete"));
   g_assert_cmpstr (json_object_get_string_member (late, "target_written_by"), ==, after.header);
 
@@ -550,7 +536,7 @@ test_stop (void)
   thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
   thaw_lesson_activate_verb (fixture.lesson, "stop");
 
-  report = lesson_report (fixture.lesson);
+  report = thaw_test_lesson_report (fixture.lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   g_assert_cmpstr (json_object_get_string_member (report, "write_outcome"), ==, "abandoned");
   g_assert_false (assert_old_or_complete (cache_home, &old));
@@ -583,7 +569,7 @@ test_in_place_leaves_half (void)
   g_assert_cmpuint (after.lines, >, 0);
   g_assert_cmpuint (after.lines, <, N_LINES);
 
-  report = lesson_report (fixture.lesson);
+  report = thaw_test_lesson_report (fixture.lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "write_outcome"), ==, "half-written");
   g_assert_false (json_object_get_boolean_member (report, "target_complete"));
   g_assert_cmpint (json_object_get_int_member (report, "target_lines"), ==, after.lines);

@@ -141,15 +141,9 @@ test_search_matches (void)
 static char *
 lesson_state (ThawLesson *lesson)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (lesson);
 
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return g_strdup (json_object_get_string_member (json_node_get_object (root), "job_state"));
+  return g_strdup (json_object_get_string_member (report, "job_state"));
 }
 
 static gboolean
@@ -302,23 +296,17 @@ static void
 test_freeze_worker_result (void)
 {
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   GtkWidget *window = gtk_window_new ();
   GtkWidget *page = thaw_lesson_page_new (thaw_lessons_find ("freeze"), heartbeat);
   ThawLesson *lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
-  JsonObject *report;
+  g_autoptr(JsonObject) report = NULL;
 
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
   thaw_test_iterate_until (job_ended, lesson, 30 * thaw_test_time_scale ());
 
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  report = json_node_get_object (root);
+  report = thaw_test_lesson_report (lesson);
 
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "worker");

@@ -57,6 +57,7 @@
 #include "thaw-application.h"
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
+#include "thaw-test-util.h"
 #include "thaw-window.h"
 
 #ifdef __SANITIZE_ADDRESS__
@@ -525,16 +526,9 @@ current_lesson (Soak *soak)
 static char *
 get_job_state (ThawLesson *lesson)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (lesson);
 
-  json_builder_begin_object (builder);
-  thaw_lesson_report (lesson, builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
-                                                                "job_state", "none"));
+  return g_strdup (json_object_get_string_member_with_default (report, "job_state", "none"));
 }
 
 static gboolean
