@@ -326,24 +326,6 @@ test_close_mid_async (Fixture       *fixture,
   remove_generated (size_mb);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -368,7 +350,7 @@ main (int   argc,
   g_test_add ("/thaw/async-io/close-mid-async", Fixture, NULL, fixture_set_up, test_close_mid_async, fixture_tear_down);
 
   status = g_test_run ();
-  remove_tree (cache);
+  thaw_test_remove_tree (cache);
 
   return status;
 }

@@ -577,29 +577,11 @@ test_in_place_leaves_half (void)
   fixture_close (&fixture);
 }
 
-/* Removes a folder the test made, and everything in it. */
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children =
-    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFile *child;
-
-  while (children != NULL &&
-         g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) &&
-         child != NULL)
-    remove_tree (child);
-
-  g_file_delete (file, NULL, NULL);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) root = NULL;
   g_autofree char *root_path = NULL;
   int status;
 
@@ -625,8 +607,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  root = g_file_new_for_path (root_path);
-  remove_tree (root);
+  thaw_test_remove_tree (root_path);
   g_free (cache_home);
 
   return status;

@@ -891,25 +891,6 @@ print_summary (Soak *soak)
   printf ("warnings and criticals: %d\n", g_atomic_int_get (&n_warnings));
 }
 
-static gboolean
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-
-  return g_rmdir (path) == 0;
-}
-
 /* Lessons keep files in the user's folders (shutdown's must-finish file,
  * async-io's big file, errors' files in the temporary folder): the soak
  * gives them folders of its own, before GLib first looks. */
@@ -1069,7 +1050,7 @@ main (int   argc,
     fail (&soak, "%s", (const char *) g_ptr_array_index (warnings, i));
   g_mutex_unlock (&warnings_lock);
 
-  remove_tree (home);
+  thaw_test_remove_tree (home);
 
   if (soak.failures->len > 0)
     {

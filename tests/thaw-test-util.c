@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 
 #include "thaw-test-util.h"
 
@@ -290,20 +292,66 @@ thaw_test_lesson_report (ThawLesson *lesson)
   return json_object_ref (json_node_get_object (root));
 }
 
+/* The folders thaw_test_tmp_path() made, removed as the test exits. */
+static GPtrArray *tmp_dirs;
+
+static void
+remove_tmp_dirs (void)
+{
+  for (guint i = 0; i < tmp_dirs->len; i++)
+    thaw_test_remove_tree (g_ptr_array_index (tmp_dirs, i));
+  g_clear_pointer (&tmp_dirs, g_ptr_array_unref);
+}
+
 /**
  * thaw_test_tmp_path:
  * @name: a file name
  *
- * Returns: (transfer full): a fresh path for @name in a private folder
+ * Returns: (transfer full): a fresh path for @name in a private folder,
+ *   which is removed with what it holds when the test exits normally
  */
 char *
 thaw_test_tmp_path (const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("thaw-test-XXXXXX", &error);
+  char *dir = g_dir_make_tmp ("thaw-test-XXXXXX", &error);
 
   g_assert_no_error (error);
+  if (tmp_dirs == NULL)
+    {
+      tmp_dirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_tmp_dirs);
+    }
+  g_ptr_array_add (tmp_dirs, dir);
+
   return g_build_filename (dir, name, NULL);
+}
+
+/**
+ * thaw_test_remove_tree:
+ * @path: a folder a test or the soak made
+ *
+ * Removes @path and everything in it, without following symbolic links.
+ *
+ * Returns: whether @path itself could be removed
+ */
+gboolean
+thaw_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        thaw_test_remove_tree (child);
+      else
+        g_remove (child);
+    }
+
+  return g_rmdir (path) == 0;
 }
 
 /**

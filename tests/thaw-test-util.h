@@ -35,6 +35,7 @@ void        thaw_test_run_thaw_signal (ThawTestRun        *run,
 JsonObject *thaw_test_load_report    (const char         *path);
 JsonObject *thaw_test_lesson_report  (ThawLesson         *lesson);
 char       *thaw_test_tmp_path       (const char         *name);
+gboolean    thaw_test_remove_tree    (const char         *path);
 guint       thaw_test_count_threads  (void);
 guint       thaw_test_count_threads_named (const char *name);
 guint       thaw_test_count_threads_with_prefix (const char *prefix);
