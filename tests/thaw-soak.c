@@ -342,24 +342,18 @@ read_shadow_kb (void)
 #endif
 }
 
-/* VmRSS from /proc/self/status, in kB, less ASan's shadow: the memory the
- * app holds, its heap in ASan's allocator included. */
+/* VmRSS from /proc/self/status, in kB. */
 static guint64
-read_rss_kb (void)
+read_vmrss_kb (void)
 {
   g_autofree char *status = NULL;
   const char *line;
-  guint64 rss_kb;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return 0;
 
   line = strstr (status, "\nVmRSS:");
-  if (line == NULL)
-    return 0;
-
-  rss_kb = g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10);
-  return rss_kb - MIN (rss_kb, read_shadow_kb ());
+  return line != NULL ? g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10) : 0;
 }
 
 static gsize
@@ -817,8 +811,11 @@ run_soak (Soak *soak)
       if (r == 1 || soak->finished)
         settle (soak);
       return_free_memory ();
-      round.rss_kb = read_rss_kb ();
+      /* What the app holds, its heap in ASan's allocator included, and
+       * ASan's shadow apart. */
       round.shadow_kb = read_shadow_kb ();
+      round.rss_kb = read_vmrss_kb ();
+      round.rss_kb -= MIN (round.rss_kb, round.shadow_kb);
       round.heap = read_heap_bytes ();
       round.threads = count_threads ();
       if (r == 1)
