@@ -6,8 +6,9 @@
  *   rec-mutex      the walk with a GRecMutex reads every folder and holds
  *                  the lock exactly as many times at once as the tree has
  *                  levels, for several sizes of tree;
- *   plain-mutex    with a plain GMutex the second lock by the owner is
- *                  refused again and again for a second: it would deadlock;
+ *   plain-mutex    with a plain mutex of the error-checking kind, the
+ *                  second lock by its owner is answered EDEADLK, at once,
+ *                  and so is a timed lock: it would deadlock;
  *   stop           Stop ends a walk early and leaves no thread behind, and
  *                  the next walk runs to its end.
  */
@@ -132,22 +133,29 @@ test_plain_mutex (Fixture       *fixture,
 {
   g_autoptr(JsonObject) before = thaw_test_lesson_report (fixture->lesson);
   g_autoptr(JsonObject) report = NULL;
-  gint64 refusals;
+  double timed_ms;
 
   g_assert_false (json_object_get_boolean_member (before, "plain_mutex_would_deadlock"));
+  g_assert_cmpstr (json_object_get_string_member (before, "plain_mutex_second_lock"), ==, "not asked");
 
   report = run_to_end (fixture, "try-plain");
-  refusals = json_object_get_int_member (report, "plain_mutex_refusals");
-  g_test_message ("the second lock was refused %" G_GINT64_FORMAT " times in %.3f s",
-                  refusals, json_object_get_double_member (report, "job_seconds"));
+  timed_ms = json_object_get_double_member (report, "plain_mutex_timed_lock_ms");
+  g_test_message ("the second lock: %s; the timed lock: %s after %.3f ms; the try took %.3f s",
+                  json_object_get_string_member (report, "plain_mutex_second_lock"),
+                  json_object_get_string_member (report, "plain_mutex_timed_lock"),
+                  timed_ms, json_object_get_double_member (report, "job_seconds"));
 
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "plain-mutex");
+  /* The owner asked again: refused, not put to sleep. */
+  g_assert_cmpstr (json_object_get_string_member (report, "plain_mutex_second_lock"), ==, "EDEADLK");
+  g_assert_cmpstr (json_object_get_string_member (report, "plain_mutex_timed_lock"), ==, "EDEADLK");
   g_assert_true (json_object_get_boolean_member (report, "plain_mutex_would_deadlock"));
-  /* Asked every 10 ms for a second; a loaded machine asks less often, but
-   * never once would be a lesson that shows nothing. */
-  g_assert_cmpint (refusals, >=, 10);
-  g_assert_cmpfloat (json_object_get_double_member (report, "job_seconds"), >=, 0.95);
+  /* The timed lock would have waited a second for another thread; to its
+   * owner it said no without waiting. */
+  g_assert_cmpfloat (timed_ms, <, 500 * thaw_test_time_scale ());
+  /* Level 1 held the mutex for half a second before level 2 asked. */
+  g_assert_cmpfloat (json_object_get_double_member (report, "job_seconds"), >=, 0.45);
 }
 
 static void

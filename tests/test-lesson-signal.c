@@ -6,8 +6,8 @@
  *   gate-holds     lined-up threads wait at the closed gate: for a whole
  *                  second none passes; after Go every one passes exactly
  *                  once, soon after the broadcast;
- *   let-one        each g_cond_signal() with one ticket lets exactly one
- *                  thread through, and Go then releases the rest;
+ *   let-one        each ticket, handed out with a g_cond_signal(), lets
+ *                  exactly one thread through, and Go then releases the rest;
  *   start          lesson.start lines up, says Go by itself and ends with
  *                  every thread through exactly once, run after run;
  *   stop           Stop sends the sleepers away without passing the gate

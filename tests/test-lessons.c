@@ -9,7 +9,12 @@
  *                  right way, and the main loop never waited 100 ms;
  *   quit-mid-job   quitting while the job runs exits promptly and cleanly;
  *   close-mid-job  destroying the lesson while its job runs leaves no thread
- *                  behind and no callback that runs afterwards.
+ *                  behind and no callback that runs afterwards;
+ *   programs       the page shows the lesson's Python and GLib programs,
+ *                  byte for byte the files the tests run (tests/snippets).
+ *
+ * And once: claims that can be checked mechanically, in the lesson texts and
+ * the From Python to GLib page.
  *
  * What a lesson teaches is checked in its own test-lesson-ID.c.
  */
@@ -18,6 +23,7 @@
 
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
+#include "thaw-python-map.h"
 #include "thaw-test-util.h"
 
 #include <glib/gstdio.h>
@@ -150,6 +156,139 @@ test_close_mid_job (gconstpointer data)
   g_assert_finalize_object (g_steal_pointer (&heartbeat));
 }
 
+/* Appends every widget under @widget of @type, in tree order, leaving out
+ * the lesson's own widget (a lesson may show text views of its own). */
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (THAW_IS_LESSON (widget))
+    return;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+static char *
+view_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static char *
+read_program (const char *id,
+              const char *suffix)
+{
+  g_autofree char *name = g_strconcat (id, suffix, NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "src", "lessons", id, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  /* The page shows the program without its last newline. */
+  return g_strchomp (contents);
+}
+
+static void
+test_programs (gconstpointer data)
+{
+  const ThawLessonInfo *info = data;
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  GtkWidget *page = g_object_ref_sink (thaw_lesson_page_new (info, heartbeat));
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+  g_autofree char *python = read_program (info->id, "-python.py");
+  g_autofree char *glib = read_program (info->id, "-glib.c");
+  g_autofree char *python_shown = NULL;
+  g_autofree char *glib_shown = NULL;
+
+  /* The Lesson tab's two code views come first, then the Source tab's. */
+  collect (page, GTK_TYPE_TEXT_VIEW, views);
+  g_assert_cmpuint (views->len, ==, 3);
+  python_shown = view_text (g_ptr_array_index (views, 0));
+  glib_shown = view_text (g_ptr_array_index (views, 1));
+
+  g_assert_cmpstr (python_shown, ==, python);
+  g_assert_cmpstr (glib_shown, ==, glib);
+  /* Whole programs, not fragments. */
+  g_assert_nonnull (strstr (glib, "\nmain ("));
+  g_assert_true (strstr (python, "import ") != NULL);
+
+  g_object_unref (page);
+}
+
+/* Finds the map's row whose Python idiom contains @python and returns its
+ * GLib and pthreads text. */
+static char *
+map_row_subtitle (GtkWidget  *map,
+                  const char *python)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect (map, ADW_TYPE_ACTION_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *title = adw_preferences_row_get_title (g_ptr_array_index (rows, i));
+
+      if (strstr (title, python) != NULL)
+        return g_strdup (adw_action_row_get_subtitle (g_ptr_array_index (rows, i)));
+    }
+
+  g_error ("no row of the Python map has %s", python);
+  return NULL;
+}
+
+/* Claims a lesson once got wrong, checked where a sentence can be. The rest
+ * is in the programs that tests/snippets runs. */
+static void
+test_claims (void)
+{
+  static const struct { const char *id; const char *never; const char *always; const char *why; } texts[] = {
+    { "async-io", "no locks to think about", NULL,
+      "callbacks interleave at every callback boundary" },
+    { "flood", "sixty", "once per frame", "screens run at 120 or 144 Hz too" },
+    /* A trylock by the owner of a GMutex is undefined: the lesson shows
+     * the self-deadlock with an error-checking POSIX mutex instead. */
+    { "recursive", "g_mutex_trylock()</tt> answers", "edeadlk",
+      "the owner's trylock of a GMutex is undefined" },
+    { "signal", NULL, "at least", "g_cond_signal() wakes at least one waiter" },
+    { "freeze", NULL, "background priority", "Thaw's workers run at nice 10" },
+  };
+  GtkWidget *map = g_object_ref_sink (thaw_python_map_new ());
+  g_autofree char *daemon = map_row_subtitle (map, "daemon=True");
+  g_autofree char *timed_lock = map_row_subtitle (map, "acquire(timeout");
+  g_autofree char *timed_join = map_row_subtitle (map, "join(timeout)");
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      const ThawLessonInfo *info = thaw_lessons_find (texts[i].id);
+      g_autofree char *lower = g_utf8_strdown (info->explanation, -1);
+
+      if (texts[i].never != NULL && strstr (lower, texts[i].never) != NULL)
+        g_error ("%s says “%s”, but %s", texts[i].id, texts[i].never, texts[i].why);
+      if (texts[i].always != NULL && strstr (lower, texts[i].always) == NULL)
+        g_error ("%s no longer says “%s”: %s", texts[i].id, texts[i].always, texts[i].why);
+    }
+
+  /* A daemon thread is not a detached one; a timed acquire is a timed lock,
+   * not a trylock; a join can wait with a time limit on glibc. */
+  g_assert_null (strstr (daemon, "pthreads: pthread_detach ()\n"));
+  g_assert_true (g_str_has_suffix (daemon, "nobody joins it"));
+  g_assert_nonnull (strstr (timed_lock, "pthread_mutex_timedlock"));
+  g_assert_nonnull (strstr (timed_join, "pthread_timedjoin_np"));
+
+  g_object_unref (map);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -166,11 +305,14 @@ main (int   argc,
       g_autofree char *responsive = g_strdup_printf ("/thaw/lessons/%s/responsive", lessons[i]->id);
       g_autofree char *quit = g_strdup_printf ("/thaw/lessons/%s/quit-mid-job", lessons[i]->id);
       g_autofree char *close = g_strdup_printf ("/thaw/lessons/%s/close-mid-job", lessons[i]->id);
+      g_autofree char *programs = g_strdup_printf ("/thaw/lessons/%s/programs", lessons[i]->id);
 
       g_test_add_data_func (close, lessons[i], test_close_mid_job);
       g_test_add_data_func (responsive, lessons[i], test_responsive);
       g_test_add_data_func (quit, lessons[i], test_quit_mid_job);
+      g_test_add_data_func (programs, lessons[i], test_programs);
     }
+  g_test_add_func ("/thaw/lessons/claims", test_claims);
 
   return g_test_run ();
 }

@@ -13,7 +13,10 @@
  *
  *   lesson.start   coalesced: the worker stores the latest value and asks for
  *                  a delivery only if none is pending and the last was at
- *                  least a frame ago. A few hundred callbacks in all.
+ *                  least a frame ago, the frame's length coming from the
+ *                  window's frame clock. The last update skips that check,
+ *                  so the final value is never lost. A few hundred callbacks
+ *                  in all.
  *
  *   lesson.paced   paced to frames: the worker only stores the latest value,
  *                  and a tick callback on the lesson reads it once per frame.
@@ -45,8 +48,9 @@
 /* How many updates the worker sends between two looks at the clock and at
  * its cancellable. */
 #define BATCH 1000
-/* One frame at 60 Hz: a coalesced delivery is not asked for more often. */
-#define FRAME_US ((gint64) 16667)
+/* One frame at 60 Hz: how long a coalesced run waits between two asks until
+ * the frame clock has said how long a frame of this screen really is. */
+#define DEFAULT_FRAME_US 16667
 /* In the flood, the most idle callbacks allowed to wait on the main loop.
  * Past it, the worker waits until half of them have run. Without this bound
  * a million callbacks could pile up, and the window would need many
@@ -81,6 +85,10 @@ typedef struct
   int pending_max;          /* the most idle callbacks ever pending */
   int throttled;            /* how often the flood had to wait */
 
+  /* Written by the main thread, read by the worker: the length of one frame
+   * of the screen the window is on, in µs, from its frame clock. */
+  int frame_us;
+
   /* Idle callbacks added and not run yet: the worker adds one just before
    * g_idle_add(), the callback takes one away first thing. */
   int pending;
@@ -102,6 +110,7 @@ flood_run_new (gpointer lesson,
   run->cancellable = g_cancellable_new ();
   g_weak_ref_init (&run->lesson, lesson);
   run->mode = mode;
+  run->frame_us = DEFAULT_FRAME_US;
 
   return run;
 }
@@ -192,8 +201,9 @@ send_as_idle (FloodRun *run,
 }
 
 /* Way 2, coalesced: store the value, and ask for a delivery only when none
- * is pending and the last was asked for at least a frame ago. The delivery
- * reads the value when it runs, so it always shows the latest one. */
+ * is pending and the last was asked for at least a frame ago: a screen shows
+ * one picture per frame, whatever its rate. The delivery reads the value
+ * when it runs, so it always shows the latest one. */
 static void
 send_coalesced (FloodRun *run,
                 gboolean  last)
@@ -201,7 +211,7 @@ send_coalesced (FloodRun *run,
   gint64 now = g_get_monotonic_time ();
 
   /* The last update is always delivered: the final value is never lost. */
-  if (!last && now - run->last_asked_at < FRAME_US)
+  if (!last && now - run->last_asked_at < g_atomic_int_get (&run->frame_us))
     return;
 
   if (g_atomic_int_compare_and_exchange (&run->pending, 0, 1))
@@ -393,6 +403,18 @@ counters_tick_cb (GtkWidget     *widget,
 
   take_counters (self);
   show_counters (self);
+
+  /* Tell a coalescing worker how long a frame of this screen is: 16.7 ms at
+   * 60 Hz, 6.9 ms at 144 Hz. */
+  if (self->run->mode == MODE_COALESCED)
+    {
+      gint64 refresh_interval = 0;
+
+      gdk_frame_clock_get_refresh_info (clock, gdk_frame_clock_get_frame_time (clock),
+                                        &refresh_interval, NULL);
+      if (refresh_interval > 0)
+        g_atomic_int_set (&self->run->frame_us, (int) refresh_interval);
+    }
 
   if (self->throttled > 0)
     {
@@ -893,8 +915,9 @@ const ThawLessonInfo thaw_lesson_flood_info = {
     N_("A worker that reports its progress with <tt>g_idle_add()</tt> hands the "
        "main loop a callback to run. If it reports a million times, that is a "
        "million callbacks, each with a small allocation, a lock and a wake-up, "
-       "and each redrawing a bar nobody can see move: a screen shows at most "
-       "sixty pictures a second.\n\n"
+       "and each moving a bar that is drawn only once per frame anyway. A "
+       "screen shows one picture per frame, 60, 120 or 144 of them a second "
+       "depending on the screen: every update in between is for nobody.\n\n"
        "The main loop runs all the ready callbacks of one priority in one go, "
        "and it looks over every waiting source on each turn. With thousands "
        "waiting, each turn takes long, and the window stutters or freezes, "
@@ -904,62 +927,18 @@ const ThawLessonInfo thaw_lesson_flood_info = {
        "seconds to clear.\n\n"
        "<b>Coalescing</b> fixes it from the worker's side. The worker stores "
        "the latest value where the main thread can read it, and asks for a "
-       "delivery only if none is pending, and not more than once a frame. The "
-       "delivery reads the value when it runs, so it always shows the newest "
-       "one, and the last value is always delivered.\n\n"
+       "delivery only if none is pending, and not more than once per frame: "
+       "the main thread reads the length of a frame from the window's frame "
+       "clock and leaves it where the worker can read it. The delivery reads "
+       "the value when it runs, so it always shows the newest one. The very "
+       "last update skips the once-per-frame check, so the last value is "
+       "always delivered.\n\n"
        "<b>Pacing to frames</b> turns it around: the worker only stores the "
        "value, and the main thread fetches it once per frame from a tick "
        "callback, <tt>gtk_widget_add_tick_callback()</tt>. No callbacks are "
        "queued at all. It fits values that change all the time, such as a "
        "position or a level meter; coalescing fits a worker that reports now "
        "and then and must not be missed at the end."),
-  .python =
-    "import threading, time\n"
-    "from gi.repository import GLib\n"
-    "\n"
-    "# Wrong: a million callbacks for the main loop.\n"
-    "def flood(bar):\n"
-    "    for i in range(1, N + 1):\n"
-    "        GLib.idle_add(bar.set_fraction, i / N)\n"
-    "\n"
-    "# Right: keep the latest value, deliver at most one per frame.\n"
-    "class Latest:\n"
-    "    def __init__(self, show):\n"
-    "        self.show, self.lock = show, threading.Lock()\n"
-    "        self.value, self.pending, self.last = 0, False, 0.0\n"
-    "\n"
-    "    def send(self, value, final=False):  # worker\n"
-    "        with self.lock:\n"
-    "            self.value = value\n"
-    "            now = time.monotonic()\n"
-    "            if self.pending or (now - self.last < 1 / 60 and not final):\n"
-    "                return\n"
-    "            self.pending, self.last = True, now\n"
-    "        GLib.idle_add(self.deliver)\n"
-    "\n"
-    "    def deliver(self):                   # main thread\n"
-    "        with self.lock:\n"
-    "            self.pending = False\n"
-    "            value = self.value\n"
-    "        self.show(value)\n"
-    "        return GLib.SOURCE_REMOVE\n"
-    "\n"
-    "# Or paced: the widget reads the value on every frame.\n"
-    "bar.add_tick_callback(lambda w, clock: w.set_fraction(latest.value / N)\n"
-    "                      or GLib.SOURCE_CONTINUE)\n",
-  .glib =
-    "/* worker: store, then ask only if nobody is asked yet */\n"
-    "g_atomic_int_set (&run->sent, value);\n"
-    "if (now - run->last_asked_at >= FRAME_US\n"
-    "    && g_atomic_int_compare_and_exchange (&run->pending, 0, 1))\n"
-    "  g_idle_add (deliver_latest_cb, run_ref (run));\n"
-    "\n"
-    "/* main thread: clear the flag first, then read */\n"
-    "g_atomic_int_set (&run->pending, 0);\n"
-    "show (g_atomic_int_get (&run->sent));\n"
-    "\n"
-    "/* or pull once per frame */\n"
-    "gtk_widget_add_tick_callback (widget, paced_tick_cb, NULL, NULL);\n",
   .try_this =
     N_("Click “One Idle per Update” and watch the pending callbacks pile up and the meter’s graph jump.\n"
        "While it runs, try to open the menu or move the window.\n"

@@ -500,8 +500,7 @@ update_actions (ThawLessonMonitor *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.start", self->sampler == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.load", self->load == NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop",
-                                 self->sampler != NULL || self->load != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", self->sampler != NULL || self->load != NULL);
 }
 
 /* The per-core graphs are made when the first sample says how many CPUs
@@ -1057,52 +1056,13 @@ const ThawLessonInfo thaw_lesson_monitor_info = {
        "sample has nothing to compare with, so the graphs start at the second.\n\n"
        "Between samples the thread sleeps on a <tt>GCond</tt> with a deadline, "
        "not in <tt>g_usleep()</tt>, so Stop, or closing the window, wakes it at "
-       "once instead of up to a second later. The list of threads shows it as "
+       "once instead of up to a second later. In Python, "
+       "<tt>threading.Event.wait()</tt> with a timeout does the same: "
+       "<tt>set()</tt> ends the wait at once. The list of threads shows it as "
        "<i>thaw-sampler</i>, always running: it is the thread reading the "
        "list. Names given with <tt>g_thread_new()</tt> are what tools like "
        "<tt>top -H</tt> and debuggers show, which is why every thread in Thaw "
        "has one."),
-  .python =
-    "import queue, threading, time\n"
-    "from gi.repository import GLib\n"
-    "\n"
-    "samples = queue.Queue()\n"
-    "stop = threading.Event()\n"
-    "pending = threading.Lock()  # held while a delivery waits\n"
-    "\n"
-    "def sampler():\n"
-    "    previous = read_cpu_times()        # /proc/stat (or psutil)\n"
-    "    while not stop.wait(1.0):         # wakes at once on stop.set()\n"
-    "        now = read_cpu_times()\n"
-    "        samples.put(Snapshot(usage(previous, now), read_meminfo(),\n"
-    "                             list_threads()))\n"
-    "        previous = now\n"
-    "        if pending.acquire(blocking=False):\n"
-    "            GLib.idle_add(deliver)\n"
-    "\n"
-    "def deliver():                       # main thread\n"
-    "    pending.release()\n"
-    "    while True:\n"
-    "        try:\n"
-    "            show(samples.get_nowait())\n"
-    "        except queue.Empty:\n"
-    "            return GLib.SOURCE_REMOVE\n"
-    "\n"
-    "threading.Thread(target=sampler, name=\"sampler\").start()\n",
-  .glib =
-    "/* sampler thread */\n"
-    "g_async_queue_push (sampler->snapshots, take_snapshot (&previous));\n"
-    "if (g_atomic_int_compare_and_exchange (&sampler->delivery_pending, 0, 1))\n"
-    "  g_idle_add (deliver_snapshots_cb, sampler_ref (sampler));\n"
-    "\n"
-    "g_mutex_lock (&sampler->lock);   /* sleep a second, or until stopped */\n"
-    "while (!sampler->stopping && g_get_monotonic_time () < due)\n"
-    "  g_cond_wait_until (&sampler->wake, &sampler->lock, due);\n"
-    "g_mutex_unlock (&sampler->lock);\n"
-    "\n"
-    "/* main thread */\n"
-    "while ((snapshot = g_async_queue_try_pop (sampler->snapshots)))\n"
-    "  show_snapshot (self, snapshot);\n",
   .try_this =
     N_("Click “Sample” and watch the graphs fill in, one point a second.\n"
        "Click “Load the CPUs”: one worker per CPU spins for three seconds, and each appears in the list of threads while it runs.\n"

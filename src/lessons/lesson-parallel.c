@@ -532,8 +532,11 @@ out:
 
 /* Amdahl's law: if a part f of a job cannot be split, p cores speed it up
  * at most 1 / (f + (1 − f) / p) times. Turned around, a speed-up S measured
- * on p cores means f = (1/S − 1/p) / (1 − 1/p), the serial part that would
- * explain it (the Karp–Flatt metric). */
+ * on p processors means f = (1/S − 1/p) / (1 − 1/p), the serial part that
+ * would explain it alone (the Karp–Flatt metric). Only a model: hyperthreads
+ * sharing a core, a clock that slows down and the memory bus lower S too,
+ * and none of them is a serial part, so the page words f as what would
+ * explain the measurement, not as what was found. */
 static double
 amdahl_limit (double serial_fraction,
               guint  cores)
@@ -629,7 +632,7 @@ update_actions (ThawLessonParallel *self)
 
   gtk_widget_action_set_enabled (widget, "lesson.start", !rendering && !measuring);
   gtk_widget_action_set_enabled (widget, "lesson.measure", !rendering && !measuring);
-  gtk_widget_action_set_enabled (widget, "lesson.stop", rendering || measuring);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", rendering || measuring);
   /* Zooming during a render is allowed: it is what the generation
    * counter is for. During a measurement it would change what is timed. */
   gtk_widget_action_set_enabled (widget, "lesson.zoom", !measuring);
@@ -795,13 +798,25 @@ show_measurement (ThawLessonParallel *self,
 
   if (finished && estimate_serial_fraction (self, &fraction))
     {
+      guint p = MIN (self->cores, self->max_threads);
+      double speedup = self->best_ms[1] / self->best_ms[p];
+
+      /* What was measured, and what Amdahl's law would make of it: not a
+       * serial part found, since shared cores, a slower clock and the
+       * memory bus lower a speed-up as well. */
       g_string_append_c (text, ' ');
       if (fraction < 0.005)
-        g_string_append (text, _("No serial part shows: on this machine, the work splits perfectly."));
+        g_string_append_printf (text,
+                                ngettext ("On %u processor: %.2f× faster, no shortfall.",
+                                          "On all %u processors: %.2f× faster, no shortfall.",
+                                          p),
+                                p, speedup);
       else
         g_string_append_printf (text,
-                                _("That speed-up fits a serial part of %.1f %%, which no number of cores could make more than %.1f× faster (Amdahl’s law)."),
-                                100 * fraction, 1 / fraction);
+                                ngettext ("Measured speed-up %.2f× on %u thread; Amdahl’s law would explain that with a serial share of %.1f %%, but shared cores, clock changes and memory bandwidth lower it too.",
+                                          "Measured speed-up %.2f× on %u threads; Amdahl’s law would explain that with a serial share of %.1f %%, but shared cores, clock changes and memory bandwidth lower it too.",
+                                          p),
+                                speedup, p, 100 * fraction);
     }
 
   if (text->len == 0)
@@ -1606,7 +1621,7 @@ thaw_lesson_parallel_init (ThawLessonParallel *self)
   self->chart = make_chart (self);
   gtk_box_append (GTK_BOX (box), self->chart);
 
-  legend = make_caption (_("Bars: measured, against one thread. Dashed: perfect scaling on this machine’s cores. Orange: Amdahl’s limit for the serial part measured."));
+  legend = make_caption (_("Bars: measured, against one thread. Dashed: perfect scaling on this machine’s processors. Orange: Amdahl’s law, if all of the shortfall were serial work."));
   gtk_widget_add_css_class (legend, "caption");
   gtk_box_append (GTK_BOX (box), legend);
   /* The legend under the chart is what a screen reader says to describe it. */
@@ -1631,7 +1646,8 @@ const ThawLessonInfo thaw_lesson_parallel_info = {
   .explanation =
     N_("Some work can be split. Each pixel of the Mandelbrot set is computed "
        "on its own, so the picture is cut into tiles and several worker "
-       "threads compute tiles at the same time, each on its own core. No tile "
+       "threads compute tiles at the same time, on as many cores as they can "
+       "get. No tile "
        "depends on another, and no lock is needed: each worker takes the next "
        "tile number from a shared counter with <tt>g_atomic_int_add()</tt>, "
        "computes the tile into a buffer of its own, and hands the finished "
@@ -1645,15 +1661,20 @@ const ThawLessonInfo thaw_lesson_parallel_info = {
        "in the worker saves work; only the check on the main thread is "
        "airtight, because the view can change between a worker’s check and "
        "its push.\n\n"
-       "How much faster? Measure it: the same render with 1, 2, … threads. On "
-       "a machine with N cores the speed-up stops growing at N, and usually "
-       "falls a little short of it, because some part of the work never runs "
-       "in parallel: starting threads, the last tile, the rest of the machine. "
-       "<b>Amdahl’s law</b> says that if a part f of a job is serial, no number "
-       "of cores makes it more than 1/f times faster. The chart fits f to the "
-       "measurement and draws that limit. Every worker, in the render and in "
-       "the measurement, runs at the same background priority, so the times "
-       "compared are fair.\n\n"
+       "How much faster? Measure it: the same render with 1, 2, … threads. The "
+       "speed-up stops growing at the number of processors the system "
+       "reports, and usually falls short of it. Part of the shortfall is work "
+       "that never runs in parallel: starting threads, waiting for the last "
+       "tile. <b>Amdahl’s law</b> says that if a part f of a job is serial, no "
+       "number of cores makes it more than 1/f times faster, and the chart "
+       "draws the f that would explain the speed-up measured on all the "
+       "processors. But much of a shortfall is no serial part at all: two "
+       "hyperthreads share one core and count as two processors, the clock "
+       "slows down when every core is busy, the threads share the memory bus, "
+       "and the rest of the machine wants its turn too. So read that line as "
+       "a measurement, not as the serial share of the work. Every worker, in "
+       "the render and in the measurement, runs at the same background "
+       "priority, so the times compared are fair.\n\n"
        "C threads run truly in parallel. Python threads running pure Python "
        "code do not: CPython’s <b>GIL</b> (global interpreter lock) lets only "
        "one thread at a time run Python bytecode, so the same tiles in a "
@@ -1662,51 +1683,13 @@ const ThawLessonInfo thaw_lesson_parallel_info = {
        "(numpy, hashing, file reads). For computing, Python uses processes: "
        "<tt>ProcessPoolExecutor</tt> or <tt>multiprocessing</tt>, each with its "
        "own interpreter and its own GIL, at the price of copying data between "
-       "them."),
-  .python =
-    "import os\n"
-    "from concurrent.futures import ProcessPoolExecutor\n"
-    "from gi.repository import GLib\n"
-    "\n"
-    "def render_tile(view, index):     # pure Python: holds the GIL\n"
-    "    return index, [escape_time(c) for c in tile_points(view, index)]\n"
-    "\n"
-    "# A ThreadPoolExecutor would be correct but no faster: only one\n"
-    "# thread at a time runs Python code. Processes have a GIL each.\n"
-    "pool = ProcessPoolExecutor(max_workers=os.cpu_count())\n"
-    "generation = 0\n"
-    "\n"
-    "def render(view):\n"
-    "    global generation\n"
-    "    generation += 1\n"
-    "    for i in range(N_TILES):\n"
-    "        future = pool.submit(render_tile, view, i)\n"
-    "        future.add_done_callback(lambda f, g=generation:\n"
-    "            GLib.idle_add(draw_tile, g, *f.result()))\n"
-    "\n"
-    "def draw_tile(tile_generation, index, pixels):  # main thread\n"
-    "    if tile_generation != generation:\n"
-    "        return GLib.SOURCE_REMOVE     # a tile of an old view\n"
-    "    paint(index, pixels)\n"
-    "    return GLib.SOURCE_REMOVE\n",
-  .glib =
-    "/* each worker: take the next tile until none is left */\n"
-    "while ((i = g_atomic_int_add (&render->next_tile, 1)) < N_TILES)\n"
-    "  {\n"
-    "    if (g_atomic_int_get (&canvas->generation) != render->generation)\n"
-    "      break;                        /* the view changed */\n"
-    "    tile = compute_tile (render, i);\n"
-    "    g_async_queue_push (canvas->tiles, tile);\n"
-    "    /* and one g_idle_add() if none is pending */\n"
-    "  }\n"
-    "\n"
-    "/* main thread, in the idle: */\n"
-    "while ((tile = g_async_queue_try_pop (canvas->tiles)))\n"
-    "  {\n"
-    "    if (tile->generation == g_atomic_int_get (&canvas->generation))\n"
-    "      draw_tile (self, tile);       /* else: an old view's tile */\n"
-    "    g_free (tile);\n"
-    "  }\n",
+       "them. In a program with threads, a GUI above all, give them the "
+       "<tt>spawn</tt> or <tt>forkserver</tt> start method "
+       "(<tt>multiprocessing.get_context(\"spawn\")</tt>): <tt>fork</tt>, the "
+       "default on Linux before Python 3.14, copies the process with the locks "
+       "its other threads held at that moment, and in the child nobody will "
+       "ever release them. A free-threaded CPython (3.13t and later, PEP 703) "
+       "has no GIL, and there Python threads do run in parallel."),
   .try_this =
     N_("Click “Render”, then click anywhere on the picture while the tiles are still coming in.\n"
        "Watch the coloured marks: each colour is one worker thread, and none of them gets a fixed share.\n"

@@ -11,8 +11,11 @@
  *   lesson.start        one run without a lock: count the lost updates.
  *   lesson.run-many     twenty runs without a lock, drawn as a histogram of
  *                       the final totals against the expected one.
- *   lesson.with-mutex   the same read and write inside a GMutex: exact.
+ *   lesson.with-mutex   the same read and write inside a GMutex, locked
+ *                       and unlocked for every increment: exact.
  *   lesson.with-atomic  one g_atomic_int_add() per increment: exact.
+ *   lesson.with-batches the GMutex taken once per batch of increments:
+ *                       exact, and fast because the threads share less.
  *   lesson.stop         cancels the runs.
  *
  * Each variant is timed, so the price of being exact is measured too. The
@@ -44,8 +47,9 @@
 #define DEFAULT_INCREMENTS 1000000
 #define MANY_RUNS 20
 
-/* Each adder does its increments in this many rounds. With the mutex it
- * takes the lock once per round. In slow motion the rounds start
+/* Each adder does its increments in this many rounds; a round is also the
+ * batch of lesson.with-batches, which takes the lock once per round. In
+ * slow motion the rounds start
  * SLOW_ROUND_US apart, each adder's additions in a round are stretched over
  * SLOW_WORK_US, and it naps for the rest: a run lasts two seconds or more
  * and its lanes can be followed by eye. */
@@ -54,14 +58,17 @@
 #define SLOW_WORK_US (30 * G_TIME_SPAN_MILLISECOND)
 #define NAP_SLICE_US (5 * G_TIME_SPAN_MILLISECOND)
 
-/* Increments between two looks at the Stop button. */
+/* Increments between two looks at the Stop button. The mutex taken per
+ * increment is drawn on the timeline once every so many increments too: it
+ * changes hands far too often to record every time. */
 #define CHECK_EVERY 8192
 
 typedef enum
 {
   NO_LOCK,
-  WITH_MUTEX,
+  WITH_MUTEX,                  /* locked once per increment */
   WITH_ATOMIC_ADD,
+  WITH_BATCHES,                /* locked once per round */
   N_VARIANTS
 } Variant;
 
@@ -70,6 +77,7 @@ static const char *const variant_ids[N_VARIANTS] = {
   [NO_LOCK] = "racy",
   [WITH_MUTEX] = "mutex",
   [WITH_ATOMIC_ADD] = "atomic",
+  [WITH_BATCHES] = "batches",
 };
 
 /* One run: several threads adding to one counter. It lives on the stack of
@@ -83,7 +91,7 @@ typedef struct
   ThawTimeline *timeline;
 
   int counter;
-  GMutex counter_lock;         /* WITH_MUTEX only */
+  GMutex counter_lock;         /* WITH_MUTEX and WITH_BATCHES only */
 
   /* The start gate: every adder waits here until all of them exist, so
    * that they really run at the same time. */
@@ -166,13 +174,54 @@ add_without_lock (Run   *run,
 }
 
 /* Right: the same read and write, with the mutex held around them, so no
- * other thread can come between them. Here the lock is taken once per round
- * and held for the round's increments, which lets the timeline show who
- * holds it and who waits. */
+ * other thread can come between them. The lock is taken and released for
+ * every increment, as the programs on the page do: a million times per
+ * thread by default, and every time it may have to be handed over to
+ * another core. That is the price the run measures. */
 static void
 add_with_mutex (Run   *run,
                 guint  lane,
                 guint  n)
+{
+  Pace pace = pace_new (run, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* Only one increment in CHECK_EVERY is drawn on the timeline. */
+      gboolean drawn = i % CHECK_EVERY == 0;
+      int value;
+
+      if (drawn && g_cancellable_is_cancelled (run->cancellable))
+        return;
+
+      if (drawn)
+        thaw_timeline_record (run->timeline, lane, THAW_LANE_WAITING);
+      thaw_mutex_lock (&run->counter_lock);
+      if (drawn)
+        thaw_timeline_record (run->timeline, lane, THAW_LANE_HOLDING);
+
+      value = g_atomic_int_get (&run->counter);
+      stretch (&pace, i);
+      g_atomic_int_set (&run->counter, value + 1);
+
+      /* Recorded while still holding the lock: recorded after unlocking,
+       * the next holder could be drawn taking it before this one had let
+       * go. */
+      if (drawn)
+        thaw_timeline_record (run->timeline, lane, THAW_LANE_RUNNING);
+      thaw_mutex_unlock (&run->counter_lock);
+    }
+}
+
+/* Right too, and cheaper: the lock is taken once for a whole batch of
+ * increments (a round) and held meanwhile. The threads hand the lock over
+ * once per batch instead of once per increment, so it is fast because they
+ * share less; but the others wait the whole batch, and the lanes show them
+ * taking turns. */
+static void
+add_with_batches (Run   *run,
+                  guint  lane,
+                  guint  n)
 {
   Pace pace;
 
@@ -193,8 +242,6 @@ add_with_mutex (Run   *run,
       g_atomic_int_set (&run->counter, value + 1);
     }
 
-  /* Recorded while still holding the lock: recorded after unlocking, the
-   * next holder could be drawn taking it before this one had let go. */
   thaw_timeline_record (run->timeline, lane, THAW_LANE_RUNNING);
   thaw_mutex_unlock (&run->counter_lock);
 }
@@ -230,6 +277,9 @@ add_in_the_run_s_way (Run   *run,
       break;
     case WITH_MUTEX:
       add_with_mutex (run, lane, n);
+      break;
+    case WITH_BATCHES:
+      add_with_batches (run, lane, n);
       break;
     case WITH_ATOMIC_ADD:
     case N_VARIANTS:
@@ -365,7 +415,7 @@ run_adders (Run     *run,
   return started == n_threads;
 }
 
-/* A batch: one or more runs of one variant, on a conductor thread, and what
+/* A series: one or more runs of one variant, on a conductor thread, and what
  * the conductor and the main thread share about them.
  *
  * The conductor fills totals[i] and adding_us[i] and only then raises
@@ -393,111 +443,111 @@ typedef struct
 
   /* TRUE while a delivery is scheduled on the main loop and has not run. */
   int delivery_pending;
-} Batch;
+} Series;
 
-static Batch *
-batch_new (gpointer      lesson,
-           ThawTimeline *timeline,
-           Variant       variant,
-           guint         n_threads,
-           guint         increments,
-           guint         n_runs,
-           gboolean      slow_motion)
+static Series *
+series_new (gpointer      lesson,
+            ThawTimeline *timeline,
+            Variant       variant,
+            guint         n_threads,
+            guint         increments,
+            guint         n_runs,
+            gboolean      slow_motion)
 {
-  Batch *batch = g_new0 (Batch, 1);
+  Series *series = g_new0 (Series, 1);
 
-  g_atomic_ref_count_init (&batch->ref_count);
-  batch->cancellable = g_cancellable_new ();
-  g_weak_ref_init (&batch->lesson, lesson);
-  batch->timeline = thaw_timeline_ref (timeline);
-  batch->variant = variant;
-  batch->n_threads = n_threads;
-  batch->increments = increments;
-  batch->n_runs = n_runs;
-  batch->slow_motion = slow_motion;
-  batch->totals = g_new0 (guint, n_runs);
-  batch->adding_us = g_new0 (gint64, n_runs);
+  g_atomic_ref_count_init (&series->ref_count);
+  series->cancellable = g_cancellable_new ();
+  g_weak_ref_init (&series->lesson, lesson);
+  series->timeline = thaw_timeline_ref (timeline);
+  series->variant = variant;
+  series->n_threads = n_threads;
+  series->increments = increments;
+  series->n_runs = n_runs;
+  series->slow_motion = slow_motion;
+  series->totals = g_new0 (guint, n_runs);
+  series->adding_us = g_new0 (gint64, n_runs);
 
-  return batch;
+  return series;
 }
 
-static Batch *
-batch_ref (Batch *batch)
+static Series *
+series_ref (Series *series)
 {
-  g_atomic_ref_count_inc (&batch->ref_count);
-  return batch;
+  g_atomic_ref_count_inc (&series->ref_count);
+  return series;
 }
 
 static void
-batch_unref (Batch *batch)
+series_unref (Series *series)
 {
-  if (!g_atomic_ref_count_dec (&batch->ref_count))
+  if (!g_atomic_ref_count_dec (&series->ref_count))
     return;
 
   /* Possibly on the conductor thread: nothing here belongs to the main
    * thread (a GWeakRef may be cleared anywhere). */
-  g_weak_ref_clear (&batch->lesson);
-  g_object_unref (batch->cancellable);
-  thaw_timeline_unref (batch->timeline);
-  g_clear_error (&batch->error);
-  g_free (batch->totals);
-  g_free (batch->adding_us);
-  g_free (batch);
+  g_weak_ref_clear (&series->lesson);
+  g_object_unref (series->cancellable);
+  thaw_timeline_unref (series->timeline);
+  g_clear_error (&series->error);
+  g_free (series->totals);
+  g_free (series->adding_us);
+  g_free (series);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Series, series_unref)
 
 static gboolean deliver_cb (gpointer data);
 
 /* At most one delivery waits on the main loop; it shows the latest news. */
 static void
-request_delivery (Batch *batch)
+request_delivery (Series *series)
 {
-  if (g_atomic_int_compare_and_exchange (&batch->delivery_pending, FALSE, TRUE))
+  if (g_atomic_int_compare_and_exchange (&series->delivery_pending, FALSE, TRUE))
     {
-      /* The idle holds its own reference: the batch outlives it. */
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, deliver_cb, batch_ref (batch),
-                       (GDestroyNotify) batch_unref);
+      /* The idle holds its own reference: the series outlives it. */
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, deliver_cb, series_ref (series),
+                       (GDestroyNotify) series_unref);
     }
 }
 
-/* The conductor: runs the batch's runs one after another. */
+/* The conductor: runs the series' runs one after another. */
 static gpointer
 conductor_thread (gpointer data)
 {
-  g_autoptr(Batch) batch = data;
+  g_autoptr(Series) series = data;
   GError *error = NULL;
 
   thaw_thread_set_background_priority ();
 
-  for (guint i = 0; i < batch->n_runs; i++)
+  for (guint i = 0; i < series->n_runs; i++)
     {
       Run run = {
-        .variant = batch->variant,
-        .increments = batch->increments,
-        .slow_motion = batch->slow_motion,
-        .cancellable = batch->cancellable,
-        .timeline = batch->timeline,
+        .variant = series->variant,
+        .increments = series->increments,
+        .slow_motion = series->slow_motion,
+        .cancellable = series->cancellable,
+        .timeline = series->timeline,
       };
       gboolean ok;
 
-      if (g_cancellable_is_cancelled (batch->cancellable))
+      if (g_cancellable_is_cancelled (series->cancellable))
         break;
 
-      ok = run_adders (&run, batch->n_threads, &batch->totals[i], &batch->adding_us[i], &error);
+      ok = run_adders (&run, series->n_threads, &series->totals[i], &series->adding_us[i], &error);
       if (!ok)
         break;
       /* A run cut short by Stop is not a result. */
-      if (g_cancellable_is_cancelled (batch->cancellable))
+      if (g_cancellable_is_cancelled (series->cancellable))
         break;
 
-      g_atomic_int_set (&batch->n_done, (int) i + 1);
-      request_delivery (batch);
+      g_atomic_int_set (&series->n_done, (int) i + 1);
+      request_delivery (series);
     }
 
-  batch->error = error;
-  g_atomic_int_set (&batch->finished, TRUE);
-  request_delivery (batch);
+  series->error = error;
+  g_atomic_int_set (&series->finished, TRUE);
+  request_delivery (series);
 
   return NULL;
 }
@@ -523,11 +573,11 @@ struct _ThawLessonRace
   gboolean slow_motion;
 
   ThawTimeline *timeline;
-  Batch *batch;
+  Series *series;
   GThread *conductor;
-  gint64 batch_started_at;
+  gint64 series_started_at;
 
-  /* The totals of the last batch without a lock, for the histogram. */
+  /* The totals of the last series without a lock, for the histogram. */
   GArray *racy_totals;
   guint racy_expected;
 
@@ -538,8 +588,15 @@ struct _ThawLessonRace
   guint last_expected;
   guint last_threads;
   guint last_increments;
-  double variant_ms[N_VARIANTS];     /* < 0 until measured */
+  gboolean last_slow_motion;
   guint n_runs;
+
+  /* The last measured run of each variant, as its row shows it. Times are
+   * compared only between runs at full speed with the same knobs. */
+  double variant_ms[N_VARIANTS];     /* < 0 until measured */
+  gboolean variant_slow[N_VARIANTS];
+  guint variant_expected[N_VARIANTS];
+  guint variant_threads[N_VARIANTS];
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonRace, thaw_lesson_race, THAW_TYPE_LESSON)
@@ -558,6 +615,7 @@ static const char *const verbs[N_VARIANTS] = {
   [NO_LOCK] = "lesson.start",
   [WITH_MUTEX] = "lesson.with-mutex",
   [WITH_ATOMIC_ADD] = "lesson.with-atomic",
+  [WITH_BATCHES] = "lesson.with-batches",
 };
 
 static void
@@ -579,7 +637,9 @@ variant_title (Variant variant)
     case NO_LOCK:
       return _("Without a lock");
     case WITH_MUTEX:
-      return _("With a mutex");
+      return _("With a mutex per increment");
+    case WITH_BATCHES:
+      return _("With a mutex per batch");
     case WITH_ATOMIC_ADD:
     case N_VARIANTS:
     default:
@@ -593,7 +653,8 @@ show_variant_result (ThawLessonRace *self,
                      Variant         variant,
                      guint           total,
                      guint           expected,
-                     double          ms)
+                     double          ms,
+                     gboolean        slow_motion)
 {
   g_autofree char *subtitle = NULL;
 
@@ -607,6 +668,15 @@ show_variant_result (ThawLessonRace *self,
   else
     /* Translators: the counter reached the total it should have. */
     subtitle = g_strdup_printf (_("%'u of %'u: exact · %.1f ms of adding"), total, expected, ms);
+
+  if (slow_motion)
+    {
+      g_autofree char *plain = g_steal_pointer (&subtitle);
+
+      /* Translators: %s is the result of a run, e.g. "4,000,000 of
+       * 4,000,000: exact · 612.0 ms of adding". */
+      subtitle = g_strdup_printf (_("%s, in slow motion"), plain);
+    }
 
   adw_action_row_set_subtitle (self->variant_rows[variant], subtitle);
 }
@@ -746,18 +816,31 @@ show_histogram (ThawLessonRace *self)
                                   -1);
 }
 
-/* The end of a batch, on the main thread. */
+/* Whether the last times of two variants were measured alike: at full
+ * speed, with the same threads and increments. */
+static gboolean
+can_compare (ThawLessonRace *self,
+             Variant         a,
+             Variant         b)
+{
+  return self->variant_ms[a] > 0 && self->variant_ms[b] > 0 &&
+         !self->variant_slow[a] && !self->variant_slow[b] &&
+         self->variant_threads[a] == self->variant_threads[b] &&
+         self->variant_expected[a] == self->variant_expected[b];
+}
+
+/* The end of a series, on the main thread. */
 static void
-finish_batch (ThawLessonRace *self,
-              Batch          *batch,
-              gboolean        cancelled)
+finish_series (ThawLessonRace *self,
+               Series         *series,
+               gboolean        cancelled)
 {
   double span;
 
-  if (batch->error != NULL)
+  if (series->error != NULL)
     {
       self->state = "failed";
-      gtk_label_set_text (self->status, batch->error->message);
+      gtk_label_set_text (self->status, series->error->message);
     }
   else if (cancelled)
     {
@@ -767,7 +850,16 @@ finish_batch (ThawLessonRace *self,
   else
     {
       self->state = "succeeded";
-      if (batch->variant != NO_LOCK)
+      if (series->variant != NO_LOCK && can_compare (self, WITH_MUTEX, WITH_ATOMIC_ADD))
+        {
+          g_autofree char *text = NULL;
+
+          /* Translators: %.1f is a measured ratio, e.g. "2.8". */
+          text = g_strdup_printf (_("Exact, as it is every time. At full speed, the mutex per increment took %.1f× as long as the atomic add."),
+                                  self->variant_ms[WITH_MUTEX] / self->variant_ms[WITH_ATOMIC_ADD]);
+          gtk_label_set_text (self->status, text);
+        }
+      else if (series->variant != NO_LOCK)
         gtk_label_set_text (self->status, _("Exact, as it is every time. Compare the times."));
       else if (self->last_total < self->last_expected)
         gtk_label_set_text (self->status, _("Updates were lost. Run it again: the total changes every time."));
@@ -775,8 +867,8 @@ finish_batch (ThawLessonRace *self,
         gtk_label_set_text (self->status, _("No update was lost this time, by luck. Try more threads or more increments."));
     }
 
-  /* Let the timeline show the whole batch, now that it has stopped moving. */
-  span = (double) (g_get_monotonic_time () - self->batch_started_at) / G_USEC_PER_SEC;
+  /* Let the timeline show the whole series, now that it has stopped moving. */
+  span = (double) (g_get_monotonic_time () - self->series_started_at) / G_USEC_PER_SEC;
   thaw_thread_timeline_set_span (self->timeline_view, MAX (span * 1.1, 0.002));
 
   set_running (self, FALSE);
@@ -786,66 +878,70 @@ finish_batch (ThawLessonRace *self,
 static gboolean
 deliver_cb (gpointer data)
 {
-  Batch *batch = data;
+  Series *series = data;
   g_autoptr(ThawLessonRace) self = NULL;
   guint n_done, expected;
   gboolean finished;
 
   /* Clear the flag first: news stored after this asks for a new delivery. */
-  g_atomic_int_set (&batch->delivery_pending, FALSE);
-  finished = g_atomic_int_get (&batch->finished);
-  n_done = (guint) g_atomic_int_get (&batch->n_done);
+  g_atomic_int_set (&series->delivery_pending, FALSE);
+  finished = g_atomic_int_get (&series->finished);
+  n_done = (guint) g_atomic_int_get (&series->n_done);
 
-  self = g_weak_ref_get (&batch->lesson);
-  if (self == NULL || self->batch != batch)
+  self = g_weak_ref_get (&series->lesson);
+  if (self == NULL || self->series != series)
     return G_SOURCE_REMOVE;
 
-  expected = batch->n_threads * batch->increments;
+  expected = series->n_threads * series->increments;
 
-  if (batch->variant == NO_LOCK)
+  if (series->variant == NO_LOCK)
     {
       g_array_set_size (self->racy_totals, 0);
-      g_array_append_vals (self->racy_totals, batch->totals, n_done);
+      g_array_append_vals (self->racy_totals, series->totals, n_done);
       self->racy_expected = expected;
       show_histogram (self);
     }
 
   if (n_done > 0)
     {
-      self->last_variant = batch->variant;
-      self->last_total = batch->totals[n_done - 1];
+      self->last_variant = series->variant;
+      self->last_total = series->totals[n_done - 1];
       self->last_expected = expected;
-      self->last_threads = batch->n_threads;
-      self->last_increments = batch->increments;
-      self->variant_ms[batch->variant] = batch->adding_us[n_done - 1] / 1000.0;
+      self->last_threads = series->n_threads;
+      self->last_increments = series->increments;
+      self->last_slow_motion = series->slow_motion;
       self->n_runs = n_done;
-      show_variant_result (self, batch->variant, self->last_total, expected,
-                           self->variant_ms[batch->variant]);
+      self->variant_ms[series->variant] = series->adding_us[n_done - 1] / 1000.0;
+      self->variant_slow[series->variant] = series->slow_motion;
+      self->variant_expected[series->variant] = expected;
+      self->variant_threads[series->variant] = series->n_threads;
+      show_variant_result (self, series->variant, self->last_total, expected,
+                           self->variant_ms[series->variant], series->slow_motion);
     }
 
   if (finished)
     {
-      gboolean cancelled = g_cancellable_is_cancelled (batch->cancellable);
+      gboolean cancelled = g_cancellable_is_cancelled (series->cancellable);
 
       /* The conductor has said its last word: this join is immediate. */
       g_thread_join (g_steal_pointer (&self->conductor));
-      finish_batch (self, batch, cancelled);
-      g_clear_pointer (&self->batch, batch_unref);
+      finish_series (self, series, cancelled);
+      g_clear_pointer (&self->series, series_unref);
     }
 
   return G_SOURCE_REMOVE;
 }
 
 static void
-start_batch (ThawLessonRace *self,
-             Variant         variant,
-             guint           n_runs)
+start_series (ThawLessonRace *self,
+              Variant         variant,
+              guint           n_runs)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
   gboolean slow_motion;
 
-  if (self->batch != NULL)
+  if (self->series != NULL)
     return;
 
   /* A new picture: one lane per adder. */
@@ -859,14 +955,14 @@ start_batch (ThawLessonRace *self,
     }
 
   self->state = "running";
-  self->batch_started_at = g_get_monotonic_time ();
+  self->series_started_at = g_get_monotonic_time ();
   /* Twenty runs in slow motion would take forty seconds: they go at full
    * speed, always. */
   slow_motion = self->slow_motion && n_runs == 1;
   if (slow_motion)
     thaw_thread_timeline_set_span (self->timeline_view,
                                    ROUNDS * SLOW_ROUND_US * 1.15 / G_USEC_PER_SEC);
-  self->batch = batch_new (self, self->timeline, variant, self->n_threads, self->increments,
+  self->series = series_new (self, self->timeline, variant, self->n_threads, self->increments,
                            n_runs, slow_motion);
   set_running (self, TRUE);
 
@@ -880,11 +976,11 @@ start_batch (ThawLessonRace *self,
 
   /* The conductor gets a reference of its own and drops it when it returns. */
   self->conductor = g_thread_try_new ("thaw-conductor", conductor_thread,
-                                      batch_ref (self->batch), &error);
+                                      series_ref (self->series), &error);
   if (self->conductor == NULL)
     {
-      batch_unref (self->batch);           /* the thread's, never taken */
-      g_clear_pointer (&self->batch, batch_unref);
+      series_unref (self->series);           /* the thread's, never taken */
+      g_clear_pointer (&self->series, series_unref);
       self->state = "failed";
       gtk_label_set_text (self->status, error->message);
       set_running (self, FALSE);
@@ -897,7 +993,7 @@ start_cb (GtkWidget  *widget,
           const char *action_name,
           GVariant   *parameter)
 {
-  start_batch (THAW_LESSON_RACE (widget), NO_LOCK, 1);
+  start_series (THAW_LESSON_RACE (widget), NO_LOCK, 1);
 }
 
 /* lesson.run-many: twenty runs without a lock, for the histogram. */
@@ -906,7 +1002,7 @@ run_many_cb (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  start_batch (THAW_LESSON_RACE (widget), NO_LOCK, MANY_RUNS);
+  start_series (THAW_LESSON_RACE (widget), NO_LOCK, MANY_RUNS);
 }
 
 /* lesson.with-mutex */
@@ -915,7 +1011,7 @@ with_mutex_cb (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  start_batch (THAW_LESSON_RACE (widget), WITH_MUTEX, 1);
+  start_series (THAW_LESSON_RACE (widget), WITH_MUTEX, 1);
 }
 
 /* lesson.with-atomic */
@@ -924,7 +1020,16 @@ with_atomic_cb (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  start_batch (THAW_LESSON_RACE (widget), WITH_ATOMIC_ADD, 1);
+  start_series (THAW_LESSON_RACE (widget), WITH_ATOMIC_ADD, 1);
+}
+
+/* lesson.with-batches */
+static void
+with_batches_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  start_series (THAW_LESSON_RACE (widget), WITH_BATCHES, 1);
 }
 
 /* lesson.stop: the adders look at the cancellable every few thousand
@@ -936,10 +1041,10 @@ stop_cb (GtkWidget  *widget,
 {
   ThawLessonRace *self = THAW_LESSON_RACE (widget);
 
-  if (self->batch == NULL)
+  if (self->series == NULL)
     return;
 
-  g_cancellable_cancel (self->batch->cancellable);
+  g_cancellable_cancel (self->series->cancellable);
   gtk_label_set_text (self->status, _("Stopping…"));
 }
 
@@ -978,10 +1083,14 @@ thaw_lesson_race_report (ThawLesson  *lesson,
   json_builder_add_int_value (builder, (gint64) self->last_expected - self->last_total);
   json_builder_set_member_name (builder, "runs");
   json_builder_add_int_value (builder, self->n_runs);
+  json_builder_set_member_name (builder, "slow_motion");
+  json_builder_add_boolean_value (builder, self->last_slow_motion);
 
+  /* The times the rows show. */
   add_ms_member (builder, "racy_ms", self->variant_ms[NO_LOCK]);
   add_ms_member (builder, "mutex_ms", self->variant_ms[WITH_MUTEX]);
   add_ms_member (builder, "atomic_ms", self->variant_ms[WITH_ATOMIC_ADD]);
+  add_ms_member (builder, "batches_ms", self->variant_ms[WITH_BATCHES]);
 
   /* The histogram's runs without a lock. */
   for (guint i = 0; i < self->racy_totals->len; i++)
@@ -1074,11 +1183,11 @@ thaw_lesson_race_dispose (GObject *object)
   /* Stop the runs and wait for the conductor, which joins the adders: they
    * look at the cancellable every few thousand increments, so this takes
    * about a millisecond. A delivery already scheduled finds nobody. */
-  if (self->batch != NULL)
+  if (self->series != NULL)
     {
-      g_cancellable_cancel (self->batch->cancellable);
+      g_cancellable_cancel (self->series->cancellable);
       g_thread_join (g_steal_pointer (&self->conductor));
-      g_clear_pointer (&self->batch, batch_unref);
+      g_clear_pointer (&self->series, series_unref);
     }
 
   g_clear_pointer (&self->timeline, thaw_timeline_unref);
@@ -1127,6 +1236,7 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
   gtk_widget_class_install_action (widget_class, "lesson.run-many", NULL, run_many_cb);
   gtk_widget_class_install_action (widget_class, "lesson.with-mutex", NULL, with_mutex_cb);
   gtk_widget_class_install_action (widget_class, "lesson.with-atomic", NULL, with_atomic_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.with-batches", NULL, with_batches_cb);
   gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
@@ -1232,7 +1342,7 @@ thaw_lesson_race_init (ThawLessonRace *self)
   buttons = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (buttons), FALSE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 5);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
@@ -1243,6 +1353,8 @@ thaw_lesson_race_init (ThawLessonRace *self)
                        make_button (_("With a _Mutex"), "lesson.with-mutex", NULL));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("With an _Atomic Add"), "lesson.with-atomic", NULL));
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons),
+                       make_button (_("One Lock per _Batch"), "lesson.with-batches", NULL));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("_Stop"), "lesson.stop", NULL));
   gtk_box_append (GTK_BOX (box), buttons);
@@ -1327,12 +1439,30 @@ const ThawLessonInfo thaw_lesson_race_info = {
        "in the gap between them.\n\n"
        "Two fixes are always exact. A <tt>GMutex</tt> around the read and the "
        "write makes them a <b>critical section</b> that one thread at a time "
-       "may enter; the lanes show the threads taking turns while the others "
-       "wait. Here each thread takes the lock once per round of its increments. "
-       "<tt>g_atomic_int_add()</tt> instead does the read, the addition and the "
-       "write as one indivisible step of the processor, with no lock at all.\n\n"
-       "Neither is free. Each run measures how long its threads spent adding: "
-       "compare the three, and see what more threads do to each.\n\n"
+       "may enter. <tt>g_atomic_int_add()</tt> instead does the read, the "
+       "addition and the write as one indivisible step of the processor, with "
+       "no lock at all.\n\n"
+       "Neither is free. Each run measures how long its threads spent adding. "
+       "“With a Mutex” locks and unlocks for every increment, as the programs "
+       "below do, and each time the lock may have to move from one core to "
+       "another. It takes longer than the atomic add, "
+       "and the page says how many times as long. “One Lock per Batch” takes "
+       "the lock once per round of increments and keeps it meanwhile: the "
+       "threads share far less often, so it is fast, while the lanes show them "
+       "taking turns, the others waiting. Sharing less is often the best fix of "
+       "all. "
+       "Compare the times, and see what more threads do to each.\n\n"
+       "In Python the race is the same, but it hides. CPython runs one thread "
+       "at a time. A thread that wants to run asks for a switch after 5 ms, and "
+       "the running one gives way only at certain points: a function call, a "
+       "loop’s jump back, a call that blocks. A bare <tt>value = counter</tt> "
+       "followed by <tt>counter = value + 1</tt> has no such point between the "
+       "read and the write, so since CPython 3.10 it is seldom split and "
+       "usually ends exact. That is luck, not a promise: the language does not "
+       "guarantee it, CPython 3.9 lost updates there, and free-threaded Python "
+       "(3.13t) runs the threads truly at once. With a call between the read "
+       "and the write, as in the program below, CPython loses updates too. A "
+       "lock makes it exact everywhere.\n\n"
        "At full speed a run takes milliseconds, too quick to watch. So one run "
        "goes in <b>slow motion</b> unless you turn it off: in twenty rounds a "
        "tenth of a second apart, each round’s additions stretched over 30 ms, "
@@ -1340,43 +1470,11 @@ const ThawLessonInfo thaw_lesson_race_info = {
        "read and its write. The gap widens, and far more updates are lost. "
        "Compare the times with slow motion off; “Run 20 Times” always goes at "
        "full speed."),
-  .python =
-    "import threading\n"
-    "\n"
-    "counter = 0\n"
-    "lock = threading.Lock()\n"
-    "\n"
-    "def add_racy(n):\n"
-    "    global counter\n"
-    "    for _ in range(n):\n"
-    "        value = counter      # read\n"
-    "        counter = value + 1  # write: another thread may have come between\n"
-    "\n"
-    "def add_locked(n):\n"
-    "    global counter\n"
-    "    for _ in range(n):\n"
-    "        with lock:\n"
-    "            counter += 1\n"
-    "\n"
-    "# Python has no atomic add: use the lock, or give each thread its own\n"
-    "# counter and add them up after join().\n",
-  .glib =
-    "/* Racy: two atomic steps, lost updates between them */\n"
-    "int value = g_atomic_int_get (&counter);\n"
-    "g_atomic_int_set (&counter, value + 1);\n"
-    "\n"
-    "/* Exact: a critical section */\n"
-    "g_mutex_lock (&lock);\n"
-    "counter++;\n"
-    "g_mutex_unlock (&lock);\n"
-    "\n"
-    "/* Exact: one indivisible step */\n"
-    "g_atomic_int_add (&counter, 1);\n",
   .try_this =
     N_("Click “Run Once”: the total falls short of the expected one, and the lanes show every thread running at the same time.\n"
        "Click “Run 20 Times”: the totals spread out. A few may even be exact: a race does not strike every time.\n"
-       "Click “With a Mutex”: exact, and the lanes show one thread holding the lock while the others wait.\n"
-       "Click “With an Atomic Add”: exact again, without a lock. Compare the three times.\n"
+       "Turn slow motion off and click “With a Mutex”, then “With an Atomic Add”: both exact, and the mutex, locked for every increment, takes longer. The status line says how many times as long.\n"
+       "Click “One Lock per Batch”: exact, and fast, because the threads share less often. With slow motion on, the lanes show one thread holding the lock while the others wait.\n"
        "Set the threads to 2 and the increments to 1000, and run 20 times: lost updates get rarer, but a rare race is still a race."),
   .source = "lesson-race.c",
   .get_type = thaw_lesson_race_get_type,

@@ -14,12 +14,14 @@
  *                     and down as the walk goes down and up the tree.
  *
  *   lesson.try-plain  takes the first two steps of the same walk with a
- *                     plain GMutex. The second g_mutex_lock() would wait
- *                     until the owner unlocks, and the owner is the thread
- *                     that waits: it would wait forever. The lesson asks
- *                     with g_mutex_trylock() instead, which never waits, so
- *                     it can show the refusal for a whole second and carry
- *                     on.
+ *                     plain, non-recursive mutex. A second g_mutex_lock()
+ *                     would wait until the owner unlocks, and the owner is
+ *                     the thread that waits: it would wait forever (and
+ *                     GLib calls it undefined, so no GMutex call may even
+ *                     ask). The lesson uses a POSIX mutex of the
+ *                     error-checking kind instead: it is just as plain, but
+ *                     a second lock by its owner returns EDEADLK at once,
+ *                     and so does a timed lock, however long it may wait.
  *
  *   lesson.stop       asks the worker to stop, through a GCancellable.
  *
@@ -29,7 +31,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <pthread.h>
+#include <time.h>
 
 #include "thaw-lesson.h"
 #include "thaw-priority.h"
@@ -42,9 +47,12 @@
  * so that walking the default tree (2047 folders) lasts about two seconds. */
 #define READ_FOLDER_US 1000
 
-/* How long the plain GMutex is asked again and again, and how often. */
-#define PLAIN_TRY_US (1 * G_USEC_PER_SEC)
-#define PLAIN_RETRY_US 10000
+/* With the plain mutex, level 1 holds it this long before level 2 asks
+ * for it, so that the one block it holds can be seen. */
+#define PLAIN_HOLD_US (500 * G_TIME_SPAN_MILLISECOND)
+/* How long level 2's timed lock would be willing to wait. */
+#define PLAIN_TIMED_WAIT_S 1
+#define NOT_ASKED (-1)
 
 /* The tree: every folder has two subfolders, down to the bottom level. */
 
@@ -107,25 +115,37 @@ typedef struct
   Folder *root;
   guint n_folders;
   GRecMutex tree_lock;
-  GMutex plain_lock;
+  pthread_mutex_t plain_lock;  /* PTHREAD_MUTEX_ERRORCHECK */
 
   /* The worker's own bookkeeping: no other thread reads these. */
   guint times_locked;
-  GThread *plain_owner;
 
   /* Written by the worker, read by the main thread. */
   int visited;                /* folders read so far */
   int lock_count;             /* how many times the worker holds the lock now */
   int deepest;                /* the highest lock_count so far */
   int total_kib;
-  int refusals;               /* g_mutex_trylock() calls that said no */
-  int refused_to_its_owner;   /* ...while the asking thread held the mutex */
-  int taken_twice;            /* the plain mutex let its owner in again */
+  int second_lock_error;      /* pthread_mutex_lock() at level 2, or NOT_ASKED */
+  int timed_lock_error;       /* pthread_mutex_timedlock() at level 2, or NOT_ASKED */
+  int timed_lock_us;          /* how long the timed lock took to answer */
   int finished;
 
   /* TRUE while a delivery is scheduled on the main loop and has not run. */
   int delivery_pending;
 } WalkJob;
+
+/* A plain mutex that knows its owner just enough to refuse it a second
+ * lock, with EDEADLK, instead of putting it to sleep for ever. */
+static void
+init_error_checking_mutex (pthread_mutex_t *mutex)
+{
+  pthread_mutexattr_t attr;
+
+  pthread_mutexattr_init (&attr);
+  pthread_mutexattr_settype (&attr, PTHREAD_MUTEX_ERRORCHECK);
+  pthread_mutex_init (mutex, &attr);
+  pthread_mutexattr_destroy (&attr);
+}
 
 static WalkJob *
 walk_job_new (gpointer lesson,
@@ -140,7 +160,9 @@ walk_job_new (gpointer lesson,
   job->kind = kind;
   job->root = folder_tree_new (levels, &job->n_folders);
   g_rec_mutex_init (&job->tree_lock);
-  g_mutex_init (&job->plain_lock);
+  init_error_checking_mutex (&job->plain_lock);
+  job->second_lock_error = NOT_ASKED;
+  job->timed_lock_error = NOT_ASKED;
 
   return job;
 }
@@ -160,7 +182,7 @@ walk_job_unref (WalkJob *job)
 
   /* The last reference may be dropped on the worker: nothing here belongs
    * to the main thread. */
-  g_mutex_clear (&job->plain_lock);
+  pthread_mutex_destroy (&job->plain_lock);
   g_rec_mutex_clear (&job->tree_lock);
   folder_tree_free (job->root);
   g_weak_ref_clear (&job->lesson);
@@ -237,58 +259,71 @@ folder_total_size (WalkJob *job,
   return total;
 }
 
-/* The wrong way: a plain GMutex, and the lock it would never get. */
-
-/* Level 2 of the walk: the first thing folder_total_size() does for the
+/* The wrong way: a plain mutex, and the lock it would never get.
+ *
+ * Level 2 of the walk: the first thing folder_total_size() does for the
  * first subfolder is to lock the tree again.
  *
  * g_mutex_lock() here would never return. It would put this thread to sleep
  * until the mutex is unlocked, and only its owner unlocks it: this thread,
- * asleep. (GLib calls a second lock by the same thread undefined behaviour;
- * on Linux it is exactly this hang.) g_mutex_trylock() asks without
- * waiting, so the lesson can ask again and again and show that the answer
- * never changes. Returns whether the mutex was taken after all. */
-static gboolean
-lock_again_without_waiting (WalkJob *job)
+ * asleep. GLib calls a second lock by the same thread undefined behaviour,
+ * and that holds for g_mutex_trylock() too, so no GMutex call can show it
+ * safely. A POSIX mutex of type PTHREAD_MUTEX_ERRORCHECK can: it is as plain
+ * as a GMutex (it does not count), but it checks who asks, and to its owner
+ * it answers EDEADLK at once instead of waiting. A timed lock gets the same
+ * answer without waiting at all: no timeout would ever end in the lock. */
+static int
+lock_again_timed (WalkJob *job,
+                  int     *waited_us)
 {
-  gint64 give_up_at = g_get_monotonic_time () + PLAIN_TRY_US;
+  struct timespec deadline;
+  gint64 asked_at = g_get_monotonic_time ();
+  int error;
 
-  while (g_get_monotonic_time () < give_up_at &&
-         !g_cancellable_is_cancelled (job->cancellable))
-    {
-      if (g_mutex_trylock (&job->plain_lock))
-        return TRUE;
+  clock_gettime (CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += PLAIN_TIMED_WAIT_S;
+  error = pthread_mutex_timedlock (&job->plain_lock, &deadline);
+  *waited_us = (int) (g_get_monotonic_time () - asked_at);
 
-      g_atomic_int_inc (&job->refusals);
-      /* Who holds the mutex it refused? The thread that is asking. */
-      g_atomic_int_set (&job->refused_to_its_owner, job->plain_owner == g_thread_self ());
-      publish_progress (job);
-      g_usleep (PLAIN_RETRY_US);
-    }
-
-  return FALSE;
+  return error;
 }
 
 static void
 plain_walk_first_steps (WalkJob *job)
 {
+  int error, waited_us = 0;
+
   /* Level 1: nobody holds the mutex yet, so this takes it at once. */
-  g_mutex_lock (&job->plain_lock);
-  job->plain_owner = g_thread_self ();
+  if (pthread_mutex_lock (&job->plain_lock) != 0)
+    return;
   count_lock (job, +1);
   g_atomic_int_inc (&job->visited);
   publish_progress (job);
 
-  /* Level 2, the same lock again. */
-  if (lock_again_without_waiting (job))
+  /* Level 1 reads its folder for a moment, holding the mutex; in short
+   * naps, so that Stop is seen at once. */
+  for (gint64 until = g_get_monotonic_time () + PLAIN_HOLD_US;
+       g_get_monotonic_time () < until && !g_cancellable_is_cancelled (job->cancellable);)
+    g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+
+  /* Level 2, the same lock again, by the same thread. */
+  error = pthread_mutex_lock (&job->plain_lock);
+  if (error == 0)
     {
-      /* A mutex that counts, after all. GLib promises neither behaviour. */
-      g_atomic_int_set (&job->taken_twice, TRUE);
-      g_mutex_unlock (&job->plain_lock);
+      /* Not with this kind of mutex; but should it happen, unlock it. */
+      pthread_mutex_unlock (&job->plain_lock);
     }
+  g_atomic_int_set (&job->second_lock_error, error);
+
+  error = lock_again_timed (job, &waited_us);
+  if (error == 0)
+    pthread_mutex_unlock (&job->plain_lock);
+  g_atomic_int_set (&job->timed_lock_us, waited_us);
+  g_atomic_int_set (&job->timed_lock_error, error);
+  publish_progress (job);
 
   count_lock (job, -1);
-  g_mutex_unlock (&job->plain_lock);
+  pthread_mutex_unlock (&job->plain_lock);
 }
 
 /* The worker thread's whole life. It never calls GTK. */
@@ -341,7 +376,9 @@ struct _ThawLessonRecursive
   guint recursion_depth;
   guint folders;
   guint total_kib;
-  guint refusals;
+  int second_lock_error;
+  int timed_lock_error;
+  double timed_lock_ms;
   gboolean plain_would_deadlock;
   guint n_runs;
 };
@@ -402,20 +439,42 @@ show_walk_progress (ThawLessonRecursive *self,
   gtk_progress_bar_set_text (self->progress, text);
 }
 
-/* The bar fills over the second the plain mutex is asked for. */
+/* The name of an answer of pthread_mutex_lock(): 0 or an errno value. */
+static const char *
+error_name (int error)
+{
+  switch (error)
+    {
+    case 0:
+      return "0";
+    case EDEADLK:
+      return "EDEADLK";
+    case ETIMEDOUT:
+      return "ETIMEDOUT";
+    default:
+      return g_strerror (error);
+    }
+}
+
+/* The bar fills while level 1 holds the plain mutex, and then shows the
+ * answer to level 2. */
 static void
 show_plain_progress (ThawLessonRecursive *self,
-                     guint                refusals,
-                     gboolean             finished)
+                     int                  second_lock_error)
 {
   g_autofree char *text = NULL;
-  double elapsed = (double) (g_get_monotonic_time () - self->started_at) / PLAIN_TRY_US;
+  double elapsed = (double) (g_get_monotonic_time () - self->started_at) / PLAIN_HOLD_US;
 
-  gtk_progress_bar_set_fraction (self->progress, finished ? 1.0 : CLAMP (elapsed, 0.0, 1.0));
-  text = g_strdup_printf (ngettext ("The second lock was refused %'u time",
-                                    "The second lock was refused %'u times",
-                                    refusals),
-                          refusals);
+  if (second_lock_error == NOT_ASKED)
+    {
+      gtk_progress_bar_set_fraction (self->progress, CLAMP (elapsed, 0.0, 1.0));
+      gtk_progress_bar_set_text (self->progress, _("Level 1 holds the mutex"));
+      return;
+    }
+
+  gtk_progress_bar_set_fraction (self->progress, 1.0);
+  /* Translators: %s is what pthread_mutex_lock() returned, e.g. "EDEADLK". */
+  text = g_strdup_printf (_("The second lock by its owner: %s"), error_name (second_lock_error));
   gtk_progress_bar_set_text (self->progress, text);
 }
 
@@ -466,46 +525,45 @@ finish_rec_walk (ThawLessonRecursive *self,
                                 : _("Done. Each lock had its unlock, and the mutex is free again."));
 }
 
-/* Records the end of the try with the plain GMutex. */
+/* Records the end of the try with the plain mutex. */
 static void
 finish_plain_try (ThawLessonRecursive *self,
                   gboolean             cancelled,
-                  guint                refusals,
-                  gboolean             refused_to_its_owner,
-                  gboolean             taken_twice)
+                  int                  second_lock_error,
+                  int                  timed_lock_error,
+                  int                  timed_lock_us)
 {
   g_autofree char *subtitle = NULL;
   const char *title;
 
-  self->refusals = refusals;
-  self->plain_would_deadlock = refusals > 0 && refused_to_its_owner && !taken_twice;
+  self->second_lock_error = second_lock_error;
+  self->timed_lock_error = timed_lock_error;
+  self->timed_lock_ms = timed_lock_us / 1000.0;
+  self->plain_would_deadlock = second_lock_error == EDEADLK && timed_lock_error == EDEADLK;
 
-  if (taken_twice)
+  if (self->plain_would_deadlock)
     {
-      title = _("Plain GMutex: taken twice");
-      subtitle = g_strdup (_("This platform’s mutex let its owner in again. GLib does not promise that: do not count on it."));
+      title = _("Plain mutex: the second lock would never be granted");
+      subtitle = g_strdup_printf (_("To the thread that held it, pthread_mutex_lock() answered EDEADLK, and so did a timed lock, after %.1f ms: without the check it would have waited forever."),
+                                  self->timed_lock_ms);
     }
-  else if (self->plain_would_deadlock)
+  else if (second_lock_error == NOT_ASKED)
     {
-      title = _("Plain GMutex: the second lock would never be granted");
-      subtitle = g_strdup_printf (ngettext ("Refused %'u time in %.1f s to the thread that held it: g_mutex_lock() would have waited forever.",
-                                            "Refused %'u times in %.1f s to the thread that held it: g_mutex_lock() would have waited forever.",
-                                            refusals),
-                                  refusals, self->seconds);
+      title = _("Plain mutex: stopped");
+      subtitle = g_strdup (_("Stopped before the second lock."));
     }
   else
     {
-      title = _("Plain GMutex: stopped");
-      subtitle = g_strdup_printf (ngettext ("Stopped after %'u refusal.",
-                                            "Stopped after %'u refusals.",
-                                            refusals),
-                                  refusals);
+      title = _("Plain mutex: an unexpected answer");
+      /* Translators: the two %s are what the calls returned, e.g. "EDEADLK". */
+      subtitle = g_strdup_printf (_("pthread_mutex_lock(): %s; pthread_mutex_timedlock(): %s."),
+                                  error_name (second_lock_error), error_name (timed_lock_error));
     }
   add_run_row (self, title, subtitle);
 
   gtk_label_set_text (self->status,
                       cancelled ? _("Stopped.")
-                                : _("A GMutex does not know who holds it: to its owner it says “wait”, like to anyone else."));
+                                : _("A plain mutex does not count: to its owner it says “wait”, like to anyone else. This one checks who asks, and says EDEADLK instead."));
 }
 
 /* A delivery from the worker, running on the main thread. */
@@ -514,7 +572,8 @@ deliver_progress_cb (gpointer data)
 {
   WalkJob *job = data;
   g_autoptr(ThawLessonRecursive) self = NULL;
-  guint visited, lock_count, deepest, refusals;
+  guint visited, lock_count, deepest;
+  int second_lock_error;
   gboolean finished, cancelled;
 
   /* Clear the flag before reading, so that news stored after this point
@@ -527,7 +586,7 @@ deliver_progress_cb (gpointer data)
   visited = (guint) g_atomic_int_get (&job->visited);
   lock_count = (guint) g_atomic_int_get (&job->lock_count);
   deepest = (guint) g_atomic_int_get (&job->deepest);
-  refusals = (guint) g_atomic_int_get (&job->refusals);
+  second_lock_error = g_atomic_int_get (&job->second_lock_error);
 
   /* The lesson may be gone, or busy with another run. */
   self = g_weak_ref_get (&job->lesson);
@@ -538,7 +597,7 @@ deliver_progress_cb (gpointer data)
   if (job->kind == WALK_WITH_REC_MUTEX)
     show_walk_progress (self, visited, job->n_folders);
   else
-    show_plain_progress (self, refusals, finished);
+    show_plain_progress (self, second_lock_error);
 
   if (!finished)
     return G_SOURCE_REMOVE;
@@ -556,9 +615,9 @@ deliver_progress_cb (gpointer data)
     finish_rec_walk (self, cancelled, visited, deepest,
                      (guint) g_atomic_int_get (&job->total_kib));
   else
-    finish_plain_try (self, cancelled, refusals,
-                      g_atomic_int_get (&job->refused_to_its_owner),
-                      g_atomic_int_get (&job->taken_twice));
+    finish_plain_try (self, cancelled, second_lock_error,
+                      g_atomic_int_get (&job->timed_lock_error),
+                      g_atomic_int_get (&job->timed_lock_us));
 
   g_clear_pointer (&self->job, walk_job_unref);
   set_running (self, FALSE);
@@ -585,7 +644,7 @@ start_walk (ThawLessonRecursive *self,
   if (kind == WALK_WITH_REC_MUTEX)
     show_walk_progress (self, 0, self->job->n_folders);
   else
-    show_plain_progress (self, 0, FALSE);
+    show_plain_progress (self, NOT_ASKED);
   set_running (self, TRUE);
 
   /* The thread gets a reference of its own and drops it when it returns. */
@@ -615,7 +674,7 @@ start_cb (GtkWidget  *widget,
                         _("Walking the tree on a worker thread. Each level takes the lock once more."));
 }
 
-/* lesson.try-plain: the same first steps with a plain GMutex. */
+/* lesson.try-plain: the same first steps with a plain mutex. */
 static void
 try_plain_cb (GtkWidget  *widget,
               const char *action_name,
@@ -626,7 +685,7 @@ try_plain_cb (GtkWidget  *widget,
   start_walk (self, WALK_WITH_PLAIN_MUTEX);
   if (self->job != NULL)
     gtk_label_set_text (self->status,
-                        _("Level 1 took the GMutex. Level 2 asks for it again, without waiting, for one second…"));
+                        _("Level 1 took the mutex. Level 2 will ask for it again…"));
 }
 
 /* lesson.stop: ask the worker to stop; its last delivery ends the run. */
@@ -664,8 +723,15 @@ thaw_lesson_recursive_report (ThawLesson  *lesson,
   json_builder_add_int_value (builder, self->folders);
   json_builder_set_member_name (builder, "total_kib");
   json_builder_add_int_value (builder, self->total_kib);
-  json_builder_set_member_name (builder, "plain_mutex_refusals");
-  json_builder_add_int_value (builder, self->refusals);
+  /* What the plain mutex answered its owner at level 2. */
+  json_builder_set_member_name (builder, "plain_mutex_second_lock");
+  json_builder_add_string_value (builder, self->second_lock_error == NOT_ASKED
+                                          ? "not asked" : error_name (self->second_lock_error));
+  json_builder_set_member_name (builder, "plain_mutex_timed_lock");
+  json_builder_add_string_value (builder, self->timed_lock_error == NOT_ASKED
+                                          ? "not asked" : error_name (self->timed_lock_error));
+  json_builder_set_member_name (builder, "plain_mutex_timed_lock_ms");
+  json_builder_add_double_value (builder, self->timed_lock_ms);
   json_builder_set_member_name (builder, "plain_mutex_would_deadlock");
   json_builder_add_boolean_value (builder, self->plain_would_deadlock);
   json_builder_set_member_name (builder, "runs");
@@ -815,6 +881,8 @@ thaw_lesson_recursive_init (ThawLessonRecursive *self)
   self->state = "idle";
   self->mode = "none";
   self->levels = DEFAULT_LEVELS;
+  self->second_lock_error = NOT_ASKED;
+  self->timed_lock_error = NOT_ASKED;
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
 
@@ -825,7 +893,7 @@ thaw_lesson_recursive_init (ThawLessonRecursive *self)
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
-                       make_button (_("Try a _Plain GMutex"), "lesson.try-plain", "destructive-action"));
+                       make_button (_("Try a _Plain Mutex"), "lesson.try-plain", "destructive-action"));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
                        make_button (_("Walk with a _GRecMutex"), "lesson.start", "suggested-action"));
   gtk_flow_box_append (GTK_FLOW_BOX (buttons),
@@ -863,7 +931,7 @@ thaw_lesson_recursive_init (ThawLessonRecursive *self)
   gtk_box_append (GTK_BOX (box), nesting_label);
   self->nesting_label = GTK_LABEL (nesting_label);
 
-  status = gtk_label_new (_("Walk the tree with a GRecMutex, then try the same with a plain GMutex."));
+  status = gtk_label_new (_("Walk the tree with a GRecMutex, then try the same with a plain mutex."));
   gtk_label_set_wrap (GTK_LABEL (status), TRUE);
   gtk_label_set_xalign (GTK_LABEL (status), 0);
   gtk_widget_add_css_class (status, "dim-label");
@@ -890,7 +958,7 @@ const ThawLessonInfo thaw_lesson_recursive_info = {
   .part = THAW_PART_SHARING,
   .title = N_("A Lock Taken Twice"),
   .summary = N_("A function that holds a lock calls one that takes it again"),
-  .keywords = N_("recursive;re-entrant;reentrant;lock;mutex;GRecMutex;GMutex;RLock;trylock;deadlock;tree"),
+  .keywords = N_("recursive;re-entrant;reentrant;lock;mutex;GRecMutex;GMutex;RLock;errorcheck;EDEADLK;timedlock;deadlock;tree"),
   .explanation =
     N_("A lock guards data that several threads share. The safe habit is to "
        "take it in <i>every</i> function that touches that data, so that none "
@@ -900,12 +968,19 @@ const ThawLessonInfo thaw_lesson_recursive_info = {
        "A plain <tt>GMutex</tt> does not know who holds it. Asked again by its "
        "owner, it does what it does for anybody: the caller waits until the "
        "holder unlocks. But the holder is the caller, now asleep, so nobody "
-       "ever will: a deadlock of one thread with itself. GLib calls this "
-       "undefined behaviour; on Linux the thread hangs forever, and if it is "
-       "the main thread, so does the window. “Try a Plain GMutex” asks with "
-       "<tt>g_mutex_trylock()</tt> instead, which answers at once rather than "
-       "waiting, and shows the mutex saying no for a whole second to the very "
-       "thread that owns it.\n\n"
+       "ever will: a deadlock of one thread with itself. GLib calls a second "
+       "lock by the same thread undefined behaviour, "
+       "<tt>g_mutex_trylock()</tt> included; on Linux "
+       "<tt>g_mutex_lock()</tt> hangs forever, and if it is the main thread, so "
+       "does the window.\n\n"
+       "“Try a Plain Mutex” shows it safely, with a POSIX mutex of the "
+       "error-checking kind (<tt>PTHREAD_MUTEX_ERRORCHECK</tt>). It is just as "
+       "plain, but it checks who asks: to its owner, "
+       "<tt>pthread_mutex_lock()</tt> answers <tt>EDEADLK</tt> at once instead "
+       "of waiting, and so does <tt>pthread_mutex_timedlock()</tt>, since no "
+       "wait could ever end with the lock. In Python a <tt>threading.Lock</tt> "
+       "acquired twice by one thread hangs the same way; "
+       "<tt>acquire(timeout=…)</tt> shows it without hanging.\n\n"
        "A <tt>GRecMutex</tt> (a recursive, or re-entrant, mutex) remembers its "
        "owner and counts. The owner may lock it again; every lock needs its own "
        "unlock, and other threads get it only when the count is back to zero. "
@@ -913,50 +988,17 @@ const ThawLessonInfo thaw_lesson_recursive_info = {
        "deep as the tree goes and falls back to zero at the end.\n\n"
        "A recursive lock is a convenience with a price. The outermost call "
        "holds it for the whole walk, so other threads wait that long. It cannot "
-       "be used with a <tt>GCond</tt>, whose wait lets go of a lock only once. "
+       "be used with a <tt>GCond</tt>: <tt>g_cond_wait()</tt> takes a plain "
+       "<tt>GMutex</tt>, and a wait that let go of a recursive lock only once "
+       "would sleep still holding it. "
        "And it hides which code really holds the lock. A common alternative is "
        "to split each function in two: a public one that takes a plain lock, "
        "and an internal <tt>_unlocked</tt> one that expects its caller to hold "
        "it."),
-  .python =
-    "import threading\n"
-    "\n"
-    "lock = threading.Lock()      # a second acquire() by its owner hangs\n"
-    "rlock = threading.RLock()    # re-entrant: counts its owner's acquires\n"
-    "\n"
-    "def total_size(folder):\n"
-    "    with rlock:              # taken again at every level\n"
-    "        return folder.size + sum(total_size(sub)\n"
-    "                                 for sub in folder.subfolders)\n"
-    "\n"
-    "# The hang, shown safely: an acquire that does not wait.\n"
-    "with lock:\n"
-    "    assert lock.acquire(blocking=False) is False\n",
-  .glib =
-    "static GRecMutex tree_lock;\n"
-    "\n"
-    "static guint\n"
-    "folder_total_size (Folder *folder)\n"
-    "{\n"
-    "  guint total;\n"
-    "\n"
-    "  g_rec_mutex_lock (&tree_lock);    /* again at every level */\n"
-    "  total = folder->kib;\n"
-    "  for (guint i = 0; i < 2; i++)\n"
-    "    if (folder->sub[i] != NULL)\n"
-    "      total += folder_total_size (folder->sub[i]);\n"
-    "  g_rec_mutex_unlock (&tree_lock);  /* one unlock per lock */\n"
-    "\n"
-    "  return total;\n"
-    "}\n"
-    "\n"
-    "/* With a GMutex the second lock would wait for itself: */\n"
-    "g_mutex_lock (&mutex);\n"
-    "g_assert_false (g_mutex_trylock (&mutex));\n",
   .try_this =
     N_("Click “Walk with a GRecMutex” and watch the blocks: one per time the worker holds the lock, rising and falling as the walk goes down and up the tree.\n"
        "When it is done, compare the deepest count with the number of levels.\n"
-       "Click “Try a Plain GMutex”: for a whole second the mutex refuses the thread that owns it.\n"
+       "Click “Try a Plain Mutex”: level 1 holds it, and when level 2 asks again the mutex answers EDEADLK at once to the very thread that owns it. A GMutex would have put that thread to sleep forever.\n"
        "Set 4 levels and walk again: the count never goes above 4.\n"
        "Start a walk and press Stop: every level unlocks on the way out."),
   .source = "lesson-recursive.c",

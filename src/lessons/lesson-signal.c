@@ -13,8 +13,9 @@
  *   lesson.go        opens the gate and wakes every thread with
  *                    g_cond_broadcast(). Each thread measures how long after
  *                    Go it got through.
- *   lesson.let-one   hands out one ticket and wakes one thread with
- *                    g_cond_signal(): exactly one goes through.
+ *   lesson.let-one   hands out one ticket and wakes a thread with
+ *                    g_cond_signal(), which wakes at least one: the ticket,
+ *                    taken by the first to look, lets exactly one through.
  *   lesson.start     lines the threads up and says Go by itself shortly
  *                    after, so the whole thing runs to its end.
  *   lesson.stop      wakes everybody up to leave, through the gate or not.
@@ -277,7 +278,11 @@ gate_open (Gate *gate)
 }
 
 /* One ticket lets one thread through, so one wake-up is enough:
- * g_cond_signal() wakes at least one waiting thread. */
+ * g_cond_signal() wakes at least one waiting thread. If it wakes more, the
+ * first to take the mutex takes the ticket, and the others find none and
+ * go back to sleep: the count, not the signal, lets exactly one through.
+ * Signalling before the unlock is good practice, not a rule; what matters
+ * is that the ticket is counted under the mutex. */
 static void
 gate_let_one_through (Gate *gate)
 {
@@ -929,57 +934,33 @@ const ThawLessonInfo thaw_lesson_signal_info = {
        "before this one got the mutex back. And why the flag at all? Because a "
        "signal sent while nobody waits is not remembered: a thread that comes "
        "to the gate after Go would sleep forever (a <i>lost wake-up</i>). The "
-       "flag is remembered, so a latecomer sees it and never sleeps. Always "
-       "change the flag and signal while holding the mutex, and always check "
-       "it in a loop.\n\n"
+       "flag is remembered, so a latecomer sees it and never sleeps.\n\n"
+       "So the rule is: change the flag only while holding the mutex, and "
+       "always check it in a loop. A waiter checks the flag and falls asleep "
+       "in one step under the mutex, so a change made under it cannot slip in "
+       "between and be lost. Signalling while still holding the mutex is good "
+       "practice, not a rule: <tt>g_cond_signal()</tt> after the unlock is "
+       "allowed, and wakes the waiters just as well, as long as the flag was "
+       "changed under the lock. (Python is stricter: <tt>notify()</tt> raises "
+       "<tt>RuntimeError</tt> if the lock is not held.)\n\n"
        "<tt>g_cond_broadcast()</tt> wakes every waiter: use it when the change "
        "concerns them all, like opening the gate. <tt>g_cond_signal()</tt> "
-       "wakes at least one: enough when the change is good for just one, like "
-       "one ticket. Each thread here measures how long after the signal it got "
+       "wakes <i>at least</i> one, sometimes more: enough when the change is "
+       "good for just one, like one ticket. It is not the signal that lets "
+       "exactly one thread through, it is the ticket count: the first thread "
+       "to get the mutex takes the ticket, and any other thread woken with it "
+       "finds none, goes round the loop and sleeps again. Each thread here "
+       "measures how long after the signal it got "
        "through; the waking and the mutex they all take in turn cost a fraction "
        "of a millisecond each.\n\n"
        "Python’s <tt>threading.Event</tt> is exactly this gate: a flag, a lock "
        "and a condition, with <tt>wait()</tt> and <tt>set()</tt>. "
        "<tt>threading.Condition</tt> is the bare GCond with its lock; its "
        "<tt>wait_for(predicate)</tt> does the loop for you."),
-  .python =
-    "import threading\n"
-    "\n"
-    "gate = threading.Event()          # a flag + a lock + a condition\n"
-    "\n"
-    "def runner():\n"
-    "    gate.wait()                   # sleeps until set(); no loop needed\n"
-    "    work()\n"
-    "\n"
-    "threads = [threading.Thread(target=runner) for _ in range(4)]\n"
-    "for t in threads:\n"
-    "    t.start()\n"
-    "gate.set()                        # Go: wakes every waiter\n"
-    "\n"
-    "# The same with a bare Condition and an explicit predicate:\n"
-    "cond, is_open = threading.Condition(), False\n"
-    "with cond:\n"
-    "    cond.wait_for(lambda: is_open)   # the while loop, done for you\n",
-  .glib =
-    "static GMutex mutex;\n"
-    "static GCond cond;\n"
-    "static gboolean open;\n"
-    "\n"
-    "/* Each waiting thread: */\n"
-    "g_mutex_lock (&mutex);\n"
-    "while (!open)                 /* a loop: wake-ups are only hints */\n"
-    "  g_cond_wait (&cond, &mutex);\n"
-    "g_mutex_unlock (&mutex);\n"
-    "\n"
-    "/* The thread that says Go: */\n"
-    "g_mutex_lock (&mutex);\n"
-    "open = TRUE;                  /* the flag is remembered, a signal is not */\n"
-    "g_cond_broadcast (&cond);     /* everybody; g_cond_signal () wakes one */\n"
-    "g_mutex_unlock (&mutex);\n",
   .try_this =
     N_("Click “Line Up and Go”: the threads wait at the gate, then all start within a fraction of a millisecond of Go.\n"
        "Click “Line Up” and wait: nobody passes, and the meter shows the threads cost the window nothing while they sleep.\n"
-       "Click “Let One Through” a few times: each g_cond_signal() lets exactly one thread pass.\n"
+       "Click “Let One Through” a few times: each ticket lets exactly one thread pass. g_cond_signal() may wake more than one, but the first takes the ticket and the others find none.\n"
        "Click “Go!” to release the rest with g_cond_broadcast(), and compare how long each took to wake.\n"
        "Set 16 threads and run again: the later ones take a little longer, because they take the mutex in turn."),
   .source = "lesson-signal.c",

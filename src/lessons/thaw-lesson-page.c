@@ -5,7 +5,8 @@
  *
  * The Lesson tab shows the lesson's own widget (its controls and live view)
  * between the texts every lesson has: summary, explanation, the steps to try
- * and the idiom in Python next to the idiom in GLib. The Source tab shows the
+ * and the idiom as a whole Python program and a whole GLib program (both
+ * in the lesson's folder, both run by the tests). The Source tab shows the
  * lesson's C file, compiled into the program as a resource, so what the
  * learner reads is exactly what runs.
  */
@@ -72,25 +73,28 @@ set_code (GtkSourceView *view,
   gtk_text_buffer_set_text (GTK_TEXT_BUFFER (buffer), trimmed, -1);
 }
 
+/* Shows the resource at RESOURCE_BASE/lessons/NAME in a view. A file
+ * missing from thaw.gresource.xml is a bug in Thaw, not something a learner
+ * can fix: the tab itself says so. */
 static void
-load_source (ThawLessonPage *self)
+load_code (GtkSourceView *view,
+           const char    *language_id,
+           const char    *name)
 {
-  g_autofree char *path = g_strconcat (RESOURCE_BASE "/lessons/", self->info->source, NULL);
+  g_autofree char *path = g_strconcat (RESOURCE_BASE "/lessons/", name, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
   bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes == NULL)
     {
-      /* A lesson missing from thaw.gresource.xml is a bug in Thaw, not
-       * something a learner can fix: say so in the tab itself. */
       g_autofree char *message =
         g_strdup_printf (_("The source of this lesson is missing: %s"), error->message);
-      set_code (self->source_view, "c", message);
+      set_code (view, language_id, message);
       return;
     }
 
-  set_code (self->source_view, "c", g_bytes_get_data (bytes, NULL));
+  set_code (view, language_id, g_bytes_get_data (bytes, NULL));
 }
 
 static void
@@ -195,6 +199,8 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
                       ThawHeartbeat        *heartbeat)
 {
   ThawLessonPage *self;
+  g_autofree char *python = NULL;
+  g_autofree char *glib = NULL;
 
   g_return_val_if_fail (info != NULL, NULL);
 
@@ -205,9 +211,11 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
   gtk_label_set_label (self->summary_label, _(info->summary));
   gtk_label_set_markup (self->explanation_label, _(info->explanation));
   add_steps (self);
-  set_code (self->python_view, "python3", info->python);
-  set_code (self->glib_view, "c", info->glib);
-  load_source (self);
+  python = g_strdup_printf ("%s/%s-python.py", info->id, info->id);
+  glib = g_strdup_printf ("%s/%s-glib.c", info->id, info->id);
+  load_code (self->python_view, "python3", python);
+  load_code (self->glib_view, "c", glib);
+  load_code (self->source_view, "c", info->source);
 
   self->lesson = g_object_new (info->get_type (), "heartbeat", heartbeat, NULL);
   adw_bin_set_child (self->lesson_bin, GTK_WIDGET (self->lesson));

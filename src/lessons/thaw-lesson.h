@@ -29,14 +29,16 @@ typedef enum
  * @summary: (translatable) one line
  * @keywords: (translatable) words a search should find it by, separated by `;`
  * @explanation: (translatable) a few paragraphs of Pango markup
- * @python: the idiom in Python's threading module (code, not translated)
- * @glib: the same idiom with GLib (code, not translated)
  * @try_this: (translatable) steps for the learner, one per line
  * @source: the lesson's file name, shown in the Source tab
  * @get_type: the type of the lesson's widget, a #ThawLesson
  *
  * Everything the window needs to list and show a lesson. The strings marked
  * translatable are stored untranslated (N_()) and translated when shown.
+ *
+ * The lesson's Python and GLib tabs are whole programs in its folder,
+ * `lessons/ID/ID-python.py` and `lessons/ID/ID-glib.c`, read from the GResource:
+ * the tests run both, so what a learner copies works.
  */
 typedef struct
 {
@@ -46,8 +48,6 @@ typedef struct
   const char *summary;
   const char *keywords;
   const char *explanation;
-  const char *python;
-  const char *glib;
   const char *try_this;
   const char *source;
   GType (*get_type) (void);
@@ -84,5 +84,6 @@ void           thaw_lesson_report        (ThawLesson  *self,
                                           JsonBuilder *builder);
 gboolean       thaw_lesson_activate_verb (ThawLesson  *self,
                                           const char  *verb);
+
 
 G_END_DECLS

@@ -24,27 +24,39 @@ typedef struct
   const char *lesson;
 } Entry;
 
-/* Code is not translated; the lesson titles are. */
+/* Code is not translated; the prose in the GLib and pthreads columns and the
+ * lesson titles are. */
 static const Entry entries[] = {
   { "threading.Thread(target=f).start()", "g_thread_new ()", "pthread_create ()", "freeze" },
   { "thread.join()", "g_thread_join ()", "pthread_join ()", "pthread" },
-  { "for t in threads: t.join()", "g_thread_join () in a joiner thread", "pthread_join ()", "downloads" },
-  { "threading.Event() as a stop flag", "GCancellable", "an atomic flag", "cancel" },
-  { "thread.join(timeout)", "g_cond_wait_until (), g_async_queue_timeout_pop ()", "pthread_cond_timedwait ()", "timeout" },
-  { "Thread(daemon=True)", "a thread nobody joins; g_file_replace_contents () for must-finish work", "pthread_detach ()", "shutdown" },
-  { "threading.excepthook, Future.result()", "GError returned with the result (GTask)", "a return value through pthread_join ()", "errors" },
-  { "threading.Lock()", "GMutex, g_atomic_int_add ()", "pthread_mutex_t, C11 atomics", "race" },
+  { "for t in threads: t.join()", N_("g_thread_join () in a joiner thread"), "pthread_join ()", "downloads" },
+  { "threading.Event() as a stop flag", "GCancellable", N_("an atomic flag"), "cancel" },
+  { "thread.join(timeout)", "g_cond_wait_until (), g_async_queue_timeout_pop ()",
+    N_("pthread_timedjoin_np () (glibc only), pthread_cond_timedwait ()"), "timeout" },
+  /* A daemon thread is one the interpreter does not wait for at exit. C has
+   * no such flag: when main() returns, the process ends every thread, joined
+   * or not. pthread_detach() is something else: it only lets a thread's
+   * resources go as soon as it ends, since nobody will join it. */
+  { "Thread(daemon=True)",
+    N_("every thread is one: the process ends them all when main () returns. Join the work that must finish; write its files with g_file_replace_contents ()"),
+    N_("the same; pthread_detach () only frees a thread’s resources when it ends, nobody joins it"),
+    "shutdown" },
+  { "threading.excepthook, Future.result()", N_("GError returned with the result (GTask)"),
+    N_("a return value through pthread_join ()"), "errors" },
+  { "threading.Lock()", "GMutex, g_atomic_int_add ()", N_("pthread_mutex_t, C11 atomics"), "race" },
   { "threading.RLock()", "GRecMutex", "PTHREAD_MUTEX_RECURSIVE", "recursive" },
-  { "lock.acquire(timeout=…)", "g_mutex_trylock (), lock ordering", "pthread_mutex_trylock ()", "deadlock" },
-  { "threading.Event(), threading.Condition()", "GCond + GMutex + a predicate", "pthread_cond_t", "signal" },
-  { "threading.Semaphore(n)", "a GMutex + GCond counter; GThreadPool max_threads", "sem_t", "semaphore" },
+  /* GMutex has no timed lock; pthreads has one. */
+  { "lock.acquire(timeout=…)", N_("no timed lock: g_mutex_trylock () in a retry loop; better, lock ordering"),
+    "pthread_mutex_timedlock ()", "deadlock" },
+  { "threading.Event(), threading.Condition()", N_("GCond + GMutex + a predicate"), "pthread_cond_t", "signal" },
+  { "threading.Semaphore(n)", N_("a GMutex + GCond counter; GThreadPool max_threads"), "sem_t", "semaphore" },
   { "threading.local()", "GPrivate", "pthread_key_create (), _Thread_local", "thread-local" },
-  { "queue.Queue(maxsize)", "GAsyncQueue (+ a bound)", "a mutex, two conditions", "queue" },
-  { "ThreadPoolExecutor, as_completed()", "GThreadPool, GTask", "a pool of pthreads", "pool" },
-  { "ProcessPoolExecutor (the GIL)", "plain threads: they run in parallel", "pthreads", "parallel" },
-  { "GLib.idle_add() for every update", "one pending g_idle_add () per job, or a tick callback", "—", "flood" },
-  { "asyncio", "g_input_stream_read_async () on the main loop", "—", "async-io" },
-  { "a psutil loop in a thread", "a sampler thread handing copies to g_idle_add ()", "—", "monitor" },
+  { "queue.Queue(maxsize)", N_("GAsyncQueue (+ a bound)"), N_("a mutex, two conditions"), "queue" },
+  { "ThreadPoolExecutor, as_completed()", "GThreadPool, GTask", N_("a pool of pthreads"), "pool" },
+  { "ProcessPoolExecutor (the GIL)", N_("plain threads: they run in parallel"), "pthreads", "parallel" },
+  { "GLib.idle_add() for every update", N_("one pending g_idle_add () per job, or a tick callback"), "—", "flood" },
+  { "asyncio", N_("g_input_stream_read_async () on the main loop"), "—", "async-io" },
+  { "a psutil loop in a thread", N_("a sampler thread handing copies to g_idle_add ()"), "—", "monitor" },
 };
 
 struct _ThawPythonMap
@@ -61,7 +73,7 @@ make_row (const Entry *entry)
   g_autofree char *title = g_markup_printf_escaped ("<tt>%s</tt>", entry->python);
   /* Translators: the GLib and pthreads counterparts of a Python idiom. */
   g_autofree char *subtitle = g_markup_printf_escaped (_("GLib: %s\npthreads: %s"),
-                                                       entry->glib, entry->pthreads);
+                                                       _(entry->glib), _(entry->pthreads));
   GtkWidget *row = adw_action_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -119,8 +131,9 @@ thaw_python_map_init (ThawPythonMap *self)
                            "concurrent.futures modules, what GLib and plain pthreads offer "
                            "for it, and the lesson where it runs. One difference runs "
                            "through all of them: C threads really run at the same time, with "
-                           "no GIL in between, so a data race can corrupt memory, not only "
-                           "lose an update."));
+                           "no GIL in between (as Python’s threads do only in the free-threaded "
+                           "builds, 3.13t and later), so a data race can corrupt memory, not "
+                           "only lose an update."));
   gtk_label_set_xalign (GTK_LABEL (intro), 0);
   gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
   gtk_widget_add_css_class (intro, "dim-label");
