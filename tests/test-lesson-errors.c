@@ -35,6 +35,26 @@ run_ended (gpointer data)
   return g_strcmp0 (json_object_get_string_member (report, "job_state"), "running") != 0;
 }
 
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /* Every text the user can see in the lesson, toasts included. */
 static void
 collect_visible_texts (GtkWidget *root,
@@ -115,8 +135,8 @@ run_failing (Fixture *fixture,
              guint    choice,
              double   percent)
 {
-  GtkWidget *scale = thaw_test_find_widget (GTK_WIDGET (fixture->lesson), GTK_TYPE_SCALE);
-  GtkWidget *drop_down = thaw_test_find_widget (GTK_WIDGET (fixture->lesson), GTK_TYPE_DROP_DOWN);
+  GtkWidget *scale = find_by_type (GTK_WIDGET (fixture->lesson), GTK_TYPE_SCALE);
+  GtkWidget *drop_down = find_by_type (GTK_WIDGET (fixture->lesson), GTK_TYPE_DROP_DOWN);
 
   g_assert_nonnull (scale);
   g_assert_nonnull (drop_down);

@@ -44,13 +44,33 @@ threads_are_back (gpointer data)
   return thaw_test_count_threads () <= fixture->threads_before;
 }
 
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /* Replays the lesson's timeline: the most lanes that were running at the
  * same moment. Events come in the order they were recorded. */
 static guint
 max_running_lanes (ThawLesson *lesson,
                    guint       expected_lanes)
 {
-  GtkWidget *widget = thaw_test_find_widget (GTK_WIDGET (lesson), THAW_TYPE_THREAD_TIMELINE);
+  GtkWidget *widget = find_by_type (GTK_WIDGET (lesson), THAW_TYPE_THREAD_TIMELINE);
   ThawTimeline *timeline;
   g_autofree ThawTimelineEvent *events = g_new (ThawTimelineEvent, 4096);
   g_autofree ThawLaneState *states = NULL;

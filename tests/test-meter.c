@@ -25,6 +25,26 @@
 /* A short rest delay keeps the test short; the app's is five seconds. */
 #define REST_DELAY_MS 500
 
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 meter_rests (gpointer data)
 {
@@ -65,7 +85,7 @@ fixture_set_up (Fixture       *fixture,
   thaw_heartbeat_start (fixture->heartbeat, NULL);
   fixture->window = thaw_window_new (NULL, fixture->heartbeat);
   fixture->meter = thaw_window_get_meter (fixture->window);
-  fixture->bouncer = THAW_BOUNCER (thaw_test_find_widget (GTK_WIDGET (fixture->meter), THAW_TYPE_BOUNCER));
+  fixture->bouncer = THAW_BOUNCER (find_by_type (GTK_WIDGET (fixture->meter), THAW_TYPE_BOUNCER));
   g_object_set (fixture->meter, "rest-delay", REST_DELAY_MS, NULL);
   g_assert_true (thaw_window_show_lesson (fixture->window, "freeze"));
   gtk_window_present (GTK_WINDOW (fixture->window));

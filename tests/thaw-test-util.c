@@ -455,34 +455,6 @@ thaw_test_find_button (GtkWidget  *root,
 }
 
 /**
- * thaw_test_find_widget:
- * @root: a widget
- * @type: a widget type
- *
- * Returns: (transfer none) (nullable): the first widget under @root, in
- *   tree order, that is a @type (@root itself included)
- */
-GtkWidget *
-thaw_test_find_widget (GtkWidget *root,
-                       GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = thaw_test_find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/**
  * thaw_test_iterate_for:
  * @seconds: how long
  *

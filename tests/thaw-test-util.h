@@ -41,8 +41,6 @@ guint       thaw_test_count_threads_named (const char *name);
 guint       thaw_test_count_threads_with_prefix (const char *prefix);
 GtkWidget  *thaw_test_find_button    (GtkWidget          *root,
                                       const char         *action);
-GtkWidget  *thaw_test_find_widget    (GtkWidget          *root,
-                                      GType               type);
 void        thaw_test_iterate_for    (double              seconds);
 void        thaw_test_iterate_until  (gboolean          (*done) (gpointer),
                                       gpointer            data,
