@@ -202,6 +202,14 @@ populate_lessons (ThawWindow *self)
   gtk_list_box_set_placeholder (self->lesson_list, placeholder);
 }
 
+static void
+lesson_busy_cb (ThawWindow *self)
+{
+  ThawLesson *lesson = self->page != NULL ? thaw_lesson_page_get_lesson (self->page) : NULL;
+
+  thaw_meter_set_busy (self->meter, lesson != NULL && thaw_lesson_get_busy (lesson));
+}
+
 /**
  * thaw_window_show_lesson:
  * @self: a window
@@ -239,6 +247,12 @@ thaw_window_show_lesson (ThawWindow *self,
   self->page = THAW_LESSON_PAGE (page);
   adw_bin_set_child (self->page_bin, page);
 
+  /* While the lesson's job runs the meter stays awake; the old lesson, now
+   * gone, took its job and its signal with it. */
+  g_signal_connect_object (thaw_lesson_page_get_lesson (self->page), "notify::busy",
+                           G_CALLBACK (lesson_busy_cb), self, G_CONNECT_SWAPPED);
+  lesson_busy_cb (self);
+
   adw_view_switcher_title_set_stack (self->switcher_title, thaw_lesson_page_get_stack (self->page));
   adw_view_switcher_title_set_title (self->switcher_title, _(info->title));
   adw_view_switcher_bar_set_stack (self->switcher_bar, thaw_lesson_page_get_stack (self->page));
@@ -268,6 +282,7 @@ thaw_window_show_python_map (ThawWindow *self)
 
   self->page = NULL;
   adw_bin_set_child (self->page_bin, thaw_python_map_new ());
+  lesson_busy_cb (self);
   adw_view_switcher_title_set_stack (self->switcher_title, NULL);
   adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
@@ -552,14 +567,32 @@ thaw_window_class_init (ThawWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.python-map", NULL, python_map_cb);
 }
 
+/* Any input wakes the meter, before the widget it is meant for sees it: a
+ * click whose handler then holds the main loop is measured from its start.
+ * Returning FALSE lets the event go on as if nothing had looked at it. */
+static gboolean
+input_cb (GtkEventControllerLegacy *controller,
+          GdkEvent                 *event,
+          ThawWindow               *self)
+{
+  thaw_meter_wake (self->meter);
+  return GDK_EVENT_PROPAGATE;
+}
+
 static void
 thaw_window_init (ThawWindow *self)
 {
+  GtkEventController *input = gtk_event_controller_legacy_new ();
+
   self->settings = g_settings_new (APP_ID);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   populate_lessons (self);
+
+  gtk_event_controller_set_propagation_phase (input, GTK_PHASE_CAPTURE);
+  g_signal_connect (input, "event", G_CALLBACK (input_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), input);
 }
 
 /**

@@ -212,6 +212,53 @@ test_blocked_loop (void)
   g_assert_cmpuint (long_beats, ==, 1);
 }
 
+/* A heartbeat that rests (a slow interval) still measures a freeze that
+ * starts at rest, and waking it brings the next beat forward. */
+static void
+test_resting_interval (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (THAW_HEARTBEAT_RESTING_INTERVAL_MS);
+  g_autoptr(GSource) block = NULL;
+  ThawLatencyStats stats;
+  gint64 due, now;
+
+  g_main_context_push_thread_default (context);
+  thaw_heartbeat_start (heartbeat, context);
+  run_for (context, 350);
+
+  /* At rest, a few beats in 350 ms, not thirty-five. */
+  thaw_heartbeat_get_stats (heartbeat, &stats);
+  g_test_message ("resting: %" G_GUINT64_FORMAT " beats in 350 ms", stats.samples);
+  g_assert_cmpuint (stats.samples, >=, 1);
+  g_assert_cmpuint (stats.samples, <=, 4);
+
+  /* Waking: the beat due up to 100 ms from now comes within 10 ms. */
+  thaw_heartbeat_set_interval_ms (heartbeat, THAW_HEARTBEAT_INTERVAL_MS);
+  now = g_get_monotonic_time ();
+  due = thaw_heartbeat_get_next_due (heartbeat);
+  g_assert_cmpint (due, <=, now + THAW_HEARTBEAT_INTERVAL_MS * 1000);
+  g_assert_cmpuint (thaw_heartbeat_get_interval_ms (heartbeat), ==, THAW_HEARTBEAT_INTERVAL_MS);
+
+  /* A freeze right after waking, as when a click wakes the meter and its
+   * handler then holds the loop: the whole of it is measured. */
+  thaw_heartbeat_reset (heartbeat);
+  block = g_idle_source_new ();
+  g_source_set_priority (block, G_PRIORITY_HIGH);
+  g_source_set_callback (block, block_cb, NULL, NULL);
+  g_source_attach (block, context);
+  run_for (context, 300);
+  thaw_heartbeat_stop (heartbeat);
+  g_main_context_pop_thread_default (context);
+
+  thaw_heartbeat_get_stats (heartbeat, &stats);
+  g_test_message ("freeze after waking: max %.1f ms", stats.max_ms);
+  /* block_cb holds the loop 200 ms, from less than 10 ms before the beat
+   * was due; the bound leaves room for a loaded machine. */
+  g_assert_cmpfloat (stats.max_ms, >=, 150);
+  g_assert_cmpuint (stats.stalls_frame, >=, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -225,6 +272,7 @@ main (int   argc,
   g_test_add_func ("/thaw/heartbeat/ring-wraps", test_ring_wraps);
   g_test_add_func ("/thaw/heartbeat/free-loop", test_free_loop);
   g_test_add_func ("/thaw/heartbeat/blocked-loop", test_blocked_loop);
+  g_test_add_func ("/thaw/heartbeat/resting-interval", test_resting_interval);
 
   return g_test_run ();
 }

@@ -192,6 +192,38 @@ thaw_heartbeat_get_interval_ms (ThawHeartbeat *self)
 }
 
 /**
+ * thaw_heartbeat_set_interval_ms:
+ * @self: a heartbeat
+ * @interval_ms: how often to beat from now on, at least 1
+ *
+ * Changes how often the heartbeat beats. Lateness is always measured from
+ * the time each beat was due, so a slow heartbeat still measures a freeze:
+ * the beat due during it runs when it ends, late by the part of the freeze
+ * after its due time, which is all but at most one interval of it.
+ *
+ * A shorter interval takes effect at once: a beat due later than one new
+ * interval from now is brought forward, so a freeze that begins right after
+ * this call is measured whole.
+ */
+void
+thaw_heartbeat_set_interval_ms (ThawHeartbeat *self,
+                                guint          interval_ms)
+{
+  g_return_if_fail (THAW_IS_HEARTBEAT (self));
+  g_return_if_fail (interval_ms > 0);
+
+  self->interval_ms = interval_ms;
+
+  if (self->source != NULL)
+    {
+      gint64 soonest = g_get_monotonic_time () + (gint64) interval_ms * 1000;
+
+      if (g_source_get_ready_time (self->source) > soonest)
+        g_source_set_ready_time (self->source, soonest);
+    }
+}
+
+/**
  * thaw_heartbeat_start:
  * @self: a heartbeat
  * @context: (nullable): the context to measure, %NULL for the default one

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 #define THAW_HANG_MS 250.0
 /* How often the heartbeat asks the main loop for a turn. */
 #define THAW_HEARTBEAT_INTERVAL_MS 10
+/* How often it asks while the meter rests: ten wake-ups a second, and a
+ * freeze that starts at rest is still measured to within 100 ms. */
+#define THAW_HEARTBEAT_RESTING_INTERVAL_MS 100
 
 /**
  * ThawHeartbeatSample:
@@ -58,6 +61,8 @@ G_DECLARE_FINAL_TYPE (ThawHeartbeat, thaw_heartbeat, THAW, HEARTBEAT, GObject)
 
 ThawHeartbeat *thaw_heartbeat_new             (guint                interval_ms);
 guint          thaw_heartbeat_get_interval_ms (ThawHeartbeat       *self);
+void           thaw_heartbeat_set_interval_ms (ThawHeartbeat       *self,
+                                               guint                interval_ms);
 void           thaw_heartbeat_start           (ThawHeartbeat       *self,
                                                GMainContext        *context);
 void           thaw_heartbeat_stop            (ThawHeartbeat       *self);

@@ -470,7 +470,7 @@ update_actions (ThawLessonAsyncIo *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.choose", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.use-generated", !busy && self->chosen != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.delete-file", !busy && self->chosen == NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", busy);
+  thaw_lesson_set_busy (THAW_LESSON (self), busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->size_spin), !busy && self->chosen == NULL);
 }
 

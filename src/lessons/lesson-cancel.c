@@ -252,7 +252,7 @@ set_running (ThawLessonCancel *self,
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.start", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.start-and-stop", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
   /* The worker reads the interval once, when it starts. */
   gtk_widget_set_sensitive (self->look_every_row, !running);
 }

@@ -339,7 +339,7 @@ set_running (ThawLessonFlood *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.flood", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.start", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.paced", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
 }
 
 /* What one update does to the window: what a progress callback usually

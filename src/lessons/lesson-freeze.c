@@ -220,7 +220,7 @@ set_running (ThawLessonFreeze *self,
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.start", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.block", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
 }
 
 static void

@@ -500,7 +500,7 @@ update_actions (ThawLessonMonitor *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.start", self->sampler == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.load", self->load == NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", self->sampler != NULL || self->load != NULL);
+  thaw_lesson_set_busy (THAW_LESSON (self), self->sampler != NULL || self->load != NULL);
 }
 
 /* The per-core graphs are made when the first sample says how many CPUs

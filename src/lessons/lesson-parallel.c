@@ -632,7 +632,7 @@ update_actions (ThawLessonParallel *self)
 
   gtk_widget_action_set_enabled (widget, "lesson.start", !rendering && !measuring);
   gtk_widget_action_set_enabled (widget, "lesson.measure", !rendering && !measuring);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", rendering || measuring);
+  thaw_lesson_set_busy (THAW_LESSON (self), rendering || measuring);
   /* Zooming during a render is allowed: it is what the generation
    * counter is for. During a measurement it would change what is timed. */
   gtk_widget_action_set_enabled (widget, "lesson.zoom", !measuring);

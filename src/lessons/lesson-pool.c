@@ -579,7 +579,7 @@ set_running (ThawLessonPool *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.thread-per-task", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.gtask", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.compare", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
 }
 
 static void

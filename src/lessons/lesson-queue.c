@@ -455,7 +455,7 @@ set_running (ThawLessonQueue *self,
              gboolean         running)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.start", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
   /* The capacity is fixed for a run; the speeds can change as it goes. */
   gtk_widget_set_sensitive (self->capacity_row, !running);
 }

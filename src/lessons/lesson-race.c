@@ -625,7 +625,7 @@ set_running (ThawLessonRace *self,
   for (guint i = 0; i < N_VARIANTS; i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), verbs[i], !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.run-many", !running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
   gtk_widget_set_sensitive (self->knobs, !running);
 }
 

@@ -621,7 +621,7 @@ set_running (ThawLessonShutdown *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.start", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.write-in-place", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.simulate-quit", running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
 }
 
 static void

@@ -361,7 +361,7 @@ set_running (ThawLessonSignal *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.line-up", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.go", gate_closed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.let-one", gate_closed);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
   gtk_widget_set_sensitive (self->knobs, !running);
 }
 

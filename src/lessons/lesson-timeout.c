@@ -353,7 +353,7 @@ set_running (ThawLessonTimeout *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.block", !running);
   self->asking = running && asking;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.keep-waiting", self->asking);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", running);
+  thaw_lesson_set_busy (THAW_LESSON (self), running);
   gtk_widget_set_sensitive (self->knobs, !running);
 }
 

@@ -220,6 +220,7 @@ thaw_lesson_info_has_verb (const ThawLessonInfo *info,
 typedef struct
 {
   ThawHeartbeat *heartbeat;
+  gboolean busy;
 } ThawLessonPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThawLesson, thaw_lesson, ADW_TYPE_BIN)
@@ -227,6 +228,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThawLesson, thaw_lesson, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_HEARTBEAT,
+  PROP_BUSY,
   N_PROPS
 };
 
@@ -256,6 +258,10 @@ thaw_lesson_get_property (GObject    *object,
     {
     case PROP_HEARTBEAT:
       g_value_set_object (value, priv->heartbeat);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, priv->busy);
       break;
 
     default:
@@ -343,6 +349,17 @@ thaw_lesson_class_init (ThawLessonClass *klass)
                          THAW_TYPE_HEARTBEAT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * ThawLesson:busy:
+   *
+   * Whether a job of the lesson runs (the Stop action is enabled). The
+   * window keeps the meter awake while it does.
+   */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -365,6 +382,43 @@ thaw_lesson_get_heartbeat (ThawLesson *self)
   g_return_val_if_fail (THAW_IS_LESSON (self), NULL);
 
   return priv->heartbeat;
+}
+
+/**
+ * thaw_lesson_set_busy:
+ * @self: a lesson
+ * @busy: whether a job of the lesson runs from now on
+ *
+ * A lesson calls this as its job starts and ends: it enables the
+ * `lesson.stop` action while the job runs, and tells the window (through
+ * #ThawLesson:busy), which keeps the meter awake.
+ */
+void
+thaw_lesson_set_busy (ThawLesson *self,
+                      gboolean    busy)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_if_fail (THAW_IS_LESSON (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.stop", busy);
+
+  busy = !!busy;
+  if (priv->busy == busy)
+    return;
+
+  priv->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+gboolean
+thaw_lesson_get_busy (ThawLesson *self)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_val_if_fail (THAW_IS_LESSON (self), FALSE);
+
+  return priv->busy;
 }
 
 /**

@@ -9,6 +9,11 @@
  * bouncer also measures the frame rate, from the gaps between its ticks:
  * gdk_frame_clock_get_fps() averages over a history that smooths a stall
  * away, and a stall is exactly what Thaw wants to show.
+ *
+ * While the meter rests (nothing runs, nobody touches the window) the ball
+ * is parked: no tick callback, so the frame clock stops and nothing is
+ * drawn. A parked ball is drawn as a ring in the middle of its track, so it
+ * never looks like a ball that stopped mid-swing because the loop froze.
  */
 
 #include "config.h"
@@ -25,9 +30,15 @@ struct _ThawBouncer
 {
   GtkWidget parent_instance;
 
-  gint64 first_tick;
+  guint tick_id;
+  gboolean resting;
+
   gint64 last_tick;
   guint64 frames;
+  /* Gaps between two ticks while awake, for the average frame rate: the
+   * time the ball was parked is not a gap. */
+  guint64 gaps;
+  gint64 gaps_us;
 
   /* Times of the most recent ticks, for the frame rate of the last second. */
   gint64 recent[RECENT_TICKS];
@@ -49,9 +60,11 @@ tick_cb (GtkWidget     *widget,
   gint64 now = g_get_monotonic_time ();
 
   if (self->last_tick != 0)
-    self->longest_gap_ms = MAX (self->longest_gap_ms, (now - self->last_tick) / 1000.0);
-  else
-    self->first_tick = now;
+    {
+      self->longest_gap_ms = MAX (self->longest_gap_ms, (now - self->last_tick) / 1000.0);
+      self->gaps++;
+      self->gaps_us += now - self->last_tick;
+    }
 
   self->last_tick = now;
   self->frames++;
@@ -82,6 +95,9 @@ thaw_bouncer_snapshot (GtkWidget   *widget,
   double x = BALL_RADIUS + travel * (0.5 + 0.5 * sin (2 * G_PI * self->phase));
   double y = height / 2.0;
 
+  if (self->resting)
+    x = width / 2.0;
+
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
 
   color.alpha *= 0.15f;
@@ -97,6 +113,17 @@ thaw_bouncer_snapshot (GtkWidget   *widget,
                                    &GRAPHENE_RECT_INIT (x - BALL_RADIUS, y - BALL_RADIUS,
                                                         2 * BALL_RADIUS, 2 * BALL_RADIUS),
                                    BALL_RADIUS);
+  if (self->resting)
+    {
+      /* Parked: a ring, not the solid ball that a frozen loop leaves. */
+      const float width_px = 2.0f;
+      GdkRGBA ring[4] = { color, color, color, color };
+
+      gtk_snapshot_append_border (snapshot, &ball,
+                                  (float[4]) { width_px, width_px, width_px, width_px },
+                                  ring);
+      return;
+    }
   gtk_snapshot_push_rounded_clip (snapshot, &ball);
   gtk_snapshot_append_color (snapshot, &color, &ball.bounds);
   gtk_snapshot_pop (snapshot);
@@ -140,7 +167,48 @@ thaw_bouncer_init (ThawBouncer *self)
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
 
   /* GTK calls this once per frame while the bouncer is on screen. */
-  gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+}
+
+/**
+ * thaw_bouncer_set_resting:
+ * @self: a bouncer
+ * @resting: %TRUE to park the ball and stop asking for frames
+ *
+ * A resting bouncer has no tick callback: if nothing else changes on
+ * screen, GTK draws no frame at all. Waking it starts the swing again; the
+ * time it rested counts neither as frames nor as a gap between them.
+ */
+void
+thaw_bouncer_set_resting (ThawBouncer *self,
+                          gboolean     resting)
+{
+  g_return_if_fail (THAW_IS_BOUNCER (self));
+
+  resting = !!resting;
+  if (self->resting == resting)
+    return;
+
+  self->resting = resting;
+  if (resting)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+      self->last_tick = 0;
+    }
+  else
+    {
+      self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+thaw_bouncer_get_resting (ThawBouncer *self)
+{
+  g_return_val_if_fail (THAW_IS_BOUNCER (self), FALSE);
+
+  return self->resting;
 }
 
 GtkWidget *
@@ -167,17 +235,18 @@ thaw_bouncer_get_frames (ThawBouncer *self)
  * thaw_bouncer_get_average_fps:
  * @self: a bouncer
  *
- * Returns: frames per second between the first and the last tick
+ * Returns: frames per second while the ball was swinging (the time it was
+ *   parked left out)
  */
 double
 thaw_bouncer_get_average_fps (ThawBouncer *self)
 {
   g_return_val_if_fail (THAW_IS_BOUNCER (self), 0);
 
-  if (self->frames < 2 || self->last_tick <= self->first_tick)
+  if (self->gaps == 0 || self->gaps_us <= 0)
     return 0;
 
-  return (double) (self->frames - 1) * G_USEC_PER_SEC / (double) (self->last_tick - self->first_tick);
+  return (double) self->gaps * G_USEC_PER_SEC / (double) self->gaps_us;
 }
 
 /**
@@ -223,7 +292,8 @@ thaw_bouncer_reset (ThawBouncer *self)
   g_return_if_fail (THAW_IS_BOUNCER (self));
 
   self->frames = 0;
-  self->first_tick = 0;
+  self->gaps = 0;
+  self->gaps_us = 0;
   self->last_tick = 0;
   self->recent_len = 0;
   self->longest_gap_ms = 0;

@@ -19,5 +19,8 @@ double     thaw_bouncer_get_average_fps (ThawBouncer *self);
 double     thaw_bouncer_get_recent_fps  (ThawBouncer *self);
 double     thaw_bouncer_get_longest_gap_ms (ThawBouncer *self);
 void       thaw_bouncer_reset           (ThawBouncer *self);
+void       thaw_bouncer_set_resting     (ThawBouncer *self,
+                                         gboolean     resting);
+gboolean   thaw_bouncer_get_resting     (ThawBouncer *self);
 
 G_END_DECLS

@@ -28,6 +28,7 @@ struct _ThawLatencyGraph
 
   ThawHeartbeat *heartbeat;
   ThawHeartbeatSample *beats;
+  guint tick_id;
 };
 
 G_DEFINE_FINAL_TYPE (ThawLatencyGraph, thaw_latency_graph, GTK_TYPE_WIDGET)
@@ -252,7 +253,7 @@ thaw_latency_graph_init (ThawLatencyGraph *self)
   self->beats = g_new (ThawHeartbeatSample, MAX_BEATS);
 
   /* Redraw every frame, so that the graph scrolls smoothly. */
-  gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
 
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -268,6 +269,31 @@ GtkWidget *
 thaw_latency_graph_new (void)
 {
   return g_object_new (THAW_TYPE_LATENCY_GRAPH, NULL);
+}
+
+/**
+ * thaw_latency_graph_set_scrolling:
+ * @self: a graph
+ * @scrolling: %TRUE to redraw every frame
+ *
+ * A scrolling graph redraws once per frame and moves smoothly. One that
+ * does not is drawn only when something asks for it (its owner, about once a
+ * second while the meter rests), so it costs no frames at all.
+ */
+void
+thaw_latency_graph_set_scrolling (ThawLatencyGraph *self,
+                                  gboolean          scrolling)
+{
+  g_return_if_fail (THAW_IS_LATENCY_GRAPH (self));
+
+  if (scrolling && self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+  else if (!scrolling && self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

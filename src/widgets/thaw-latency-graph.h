@@ -19,5 +19,7 @@ GtkWidget     *thaw_latency_graph_new           (void);
 void           thaw_latency_graph_set_heartbeat (ThawLatencyGraph *self,
                                                  ThawHeartbeat    *heartbeat);
 ThawHeartbeat *thaw_latency_graph_get_heartbeat (ThawLatencyGraph *self);
+void           thaw_latency_graph_set_scrolling (ThawLatencyGraph *self,
+                                                 gboolean          scrolling);
 
 G_END_DECLS

@@ -8,6 +8,17 @@
  * maximum lateness over the last ten seconds, stalls and hangs since the meter
  * was reset, and the frame rate of the last second. The figures are read four
  * times a second, which is often enough to follow and calm enough to read.
+ *
+ * A meter that measured at full speed for ever would cost a tenth of a core
+ * while nothing happens: sixty frames a second for the ball and the graph,
+ * a hundred heartbeats. So the meter rests once no job has run and nobody
+ * has touched the window for a few seconds: the ball is parked (no frames
+ * at all), the graph and the figures are redrawn once a second, and the
+ * heartbeat beats ten times a second. Lateness is measured from each beat's
+ * due time whatever the interval, and anything that may freeze the window
+ * wakes the meter first (input, a job that starts), which brings the next
+ * beat forward: a freeze that starts from rest is measured whole. A window
+ * that is minimised or not shown draws nothing and rests too.
  */
 
 #include "config.h"
@@ -20,6 +31,8 @@
 
 #define WINDOW_US (10 * G_USEC_PER_SEC)
 #define REFRESH_MS 250
+#define RESTING_REFRESH_MS 1000
+#define DEFAULT_REST_DELAY_MS 5000
 
 struct _ThawMeter
 {
@@ -34,6 +47,14 @@ struct _ThawMeter
 
   ThawHeartbeat *heartbeat;
   guint refresh_id;
+
+  /* Resting: see the top of the file. */
+  gboolean resting;
+  gboolean busy;            /* a job runs: the meter never rests */
+  gboolean minimized;       /* the window is minimised */
+  gint64 last_activity;     /* the last input, or a job's start or end */
+  guint rest_delay_ms;
+  GdkSurface *surface;      /* watched for being minimised */
 };
 
 G_DEFINE_FINAL_TYPE (ThawMeter, thaw_meter, ADW_TYPE_BIN)
@@ -41,6 +62,8 @@ G_DEFINE_FINAL_TYPE (ThawMeter, thaw_meter, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_HEARTBEAT,
+  PROP_RESTING,
+  PROP_REST_DELAY,
   N_PROPS
 };
 
@@ -82,6 +105,8 @@ format_stalls (guint64 stalls,
   return g_strdup_printf (_("%s · %s"), stalls_text, hangs_text);
 }
 
+static void update_resting (ThawMeter *self);
+
 static gboolean
 refresh_cb (gpointer data)
 {
@@ -108,15 +133,97 @@ refresh_cb (gpointer data)
   /* Translators: the largest main-loop lateness, e.g. "max 3012 ms". */
   max_text = g_strdup_printf (_("max %s"), max);
   stalls = format_stalls (total.stalls_frame, total.stalls_hang);
-  /* Translators: frames drawn in the last second. */
-  fps = g_strdup_printf (_("%.0f fps"), thaw_bouncer_get_recent_fps (self->bouncer));
+  if (self->resting)
+    /* Translators: in place of the frame rate while the meter rests: no job
+     * runs and nobody uses the window, so nothing is drawn. */
+    fps = g_strdup (_("at rest"));
+  else
+    /* Translators: frames drawn in the last second. */
+    fps = g_strdup_printf (_("%.0f fps"), thaw_bouncer_get_recent_fps (self->bouncer));
 
   set_label (self->p99_label, p99_text);
   set_label (self->max_label, max_text);
   set_label (self->stalls_label, stalls);
   set_label (self->fps_label, fps);
 
+  if (self->resting)
+    gtk_widget_queue_draw (GTK_WIDGET (self->graph));
+
+  update_resting (self);
+
   return G_SOURCE_CONTINUE;
+}
+
+static void
+start_refreshing (ThawMeter *self)
+{
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && !self->minimized)
+    self->refresh_id = g_timeout_add (self->resting ? RESTING_REFRESH_MS : REFRESH_MS,
+                                      refresh_cb, self);
+}
+
+/* Rests or wakes the meter, as the time since the last activity says. */
+static void
+update_resting (ThawMeter *self)
+{
+  gboolean hidden = !gtk_widget_get_mapped (GTK_WIDGET (self)) || self->minimized;
+  gint64 idle_us = g_get_monotonic_time () - self->last_activity;
+  gboolean resting = hidden || (!self->busy && idle_us >= (gint64) self->rest_delay_ms * 1000);
+
+  if (resting == self->resting)
+    return;
+
+  self->resting = resting;
+  /* Waking brings the next beat forward, so a freeze that begins now is
+   * measured from its start. */
+  if (self->heartbeat != NULL)
+    thaw_heartbeat_set_interval_ms (self->heartbeat,
+                                    resting ? THAW_HEARTBEAT_RESTING_INTERVAL_MS
+                                            : THAW_HEARTBEAT_INTERVAL_MS);
+  thaw_bouncer_set_resting (self->bouncer, resting);
+  thaw_latency_graph_set_scrolling (self->graph, !resting);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->bouncer),
+                               resting
+                               ? _("At rest: no job runs and the window is not in use, so nothing is drawn. Any input or job wakes it")
+                               : _("Moves once per frame: it stops when the main loop is busy"));
+
+  /* The timer that called this is replaced: return from it at once. */
+  start_refreshing (self);
+  if (!hidden)
+    refresh_cb (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTING]);
+}
+
+static void
+surface_state_cb (ThawMeter *self)
+{
+  GdkToplevelState state = gdk_toplevel_get_state (GDK_TOPLEVEL (self->surface));
+  gboolean minimized = (state & GDK_TOPLEVEL_STATE_MINIMIZED) != 0;
+
+  if (minimized == self->minimized)
+    return;
+
+  self->minimized = minimized;
+  self->last_activity = g_get_monotonic_time ();
+  start_refreshing (self);
+  update_resting (self);
+}
+
+static void
+watch_surface (ThawMeter  *self,
+               GdkSurface *surface)
+{
+  if (self->surface != NULL)
+    g_signal_handlers_disconnect_by_func (self->surface, surface_state_cb, self);
+  g_set_object (&self->surface, surface);
+  self->minimized = FALSE;
+  if (surface != NULL && GDK_IS_TOPLEVEL (surface))
+    {
+      g_signal_connect_swapped (surface, "notify::state", G_CALLBACK (surface_state_cb), self);
+      surface_state_cb (self);
+    }
 }
 
 static void
@@ -134,9 +241,12 @@ thaw_meter_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (thaw_meter_parent_class)->map (widget);
 
+  watch_surface (self, gtk_native_get_surface (gtk_widget_get_native (widget)));
+  /* Being shown counts as activity: the meter starts awake. */
+  self->last_activity = g_get_monotonic_time ();
+  start_refreshing (self);
+  update_resting (self);
   refresh_cb (self);
-  if (self->refresh_id == 0)
-    self->refresh_id = g_timeout_add (REFRESH_MS, refresh_cb, self);
 }
 
 static void
@@ -145,8 +255,12 @@ thaw_meter_unmap (GtkWidget *widget)
   ThawMeter *self = THAW_METER (widget);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  watch_surface (self, NULL);
 
   GTK_WIDGET_CLASS (thaw_meter_parent_class)->unmap (widget);
+
+  /* Not on screen: nothing to draw, and the heartbeat slows down. */
+  update_resting (self);
 }
 
 static void
@@ -155,6 +269,7 @@ thaw_meter_dispose (GObject *object)
   ThawMeter *self = THAW_METER (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  watch_surface (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_METER);
   g_clear_object (&self->heartbeat);
 
@@ -175,6 +290,14 @@ thaw_meter_get_property (GObject    *object,
       g_value_set_object (value, self->heartbeat);
       break;
 
+    case PROP_RESTING:
+      g_value_set_boolean (value, self->resting);
+      break;
+
+    case PROP_REST_DELAY:
+      g_value_set_uint (value, self->rest_delay_ms);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -192,6 +315,14 @@ thaw_meter_set_property (GObject      *object,
     {
     case PROP_HEARTBEAT:
       thaw_meter_set_heartbeat (self, g_value_get_object (value));
+      break;
+
+    case PROP_REST_DELAY:
+      if (self->rest_delay_ms != g_value_get_uint (value))
+        {
+          self->rest_delay_ms = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -217,6 +348,26 @@ thaw_meter_class_init (ThawMeterClass *klass)
                          THAW_TYPE_HEARTBEAT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * ThawMeter:resting:
+   *
+   * Whether the meter rests: the ball parked, no frames, a slow heartbeat.
+   */
+  properties[PROP_RESTING] =
+    g_param_spec_boolean ("resting", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * ThawMeter:rest-delay:
+   *
+   * Milliseconds without input or a running job before the meter rests.
+   */
+  properties[PROP_REST_DELAY] =
+    g_param_spec_uint ("rest-delay", NULL, NULL,
+                       0, 600000, DEFAULT_REST_DELAY_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (THAW_TYPE_BOUNCER);
@@ -239,7 +390,54 @@ thaw_meter_class_init (ThawMeterClass *klass)
 static void
 thaw_meter_init (ThawMeter *self)
 {
+  self->rest_delay_ms = DEFAULT_REST_DELAY_MS;
+  self->last_activity = g_get_monotonic_time ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * thaw_meter_wake:
+ * @self: a meter
+ *
+ * Tells the meter that something happened that may freeze the window or
+ * that a person is watching (input): it wakes, if it rested, before
+ * anything else runs, and rests again after #ThawMeter:rest-delay.
+ */
+void
+thaw_meter_wake (ThawMeter *self)
+{
+  g_return_if_fail (THAW_IS_METER (self));
+
+  self->last_activity = g_get_monotonic_time ();
+  if (self->resting)
+    update_resting (self);
+}
+
+/**
+ * thaw_meter_set_busy:
+ * @self: a meter
+ * @busy: whether a job runs
+ *
+ * While a job runs the meter never rests.
+ */
+void
+thaw_meter_set_busy (ThawMeter *self,
+                     gboolean   busy)
+{
+  g_return_if_fail (THAW_IS_METER (self));
+
+  self->busy = !!busy;
+  self->last_activity = g_get_monotonic_time ();
+  update_resting (self);
+}
+
+gboolean
+thaw_meter_get_resting (ThawMeter *self)
+{
+  g_return_val_if_fail (THAW_IS_METER (self), FALSE);
+
+  return self->resting;
 }
 
 void
@@ -251,6 +449,10 @@ thaw_meter_set_heartbeat (ThawMeter     *self,
 
   if (g_set_object (&self->heartbeat, heartbeat))
     {
+      if (heartbeat != NULL)
+        thaw_heartbeat_set_interval_ms (heartbeat,
+                                        self->resting ? THAW_HEARTBEAT_RESTING_INTERVAL_MS
+                                                      : THAW_HEARTBEAT_INTERVAL_MS);
       thaw_latency_graph_set_heartbeat (self->graph, heartbeat);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEARTBEAT]);
     }
@@ -304,5 +506,7 @@ thaw_meter_reset (ThawMeter *self)
   if (self->heartbeat != NULL)
     thaw_heartbeat_reset (self->heartbeat);
   thaw_bouncer_reset (self->bouncer);
+  self->last_activity = g_get_monotonic_time ();
+  update_resting (self);
   refresh_cb (self);
 }

@@ -22,5 +22,9 @@ void           thaw_meter_get_frames    (ThawMeter     *self,
                                          guint64       *frames,
                                          double        *fps);
 void           thaw_meter_reset         (ThawMeter     *self);
+void           thaw_meter_wake          (ThawMeter     *self);
+void           thaw_meter_set_busy      (ThawMeter     *self,
+                                         gboolean       busy);
+gboolean       thaw_meter_get_resting   (ThawMeter     *self);
 
 G_END_DECLS

@@ -17,6 +17,8 @@
  * The threads record into the timeline; this widget only copies the events
  * out, once a frame, from a tick callback. When every lane has finished the
  * picture stops scrolling, so the learner can look at a run after it ended.
+ * Then the tick callback goes too (it alone would keep GTK drawing sixty
+ * frames a second), and a timer looks four times a second for a new run.
  */
 
 #include "config.h"
@@ -37,6 +39,8 @@
 #define N_STATES (THAW_LANE_FINISHED + 1)
 /* When nothing has started yet, keep room for this many lanes. */
 #define EMPTY_LANES 2
+/* How often a settled timeline looks for news. */
+#define SETTLED_POLL_MS 250
 
 struct _ThawThreadTimeline
 {
@@ -60,6 +64,10 @@ struct _ThawThreadTimeline
   gboolean settled;
   ThawTimelineEvent last_event;
   int last_width;
+
+  /* A tick callback while the picture moves; a slow timer once it settled. */
+  guint tick_id;
+  guint poll_id;
 };
 
 G_DEFINE_FINAL_TYPE (ThawThreadTimeline, thaw_thread_timeline, GTK_TYPE_WIDGET)
@@ -557,12 +565,11 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
     }
 }
 
+/* Whether the picture may have changed since it was last drawn. */
 static gboolean
-tick_cb (GtkWidget     *widget,
-         GdkFrameClock *frame_clock,
-         gpointer       user_data)
+has_news (ThawThreadTimeline *self)
 {
-  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   ThawTimelineEvent newest = { 0 };
   guint n_lanes = 0;
 
@@ -581,14 +588,85 @@ tick_cb (GtkWidget     *widget,
     }
 
   /* A settled picture is drawn again only when something new happens. */
-  if (!self->settled ||
-      newest.time_us != self->last_event.time_us ||
-      newest.lane != self->last_event.lane ||
-      newest.state != self->last_event.state ||
-      gtk_widget_get_width (widget) != self->last_width)
-    gtk_widget_queue_draw (widget);
+  return !self->settled ||
+         newest.time_us != self->last_event.time_us ||
+         newest.lane != self->last_event.lane ||
+         newest.state != self->last_event.state ||
+         gtk_widget_get_width (widget) != self->last_width;
+}
 
-  return G_SOURCE_CONTINUE;
+static gboolean tick_cb (GtkWidget     *widget,
+                         GdkFrameClock *frame_clock,
+                         gpointer       user_data);
+
+static gboolean
+poll_cb (gpointer data)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (data);
+
+  if (!has_news (self))
+    return G_SOURCE_CONTINUE;
+
+  self->poll_id = 0;
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+
+  if (has_news (self))
+    {
+      gtk_widget_queue_draw (widget);
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* Settled, and nothing new: stop asking for frames. */
+  self->tick_id = 0;
+  if (self->poll_id == 0)
+    self->poll_id = g_timeout_add (SETTLED_POLL_MS, poll_cb, self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Something changed the picture: draw it again, frame by frame. */
+static void
+wake (ThawThreadTimeline *self)
+{
+  self->settled = FALSE;
+  if (self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      g_clear_handle_id (&self->poll_id, g_source_remove);
+      self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
+    }
+}
+
+static void
+thaw_thread_timeline_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (thaw_thread_timeline_parent_class)->map (widget);
+  wake (THAW_THREAD_TIMELINE (widget));
+}
+
+static void
+thaw_thread_timeline_unmap (GtkWidget *widget)
+{
+  ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (widget, self->tick_id);
+      self->tick_id = 0;
+    }
+
+  GTK_WIDGET_CLASS (thaw_thread_timeline_parent_class)->unmap (widget);
 }
 
 static GtkSizeRequestMode
@@ -630,6 +708,7 @@ thaw_thread_timeline_dispose (GObject *object)
 {
   ThawThreadTimeline *self = THAW_THREAD_TIMELINE (object);
 
+  g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_pointer (&self->timeline, thaw_timeline_unref);
 
   G_OBJECT_CLASS (thaw_thread_timeline_parent_class)->dispose (object);
@@ -657,7 +736,7 @@ thaw_thread_timeline_css_changed (GtkWidget         *widget,
 
   GTK_WIDGET_CLASS (thaw_thread_timeline_parent_class)->css_changed (widget, change);
   drop_layouts (self);
-  self->settled = FALSE;
+  wake (self);
 }
 
 static void
@@ -668,7 +747,7 @@ thaw_thread_timeline_system_setting_changed (GtkWidget         *widget,
 
   GTK_WIDGET_CLASS (thaw_thread_timeline_parent_class)->system_setting_changed (widget, setting);
   drop_layouts (self);
-  self->settled = FALSE;
+  wake (self);
 }
 
 static void
@@ -681,6 +760,8 @@ thaw_thread_timeline_class_init (ThawThreadTimelineClass *klass)
   object_class->finalize = thaw_thread_timeline_finalize;
 
   widget_class->snapshot = thaw_thread_timeline_snapshot;
+  widget_class->map = thaw_thread_timeline_map;
+  widget_class->unmap = thaw_thread_timeline_unmap;
   widget_class->measure = thaw_thread_timeline_measure;
   widget_class->get_request_mode = thaw_thread_timeline_get_request_mode;
   widget_class->css_changed = thaw_thread_timeline_css_changed;
@@ -697,9 +778,6 @@ thaw_thread_timeline_init (ThawThreadTimeline *self)
   /* g_clear_object, not g_object_unref: a slot may still be empty. */
   self->lane_layouts = g_ptr_array_new_with_free_func (clear_layout);
   self->lane_names = g_ptr_array_new_with_free_func (g_free);
-
-  /* Redraw every frame, so that the lanes scroll smoothly. */
-  gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
 
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -746,7 +824,7 @@ thaw_thread_timeline_set_timeline (ThawThreadTimeline *self,
       self->events = g_renew (ThawTimelineEvent, self->events, self->events_size);
     }
 
-  self->settled = FALSE;
+  wake (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -780,6 +858,6 @@ thaw_thread_timeline_set_span (ThawThreadTimeline *self,
   g_return_if_fail (seconds > 0);
 
   self->span_us = MAX ((gint64) (seconds * G_USEC_PER_SEC), 1000);
-  self->settled = FALSE;
+  wake (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -1,0 +1,211 @@
+/* test-meter.c — the meter rests when nothing happens, and still measures
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   rests             with no job and no input the ball is parked (no tick
+ *                     callback), GTK draws (almost) no frames, and the
+ *                     heartbeat slows down;
+ *   wakes-on-input    real pointer motion (XTest, through xdotool) wakes it:
+ *                     the ball swings and frames are drawn again;
+ *   freeze-from-rest  a freeze started from rest is measured whole.
+ *
+ * What rest costs in CPU and wake-ups is measured by build-aux/rest-bench
+ * (build-aux/dev bench), not here: these bounds only tell rest from awake.
+ */
+
+#include "config.h"
+
+#include "thaw-bouncer.h"
+#include "thaw-lesson-page.h"
+#include "thaw-meter.h"
+#include "thaw-test-util.h"
+#include "thaw-window.h"
+
+/* A short rest delay keeps the test short; the app's is five seconds. */
+#define REST_DELAY_MS 500
+
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+meter_rests (gpointer data)
+{
+  return thaw_meter_get_resting (data);
+}
+
+static gboolean
+meter_awake (gpointer data)
+{
+  return !thaw_meter_get_resting (data);
+}
+
+/* Frames GTK draws for @window in @seconds. */
+static gint64
+count_frames (GtkWidget *window,
+              double     seconds)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gint64 before = gdk_frame_clock_get_frame_counter (clock);
+
+  thaw_test_iterate_for (seconds);
+  return gdk_frame_clock_get_frame_counter (clock) - before;
+}
+
+typedef struct
+{
+  ThawHeartbeat *heartbeat;
+  ThawWindow *window;
+  ThawMeter *meter;
+  ThawBouncer *bouncer;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->heartbeat = thaw_heartbeat_new (0);
+  thaw_heartbeat_start (fixture->heartbeat, NULL);
+  fixture->window = thaw_window_new (NULL, fixture->heartbeat);
+  fixture->meter = thaw_window_get_meter (fixture->window);
+  fixture->bouncer = THAW_BOUNCER (find_by_type (GTK_WIDGET (fixture->meter), THAW_TYPE_BOUNCER));
+  g_object_set (fixture->meter, "rest-delay", REST_DELAY_MS, NULL);
+  g_assert_true (thaw_window_show_lesson (fixture->window, "freeze"));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  thaw_test_iterate_for (0.3);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  thaw_test_iterate_for (0.1);
+  thaw_heartbeat_stop (fixture->heartbeat);
+  g_assert_finalize_object (fixture->heartbeat);
+}
+
+static void
+wait_for_rest (Fixture *fixture)
+{
+  thaw_test_iterate_until (meter_rests, fixture->meter, 10 * thaw_test_time_scale ());
+  g_assert_true (thaw_meter_get_resting (fixture->meter));
+}
+
+static void
+test_rests (Fixture       *fixture,
+            gconstpointer  data)
+{
+  gint64 awake_frames, resting_frames;
+
+  /* Shown, the meter starts awake: the ball swings at the frame rate. */
+  g_assert_false (thaw_meter_get_resting (fixture->meter));
+  g_assert_false (thaw_bouncer_get_resting (fixture->bouncer));
+  g_assert_cmpuint (thaw_heartbeat_get_interval_ms (fixture->heartbeat), ==, THAW_HEARTBEAT_INTERVAL_MS);
+  awake_frames = count_frames (GTK_WIDGET (fixture->window), 0.4);
+
+  wait_for_rest (fixture);
+  g_assert_true (thaw_bouncer_get_resting (fixture->bouncer));
+  g_assert_cmpuint (thaw_heartbeat_get_interval_ms (fixture->heartbeat), ==,
+                    THAW_HEARTBEAT_RESTING_INTERVAL_MS);
+  resting_frames = count_frames (GTK_WIDGET (fixture->window), 2.0);
+
+  g_test_message ("frames: %" G_GINT64_FORMAT " in 0.4 s awake, %" G_GINT64_FORMAT " in 2 s at rest",
+                  awake_frames, resting_frames);
+  /* Awake, about 24 (60 a second); at rest, the figures and the graph once
+   * a second. */
+  g_assert_cmpint (awake_frames, >=, 8);
+  g_assert_cmpint (resting_frames, <=, 6);
+}
+
+static void
+test_wakes_on_input (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autoptr(GError) error = NULL;
+  gint64 frames;
+  int status;
+
+  g_assert_nonnull (xdotool);
+  wait_for_rest (fixture);
+
+  /* A person moves the mouse over the window (it is at the top left of the
+   * X server, which has no window manager). */
+  g_spawn_command_line_sync ("xdotool mousemove 200 200 sleep 0.05 mousemove 260 240",
+                             NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  thaw_test_iterate_until (meter_awake, fixture->meter, 5 * thaw_test_time_scale ());
+  g_assert_false (thaw_meter_get_resting (fixture->meter));
+  g_assert_false (thaw_bouncer_get_resting (fixture->bouncer));
+  g_assert_cmpuint (thaw_heartbeat_get_interval_ms (fixture->heartbeat), ==, THAW_HEARTBEAT_INTERVAL_MS);
+  frames = count_frames (GTK_WIDGET (fixture->window), 0.3);
+  g_test_message ("woken by input: %" G_GINT64_FORMAT " frames in 0.3 s", frames);
+  g_assert_cmpint (frames, >=, 6);
+
+  /* And it rests again. */
+  wait_for_rest (fixture);
+}
+
+static void
+test_freeze_from_rest (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  ThawLesson *lesson = thaw_lesson_page_get_lesson (thaw_window_get_lesson_page (fixture->window));
+  ThawLatencyStats stats;
+  gint64 started, frozen_us;
+
+  wait_for_rest (fixture);
+  thaw_heartbeat_reset (fixture->heartbeat);
+  thaw_test_iterate_for (0.25);
+
+  /* The wrong way: the job runs inside the action, on this main loop. */
+  started = g_get_monotonic_time ();
+  g_assert_true (thaw_lesson_activate_verb (lesson, "block"));
+  frozen_us = g_get_monotonic_time () - started;
+  thaw_test_iterate_for (0.3);
+
+  thaw_heartbeat_get_stats (fixture->heartbeat, &stats);
+  g_test_message ("froze %.0f ms from rest; the heartbeat saw %.0f ms, %" G_GUINT64_FORMAT " hang(s)",
+                  frozen_us / 1000.0, stats.max_ms, stats.stalls_hang);
+  g_assert_cmpfloat (frozen_us / 1000.0, >=, 1000);
+  /* Measured whole: within 5 % of the freeze, and counted as a hang. */
+  g_assert_cmpfloat (stats.max_ms, >=, 0.95 * frozen_us / 1000.0);
+  g_assert_cmpuint (stats.stalls_hang, >=, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/thaw/meter/rests", Fixture, NULL,
+              fixture_set_up, test_rests, fixture_tear_down);
+  g_test_add ("/thaw/meter/wakes-on-input", Fixture, NULL,
+              fixture_set_up, test_wakes_on_input, fixture_tear_down);
+  g_test_add ("/thaw/meter/freeze-from-rest", Fixture, NULL,
+              fixture_set_up, test_freeze_from_rest, fixture_tear_down);
+
+  return g_test_run ();
+}
