@@ -153,7 +153,13 @@ test_same_darts (Fixture       *fixture,
   /* The job takes seconds: on the main loop that is one long wait; with the
    * worker and a join after its last word, the main loop is never held. */
   g_assert_cmpfloat (blocked_wait, >, 500);
-  g_assert_cmpfloat (threaded_wait, <, thaw_test_lateness_bound_ms ());
+  /* A sanitizer build does the main thread's own work between two beats
+   * (the run's row, the thread's start, the join) many times slower, while
+   * another test's workers take the cores: there the right way only has to
+   * keep the loop waiting far less than the wrong way did. */
+  g_assert_cmpfloat (threaded_wait, <,
+                     thaw_test_time_scale () == 1.0 ? thaw_test_lateness_bound_ms ()
+                                                    : MIN (blocked_wait / 4, 5 * thaw_test_lateness_bound_ms ()));
 
   thaw_heartbeat_stop (fixture->heartbeat);
 }

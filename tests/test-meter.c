@@ -102,6 +102,14 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->heartbeat);
 }
 
+/* Only the plain build draws fast enough to judge a frame rate; sanitizer
+ * builds (THAW_TEST_TIME_SCALE > 1) still check that frames come at all. */
+static gboolean
+judges_frame_rate (void)
+{
+  return thaw_test_time_scale () == 1.0;
+}
+
 static void
 wait_for_rest (Fixture *fixture)
 {
@@ -130,8 +138,9 @@ test_rests (Fixture       *fixture,
   g_test_message ("frames: %" G_GINT64_FORMAT " in 0.4 s awake, %" G_GINT64_FORMAT " in 2 s at rest",
                   awake_frames, resting_frames);
   /* Awake, about 24 (60 a second); at rest, the figures and the graph once
-   * a second. */
-  g_assert_cmpint (awake_frames, >=, 8);
+   * a second. A sanitizer build draws a frame in several times the time, so
+   * there the awake count only has to show a running frame clock. */
+  g_assert_cmpint (awake_frames, >=, judges_frame_rate () ? 8 : 1);
   g_assert_cmpint (resting_frames, <=, 6);
 }
 
@@ -160,7 +169,7 @@ test_wakes_on_input (Fixture       *fixture,
   g_assert_cmpuint (thaw_heartbeat_get_interval_ms (fixture->heartbeat), ==, THAW_HEARTBEAT_INTERVAL_MS);
   frames = count_frames (GTK_WIDGET (fixture->window), 0.3);
   g_test_message ("woken by input: %" G_GINT64_FORMAT " frames in 0.3 s", frames);
-  g_assert_cmpint (frames, >=, 6);
+  g_assert_cmpint (frames, >=, judges_frame_rate () ? 6 : 1);
 
   /* And it rests again. */
   wait_for_rest (fixture);

@@ -163,6 +163,15 @@ start_refreshing (ThawMeter *self)
                                       refresh_cb, self);
 }
 
+static void
+update_bouncer_tooltip (ThawMeter *self)
+{
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->bouncer),
+                               self->resting
+                               ? _("At rest: no job runs and the window is not in use, so nothing is drawn. Any input or job wakes it")
+                               : _("Moves once per frame: it stops when the main loop is busy"));
+}
+
 /* Rests or wakes the meter, as the time since the last activity says. */
 static void
 update_resting (ThawMeter *self)
@@ -183,10 +192,12 @@ update_resting (ThawMeter *self)
                                             : THAW_HEARTBEAT_INTERVAL_MS);
   thaw_bouncer_set_resting (self->bouncer, resting);
   thaw_latency_graph_set_scrolling (self->graph, !resting);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->bouncer),
-                               resting
-                               ? _("At rest: no job runs and the window is not in use, so nothing is drawn. Any input or job wakes it")
-                               : _("Moves once per frame: it stops when the main loop is busy"));
+  /* Hidden, there is no one to read a tooltip. And a tooltip changed while
+   * the window is torn down makes GTK 4.8 create an action muxer for the
+   * window that is never freed (LeakSanitizer saw it). Shown again, the
+   * meter wakes and sets the tooltip then. */
+  if (!hidden)
+    update_bouncer_tooltip (self);
 
   /* The timer that called this is replaced: return from it at once. */
   start_refreshing (self);
@@ -246,6 +257,7 @@ thaw_meter_map (GtkWidget *widget)
   self->last_activity = g_get_monotonic_time ();
   start_refreshing (self);
   update_resting (self);
+  update_bouncer_tooltip (self);
   refresh_cb (self);
 }
 
