@@ -9,7 +9,7 @@
  *   latency-follows-look with the worker looking every 200 ms, a Stop still
  *                        waits no longer than one look (plus slack);
  *   start-and-stop       the same through the command line, with the meter:
- *                        the main loop never waits 100 ms either;
+ *                        the main loop never hangs (250 ms) either;
  *   stop-twice-and-after a second Stop and a Stop after the end are harmless,
  *                        and a new run after a cancelled one completes with
  *                        the exact checksum;

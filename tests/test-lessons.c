@@ -6,7 +6,7 @@
  * For every lesson in the table:
  *
  *   responsive     `thaw --run ID --activate start` finishes its job the
- *                  right way, and the main loop never waited 100 ms;
+ *                  right way, and the main loop never hung (250 ms);
  *   quit-mid-job   quitting while the job runs exits promptly and cleanly;
  *   close-mid-job  destroying the lesson while its job runs leaves no thread
  *                  behind and no callback that runs afterwards;

@@ -31,6 +31,8 @@ struct _ThawLessonPage
   GtkSourceView *python_view;
   GtkSourceView *glib_view;
   GtkSourceView *source_view;
+  GtkWidget *source_files_scroller;
+  GtkBox *source_files;
 
   const ThawLessonInfo *info;
   ThawLesson *lesson;
@@ -95,6 +97,53 @@ load_code (GtkSourceView *view,
     }
 
   set_code (view, language_id, g_bytes_get_data (bytes, NULL));
+}
+
+static void
+source_file_toggled_cb (GtkToggleButton *button,
+                        ThawLessonPage  *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (button), "thaw-file");
+
+  if (!gtk_toggle_button_get_active (button) || self->source_view == NULL)
+    return;
+
+  load_code (self->source_view, g_str_has_suffix (name, ".ui") ? "xml" : "c", name);
+}
+
+/* The Source tab: a lesson in its own folder shows its work file first,
+ * then its page and the page's template, one button each; a lesson that is
+ * still one file shows that file. */
+static void
+add_source_files (ThawLessonPage *self)
+{
+  static const char *const suffixes[] = { "-work.c", "-page.c", "-page.ui" };
+  g_autofree char *work = g_strdup_printf ("%s/%s-work.c", self->info->id, self->info->id);
+  g_autofree char *path = g_strconcat (RESOURCE_BASE "/lessons/", work, NULL);
+  GtkToggleButton *first = NULL;
+
+  if (!g_resources_get_info (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+    {
+      load_code (self->source_view, "c", self->info->source);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/%s%s", self->info->id, self->info->id, suffixes[i]);
+      GtkWidget *button = gtk_toggle_button_new_with_label (name + strlen (self->info->id) + 1);
+
+      g_object_set_data_full (G_OBJECT (button), "thaw-file", g_steal_pointer (&name), g_free);
+      if (first != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), first);
+      else
+        first = GTK_TOGGLE_BUTTON (button);
+      g_signal_connect (button, "toggled", G_CALLBACK (source_file_toggled_cb), self);
+      gtk_box_append (self->source_files, button);
+    }
+
+  gtk_widget_set_visible (self->source_files_scroller, TRUE);
+  gtk_toggle_button_set_active (first, TRUE);
 }
 
 static void
@@ -175,6 +224,8 @@ thaw_lesson_page_class_init (ThawLessonPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, python_view);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, glib_view);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, source_view);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, source_files_scroller);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, source_files);
 }
 
 static void
@@ -215,7 +266,7 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
   glib = g_strdup_printf ("%s/%s-glib.c", info->id, info->id);
   load_code (self->python_view, "python3", python);
   load_code (self->glib_view, "c", glib);
-  load_code (self->source_view, "c", info->source);
+  add_source_files (self);
 
   self->lesson = g_object_new (info->get_type (), "heartbeat", heartbeat, NULL);
   adw_bin_set_child (self->lesson_bin, GTK_WIDGET (self->lesson));

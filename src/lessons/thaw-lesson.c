@@ -221,6 +221,13 @@ typedef struct
 {
   ThawHeartbeat *heartbeat;
   gboolean busy;
+
+  /* The runs, for lessons that install run actions. */
+  ThawRunState run_state;
+  const char *run_mode;
+  gint64 run_started_at;
+  double run_seconds;
+  guint n_runs;
 } ThawLessonPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThawLesson, thaw_lesson, ADW_TYPE_BIN)
@@ -310,18 +317,63 @@ drop_mnemonic_labels (GtkWidget *widget)
     drop_mnemonic_labels (child);
 }
 
+/* The names of the actions that start a run, per lesson class: they are
+ * disabled while a run goes on. Kept on the type, like the class itself,
+ * for the life of the program. */
+static GPtrArray *
+get_run_actions (GType type)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("thaw-lesson-run-actions");
+
+  for (; type != 0 && type != THAW_TYPE_LESSON; type = g_type_parent (type))
+    {
+      GPtrArray *actions = g_type_get_qdata (type, quark);
+
+      if (actions != NULL)
+        return actions;
+    }
+
+  return NULL;
+}
+
+static void
+set_run_actions_enabled (ThawLesson *self,
+                         gboolean    enabled)
+{
+  GPtrArray *actions = get_run_actions (G_OBJECT_TYPE (self));
+
+  for (guint i = 0; actions != NULL && i < actions->len; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), g_ptr_array_index (actions, i), enabled);
+}
+
 static void
 thaw_lesson_constructed (GObject *object)
 {
+  ThawLesson *self = THAW_LESSON (object);
+
   G_OBJECT_CLASS (thaw_lesson_parent_class)->constructed (object);
 
   drop_mnemonic_labels (GTK_WIDGET (object));
+
+  /* Nothing runs yet: only the run actions can be used. */
+  if (get_run_actions (G_OBJECT_TYPE (self)) != NULL)
+    {
+      set_run_actions_enabled (self, TRUE);
+      thaw_lesson_set_busy (self, FALSE);
+    }
 }
 
 static void
 thaw_lesson_real_report (ThawLesson  *self,
                          JsonBuilder *builder)
 {
+  /* A lesson with run actions has its state reported already. */
+  if (get_run_actions (G_OBJECT_TYPE (self)) != NULL)
+    return;
+
   json_builder_set_member_name (builder, "job_state");
   json_builder_add_string_value (builder, "none");
 }
@@ -366,6 +418,162 @@ thaw_lesson_class_init (ThawLessonClass *klass)
 static void
 thaw_lesson_init (ThawLesson *self)
 {
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  priv->run_state = THAW_RUN_IDLE;
+  priv->run_mode = "none";
+}
+
+/**
+ * thaw_run_state_to_string:
+ * @state: a run state
+ *
+ * Returns: the state as the report's `job_state` writes it
+ */
+const char *
+thaw_run_state_to_string (ThawRunState state)
+{
+  switch (state)
+    {
+    case THAW_RUN_IDLE:
+      return "idle";
+    case THAW_RUN_RUNNING:
+      return "running";
+    case THAW_RUN_SUCCEEDED:
+      return "succeeded";
+    case THAW_RUN_CANCELLED:
+      return "cancelled";
+    case THAW_RUN_FAILED:
+      return "failed";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * thaw_lesson_class_install_run_action:
+ * @klass: a lesson class
+ * @action_name: a `lesson.*` action that starts a run
+ * @activate: what it does
+ *
+ * Installs an action that starts a run. While a run goes on (between
+ * thaw_lesson_begin_run() and thaw_lesson_end_run()) every run action of
+ * the lesson is disabled and `lesson.stop` enabled, and the report gains
+ * `job_state`, `job_mode`, `job_seconds` and `runs`.
+ */
+void
+thaw_lesson_class_install_run_action (ThawLessonClass             *klass,
+                                      const char                  *action_name,
+                                      GtkWidgetActionActivateFunc  activate)
+{
+  GType type = G_TYPE_FROM_CLASS (klass);
+  GPtrArray *actions;
+
+  g_return_if_fail (THAW_IS_LESSON_CLASS (klass));
+  g_return_if_fail (g_str_has_prefix (action_name, "lesson."));
+
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), action_name, NULL, activate);
+
+  /* The parent's list is found first; a class keeps its own. */
+  actions = g_type_get_qdata (type, g_quark_from_static_string ("thaw-lesson-run-actions"));
+  if (actions == NULL)
+    {
+      actions = g_ptr_array_new ();
+      g_type_set_qdata (type, g_quark_from_static_string ("thaw-lesson-run-actions"), actions);
+    }
+  g_ptr_array_add (actions, (gpointer) g_intern_string (action_name));
+}
+
+/**
+ * thaw_lesson_begin_run:
+ * @self: a lesson
+ * @mode: (nullable): how this run runs, for the report's `job_mode`, e.g.
+ *   "worker" or "main-loop": a static string
+ *
+ * A run starts now: its actions are disabled, Stop is enabled, and the
+ * meter stays awake until thaw_lesson_end_run().
+ */
+void
+thaw_lesson_begin_run (ThawLesson *self,
+                       const char *mode)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_if_fail (THAW_IS_LESSON (self));
+
+  priv->run_state = THAW_RUN_RUNNING;
+  priv->run_mode = mode != NULL ? mode : "none";
+  priv->run_started_at = g_get_monotonic_time ();
+  priv->run_seconds = 0;
+  set_run_actions_enabled (self, FALSE);
+  thaw_lesson_set_busy (self, TRUE);
+}
+
+/**
+ * thaw_lesson_end_run:
+ * @self: a lesson
+ * @state: how the run ended: %THAW_RUN_SUCCEEDED, %THAW_RUN_CANCELLED or
+ *   %THAW_RUN_FAILED
+ *
+ * The run ended now: its length is recorded and counted, and the run
+ * actions can be used again.
+ */
+void
+thaw_lesson_end_run (ThawLesson   *self,
+                     ThawRunState  state)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_if_fail (THAW_IS_LESSON (self));
+  g_return_if_fail (state == THAW_RUN_SUCCEEDED || state == THAW_RUN_CANCELLED || state == THAW_RUN_FAILED);
+
+  priv->run_state = state;
+  priv->run_seconds = (double) (g_get_monotonic_time () - priv->run_started_at) / G_USEC_PER_SEC;
+  priv->n_runs++;
+  set_run_actions_enabled (self, TRUE);
+  thaw_lesson_set_busy (self, FALSE);
+}
+
+ThawRunState
+thaw_lesson_get_run_state (ThawLesson *self)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_val_if_fail (THAW_IS_LESSON (self), THAW_RUN_IDLE);
+
+  return priv->run_state;
+}
+
+/**
+ * thaw_lesson_get_run_started_at:
+ * @self: a lesson
+ *
+ * Returns: when the last run began, in g_get_monotonic_time()'s clock, or 0
+ */
+gint64
+thaw_lesson_get_run_started_at (ThawLesson *self)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_val_if_fail (THAW_IS_LESSON (self), 0);
+
+  return priv->run_started_at;
+}
+
+/**
+ * thaw_lesson_get_run_seconds:
+ * @self: a lesson
+ *
+ * Returns: how long the last run that ended took, in seconds
+ */
+double
+thaw_lesson_get_run_seconds (ThawLesson *self)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_val_if_fail (THAW_IS_LESSON (self), 0);
+
+  return priv->run_seconds;
 }
 
 /**
@@ -432,8 +640,24 @@ void
 thaw_lesson_report (ThawLesson  *self,
                     JsonBuilder *builder)
 {
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
   g_return_if_fail (THAW_IS_LESSON (self));
   g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  /* What every lesson with run actions reports; the lesson adds what it
+   * teaches. */
+  if (get_run_actions (G_OBJECT_TYPE (self)) != NULL)
+    {
+      json_builder_set_member_name (builder, "job_state");
+      json_builder_add_string_value (builder, thaw_run_state_to_string (priv->run_state));
+      json_builder_set_member_name (builder, "job_mode");
+      json_builder_add_string_value (builder, priv->run_mode);
+      json_builder_set_member_name (builder, "job_seconds");
+      json_builder_add_double_value (builder, priv->run_seconds);
+      json_builder_set_member_name (builder, "runs");
+      json_builder_add_int_value (builder, priv->n_runs);
+    }
 
   THAW_LESSON_GET_CLASS (self)->report (self, builder);
 }

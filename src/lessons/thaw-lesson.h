@@ -30,7 +30,9 @@ typedef enum
  * @keywords: (translatable) words a search should find it by, separated by `;`
  * @explanation: (translatable) a few paragraphs of Pango markup
  * @try_this: (translatable) steps for the learner, one per line
- * @source: the lesson's file name, shown in the Source tab
+ * @source: for a lesson that is still one file, lesson-ID.c, shown in the
+ *   Source tab; a lesson in its folder (ID/ID-work.c, ID/ID-page.c and
+ *   ID/ID-page.ui) leaves it %NULL
  * @get_type: the type of the lesson's widget, a #ThawLesson
  *
  * Everything the window needs to list and show a lesson. The strings marked
@@ -78,6 +80,38 @@ struct _ThawLessonClass
 
   gpointer padding[8];
 };
+
+/**
+ * ThawRunState:
+ * @THAW_RUN_IDLE: nothing has run yet
+ * @THAW_RUN_RUNNING: a run goes on
+ * @THAW_RUN_SUCCEEDED: the last run did all its work
+ * @THAW_RUN_CANCELLED: the last run was stopped
+ * @THAW_RUN_FAILED: the last run could not start or went wrong
+ *
+ * Where a lesson's runs are; the report's `job_state`.
+ */
+typedef enum
+{
+  THAW_RUN_IDLE,
+  THAW_RUN_RUNNING,
+  THAW_RUN_SUCCEEDED,
+  THAW_RUN_CANCELLED,
+  THAW_RUN_FAILED,
+} ThawRunState;
+
+const char    *thaw_run_state_to_string  (ThawRunState state);
+
+void           thaw_lesson_class_install_run_action (ThawLessonClass             *klass,
+                                                     const char                  *action_name,
+                                                     GtkWidgetActionActivateFunc  activate);
+void           thaw_lesson_begin_run     (ThawLesson  *self,
+                                          const char  *mode);
+void           thaw_lesson_end_run       (ThawLesson  *self,
+                                          ThawRunState state);
+ThawRunState   thaw_lesson_get_run_state (ThawLesson  *self);
+gint64         thaw_lesson_get_run_started_at (ThawLesson *self);
+double         thaw_lesson_get_run_seconds (ThawLesson *self);
 
 ThawHeartbeat *thaw_lesson_get_heartbeat (ThawLesson  *self);
 void           thaw_lesson_report        (ThawLesson  *self,
