@@ -27,6 +27,7 @@
 
 #include "thaw-heartbeat.h"
 #include "thaw-job.h"
+#include "thaw-latest.h"
 #include "thaw-runner.h"
 
 /* Beats collected before and after the work, so that every scenario is
@@ -310,6 +311,92 @@ run_flood (Bench *bench)
 
   g_timeout_add (LEAD_MS, flood_start_cb, &flood);
   g_main_loop_run (bench->loop);
+}
+
+/* ---- latest: the same flood through ThawLatest, as the lessons hand off */
+
+typedef struct
+{
+  Bench *bench;
+  ThawLatest *latest;
+  GThread *thread;
+  gint64 start;
+  guint64 last_delivered;
+  guint64 final;                /* written by the worker before its last publish */
+  int done;
+} Latest;
+
+static gpointer
+latest_worker (gpointer data)
+{
+  Latest *latest = data;
+  gint64 end = g_get_monotonic_time () + (gint64) latest->bench->seconds * G_USEC_PER_SEC;
+  guint64 n = 0;
+
+  for (;;)
+    {
+      guint64 *value = g_new (guint64, 1);
+
+      burn (8);
+      *value = ++n;
+      /* Reading the clock costs more than a publish: look every 1024. */
+      if ((n & 1023) == 0 && g_get_monotonic_time () >= end)
+        {
+          latest->final = n;
+          g_atomic_int_set (&latest->done, TRUE);
+          thaw_latest_publish (latest->latest, value);
+          break;
+        }
+      thaw_latest_publish (latest->latest, value);
+    }
+
+  thaw_latest_unref (latest->latest);
+  return NULL;
+}
+
+static void
+latest_deliver (gpointer value,
+                gpointer user_data)
+{
+  Latest *latest = user_data;
+  Row *row = latest->bench->row;
+
+  latest->last_delivered = *(guint64 *) value;
+  /* The final value was published after done was set. */
+  if (!g_atomic_int_get (&latest->done) || latest->last_delivered != latest->final)
+    return;
+
+  g_thread_join (g_steal_pointer (&latest->thread));
+  row->wall_s = ms_since (latest->start) / 1000.0;
+  row->reports = thaw_latest_get_n_published (latest->latest);
+  row->dispatches = thaw_latest_get_n_delivered (latest->latest);
+  row->exact = latest->last_delivered == row->reports;
+  row->note = g_strdup_printf ("%.0f dispatches/s", (double) row->dispatches / row->wall_s);
+  finish_soon (latest->bench);
+}
+
+static gboolean
+latest_start_cb (gpointer data)
+{
+  Latest *latest = data;
+
+  latest->start = g_get_monotonic_time ();
+  /* The worker holds a reference of its own, dropped when it returns. */
+  thaw_latest_ref (latest->latest);
+  latest->thread = g_thread_new ("bench-latest", latest_worker, latest);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_latest (Bench *bench)
+{
+  Latest latest = { bench, thaw_latest_new (latest_deliver, &latest, g_free), };
+
+  g_timeout_add (LEAD_MS, latest_start_cb, &latest);
+  g_main_loop_run (bench->loop);
+  if (latest.thread != NULL)
+    g_thread_join (latest.thread);
+  thaw_latest_close (latest.latest);
 }
 
 /* ---- coalesced: the same flood through ThawJob ----------------------- */
@@ -865,6 +952,7 @@ static void run_cpu_background (Bench *bench) { run_cpu (bench, TRUE); }
 static const Scenario scenarios[] = {
   { "main-loop", "the job on the main loop: the freeze baseline", run_main_loop },
   { "idle-per-update", "a worker with one g_idle_add() per update: the flood", run_flood },
+  { "latest", "a worker publishing through ThawLatest, as the lessons do: coalesced, once a frame at most", run_latest },
   { "coalesced", "a worker reporting through ThawJob: coalesced, paced to frames", run_coalesced },
   { "cpu-normal", "twice as many CPU-bound jobs as cores, normal priority", run_cpu_normal },
   { "cpu-background", "twice as many CPU-bound jobs as cores, background priority", run_cpu_background },
