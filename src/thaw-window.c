@@ -111,7 +111,15 @@ filter_func (GtkListBoxRow *row,
   const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 
   if (row_is_python_map (row))
-    return *query == '\0' || strstr ("python glib", query) != NULL;
+    {
+      const char *texts[] = {
+        "python glib threading queue concurrent.futures",
+        _("From Python to GLib"),
+        NULL
+      };
+
+      return thaw_query_matches (query, texts);
+    }
 
   return thaw_lesson_info_matches (row_get_info (row), query);
 }

@@ -29,6 +29,26 @@ count_visible_rows (GtkWidget *list)
   return count;
 }
 
+/* Whether the row of the Python → GLib map is listed. */
+static gboolean
+python_map_listed (gpointer list)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (list);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *label;
+
+      if (!GTK_IS_LIST_BOX_ROW (row) || !gtk_widget_get_child_visible (row))
+        continue;
+      label = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+      if (GTK_IS_LABEL (label) && g_str_equal (gtk_label_get_text (GTK_LABEL (label)), "From Python to GLib"))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* The search entry filters after a short delay, and a sanitizer build on a
  * loaded machine takes a while longer: wait for the rows to settle. */
 static void
@@ -92,6 +112,12 @@ test_window_lists_lessons (void)
   wait_for_visible_rows (list, 1);
   gtk_editable_set_text (GTK_EDITABLE (entry), "xyzzy-no-such-lesson");
   wait_for_visible_rows (list, 0);
+  g_assert_false (python_map_listed (list));
+
+  /* The map's row is found however the learner types its name. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Python GLib");
+  thaw_test_iterate_until (python_map_listed, list, 2 * thaw_test_time_scale ());
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
 
   /* The Python map replaces the lesson; its rows lead back to lessons. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.python-map", NULL));

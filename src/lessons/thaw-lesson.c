@@ -117,6 +117,44 @@ text_matches (const char *text,
 }
 
 /**
+ * thaw_query_matches:
+ * @query: (nullable): what the learner typed
+ * @texts: (array zero-terminated=1): the texts to look in
+ *
+ * Every word of @query must appear in one of @texts, ignoring case.
+ *
+ * Returns: whether @texts match @query; an empty query matches anything
+ */
+gboolean
+thaw_query_matches (const char        *query,
+                    const char *const *texts)
+{
+  g_autofree char *folded_query = NULL;
+  g_auto(GStrv) words = NULL;
+
+  if (query == NULL)
+    return TRUE;
+
+  folded_query = g_utf8_casefold (query, -1);
+  words = g_strsplit_set (folded_query, " \t", -1);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gboolean found = FALSE;
+
+      if (*words[i] == '\0')
+        continue;
+
+      for (guint j = 0; texts[j] != NULL && !found; j++)
+        found = text_matches (texts[j], words[i]);
+      if (!found)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * thaw_lesson_info_matches:
  * @info: a lesson
  * @query: what the learner typed
@@ -130,35 +168,15 @@ gboolean
 thaw_lesson_info_matches (const ThawLessonInfo *info,
                           const char           *query)
 {
-  g_autofree char *folded_query = NULL;
-  g_auto(GStrv) words = NULL;
-
   g_return_val_if_fail (info != NULL, FALSE);
 
-  if (query == NULL)
-    return TRUE;
-
-  folded_query = g_utf8_casefold (query, -1);
-  words = g_strsplit_set (folded_query, " \t", -1);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      const char *word = words[i];
-
-      if (*word == '\0')
-        continue;
-
-      if (!text_matches (info->id, word) &&
-          !text_matches (info->title, word) &&
-          !text_matches (_(info->title), word) &&
-          !text_matches (info->summary, word) &&
-          !text_matches (_(info->summary), word) &&
-          !text_matches (info->keywords, word) &&
-          !text_matches (_(info->keywords), word))
-        return FALSE;
-    }
-
-  return TRUE;
+  return thaw_query_matches (query, (const char *[]) {
+                               info->id,
+                               info->title, _(info->title),
+                               info->summary, _(info->summary),
+                               info->keywords, _(info->keywords),
+                               NULL
+                             });
 }
 
 static int

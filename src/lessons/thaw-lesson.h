@@ -58,6 +58,8 @@ typedef struct
 const ThawLessonInfo *const *thaw_lessons_get_all  (guint      *n_lessons);
 const ThawLessonInfo        *thaw_lessons_find     (const char *id);
 const char                  *thaw_part_get_title   (ThawPart    part);
+gboolean                     thaw_query_matches    (const char        *query,
+                                                    const char *const *texts);
 gboolean                     thaw_lesson_info_matches (const ThawLessonInfo *info,
                                                        const char           *query);
 char                       **thaw_lesson_info_list_verbs (const ThawLessonInfo *info);
