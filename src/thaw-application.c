@@ -111,26 +111,121 @@ check_report_path (const char  *path,
   return TRUE;
 }
 
+/* Each check_*() below looks at one option, prints what is wrong and what
+ * to do instead, and returns the exit status; -1 when all is well. */
+
+static int
+check_remaining (GVariantDict *options)
+{
+  g_autofree const char **remaining = NULL;
+  g_autofree char *display = NULL;
+
+  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &remaining) ||
+      remaining[0] == NULL)
+    return -1;
+
+  display = g_filename_display_name (remaining[0]);
+  g_printerr (_("thaw: unexpected argument “%s”: Thaw opens no files. "
+                "Run “thaw --help” to see the options.\n"), display);
+  return 2;
+}
+
+/* --run ID and --activate VERB. */
+static int
+check_lesson (ThawApplication *self)
+{
+  const ThawLessonInfo *info = NULL;
+  g_auto(GStrv) verbs = NULL;
+  g_autofree char *list = NULL;
+
+  if (self->options.run != NULL)
+    {
+      info = thaw_lessons_find (self->options.run);
+      if (info == NULL)
+        {
+          g_printerr (_("thaw: there is no lesson “%s”. The lessons are:\n"), self->options.run);
+          print_lessons (stderr);
+          return 2;
+        }
+    }
+
+  if (self->options.activate == NULL)
+    return -1;
+
+  if (info == NULL)
+    {
+      g_printerr (_("thaw: --activate needs --run to say which lesson, "
+                    "e.g. thaw --run freeze --activate start\n"));
+      return 2;
+    }
+
+  if (thaw_lesson_info_has_verb (info, self->options.activate))
+    return -1;
+
+  verbs = thaw_lesson_info_list_verbs (info);
+  list = g_strjoinv (", ", verbs);
+  g_printerr (_("thaw: the lesson “%s” has no action “%s”. Its actions are: %s\n"),
+              info->id, self->options.activate, list);
+  return 2;
+}
+
+static int
+check_autoquit (ThawApplication *self,
+                const char      *autoquit)
+{
+  char *end = NULL;
+  double seconds;
+
+  if (autoquit == NULL)
+    return -1;
+
+  seconds = g_ascii_strtod (autoquit, &end);
+  if (end == autoquit || *end != '\0' || !(seconds > 0 && seconds <= 86400))
+    {
+      g_printerr (_("thaw: --autoquit needs a number of seconds between 0 and 86400, "
+                    "not “%s”\n"), autoquit);
+      return 2;
+    }
+
+  self->options.autoquit = seconds;
+  return -1;
+}
+
+static int
+check_report (ThawApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *display = NULL;
+
+  if (self->options.report == NULL)
+    return -1;
+
+  if (self->options.report[0] == '\0')
+    {
+      g_printerr (_("thaw: --report needs the name of a file, e.g. --report run.json\n"));
+      return 2;
+    }
+
+  if (check_report_path (self->options.report, &error))
+    return -1;
+
+  display = g_filename_display_name (self->options.report);
+  g_printerr (_("thaw: cannot write the report to “%s”: %s\n"), display, error->message);
+  return 2;
+}
+
 static int
 thaw_application_handle_local_options (GApplication *application,
                                        GVariantDict *options)
 {
   ThawApplication *self = THAW_APPLICATION (application);
-  const ThawLessonInfo *info = NULL;
   const char *autoquit = NULL;
-  g_autofree const char **remaining = NULL;
+  int status;
 
   self->options_parsed = TRUE;
 
-  if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &remaining) &&
-      remaining[0] != NULL)
-    {
-      g_autofree char *display = g_filename_display_name (remaining[0]);
-
-      g_printerr (_("thaw: unexpected argument “%s”: Thaw opens no files. "
-                    "Run “thaw --help” to see the options.\n"), display);
-      return 2;
-    }
+  if ((status = check_remaining (options)) >= 0)
+    return status;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -149,71 +244,10 @@ thaw_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "autoquit", "&s", &autoquit);
   g_variant_dict_lookup (options, "report", "^ay", &self->options.report);
 
-  if (self->options.run != NULL)
-    {
-      info = thaw_lessons_find (self->options.run);
-      if (info == NULL)
-        {
-          g_printerr (_("thaw: there is no lesson “%s”. The lessons are:\n"), self->options.run);
-          print_lessons (stderr);
-          return 2;
-        }
-    }
-
-  if (self->options.activate != NULL)
-    {
-      g_auto(GStrv) verbs = NULL;
-      g_autofree char *list = NULL;
-
-      if (info == NULL)
-        {
-          g_printerr (_("thaw: --activate needs --run to say which lesson, "
-                        "e.g. thaw --run freeze --activate start\n"));
-          return 2;
-        }
-
-      if (!thaw_lesson_info_has_verb (info, self->options.activate))
-        {
-          verbs = thaw_lesson_info_list_verbs (info);
-          list = g_strjoinv (", ", verbs);
-          g_printerr (_("thaw: the lesson “%s” has no action “%s”. Its actions are: %s\n"),
-                      info->id, self->options.activate, list);
-          return 2;
-        }
-    }
-
-  if (autoquit != NULL)
-    {
-      char *end = NULL;
-      double seconds = g_ascii_strtod (autoquit, &end);
-
-      if (end == autoquit || *end != '\0' || !(seconds > 0 && seconds <= 86400))
-        {
-          g_printerr (_("thaw: --autoquit needs a number of seconds between 0 and 86400, "
-                        "not “%s”\n"), autoquit);
-          return 2;
-        }
-      self->options.autoquit = seconds;
-    }
-
-  if (self->options.report != NULL && self->options.report[0] == '\0')
-    {
-      g_printerr (_("thaw: --report needs the name of a file, e.g. --report run.json\n"));
-      return 2;
-    }
-
-  if (self->options.report != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!check_report_path (self->options.report, &error))
-        {
-          g_autofree char *display = g_filename_display_name (self->options.report);
-
-          g_printerr (_("thaw: cannot write the report to “%s”: %s\n"), display, error->message);
-          return 2;
-        }
-    }
+  if ((status = check_lesson (self)) >= 0 ||
+      (status = check_autoquit (self, autoquit)) >= 0 ||
+      (status = check_report (self)) >= 0)
+    return status;
 
   /* Without this check GTK would stop with a terse warning; say what is
    * wrong and what to do instead. */
