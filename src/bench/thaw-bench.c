@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "thaw-heartbeat.h"
 #include "thaw-job.h"
@@ -1029,68 +1030,56 @@ print_row (const Row *row)
            row->note != NULL ? row->note : "");
 }
 
-/* JSON strings: quotes, backslashes and control characters escaped, the
- * rest (UTF-8 included) as it is. */
-static char *
-json_escape (const char *text)
+static void
+add_double_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    gboolean     applies,
+                    double       value)
 {
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-
-  return g_string_free (out, FALSE);
+  json_builder_set_member_name (builder, name);
+  if (applies)
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
 }
 
 static void
-append_json_row (GString   *out,
-                 const Row *row)
+add_json_row (JsonBuilder *builder,
+              const Row   *row)
 {
-  g_autofree char *note = json_escape (row->note != NULL ? row->note : "");
-
-  g_string_append_printf (out,
-                          "  {\"scenario\": \"%s\", \"samples\": %" G_GUINT64_FORMAT
-                          ", \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"max_ms\": %.3f"
-                          ", \"stalls_frame\": %" G_GUINT64_FORMAT
-                          ", \"stalls_hang\": %" G_GUINT64_FORMAT
-                          ", \"reports\": %" G_GUINT64_FORMAT
-                          ", \"dispatches\": %" G_GUINT64_FORMAT,
-                          row->name, row->latency.samples,
-                          row->latency.p50_ms, row->latency.p99_ms, row->latency.max_ms,
-                          row->latency.stalls_frame, row->latency.stalls_hang,
-                          row->reports, row->dispatches);
-
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "scenario");
+  json_builder_add_string_value (builder, row->name);
+  json_builder_set_member_name (builder, "samples");
+  json_builder_add_int_value (builder, (gint64) row->latency.samples);
+  json_builder_set_member_name (builder, "p50_ms");
+  json_builder_add_double_value (builder, row->latency.p50_ms);
+  json_builder_set_member_name (builder, "p99_ms");
+  json_builder_add_double_value (builder, row->latency.p99_ms);
+  json_builder_set_member_name (builder, "max_ms");
+  json_builder_add_double_value (builder, row->latency.max_ms);
+  json_builder_set_member_name (builder, "stalls_frame");
+  json_builder_add_int_value (builder, (gint64) row->latency.stalls_frame);
+  json_builder_set_member_name (builder, "stalls_hang");
+  json_builder_add_int_value (builder, (gint64) row->latency.stalls_hang);
+  json_builder_set_member_name (builder, "reports");
+  json_builder_add_int_value (builder, (gint64) row->reports);
+  json_builder_set_member_name (builder, "dispatches");
+  json_builder_add_int_value (builder, (gint64) row->dispatches);
+  json_builder_set_member_name (builder, "final_exact");
   if (row->exact >= 0)
-    g_string_append_printf (out, ", \"final_exact\": %s", row->exact ? "true" : "false");
+    json_builder_add_boolean_value (builder, row->exact);
   else
-    g_string_append (out, ", \"final_exact\": null");
-
-  if (row->have_cancel)
-    g_string_append_printf (out, ", \"cancel_p50_ms\": %.3f, \"cancel_p99_ms\": %.3f",
-                            row->cancel_p50_ms, row->cancel_p99_ms);
-  else
-    g_string_append (out, ", \"cancel_p50_ms\": null, \"cancel_p99_ms\": null");
-
-  g_string_append_printf (out, ", \"wall_s\": %.3f", row->wall_s);
-
-  if (row->speedup > 0)
-    g_string_append_printf (out, ", \"speedup\": %.3f", row->speedup);
-  else
-    g_string_append (out, ", \"speedup\": null");
-
-  if (row->cost_ratio > 0)
-    g_string_append_printf (out, ", \"cost_ratio\": %.3f", row->cost_ratio);
-  else
-    g_string_append (out, ", \"cost_ratio\": null");
-
-  g_string_append_printf (out, ", \"note\": \"%s\"}", note);
+    json_builder_add_null_value (builder);
+  add_double_or_null (builder, "cancel_p50_ms", row->have_cancel, row->cancel_p50_ms);
+  add_double_or_null (builder, "cancel_p99_ms", row->have_cancel, row->cancel_p99_ms);
+  json_builder_set_member_name (builder, "wall_s");
+  json_builder_add_double_value (builder, row->wall_s);
+  add_double_or_null (builder, "speedup", row->speedup > 0, row->speedup);
+  add_double_or_null (builder, "cost_ratio", row->cost_ratio > 0, row->cost_ratio);
+  json_builder_set_member_name (builder, "note");
+  json_builder_add_string_value (builder, row->note != NULL ? row->note : "");
+  json_builder_end_object (builder);
 }
 
 static GOptionEntry entries[] = {
@@ -1109,7 +1098,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
-  g_autoptr(GString) json = g_string_new ("[\n");
+  g_autoptr(JsonBuilder) json = json_builder_new ();
 
   setlocale (LC_ALL, "");
   /* Figures with a decimal point whatever the locale, for scripts. */
@@ -1162,6 +1151,7 @@ main (int   argc,
 
   if (!opt_json)
     print_header ();
+  json_builder_begin_array (json);
 
   for (guint i = 0; i < chosen->len; i++)
     {
@@ -1169,21 +1159,23 @@ main (int   argc,
 
       run_scenario (chosen->pdata[i], &row);
       if (opt_json)
-        {
-          append_json_row (json, &row);
-          g_string_append (json, i + 1 < chosen->len ? ",\n" : "\n");
-        }
+        add_json_row (json, &row);
       else
-        {
-          print_row (&row);
-        }
+        print_row (&row);
       g_free (row.note);
     }
 
+  json_builder_end_array (json);
   if (opt_json)
     {
-      g_string_append (json, "]\n");
-      g_print ("%s", json->str);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = json_builder_get_root (json);
+      g_autofree char *text = NULL;
+
+      json_generator_set_pretty (generator, TRUE);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
     }
 
   g_strfreev (opt_scenarios);
