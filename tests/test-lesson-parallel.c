@@ -121,8 +121,10 @@ test_render (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (report, "tiles"), ==, total);
   g_assert_cmpint (json_object_get_int_member (report, "tiles_discarded"), ==, 0);
   g_assert_cmpfloat (json_object_get_double_member (report, "render_ms"), >, 0);
+  /* A generous bound, as long as the wait above: on a loaded machine the
+   * view takes a few seconds instead of one (thaw-bench measures speed). */
   g_assert_cmpfloat (json_object_get_double_member (report, "render_ms"), <,
-                     4000 * thaw_test_time_scale ());
+                     10000 * thaw_test_time_scale ());
   assert_no_lesson_threads ();
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "thaw-test-util.h"
+#include "work-test-util.h"
 
 /* No run of Thaw in the tests should take anywhere near this long. */
 #define RUN_TIMEOUT_S 120
@@ -33,10 +34,7 @@ thaw_test_run_clear (ThawTestRun *run)
 double
 thaw_test_time_scale (void)
 {
-  const char *scale = g_getenv ("THAW_TEST_TIME_SCALE");
-  double value = scale ? g_ascii_strtod (scale, NULL) : 1.0;
-
-  return value >= 1.0 ? value : 1.0;
+  return work_test_time_scale ();
 }
 
 /**
@@ -369,43 +367,7 @@ thaw_test_remove_tree (const char *path)
 guint
 thaw_test_count_threads (void)
 {
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    count++;
-
-  return count;
-}
-
-/* Counts this process's threads whose name (as /proc shows it, cut to 15
- * bytes) is @name, or starts with it when @prefix is set. GTK and GLib
- * start and end threads of their own; a lesson's threads are told apart by
- * the names it gives them. */
-static guint
-count_threads_matching (const char *name,
-                        gboolean    prefix)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
-  const char *tid;
-  guint count = 0;
-
-  g_assert_nonnull (dir);
-  while ((tid = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
-      g_autofree char *comm = NULL;
-
-      /* A thread may end between the listing and the read: then it is gone. */
-      if (!g_file_get_contents (path, &comm, NULL, NULL))
-        continue;
-      g_strchomp (comm);
-      if (prefix ? g_str_has_prefix (comm, name) : g_str_equal (comm, name))
-        count++;
-    }
-
-  return count;
+  return work_test_count_threads (NULL);
 }
 
 /**
@@ -417,7 +379,7 @@ count_threads_matching (const char *name,
 guint
 thaw_test_count_threads_named (const char *name)
 {
-  return count_threads_matching (name, FALSE);
+  return work_test_count_threads_named (name);
 }
 
 /**
@@ -429,7 +391,7 @@ thaw_test_count_threads_named (const char *name)
 guint
 thaw_test_count_threads_with_prefix (const char *prefix)
 {
-  return count_threads_matching (prefix, TRUE);
+  return work_test_count_threads (prefix);
 }
 
 /**
@@ -470,13 +432,7 @@ thaw_test_find_button (GtkWidget  *root,
 void
 thaw_test_iterate_for (double seconds)
 {
-  gint64 until = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  work_test_iterate_for (seconds);
 }
 
 /**
@@ -492,12 +448,6 @@ thaw_test_iterate_until (gboolean (*done) (gpointer),
                          gpointer   data,
                          double     seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  /* @seconds is stretched already; work_test_iterate_until() stretches. */
+  work_test_iterate_until (done, data, seconds / work_test_time_scale ());
 }

@@ -18,9 +18,13 @@ work_test_time_scale (void)
   return value >= 1.0 ? value : 1.0;
 }
 
-/* Counts this process's threads whose name starts with @prefix. */
-guint
-work_test_count_threads (const char *prefix)
+/* Counts this process's threads whose name (as /proc shows it, cut to 15
+ * bytes) is @name, or starts with it when @prefix is set; every thread
+ * when @name is NULL. GTK and GLib start and end threads of their own; a
+ * lesson's threads are told apart by the names it gives them. */
+static guint
+count_threads_matching (const char *name,
+                        gboolean    prefix)
 {
   g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
   const char *tid;
@@ -30,14 +34,37 @@ work_test_count_threads (const char *prefix)
   while ((tid = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
-      g_autofree char *name = NULL;
+      g_autofree char *comm = NULL;
 
-      /* A thread may exit while we look. */
-      if (g_file_get_contents (path, &name, NULL, NULL) && g_str_has_prefix (name, prefix))
+      if (name == NULL)
+        {
+          count++;
+          continue;
+        }
+      /* A thread may end between the listing and the read: then it is gone. */
+      if (!g_file_get_contents (path, &comm, NULL, NULL))
+        continue;
+      g_strchomp (comm);
+      if (prefix ? g_str_has_prefix (comm, name) : g_str_equal (comm, name))
         count++;
     }
 
   return count;
+}
+
+/* Counts this process's threads whose name starts with @prefix; all of
+ * them when @prefix is NULL. */
+guint
+work_test_count_threads (const char *prefix)
+{
+  return count_threads_matching (prefix, TRUE);
+}
+
+/* Counts this process's threads called @name. */
+guint
+work_test_count_threads_named (const char *name)
+{
+  return count_threads_matching (name, FALSE);
 }
 
 /* A thread leaves /proc a moment after it returns: waits for the count to

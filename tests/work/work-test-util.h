@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 double work_test_time_scale        (void);
 guint  work_test_count_threads     (const char *prefix);
+guint  work_test_count_threads_named (const char *name);
 void   work_test_wait_for_threads  (const char *prefix,
                                     guint       expected);
 void   work_test_iterate_for       (double      seconds);
