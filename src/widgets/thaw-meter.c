@@ -55,6 +55,7 @@ struct _ThawMeter
   gint64 last_activity;     /* the last input, or a job's start or end */
   guint rest_delay_ms;
   GdkSurface *surface;      /* watched for being minimised */
+  gboolean stall_in_view;   /* the graph showed a stall when last refreshed */
 };
 
 G_DEFINE_FINAL_TYPE (ThawMeter, thaw_meter, ADW_TYPE_BIN)
@@ -146,8 +147,12 @@ refresh_cb (gpointer data)
   set_label (self->stalls_label, stalls);
   set_label (self->fps_label, fps);
 
-  if (self->resting)
+  /* At rest the graph moves on once a second while a stall is in view, so
+   * that it scrolls away; with only small beats in view it stays as it is,
+   * and Thaw draws nothing at all. */
+  if (self->resting && (window.max_ms >= THAW_FRAME_BUDGET_MS || self->stall_in_view))
     gtk_widget_queue_draw (GTK_WIDGET (self->graph));
+  self->stall_in_view = window.max_ms >= THAW_FRAME_BUDGET_MS;
 
   update_resting (self);
 
