@@ -1,0 +1,274 @@
+/* pthread-page.c — Plain POSIX Threads: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts pthread-work.c on screen: the buttons (in pthread-page.ui) throw the
+ * darts on the main loop or on a thread made with pthread_create(), the bar
+ * fills with the darts thrown, and each finished run says how close to π
+ * it came. Everything here runs on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "pthread-work.h"
+#include "thaw-lesson.h"
+#include "thaw-run-log.h"
+
+#define THAW_TYPE_LESSON_PTHREAD (thaw_lesson_pthread_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonPthread, thaw_lesson_pthread, THAW, LESSON_PTHREAD, ThawLesson)
+
+struct _ThawLessonPthread
+{
+  ThawLesson parent_instance;
+
+  GtkProgressBar *progress;
+  GtkLabel *status;
+  ThawRunLog *runs;
+
+  DartsWork *work;      /* while the worker runs */
+
+  /* The last run, for the list of runs and for --report. */
+  guint64 thrown;
+  guint64 hits;
+  double join_wait_ms;
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonPthread, thaw_lesson_pthread, THAW_TYPE_LESSON)
+
+/* Fills the bar; a DartsProgressFunc, so that the main-loop run calls it
+ * straight from its loop. */
+static void
+show_progress (guint64  thrown,
+               guint64  hits,
+               gboolean finished,
+               gpointer user_data)
+{
+  ThawLessonPthread *self = user_data;
+  g_autofree char *text = NULL;
+
+  gtk_progress_bar_set_fraction (self->progress, (double) thrown / DARTS_LESSON_COUNT);
+  /* Translators: the progress of a job that estimates π by throwing random
+   * darts; "%'.1f" is millions of darts, "%.5f" the estimate so far. */
+  text = g_strdup_printf (_("%'.1f million darts, π ≈ %.5f"),
+                          thrown / 1e6, darts_estimate_pi (thrown, hits));
+  gtk_progress_bar_set_text (self->progress, text);
+}
+
+/* Ends a run and adds it to the list of runs, newest first. */
+static void
+finish_run (ThawLessonPthread *self,
+            const char        *where,
+            gboolean           stopped,
+            const char        *status)
+{
+  ThawLesson *lesson = THAW_LESSON (self);
+  double pi = darts_estimate_pi (self->thrown, self->hits);
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+
+  thaw_lesson_end_run (lesson, stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+
+  /* Translators: "%s" is where the job ran, e.g. "With pthreads". */
+  title = g_strdup_printf (stopped ? _("%s: stopped after %.2f s") : _("%s: %.2f s"),
+                           where, thaw_lesson_get_run_seconds (lesson));
+  /* Translators: "%.5f" is an estimate of π, "%.5f" its error. */
+  detail = g_strdup_printf (_("π ≈ %.5f (off by %.5f)"), pi, fabs (pi - G_PI));
+  thaw_run_log_add (self->runs, title, detail,
+                    thaw_lesson_get_heartbeat (lesson),
+                    thaw_lesson_get_run_started_at (lesson));
+  gtk_label_set_text (self->status, status);
+}
+
+static void
+start_run (ThawLessonPthread *self,
+           const char        *mode,
+           const char        *status)
+{
+  thaw_lesson_begin_run (THAW_LESSON (self), mode);
+  self->thrown = 0;
+  self->hits = 0;
+  self->join_wait_ms = 0;
+  show_progress (0, 0, FALSE, self);
+  gtk_label_set_text (self->status, status);
+}
+
+/* The worker's progress, delivered on the main thread. */
+static void
+worker_progress (guint64  thrown,
+                 guint64  hits,
+                 gboolean finished,
+                 gpointer user_data)
+{
+  ThawLessonPthread *self = user_data;
+  g_autoptr(DartsWork) work = NULL;
+  g_autofree char *text = NULL;
+
+  show_progress (thrown, hits, finished, self);
+  if (!finished)
+    return;
+
+  /* pthread-work.c has joined the thread already, and timed the join. */
+  work = g_steal_pointer (&self->work);
+  self->thrown = thrown;
+  self->hits = hits;
+  self->join_wait_ms = darts_work_get_join_wait_ms (work);
+  /* Translators: "%.3f" is a time in milliseconds. */
+  text = g_strdup_printf (_("Joined: pthread_join() waited %.3f ms, because the thread had already said it was done."),
+                          self->join_wait_ms);
+  finish_run (self, _("With pthreads"),
+              darts_work_was_stopped (work) && thrown < DARTS_LESSON_COUNT, text);
+}
+
+/* lesson.start: the right way. */
+static void
+start_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonPthread *self = THAW_LESSON_PTHREAD (widget);
+  g_autoptr(GError) error = NULL;
+
+  start_run (self, "pthread",
+             _("Throwing darts on a thread made with pthread_create(). Try moving the window."));
+
+  self->work = darts_work_start (DARTS_LESSON_COUNT, worker_progress, self, &error);
+  if (self->work == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not start a thread: %s"), error->message);
+
+      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+      gtk_label_set_text (self->status, text);
+    }
+}
+
+/* lesson.block: the wrong way, on purpose. */
+static void
+block_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonPthread *self = THAW_LESSON_PTHREAD (widget);
+
+  start_run (self, "main-loop", _("Throwing darts on the main loop…"));
+  /* This sets the bar after every chunk, but nothing is drawn until the
+   * handler returns: drawing happens on the main loop it keeps busy. */
+  self->hits = darts_throw_on_this_thread (DARTS_LESSON_COUNT, show_progress, self);
+  self->thrown = DARTS_LESSON_COUNT;
+  finish_run (self, _("On the main loop"), FALSE, _("Done, and the window was frozen all along."));
+}
+
+/* lesson.stop: raise the flag; the worker's last delivery ends the run. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonPthread *self = THAW_LESSON_PTHREAD (widget);
+
+  if (self->work == NULL)
+    return;
+
+  darts_work_stop (self->work);
+  gtk_widget_action_set_enabled (widget, "lesson.stop", FALSE);
+  gtk_label_set_text (self->status, _("Stopping…"));
+}
+
+static void
+thaw_lesson_pthread_report (ThawLesson  *lesson,
+                            JsonBuilder *builder)
+{
+  ThawLessonPthread *self = THAW_LESSON_PTHREAD (lesson);
+
+  json_builder_set_member_name (builder, "darts");
+  json_builder_add_int_value (builder, (gint64) self->thrown);
+  json_builder_set_member_name (builder, "hits");
+  json_builder_add_int_value (builder, (gint64) self->hits);
+  json_builder_set_member_name (builder, "pi");
+  json_builder_add_double_value (builder, darts_estimate_pi (self->thrown, self->hits));
+  json_builder_set_member_name (builder, "join_wait_ms");
+  json_builder_add_double_value (builder, self->join_wait_ms);
+}
+
+static void
+thaw_lesson_pthread_dispose (GObject *object)
+{
+  ThawLessonPthread *self = THAW_LESSON_PTHREAD (object);
+
+  /* A worker may still run when the window closes: this raises its flag
+   * and joins it, and a delivery it already scheduled calls nobody. */
+  g_clear_pointer (&self->work, darts_work_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_PTHREAD);
+
+  G_OBJECT_CLASS (thaw_lesson_pthread_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_pthread_class_init (ThawLessonPthreadClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_pthread_dispose;
+  lesson_class->report = thaw_lesson_pthread_report;
+
+  g_type_ensure (THAW_TYPE_RUN_LOG);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/pthread/pthread-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, progress);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, runs);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.block", block_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_pthread_init (ThawLessonPthread *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+const ThawLessonInfo thaw_lesson_pthread_info = {
+  .id = "pthread",
+  .part = THAW_PART_FREEZE,
+  .title = N_("Plain POSIX Threads"),
+  .summary = N_("The same cure with pthread_create() and pthread_join()"),
+  .keywords = N_("pthread;posix;pthread_create;pthread_join;join;thread;worker;idle;atomic;flag;stop;mutex;pi;darts"),
+  .explanation =
+    N_("GLib’s <tt>g_thread_new()</tt> is a thin layer over the threads of the "
+       "operating system, which on Linux are <b>POSIX threads</b>. This lesson "
+       "uses them directly. <tt>pthread_create()</tt> starts a function on a new "
+       "thread; <tt>pthread_join()</tt> waits until that function has returned "
+       "and frees what the thread used. Every thread must be joined exactly once, "
+       "or detached, or its stack stays allocated after it is done.\n\n"
+       "<tt>pthread_join()</tt> <i>waits</i>. Called on the main loop while the "
+       "worker still has darts to throw, it would hold the main loop until the "
+       "last one lands: no frame, no click, the frozen "
+       "window all over again. So the worker says when it is done — its last "
+       "progress report carries a “finished” mark — and the main thread joins it "
+       "in the callback that receives that mark. By then the worker is only "
+       "returning, and the join takes microseconds: the lesson measures it.\n\n"
+       "Pthreads have no <tt>GCancellable</tt>. To stop the worker, the main "
+       "thread sets an <tt>atomic_bool</tt> that the worker reads after every "
+       "million darts. It has to be atomic: the worker’s loop never writes a "
+       "plain <tt>bool</tt>, so the compiler may read it once, before the loop, "
+       "and the worker would never see it change. <tt>pthread_cancel()</tt> "
+       "exists, but it stops a thread at a point the thread did not choose; the "
+       "lesson on cancelling explains why that is dangerous.\n\n"
+       "The rest is as with GLib threads. The worker never calls GTK. It puts its "
+       "figures in a small struct under a <tt>pthread_mutex_t</tt> and asks the "
+       "main loop with <tt>g_idle_add()</tt> to show them, with at most one "
+       "request waiting at a time, so a fast worker cannot bury the main loop."),
+  .try_this =
+    N_("Click “Run with pthread_create()” and move the window while it runs: the meter’s ball keeps bouncing.\n"
+       "When it ends, read how long pthread_join() waited: a small fraction of a millisecond.\n"
+       "Click “Run on the Main Loop” and compare the longest wait of the main loop in the list of runs.\n"
+       "Both ways throw the same darts: check that they find the same estimate of π.\n"
+       "Start the thread again and press Stop: the worker sees the flag within a million darts."),
+  .get_type = thaw_lesson_pthread_get_type,
+};
