@@ -1,0 +1,347 @@
+/* cancel-page.c — Stopping a thread: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts cancel-work.c on screen: the buttons (in cancel-page.ui) start the
+ * checksum and stop it, and each stop's latency goes to the list of the
+ * last stops. Everything here runs on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cancel-work.h"
+#include "thaw-lesson.h"
+
+/* How many stops the list keeps, newest first. */
+#define HISTORY_LENGTH 5
+
+#define THAW_TYPE_LESSON_CANCEL (thaw_lesson_cancel_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonCancel, thaw_lesson_cancel, THAW, LESSON_CANCEL, ThawLesson)
+
+struct _ThawLessonCancel
+{
+  ThawLesson parent_instance;
+
+  GtkWidget *look_every_row;
+  GtkSpinButton *look_every;
+  GtkProgressBar *progress;
+  GtkLabel *status;
+  GtkWidget *history_title;
+  GtkListBox *history;
+
+  CancelWork *work;           /* while the worker runs */
+  guint look_every_ms;        /* of the current run */
+  guint auto_stop_id;         /* start-and-stop's timer */
+
+  /* The figures, for --report. */
+  double progress_fraction;
+  double cancel_latency_ms;   /* click to worker stopped */
+  double cancel_delivered_ms; /* click to the main thread knowing it */
+  guint n_cancels;
+  guint n_late_stops;
+  char *checksum;
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonCancel, thaw_lesson_cancel, THAW_TYPE_LESSON)
+
+#define MIB(blocks) ((blocks) / (1024 * 1024 / CANCEL_BLOCK_BYTES))
+
+static void
+show_progress (ThawLessonCancel *self,
+               guint             blocks_done,
+               guint             n_blocks)
+{
+  g_autofree char *text = NULL;
+
+  self->progress_fraction = (double) blocks_done / n_blocks;
+  gtk_progress_bar_set_fraction (self->progress, self->progress_fraction);
+  /* Translators: the progress of a checksum; "%u" are mebibytes (MiB). */
+  text = g_strdup_printf (_("%u of %u MiB hashed"), MIB (blocks_done), MIB (n_blocks));
+  gtk_progress_bar_set_text (self->progress, text);
+}
+
+/* Adds a row to the list of stops, newest first, keeping the last few. */
+static void
+add_to_history (ThawLessonCancel *self,
+                const char       *title,
+                const char       *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *oldest = gtk_widget_get_last_child (GTK_WIDGET (self->history));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (oldest != NULL && gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (oldest)) == HISTORY_LENGTH - 1)
+    gtk_list_box_remove (self->history, oldest);
+  gtk_list_box_prepend (self->history, row);
+
+  gtk_widget_set_visible (self->history_title, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->history), TRUE);
+}
+
+/* The worker's progress, delivered on the main thread; its last word ends
+ * the run (cancel-work.c has joined the thread already). */
+static void
+worker_progress (const CancelProgress *progress,
+                 gpointer              user_data)
+{
+  ThawLessonCancel *self = user_data;
+  ThawLesson *lesson = user_data;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *text = NULL;
+
+  show_progress (self, progress->blocks_done, progress->n_blocks);
+  if (!progress->finished)
+    return;
+
+  g_clear_handle_id (&self->auto_stop_id, g_source_remove);
+  /* The job's only error is G_IO_ERROR_CANCELLED: how it was asked to
+   * end, not a failure. */
+  if (g_error_matches (progress->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      thaw_lesson_end_run (lesson, THAW_RUN_CANCELLED);
+      self->cancel_latency_ms = progress->latency_ms;
+      self->cancel_delivered_ms = progress->delivered_ms;
+      self->n_cancels++;
+      /* Translators: "%.1f" is a time in milliseconds. */
+      title = g_strdup_printf (_("The worker stopped %.1f ms after the click"), progress->latency_ms);
+      /* Translators: "%.0f %%" is how far the job had come, the first "%u" how
+       * often the worker looked at the cancellable, "%.1f" a time in ms. */
+      subtitle = g_strdup_printf (_("At %.0f %% · looking every %u ms · the window knew after %.1f ms"),
+                                  100 * self->progress_fraction, self->look_every_ms,
+                                  progress->delivered_ms);
+      add_to_history (self, title, subtitle);
+      /* Translators: "%.1f" is a time in milliseconds. */
+      text = g_strdup_printf (_("Stopped: the worker noticed %.1f ms after the click."),
+                              progress->latency_ms);
+    }
+  else
+    {
+      thaw_lesson_end_run (lesson, THAW_RUN_SUCCEEDED);
+      g_free (self->checksum);
+      self->checksum = g_strdup (progress->checksum);
+      if (progress->stop_too_late)
+        {
+          self->n_late_stops++;
+          add_to_history (self, _("Too late to stop: the job had already finished"),
+                          _("The work was complete, so its result stands"));
+        }
+      /* Translators: "%.2f" is seconds, "%.16s" the start of a checksum. */
+      text = g_strdup_printf (_("Done in %.2f s. SHA-256: %.16s…"),
+                              thaw_lesson_get_run_seconds (lesson), progress->checksum);
+    }
+
+  gtk_label_set_text (self->status, text);
+  g_clear_pointer (&self->work, cancel_work_free);
+}
+
+/* lesson.start: a worker with a fresh GCancellable. */
+static void
+start_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonCancel *self = THAW_LESSON_CANCEL (widget);
+  g_autoptr(GError) error = NULL;
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "worker");
+  show_progress (self, 0, CANCEL_N_BLOCKS);
+  gtk_label_set_text (self->status, _("Hashing on a worker thread. Press Stop whenever you like."));
+
+  self->look_every_ms = (guint) gtk_spin_button_get_value_as_int (self->look_every);
+  self->work = cancel_work_start (CANCEL_N_BLOCKS, self->look_every_ms,
+                                  worker_progress, self, &error);
+  if (self->work == NULL)
+    {
+      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+      gtk_label_set_text (self->status, error->message);
+    }
+}
+
+/* lesson.stop: ask. The worker's last delivery ends the run. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonCancel *self = THAW_LESSON_CANCEL (widget);
+
+  if (self->work == NULL)
+    return;
+
+  cancel_work_stop (self->work);
+  gtk_widget_action_set_enabled (widget, "lesson.stop", FALSE);
+  g_clear_handle_id (&self->auto_stop_id, g_source_remove);
+  gtk_label_set_text (self->status, _("Stop pressed. Waiting for the worker to look…"));
+}
+
+static gboolean
+auto_stop_cb (gpointer data)
+{
+  ThawLessonCancel *self = data;
+
+  self->auto_stop_id = 0;
+  /* Exactly what the Stop button does, clock and all. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "lesson.stop", NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* lesson.start-and-stop: start, then stop at a random moment, so that the
+ * click lands anywhere between two looks of the worker. */
+static void
+start_and_stop_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ThawLessonCancel *self = THAW_LESSON_CANCEL (widget);
+
+  start_cb (widget, "lesson.start", NULL);
+  if (self->work != NULL)
+    self->auto_stop_id = g_timeout_add ((guint) g_random_int_range (400, 1200), auto_stop_cb, self);
+}
+
+/* No cancel yet is not "0 ms": such a figure is left empty. */
+static void
+add_member (JsonBuilder *builder,
+            const char  *name,
+            gboolean     known,
+            double       ms)
+{
+  json_builder_set_member_name (builder, name);
+  if (known)
+    json_builder_add_double_value (builder, ms);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+thaw_lesson_cancel_report (ThawLesson  *lesson,
+                           JsonBuilder *builder)
+{
+  ThawLessonCancel *self = THAW_LESSON_CANCEL (lesson);
+
+  add_member (builder, "progress", TRUE, self->progress_fraction);
+  add_member (builder, "cancel_latency_ms", self->n_cancels > 0, self->cancel_latency_ms);
+  add_member (builder, "cancel_delivered_ms", self->n_cancels > 0, self->cancel_delivered_ms);
+  json_builder_set_member_name (builder, "cancels");
+  json_builder_add_int_value (builder, self->n_cancels);
+  json_builder_set_member_name (builder, "late_stops");
+  json_builder_add_int_value (builder, self->n_late_stops);
+  json_builder_set_member_name (builder, "look_every_ms");
+  json_builder_add_int_value (builder, gtk_spin_button_get_value_as_int (self->look_every));
+  json_builder_set_member_name (builder, "checksum");
+  if (self->checksum != NULL)
+    json_builder_add_string_value (builder, self->checksum);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+thaw_lesson_cancel_dispose (GObject *object)
+{
+  ThawLessonCancel *self = THAW_LESSON_CANCEL (object);
+
+  /* The window may close mid-job: this stops and joins the worker, and a
+   * delivery it already scheduled calls nobody. */
+  g_clear_pointer (&self->work, cancel_work_free);
+  g_clear_handle_id (&self->auto_stop_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_CANCEL);
+
+  G_OBJECT_CLASS (thaw_lesson_cancel_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_cancel_finalize (GObject *object)
+{
+  g_free (THAW_LESSON_CANCEL (object)->checksum);
+
+  G_OBJECT_CLASS (thaw_lesson_cancel_parent_class)->finalize (object);
+}
+
+static void
+thaw_lesson_cancel_class_init (ThawLessonCancelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_cancel_dispose;
+  object_class->finalize = thaw_lesson_cancel_finalize;
+  lesson_class->report = thaw_lesson_cancel_report;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/cancel/cancel-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every_row);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, progress);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, history_title);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, history);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start-and-stop", start_and_stop_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_cancel_init (ThawLessonCancel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The worker reads the interval once, as it starts. */
+  g_object_bind_property (self, "busy", self->look_every_row, "sensitive",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+}
+
+const ThawLessonInfo thaw_lesson_cancel_info = {
+  .id = "cancel",
+  .part = THAW_PART_CONTROL,
+  .title = N_("Stopping a Thread"),
+  .summary = N_("A Stop button, a GCancellable, and how long stopping takes"),
+  .keywords = N_("cancel;stop;GCancellable;kill;pthread_cancel;TerminateThread;Event;latency;flag;checksum"),
+  .explanation =
+    N_("A Stop button cannot stop a thread. It can only ask; the thread has to "
+       "look, notice, and stop itself. In GLib the asking is done with a "
+       "<b>GCancellable</b>. The main thread calls <tt>g_cancellable_cancel()</tt>; "
+       "the worker calls <tt>g_cancellable_set_error_if_cancelled()</tt> between "
+       "two pieces of work, and when it says yes, the worker tidies up and "
+       "returns the error <tt>G_IO_ERROR_CANCELLED</tt>, which the main thread "
+       "reads as “stopped”, not as a failure. GIO’s own calls take the "
+       "cancellable too. A read from a socket or a pipe that is waiting for "
+       "data gives up at once, in the middle of its wait. A read from a local "
+       "file does not: the kernel finishes a <tt>read()</tt> it has begun, so "
+       "GIO returns <tt>G_IO_ERROR_CANCELLED</tt> before the next read, not "
+       "during one.\n\n"
+       "Why not simply kill the thread? Because a thread is always in the middle "
+       "of something. It may hold a lock — a <tt>GMutex</tt>, or the one inside "
+       "<tt>malloc()</tt> — and, killed there, it never lets go: the next thread "
+       "that needs the lock waits forever. It may be halfway through updating a "
+       "struct or writing a file, and leave data that is neither old nor new. "
+       "What it allocated or opened is never freed, because the code that would "
+       "free it never runs. <tt>pthread_cancel()</tt> stops a thread only at "
+       "certain calls and runs cleanup handlers, but code not written for it, "
+       "GLib’s included, leaks and deadlocks all the same; Windows documents "
+       "<tt>TerminateThread()</tt> as dangerous for the same reasons. Python "
+       "offers no way to kill a thread at all: you set a <tt>threading.Event</tt> "
+       "and the thread checks it.\n\n"
+       "So the time from the click to the stop is the time until the worker next "
+       "looks. This lesson measures it: the Stop button notes the time of the "
+       "click, the worker notes the moment it notices, and that moment travels "
+       "back with its last report. Look rarely and a Stop waits long; look after "
+       "every byte and the looking costs more than the work. Every few "
+       "milliseconds is plenty: people notice a delay of about 100 ms.\n\n"
+       "Stopping is safe at any moment. Stopping twice does nothing more, since "
+       "a cancellable stays cancelled — which is also why every run gets a fresh "
+       "one. A Stop that arrives after the worker’s last look is simply too late: "
+       "the checksum is complete and correct, and the job counts as finished."),
+  .try_this =
+    N_("Click Start, then Stop: the list of stops shows how long the worker took to notice.\n"
+       "Click “Start, Then Stop at Random” a few times: the times vary, but stay within about one look interval.\n"
+       "Set the interval to 500 ms and stop again: now a Stop can wait up to half a second.\n"
+       "Press Stop just before the end: either the worker stops, or it had finished and its result stands.\n"
+       "Press Start again: a new run gets a new cancellable, and works."),
+  .get_type = thaw_lesson_cancel_get_type,
+};
