@@ -76,20 +76,17 @@ show_failure (ThawLessonErrors *self,
 {
   g_autoptr(GEnumClass) codes = g_type_class_ref (G_TYPE_IO_ERROR_ENUM);
   GEnumValue *code = error->domain == G_IO_ERROR ? g_enum_get_value (codes, error->code) : NULL;
-  g_autofree char *details = NULL;
+  const char *domain = g_quark_to_string (error->domain);
   g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+  g_autofree char *details = code != NULL
+    /* Translators: an error's domain (e.g. g-io-error-quark), its code
+     * number and the code's name (e.g. G_IO_ERROR_NOT_FOUND). */
+    ? g_strdup_printf (_("Domain %s · code %d (%s)"), domain, error->code, code->value_name)
+    /* Translators: an error's domain and its code number. */
+    : g_strdup_printf (_("Domain %s · code %d"), domain, error->code);
   AdwToast *toast;
 
   gtk_label_set_text (self->error_message_label, error->message);
-  if (code != NULL)
-    /* Translators: an error's domain (e.g. g-io-error-quark), its code
-     * number and the code's name (e.g. G_IO_ERROR_NOT_FOUND). */
-    details = g_strdup_printf (_("Domain %s · code %d (%s)"),
-                               g_quark_to_string (error->domain), error->code, code->value_name);
-  else
-    /* Translators: an error's domain and its code number. */
-    details = g_strdup_printf (_("Domain %s · code %d"),
-                               g_quark_to_string (error->domain), error->code);
   gtk_label_set_text (self->error_details_label, details);
   gtk_widget_set_visible (self->error_box, TRUE);
 
