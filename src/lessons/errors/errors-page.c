@@ -1,0 +1,308 @@
+/* errors-page.c — When a worker fails: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts errors-work.c on screen (the widgets are in errors-page.ui): the
+ * progress fills the bar, and the error the worker brings back reaches the
+ * user in a toast and in the error box. All of it on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <unistd.h>
+
+#include "errors-work.h"
+#include "thaw-lesson.h"
+
+#define THAW_TYPE_LESSON_ERRORS (thaw_lesson_errors_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonErrors, thaw_lesson_errors, THAW, LESSON_ERRORS, ThawLesson)
+
+struct _ThawLessonErrors
+{
+  ThawLesson parent_instance;
+
+  AdwToastOverlay *toasts;
+  guint n_toasts;           /* on screen or waiting their turn */
+  GtkWidget *content;
+  GtkRange *fail_at_scale;
+  GtkDropDown *failure_choice;
+  GtkProgressBar *progress;
+  GtkLabel *status;
+  GtkWidget *error_box;
+  GtkLabel *error_message_label;
+  GtkLabel *error_details_label;
+
+  ErrorsWork *work;         /* while the worker runs */
+
+  /* The last run, for --report. */
+  ErrorsFailure failure;
+  int fail_at_percent;      /* asked for; -1 when the run may not fail */
+  guint files_read;
+  char *checksum;
+  GError *error;            /* the failure that came back, not a stop */
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonErrors, thaw_lesson_errors, THAW_TYPE_LESSON)
+
+static void
+show_progress (guint    inputs_read,
+               gpointer user_data)
+{
+  ThawLessonErrors *self = user_data;
+  g_autofree char *text = g_strdup_printf (_("%u of %u files read"), inputs_read, ERRORS_N_INPUTS);
+
+  self->files_read = inputs_read;
+  gtk_progress_bar_set_fraction (self->progress, (double) inputs_read / ERRORS_N_INPUTS);
+  gtk_progress_bar_set_text (self->progress, text);
+}
+
+static void
+toast_dismissed_cb (AdwToast         *toast,
+                    ThawLessonErrors *self)
+{
+  /* Also emitted while the lesson is being destroyed: then there is
+   * nothing left to tidy up. */
+  if (self->content != NULL && --self->n_toasts == 0)
+    gtk_widget_set_margin_bottom (self->content, 0);
+}
+
+/* The error reaches the user: a toast says that something failed, and the
+ * box under the progress bar keeps the details until the next run. */
+static void
+show_failure (ThawLessonErrors *self,
+              const GError     *error)
+{
+  g_autoptr(GEnumClass) codes = g_type_class_ref (G_TYPE_IO_ERROR_ENUM);
+  GEnumValue *code = error->domain == G_IO_ERROR ? g_enum_get_value (codes, error->code) : NULL;
+  const char *domain = g_quark_to_string (error->domain);
+  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+  g_autofree char *details = code != NULL
+    /* Translators: an error's domain (e.g. g-io-error-quark), its code
+     * number and the code's name (e.g. G_IO_ERROR_NOT_FOUND). */
+    ? g_strdup_printf (_("Domain %s · code %d (%s)"), domain, error->code, code->value_name)
+    /* Translators: an error's domain and its code number. */
+    : g_strdup_printf (_("Domain %s · code %d"), domain, error->code);
+  AdwToast *toast;
+
+  gtk_label_set_text (self->error_message_label, error->message);
+  gtk_label_set_text (self->error_details_label, details);
+  gtk_widget_set_visible (self->error_box, TRUE);
+
+  /* A toast's title is Pango markup: the message must be escaped. A new
+   * toast waits for the one on screen to time out. (Dismissing that one
+   * would be tidier, but libadwaita 1.2 can crash when a toast is
+   * dismissed right after it was added.) */
+  toast = adw_toast_new_format (_("The job failed: %s"), escaped);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+
+  /* Room below the error box, so that the toast does not cover it. */
+  self->n_toasts++;
+  gtk_widget_set_margin_bottom (self->content, 76);
+}
+
+/* The outcome of the run, delivered once by errors-work.c, which has
+ * joined the thread already. */
+static void
+run_done (guint         inputs_read,
+          const char   *checksum,
+          const GError *error,
+          gpointer      user_data)
+{
+  ThawLessonErrors *self = user_data;
+  ThawLesson *lesson = THAW_LESSON (self);
+
+  g_clear_pointer (&self->work, errors_work_free);
+  show_progress (inputs_read, self);
+
+  if (checksum != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      thaw_lesson_end_run (lesson, THAW_RUN_SUCCEEDED);
+      self->checksum = g_strdup (checksum);
+      text = g_strdup_printf (self->failure == ERRORS_FAILURE_UNREADABLE && geteuid () == 0
+                              ? _("All files read in %.2f s, even the one without read permission: "
+                                  "Thaw runs as root, and root may read any file.")
+                              : _("All files read in %.2f s, without an error."),
+                              thaw_lesson_get_run_seconds (lesson));
+      gtk_label_set_text (self->status, text);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The user asked for this: no error to show. */
+      thaw_lesson_end_run (lesson, THAW_RUN_CANCELLED);
+      gtk_label_set_text (self->status, _("Stopped."));
+    }
+  else
+    {
+      thaw_lesson_end_run (lesson, THAW_RUN_FAILED);
+      self->error = g_error_copy (error);
+      gtk_label_set_text (self->status, _("The worker failed; the error came back with the result."));
+      show_failure (self, error);
+    }
+}
+
+/* lesson.start: a run that succeeds; lesson.fail: a run that fails as
+ * chosen (the drop-down lists the failures in the order of the enum). */
+static void
+start_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonErrors *self = THAW_LESSON_ERRORS (widget);
+  guint percent = (guint) gtk_range_get_value (self->fail_at_scale);
+  ErrorsFailure failure = ERRORS_FAILURE_NONE;
+
+  if (g_str_equal (action_name, "lesson.fail"))
+    failure = ERRORS_FAILURE_MISSING + gtk_drop_down_get_selected (self->failure_choice);
+
+  /* A new run forgets the last one's outcome. */
+  thaw_lesson_begin_run (THAW_LESSON (self), "worker");
+  self->failure = failure;
+  self->fail_at_percent = failure == ERRORS_FAILURE_NONE ? -1 : (int) percent;
+  g_clear_pointer (&self->checksum, g_free);
+  g_clear_error (&self->error);
+  gtk_widget_set_visible (self->error_box, FALSE);
+  show_progress (0, self);
+  gtk_label_set_text (self->status,
+                      failure == ERRORS_FAILURE_NONE
+                      ? _("Reading the files on a worker thread…")
+                      : _("Reading the files on a worker thread, until one fails…"));
+
+  self->work = errors_work_start (ERRORS_N_INPUTS, ERRORS_INPUT_PAUSE_US, failure,
+                                  MIN (percent * ERRORS_N_INPUTS / 100, ERRORS_N_INPUTS - 1),
+                                  show_progress, run_done, self);
+}
+
+/* lesson.stop: ask the worker to stop; its result (an error) ends the run. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonErrors *self = THAW_LESSON_ERRORS (widget);
+
+  if (self->work == NULL)
+    return;
+
+  errors_work_stop (self->work);
+  gtk_label_set_text (self->status, _("Stopping…"));
+}
+
+static void
+thaw_lesson_errors_report (ThawLesson  *lesson,
+                           JsonBuilder *builder)
+{
+  ThawLessonErrors *self = THAW_LESSON_ERRORS (lesson);
+  static const char *const failure_names[] = { "none", "missing", "unreadable", "io-error" };
+  const GError *error = self->error;
+
+#define ADD_MEMBER(name, type, value) \
+  (json_builder_set_member_name (builder, name), json_builder_add_##type##_value (builder, value))
+  ADD_MEMBER ("failure", string, failure_names[self->failure]);
+  ADD_MEMBER ("fail_at_percent", int, self->fail_at_percent);
+  /* Measured: the progress when the error came. */
+  ADD_MEMBER ("failed_at_percent", int, error != NULL ? (int) (self->files_read * 100 / ERRORS_N_INPUTS) : -1);
+  ADD_MEMBER ("files_read", int, self->files_read);
+  ADD_MEMBER ("checksum", string, self->checksum);
+  ADD_MEMBER ("error_domain", string, error != NULL ? g_quark_to_string (error->domain) : NULL);
+  ADD_MEMBER ("error_code", int, error != NULL ? error->code : 0);
+  ADD_MEMBER ("error_message", string, error != NULL ? error->message : NULL);
+#undef ADD_MEMBER
+}
+
+static void
+thaw_lesson_errors_dispose (GObject *object)
+{
+  ThawLessonErrors *self = THAW_LESSON_ERRORS (object);
+
+  /* A worker may still run when the window closes: this stops and joins
+   * it, and nothing it would still deliver reaches the lesson. */
+  g_clear_pointer (&self->work, errors_work_free);
+  g_clear_pointer (&self->checksum, g_free);
+  g_clear_error (&self->error);
+
+  /* The toast overlay dismisses its toasts as it goes: that must not touch
+   * the widgets this lesson is about to lose. */
+  self->content = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_ERRORS);
+
+  G_OBJECT_CLASS (thaw_lesson_errors_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_errors_class_init (ThawLessonErrorsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_errors_dispose;
+  lesson_class->report = thaw_lesson_errors_report;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/errors/errors-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, toasts);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, content);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, fail_at_scale);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, failure_choice);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, progress);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_box);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_message_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_details_label);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.fail", start_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_errors_init (ThawLessonErrors *self)
+{
+  self->fail_at_percent = -1;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+const ThawLessonInfo thaw_lesson_errors_info = {
+  .id = "errors",
+  .part = THAW_PART_CONTROL,
+  .title = N_("When a Worker Fails"),
+  .summary = N_("A worker’s error travels back with its result and reaches the user"),
+  .keywords = N_("error;exception;GError;GTask;failure;toast;result;future;excepthook"),
+  .explanation =
+    N_("Work on a thread can fail: a file is missing, a disk gives an I/O "
+       "error. The thread that fails is not the one that can tell the user, "
+       "and it must not try: workers never touch widgets. So the error has to "
+       "travel back to the main thread, like a result.\n\n"
+       "In Python, an exception raised in a <tt>threading.Thread</tt> ends "
+       "that thread. <tt>threading.excepthook</tt> prints its traceback to "
+       "standard error (a terminal, if there is one), and that is all: the "
+       "caller never hears of it, and the user sees a job that silently "
+       "stopped. To get it back you must catch it and pass it on yourself, or "
+       "use <tt>concurrent.futures</tt>, where <tt>Future.result()</tt> raises "
+       "the worker’s exception again, in the caller, and "
+       "<tt>Future.exception()</tt> returns it.\n\n"
+       "C has no exceptions. A GLib function that can fail takes a "
+       "<tt>GError **</tt> as its last argument, and on failure returns "
+       "<tt>FALSE</tt> or <tt>NULL</tt> and fills it in: a <b>domain</b> (which "
+       "library: <tt>G_IO_ERROR</tt>, <tt>G_FILE_ERROR</tt>…), a <b>code</b> "
+       "within that domain (<tt>G_IO_ERROR_NOT_FOUND</tt>) that a program can "
+       "test, and a <b>message</b> for people. The worker passes the error "
+       "up from call to call, then hands it to a <tt>GTask</tt> with "
+       "<tt>g_task_return_error()</tt>. The task carries it to the main thread, "
+       "where <tt>g_task_propagate_pointer()</tt> gives back either the value "
+       "or the error: the <tt>Future.result()</tt> of GLib.\n\n"
+       "On the main thread, the error is finally shown, in a toast and in the "
+       "lesson. One error is not shown: <tt>G_IO_ERROR_CANCELLED</tt>, which "
+       "is how a worker says it stopped because it was asked to."),
+  .try_this =
+    N_("Click “Run Without Failure”: one hundred files are read and a checksum comes back.\n"
+       "Set “Fail at” to 40 and click “Run and Fail”: the error shows in a toast and below the bar, with its domain and code.\n"
+       "Choose “Simulated I/O error” and run again: another code, the same way back.\n"
+       "Start a run and press Stop: the worker returns G_IO_ERROR_CANCELLED, which is not shown as a failure.\n"
+       "Run without failure again: the error box goes away and the run succeeds."),
+  .get_type = thaw_lesson_errors_get_type,
+};
