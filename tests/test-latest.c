@@ -180,6 +180,32 @@ test_close (void)
   thaw_latest_unref (latest);
 }
 
+static gpointer
+publish_and_let_go (gpointer data)
+{
+  for (guint i = 1; i <= 1000; i++)
+    thaw_latest_publish (data, new_value (i));
+  thaw_latest_unref (data);
+
+  return NULL;
+}
+
+/* The owner closes while its worker still publishes; the worker's
+ * reference is the last. */
+static void
+test_worker_lets_go_last (void)
+{
+  Received received = { g_thread_self (), 0, 0, TRUE };
+  ThawLatest *latest = thaw_latest_new (receive, &received, free_value);
+  GThread *thread = g_thread_new ("thaw-test-publish", publish_and_let_go, thaw_latest_ref (latest));
+
+  thaw_latest_close (latest);
+  g_thread_join (thread);
+  iterate_for (0.05);
+  g_assert_cmpuint (received.deliveries, ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&values_alive), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -189,6 +215,7 @@ main (int   argc,
   g_test_add_func ("/thaw/latest/coalesces", test_coalesces);
   g_test_add_func ("/thaw/latest/last-arrives", test_last_arrives);
   g_test_add_func ("/thaw/latest/close", test_close);
+  g_test_add_func ("/thaw/latest/worker-lets-go-last", test_worker_lets_go_last);
 
   return g_test_run ();
 }
