@@ -15,6 +15,8 @@
  *   stop                Stop ends the run early, every notify still runs
  *   free-while-running  freeing the job joins its threads, and a delivery
  *                       already scheduled calls nobody
+ *   free-from-news      the news function may free the job on the last
+ *                       news, as the page does
  */
 
 #include "config.h"
@@ -150,11 +152,13 @@ test_coalesced (void)
   g_autoptr(TlsWork) work = NULL;
 
   received_init (&received);
-  work = tls_work_start (n_threads, FEWEST, FEWEST, LINE_US / 5, record, &received, NULL);
+  work = tls_work_start (n_threads, 2 * FEWEST, 2 * FEWEST, LINE_US, record, &received, NULL);
   g_assert_nonnull (work);
 
   /* The main loop looks away until every thread has exited (its notify
-   * ran before it left /proc), after 30 lines and 3 notifies. */
+   * ran before it left /proc), after 60 lines and 3 notifies. A thread
+   * takes its name as it starts, so first wait until all have one. */
+  work_test_wait_for_threads (THREAD_NAME, n_threads);
   work_test_wait_for_threads (THREAD_NAME, 0);
   g_assert_cmpuint (received.deliveries, ==, 0);
 
@@ -163,7 +167,7 @@ test_coalesced (void)
   g_assert_cmpuint (received.finished, ==, 1);
   assert_one_notify_each (&received.last, n_threads);
   for (guint i = 0; i < n_threads; i++)
-    g_assert_cmpint (received.last.threads[i].lines, ==, FEWEST);
+    g_assert_cmpint (received.last.threads[i].lines, ==, 2 * FEWEST);
 }
 
 static void
@@ -216,6 +220,42 @@ test_free_while_running (void)
   g_assert_cmpuint (received.deliveries, ==, 0);
 }
 
+typedef struct
+{
+  Received received;
+  TlsWork *work;
+} Owner;
+
+/* Like the page: the last news ends the run and lets go of the job. */
+static void
+record_and_free (const TlsNews *news,
+                 gpointer       user_data)
+{
+  Owner *owner = user_data;
+
+  record (news, &owner->received);
+  if (news->finished)
+    g_clear_pointer (&owner->work, tls_work_free);
+}
+
+static void
+test_free_from_news (void)
+{
+  Owner owner = { .work = NULL };
+
+  received_init (&owner.received);
+  owner.work = tls_work_start (2, FEWEST, MOST, LINE_US, record_and_free, &owner, NULL);
+  g_assert_nonnull (owner.work);
+
+  work_test_iterate_until (is_finished, &owner.received, 20);
+  g_assert_null (owner.work);
+  assert_one_notify_each (&owner.received.last, 2);
+  work_test_wait_for_threads (THREAD_NAME, 0);
+
+  work_test_iterate_for (0.1);
+  g_assert_cmpuint (owner.received.finished, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,6 +266,7 @@ main (int   argc,
   g_test_add_func ("/work/thread-local/coalesced", test_coalesced);
   g_test_add_func ("/work/thread-local/stop", test_stop);
   g_test_add_func ("/work/thread-local/free-while-running", test_free_while_running);
+  g_test_add_func ("/work/thread-local/free-from-news", test_free_from_news);
 
   return g_test_run ();
 }
