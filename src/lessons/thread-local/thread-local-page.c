@@ -1,0 +1,351 @@
+/* thread-local-page.c — Each Thread’s Own Value: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts thread-local-work.c on screen: the buttons and the knob (in
+ * thread-local-page.ui) start and stop the threads, one row per thread
+ * shows its own counter and then its destroy notify. Everything here runs
+ * on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "thread-local-work.h"
+#include "thaw-lesson.h"
+
+#define THAW_TYPE_LESSON_THREAD_LOCAL (thaw_lesson_thread_local_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonThreadLocal, thaw_lesson_thread_local, THAW, LESSON_THREAD_LOCAL, ThawLesson)
+
+struct _ThawLessonThreadLocal
+{
+  ThawLesson parent_instance;
+
+  GtkLabel *notifies_label;
+  GtkListBox *thread_list;
+  GtkLabel *status;
+
+  /* The rows of the coming or the last run. */
+  AdwActionRow *rows[TLS_MAX_THREADS];
+  GtkLevelBar *bars[TLS_MAX_THREADS];
+
+  guint n_threads;
+  TlsWork *work;        /* while the threads run */
+  TlsNews news;         /* the latest news, for --report */
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonThreadLocal, thaw_lesson_thread_local, THAW_TYPE_LESSON)
+
+enum { PROP_THREADS = 1 };
+
+static char *
+format_notifies (guint notifies,
+                 guint threads)
+{
+  return g_strdup_printf (ngettext ("%u of %u destroy notify ran",
+                                    "%u of %u destroy notifies ran",
+                                    threads),
+                          notifies, threads);
+}
+
+/* One row per thread of the coming run: its name, and a level bar for its
+ * lines, which unlike a progress bar can be made narrow. */
+static void
+make_rows (ThawLessonThreadLocal *self,
+           guint                  n_threads)
+{
+  g_autofree char *notifies = format_notifies (0, n_threads);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->thread_list))) != NULL)
+    gtk_list_box_remove (self->thread_list, child);
+
+  for (guint i = 0; i < n_threads; i++)
+    {
+      /* Translators: the name of a worker thread, e.g. "Thread 3". */
+      g_autofree char *title = g_strdup_printf (_("Thread %u"), i + 1);
+      /* Translators: "%s" is the name of a thread, e.g. "Thread 3". */
+      g_autofree char *bar_label = g_strdup_printf (_("Lines formatted by %s"), title);
+
+      self->rows[i] = ADW_ACTION_ROW (adw_action_row_new ());
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->rows[i]), title);
+      adw_action_row_set_subtitle (self->rows[i], _("Not started"));
+
+      self->bars[i] = GTK_LEVEL_BAR (gtk_level_bar_new ());
+      gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_LOW);
+      gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_HIGH);
+      gtk_widget_set_valign (GTK_WIDGET (self->bars[i]), GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (GTK_WIDGET (self->bars[i]), 64, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars[i]),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, bar_label,
+                                      -1);
+      adw_action_row_add_suffix (self->rows[i], GTK_WIDGET (self->bars[i]));
+      gtk_list_box_append (self->thread_list, GTK_WIDGET (self->rows[i]));
+    }
+
+  gtk_label_set_text (self->notifies_label, notifies);
+}
+
+/* Shows the news: the notifies counted, and each thread's own counter. */
+static void
+show_news (ThawLessonThreadLocal *self,
+           const TlsNews         *news)
+{
+  g_autofree char *notifies = format_notifies (news->destroy_notifies, news->n_threads);
+
+  self->news = *news;
+  gtk_label_set_text (self->notifies_label, notifies);
+
+  for (guint i = 0; i < news->n_threads; i++)
+    {
+      const TlsThreadNews *thread = &news->threads[i];
+      g_autofree char *text = NULL;
+
+      gtk_level_bar_set_value (self->bars[i], (double) thread->lines / thread->planned);
+      if (thread->notifies == 0)
+        text = g_strdup_printf (ngettext ("Running · its own counter: %d line",
+                                          "Running · its own counter: %d lines",
+                                          thread->lines),
+                                thread->lines);
+      else
+        text = g_strdup_printf (ngettext ("Exited with %d line · its destroy notify ran %d µs after its function returned",
+                                          "Exited with %d lines · its destroy notify ran %d µs after its function returned",
+                                          thread->lines),
+                                thread->lines, thread->notify_delay_us);
+      adw_action_row_set_subtitle (self->rows[i], text);
+    }
+}
+
+/* The threads' news, delivered on the main thread. */
+static void
+receive_news (const TlsNews *news,
+              gpointer       user_data)
+{
+  ThawLessonThreadLocal *self = user_data;
+  g_autoptr(TlsWork) work = NULL;
+  g_autofree char *text = NULL;
+  gboolean stopped;
+  double seconds;
+
+  show_news (self, news);
+  if (!news->finished)
+    return;
+
+  /* Every thread has been joined: the run is over. */
+  work = g_steal_pointer (&self->work);
+  stopped = tls_work_was_stopped (work);
+  thaw_lesson_end_run (THAW_LESSON (self), stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  seconds = thaw_lesson_get_run_seconds (THAW_LESSON (self));
+  if (stopped)
+    text = g_strdup_printf (_("Stopped early after %.2f s. The destroy notifies ran all the same."), seconds);
+  else
+    text = g_strdup_printf (_("Done in %.2f s. One destroy notify per thread, each on its own thread as it exited."), seconds);
+  gtk_label_set_text (self->status, text);
+}
+
+/* lesson.start: every thread with its own scratch. */
+static void
+start_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (widget);
+  g_autoptr(GError) error = NULL;
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "threads");
+  make_rows (self, self->n_threads);
+  self->work = tls_work_start (self->n_threads, TLS_LESSON_FEWEST_LINES, TLS_LESSON_MOST_LINES,
+                               TLS_LESSON_LINE_US, receive_news, self, &error);
+  if (self->work == NULL)
+    {
+      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+      gtk_label_set_text (self->status, error->message);
+      return;
+    }
+
+  show_news (self, tls_work_get_news (self->work));
+  gtk_label_set_text (self->status,
+                      _("Each thread counts its lines in its own scratch, with no lock. Watch them exit."));
+}
+
+/* lesson.stop: ask the threads to stop; their notifies end the run. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (widget);
+
+  if (self->work == NULL)
+    return;
+
+  tls_work_stop (self->work);
+  gtk_widget_action_set_enabled (widget, "lesson.stop", FALSE);
+  gtk_label_set_text (self->status, _("Stopping…"));
+}
+
+static void
+add_array (JsonBuilder   *builder,
+           const char    *name,
+           const TlsNews *news,
+           gsize          offset)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < news->n_threads; i++)
+    json_builder_add_int_value (builder, G_STRUCT_MEMBER (int, &news->threads[i], offset));
+  json_builder_end_array (builder);
+}
+
+static void
+thaw_lesson_thread_local_report (ThawLesson  *lesson,
+                                 JsonBuilder *builder)
+{
+  ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (lesson);
+  const TlsNews *news = &self->news;
+  int max_delay_us = 0;
+
+  for (guint i = 0; i < news->n_threads; i++)
+    if (news->threads[i].notifies > 0)
+      max_delay_us = MAX (max_delay_us, news->threads[i].notify_delay_us);
+
+  json_builder_set_member_name (builder, "threads");
+  json_builder_add_int_value (builder, news->n_threads);
+  json_builder_set_member_name (builder, "destroy_notifies");
+  json_builder_add_int_value (builder, news->destroy_notifies);
+  json_builder_set_member_name (builder, "notify_delay_ms_max");
+  json_builder_add_double_value (builder, max_delay_us / 1000.0);
+  add_array (builder, "values", news, G_STRUCT_OFFSET (TlsThreadNews, lines));
+  add_array (builder, "planned", news, G_STRUCT_OFFSET (TlsThreadNews, planned));
+  add_array (builder, "notifies_per_thread", news, G_STRUCT_OFFSET (TlsThreadNews, notifies));
+}
+
+static void
+thaw_lesson_thread_local_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  if (prop_id == PROP_THREADS)
+    g_value_set_uint (value, THAW_LESSON_THREAD_LOCAL (object)->n_threads);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+thaw_lesson_thread_local_set_property (GObject      *object,
+                                       guint         prop_id,
+                                       const GValue *value,
+                                       GParamSpec   *pspec)
+{
+  ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (object);
+
+  if (prop_id != PROP_THREADS)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else if (self->n_threads != g_value_get_uint (value))
+    {
+      self->n_threads = g_value_get_uint (value);
+      /* The rows of the coming run; a running one keeps its own. */
+      if (self->work == NULL)
+        make_rows (self, self->n_threads);
+      g_object_notify_by_pspec (object, pspec);
+    }
+}
+
+static void
+thaw_lesson_thread_local_dispose (GObject *object)
+{
+  ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (object);
+
+  /* Threads may still run when the window closes: this stops and joins
+   * them, and a delivery they scheduled calls nobody. */
+  g_clear_pointer (&self->work, tls_work_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_THREAD_LOCAL);
+
+  G_OBJECT_CLASS (thaw_lesson_thread_local_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_thread_local_class_init (ThawLessonThreadLocalClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_thread_local_dispose;
+  object_class->get_property = thaw_lesson_thread_local_get_property;
+  object_class->set_property = thaw_lesson_thread_local_set_property;
+  lesson_class->report = thaw_lesson_thread_local_report;
+
+  /**
+   * ThawLessonThreadLocal:threads:
+   *
+   * How many threads the next run starts, each with its own scratch.
+   */
+  g_object_class_install_property (object_class, PROP_THREADS,
+    g_param_spec_uint ("threads", NULL, NULL,
+                       TLS_MIN_THREADS, TLS_MAX_THREADS, TLS_DEFAULT_THREADS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/thread-local/thread-local-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, notifies_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, thread_list);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, status);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_thread_local_init (ThawLessonThreadLocal *self)
+{
+  self->n_threads = TLS_DEFAULT_THREADS;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  make_rows (self, self->n_threads);
+}
+
+const ThawLessonInfo thaw_lesson_thread_local_info = {
+  .id = "thread-local",
+  .part = THAW_PART_SHARING,
+  .title = N_("Each Thread’s Own Value"),
+  .summary = N_("Thread-local storage, and the destroy notify that runs as each thread exits"),
+  .keywords = N_("thread-local;thread local;GPrivate;private;local;threading.local;TLS;destroy;notify;exit;scratch"),
+  .explanation =
+    N_("Sometimes each thread needs its own copy of something: a scratch "
+       "buffer, a counter, a random number generator, a connection. Passing it "
+       "down through every call is clumsy. A global shared by all threads needs "
+       "a lock, and the threads would take turns at it. <b>Thread-local "
+       "storage</b> gives every thread its own value behind one name.\n\n"
+       "In GLib that name is a <tt>GPrivate</tt>. <tt>g_private_set()</tt> "
+       "stores a value for the calling thread only, and "
+       "<tt>g_private_get()</tt> returns the calling thread’s value, or "
+       "<tt>NULL</tt> if it never set one. Here <tt>format_line()</tt>, deep in "
+       "the work, finds its thread’s scratch with no parameter and no lock, and "
+       "the counters never mix: each thread ends with exactly its own "
+       "lines.\n\n"
+       "A GPrivate must be <b>static</b>, set up with <tt>G_PRIVATE_INIT "
+       "(notify)</tt>. GLib can never free one, and the system has only a "
+       "limited number for the whole program, so making them on the fly would "
+       "leak them.\n\n"
+       "The <tt>notify</tt> is the <b>destroy notify</b>. When a thread exits, "
+       "GLib calls it with that thread’s value so that it can be freed. It runs "
+       "<i>on the exiting thread</i>, after the thread’s function has returned, "
+       "so it must only touch what is safe from any thread: here it counts "
+       "with atomics and tells the main thread through the same single pending "
+       "main-loop callback as the progress. Watch the count: one notify per "
+       "thread, each as its thread ends, even when the threads are stopped "
+       "early. The main thread never exits that way, so a value it set would "
+       "never be freed.\n\n"
+       "Python’s <tt>threading.local()</tt> is the same idea: each thread "
+       "sees its own attributes, and they are dropped when the thread ends. "
+       "C’s <tt>_Thread_local</tt> is quicker for plain values but has no "
+       "destroy notify."),
+  .try_this =
+    N_("Click “Start Threads”: each thread counts its own lines, and the counts never mix.\n"
+       "Watch the destroy notifies: they arrive one by one, as each thread exits.\n"
+       "When it is done, every count is exactly that thread’s share: 50 lines for thread 1, 100 for the last one.\n"
+       "Set 16 threads and start again, then press Stop halfway: every thread still gets its destroy notify."),
+  .get_type = thaw_lesson_thread_local_get_type,
+};

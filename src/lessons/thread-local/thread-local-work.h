@@ -1,0 +1,92 @@
+/* thread-local-work.h — the job of “Each Thread’s Own Value”
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GLib only: no GTK here. The lesson's page (thread-local-page.c) shows
+ * what this reports; tests/work runs it on a plain GMainLoop, under
+ * ThreadSanitizer.
+ *
+ * The names start with tls_ (thread-local storage), not thread_local_:
+ * C11's <threads.h> defines thread_local as a macro, and a name that
+ * starts with it would break wherever that header is included.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define TLS_MIN_THREADS 1
+#define TLS_MAX_THREADS 16
+#define TLS_DEFAULT_THREADS 4
+
+/* The lesson's job: thread 1 formats 50 lines, the last thread 100, the
+ * others in between, one line every 20 ms. The threads end one after
+ * another, between one and two seconds in. */
+#define TLS_LESSON_FEWEST_LINES 50
+#define TLS_LESSON_MOST_LINES 100
+#define TLS_LESSON_LINE_US 20000
+
+typedef struct _TlsWork TlsWork;
+
+/**
+ * TlsThreadNews:
+ * @planned: the lines this thread was given
+ * @lines: its own counter, as it last stored it
+ * @notifies: how often its destroy notify ran: 0 while it runs, then 1
+ * @notify_delay_us: from its function's return to its destroy notify
+ *
+ * What the main thread knows of one thread.
+ */
+typedef struct
+{
+  int planned;
+  int lines;
+  int notifies;
+  int notify_delay_us;
+} TlsThreadNews;
+
+/**
+ * TlsNews:
+ * @n_threads: how many threads the job started
+ * @destroy_notifies: the destroy notifies that ran, all threads together
+ * @finished: every thread has exited and been joined: the last news
+ * @threads: one for each of the @n_threads threads
+ *
+ * The figures of the whole job, read at once on the main thread.
+ */
+typedef struct
+{
+  guint n_threads;
+  guint destroy_notifies;
+  gboolean finished;
+  TlsThreadNews threads[TLS_MAX_THREADS];
+} TlsNews;
+
+/**
+ * TlsNewsFunc:
+ * @news: the latest figures; valid until the function returns
+ * @user_data: what was given with the function
+ *
+ * Receives the job's news, always on the main thread.
+ */
+typedef void (*TlsNewsFunc) (const TlsNews *news,
+                             gpointer       user_data);
+
+TlsWork       *tls_work_start        (guint         n_threads,
+                                      guint         fewest_lines,
+                                      guint         most_lines,
+                                      gulong        line_us,
+                                      TlsNewsFunc   news_func,
+                                      gpointer      user_data,
+                                      GError      **error);
+const TlsNews *tls_work_get_news     (TlsWork      *work);
+void           tls_work_stop         (TlsWork      *work);
+gboolean       tls_work_was_stopped  (TlsWork      *work);
+void           tls_work_free         (TlsWork      *work);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TlsWork, tls_work_free)
+
+G_END_DECLS
