@@ -141,7 +141,10 @@ test_rests (Fixture       *fixture,
    * a second. A sanitizer build draws a frame in several times the time, so
    * there the awake count only has to show a running frame clock. */
   g_assert_cmpint (awake_frames, >=, judges_frame_rate () ? 8 : 1);
-  g_assert_cmpint (resting_frames, <=, 6);
+  /* A sanitizer build's heartbeat is later and more uneven, so its figures
+   * change (and are drawn) at more refreshes; an awake meter there still
+   * draws some forty frames in 2 s. */
+  g_assert_cmpint (resting_frames, <=, judges_frame_rate () ? 6 : 20);
 }
 
 static void
