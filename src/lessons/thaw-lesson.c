@@ -8,7 +8,10 @@
 
 #include <glib/gi18n.h>
 
+#include "thaw-figure.h"
 #include "thaw-lesson.h"
+#include "thaw-run-log.h"
+#include "thaw-sparkline.h"
 
 /* Each lesson file exports its info. Adding a lesson: one line here. */
 extern const ThawLessonInfo thaw_lesson_freeze_info;
@@ -407,6 +410,11 @@ thaw_lesson_class_init (ThawLessonClass *klass)
   object_class->set_property = thaw_lesson_set_property;
 
   klass->report = thaw_lesson_real_report;
+
+  /* The shared widgets a page's template may name (src/widgets). */
+  g_type_ensure (THAW_TYPE_FIGURE);
+  g_type_ensure (THAW_TYPE_RUN_LOG);
+  g_type_ensure (THAW_TYPE_SPARKLINE);
 
   /**
    * ThawLesson:heartbeat:

@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "thaw-latency-graph.h"
+#include "thaw-palette.h"
 
 #define WINDOW_US (10 * G_USEC_PER_SEC)
 #define SCALE_MIN_MS 0.5
@@ -87,10 +88,10 @@ thaw_latency_graph_snapshot (GtkWidget   *widget,
   if (width <= 0 || height <= 0)
     return;
 
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  gdk_rgba_parse (&ok, "#3584e4");
-  gdk_rgba_parse (&slow, "#e66100");
-  gdk_rgba_parse (&hung, "#e01b24");
+  thaw_palette_get_foreground (widget, 1.0f, &fg);
+  thaw_palette_get (THAW_COLOR_ACCENT, &ok);
+  thaw_palette_get (THAW_COLOR_WARNING, &slow);
+  thaw_palette_get (THAW_COLOR_ERROR, &hung);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 

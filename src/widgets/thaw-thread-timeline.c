@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "thaw-palette.h"
 #include "thaw-thread-timeline.h"
 
 #define LANE_HEIGHT 24.0
@@ -87,7 +88,7 @@ static const char *const state_names[N_STATES] = {
   N_("finished"),
 };
 
-/* Hues of the GNOME palette that read on light and dark backgrounds. */
+/* Thaw's palette (thaw-palette.c), light or dark. */
 static void
 state_color (ThawLaneState  state,
              const GdkRGBA *fg,
@@ -96,16 +97,16 @@ state_color (ThawLaneState  state,
   switch (state)
     {
     case THAW_LANE_RUNNING:
-      gdk_rgba_parse (out, "#3584e4");   /* blue 3 */
+      thaw_palette_get (THAW_COLOR_ACCENT, out);
       break;
     case THAW_LANE_WAITING:
-      gdk_rgba_parse (out, "#e66100");   /* orange 5 */
+      thaw_palette_get (THAW_COLOR_WARNING, out);
       break;
     case THAW_LANE_HOLDING:
-      gdk_rgba_parse (out, "#2ec27e");   /* green 4 */
+      thaw_palette_get (THAW_COLOR_GOOD, out);
       break;
     case THAW_LANE_SLEEPING:
-      gdk_rgba_parse (out, "#986a44");   /* brown 3 */
+      thaw_palette_get (THAW_COLOR_QUIET, out);
       break;
     case THAW_LANE_FINISHED:
     default:

@@ -195,7 +195,6 @@ thaw_lesson_freeze_class_init (ThawLessonFreezeClass *klass)
   object_class->dispose = thaw_lesson_freeze_dispose;
   lesson_class->report = thaw_lesson_freeze_report;
 
-  g_type_ensure (THAW_TYPE_RUN_LOG);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/freeze/freeze-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonFreeze, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonFreeze, status);

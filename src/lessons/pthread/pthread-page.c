@@ -216,7 +216,6 @@ thaw_lesson_pthread_class_init (ThawLessonPthreadClass *klass)
   object_class->dispose = thaw_lesson_pthread_dispose;
   lesson_class->report = thaw_lesson_pthread_report;
 
-  g_type_ensure (THAW_TYPE_RUN_LOG);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/pthread/pthread-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, status);

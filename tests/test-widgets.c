@@ -1,0 +1,160 @@
+/* test-widgets.c — the shared widgets lesson pages build their templates from
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   figure     a dash until measured, the value and detail as set, the
+ *              detail line hidden while empty; usable from a template;
+ *   sparkline  keeps at most "history" values, the newest last, and draws
+ *              the newest at the right edge;
+ *   palette    the dark style takes other shades than the light one.
+ */
+
+#include "config.h"
+
+#include "thaw-figure.h"
+#include "thaw-palette.h"
+#include "thaw-sparkline.h"
+#include "thaw-test-util.h"
+
+static void
+test_figure (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+  g_autoptr(GError) error = NULL;
+  ThawFigure *figure;
+  GtkWidget *detail;
+
+  g_type_ensure (THAW_TYPE_FIGURE);
+  gtk_builder_add_from_string (builder,
+                               "<interface><object class='ThawFigure' id='f'>"
+                               "<property name='caption'>All at once</property>"
+                               "<property name='large'>true</property>"
+                               "</object></interface>", -1, &error);
+  g_assert_no_error (error);
+  figure = THAW_FIGURE (gtk_builder_get_object (builder, "f"));
+  g_object_ref_sink (figure);
+
+  g_assert_cmpstr (thaw_figure_get_value (figure), ==, "—");
+  /* caption, value, detail: the detail hidden while empty. */
+  detail = gtk_widget_get_last_child (GTK_WIDGET (figure));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (GTK_WIDGET (figure)))),
+                   ==, "All at once");
+  g_assert_false (gtk_widget_get_visible (detail));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_next_sibling (gtk_widget_get_first_child (GTK_WIDGET (figure))),
+                                           "title-1"));
+
+  thaw_figure_set_value (figure, "1.5 s");
+  thaw_figure_set_detail (figure, "4 downloads");
+  g_assert_cmpstr (thaw_figure_get_value (figure), ==, "1.5 s");
+  g_assert_cmpstr (thaw_figure_get_detail (figure), ==, "4 downloads");
+  g_assert_true (gtk_widget_get_visible (detail));
+
+  thaw_figure_set_detail (figure, NULL);
+  thaw_figure_set_value (figure, NULL);
+  g_assert_false (gtk_widget_get_visible (detail));
+  g_assert_cmpstr (thaw_figure_get_value (figure), ==, "—");
+
+  g_object_unref (figure);
+}
+
+/* How much bluer than red the pixel at (x, y) of @surface is: about 60
+ * for the sparkline's fill over white, about 0 for grey. */
+static int
+blueness (cairo_surface_t *surface,
+          int              x,
+          int              y)
+{
+  guint32 *row = (guint32 *) (gpointer) (cairo_image_surface_get_data (surface) +
+                                         y * cairo_image_surface_get_stride (surface));
+  guint32 pixel = row[x];
+
+  return (int) (pixel & 0xff) - (int) ((pixel >> 16) & 0xff);
+}
+
+static gboolean
+has_size (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0;
+}
+
+static void
+test_sparkline (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  ThawSparkline *sparkline = THAW_SPARKLINE (thaw_sparkline_new ());
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int width, height;
+
+  g_object_set (sparkline, "history", 5, "maximum", 10.0, NULL);
+  for (int i = 1; i <= 7; i++)
+    thaw_sparkline_push (sparkline, i);
+  g_assert_cmpuint (thaw_sparkline_get_n_values (sparkline), ==, 5);
+  g_assert_cmpfloat (thaw_sparkline_get_last (sparkline), ==, 7);
+  thaw_sparkline_clear (sparkline);
+  g_assert_cmpuint (thaw_sparkline_get_n_values (sparkline), ==, 0);
+
+  /* Empty for four values, then full: the right edge is blue from top to
+   * bottom, the left edge only the faint background. */
+  for (int i = 0; i < 4; i++)
+    thaw_sparkline_push (sparkline, 0);
+  thaw_sparkline_push (sparkline, 10);
+  gtk_window_set_default_size (GTK_WINDOW (window), 200, 60);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (sparkline));
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_until (has_size, sparkline, 10);
+
+  width = gtk_widget_get_width (GTK_WIDGET (sparkline));
+  height = gtk_widget_get_height (GTK_WIDGET (sparkline));
+  GTK_WIDGET_GET_CLASS (sparkline)->snapshot (GTK_WIDGET (sparkline), snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  g_assert_cmpint (blueness (surface, width - 3, height / 2), >, 40);
+  g_assert_cmpint (blueness (surface, 3, height / 2), <, 10);
+
+  cairo_surface_destroy (surface);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_palette (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GdkRGBA light, dark;
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  thaw_palette_get (THAW_COLOR_WARNING, &light);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  thaw_palette_get (THAW_COLOR_WARNING, &dark);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  g_assert_false (gdk_rgba_equal (&light, &dark));
+  /* A shade for a dark background is the lighter one. */
+  g_assert_cmpfloat (dark.red + dark.green + dark.blue, >, light.red + light.green + light.blue);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/thaw/widgets/figure", test_figure);
+  g_test_add_func ("/thaw/widgets/sparkline", test_sparkline);
+  g_test_add_func ("/thaw/widgets/palette", test_palette);
+
+  return g_test_run ();
+}
