@@ -7,11 +7,14 @@
  *              detail line hidden while empty; usable from a template;
  *   sparkline  keeps at most "history" values, the newest last, and draws
  *              the newest at the right edge;
+ *   bar-chart  bars as tall as their values, in their colours, and a
+ *              reference line through the slots;
  *   palette    the dark style takes other shades than the light one.
  */
 
 #include "config.h"
 
+#include "thaw-bar-chart.h"
 #include "thaw-figure.h"
 #include "thaw-palette.h"
 #include "thaw-sparkline.h"
@@ -78,16 +81,47 @@ has_size (gpointer data)
   return gtk_widget_get_width (data) > 0;
 }
 
-static void
-test_sparkline (void)
+/* @widget, in a window of @width × @height, drawn onto white. */
+static cairo_surface_t *
+render (GtkWidget *widget,
+        int        width,
+        int        height)
 {
   GtkWidget *window = gtk_window_new ();
-  ThawSparkline *sparkline = THAW_SPARKLINE (thaw_sparkline_new ());
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
-  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), widget);
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_until (has_size, widget, 10);
+  g_assert_cmpint (gtk_widget_get_width (widget), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (widget), ==, height);
+
+  GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  return surface;
+}
+
+static void
+test_sparkline (void)
+{
+  ThawSparkline *sparkline = THAW_SPARKLINE (thaw_sparkline_new ());
+  cairo_surface_t *surface;
+  int width = 200, height = 60;
 
   g_object_set (sparkline, "history", 5, "maximum", 10.0, NULL);
   for (int i = 1; i <= 7; i++)
@@ -102,30 +136,51 @@ test_sparkline (void)
   for (int i = 0; i < 4; i++)
     thaw_sparkline_push (sparkline, 0);
   thaw_sparkline_push (sparkline, 10);
-  gtk_window_set_default_size (GTK_WINDOW (window), 200, 60);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (sparkline));
-  gtk_window_present (GTK_WINDOW (window));
-  thaw_test_iterate_until (has_size, sparkline, 10);
-
-  width = gtk_widget_get_width (GTK_WIDGET (sparkline));
-  height = gtk_widget_get_height (GTK_WIDGET (sparkline));
-  GTK_WIDGET_GET_CLASS (sparkline)->snapshot (GTK_WIDGET (sparkline), snapshot);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-
+  surface = render (GTK_WIDGET (sparkline), width, height);
   g_assert_cmpint (blueness (surface, width - 3, height / 2), >, 40);
   g_assert_cmpint (blueness (surface, 3, height / 2), <, 10);
 
   cairo_surface_destroy (surface);
-  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* How much redder than blue: about 230 for orange, below 0 for blue. */
+static int
+redness (cairo_surface_t *surface,
+         int              x,
+         int              y)
+{
+  return -blueness (surface, x, y);
+}
+
+static void
+test_bar_chart (void)
+{
+  ThawBarChart *chart = THAW_BAR_CHART (thaw_bar_chart_new ());
+  const double values[] = { 4, 0, 1 };
+  const ThawColor colors[] = { THAW_COLOR_WARNING, THAW_COLOR_WARNING, THAW_COLOR_ACCENT };
+  const char *const labels[] = { "low", NULL, "expected" };
+  const double ideal[] = { 2, 2, 2 };
+  cairo_surface_t *surface;
+  int width = 300, height = 100;
+
+  thaw_bar_chart_set_bars (chart, 3, values, colors, labels);
+  g_assert_cmpuint (thaw_bar_chart_get_n_bars (chart), ==, 3);
+  g_assert_cmpfloat (thaw_bar_chart_get_value (chart, 0), ==, 4);
+  thaw_bar_chart_set_line (chart, 0, ideal, THAW_LINE_MARKED, THAW_COLOR_GOOD);
+  g_object_set (chart, "scale-suffix", "×", NULL);
+
+  surface = render (GTK_WIDGET (chart), width, height);
+  /* Three slots of about 90 px right of the scale's labels, the scale up
+   * to 5×: the first bar orange above the middle, the third blue only in
+   * its lowest fifth (above the labels), the empty second slot not
+   * coloured above the line. */
+  g_assert_cmpint (redness (surface, 70, 35), >, 100);
+  g_assert_cmpint (blueness (surface, 250, 35), <, 10);
+  g_assert_cmpint (redness (surface, 250, 35), <, 10);
+  g_assert_cmpint (blueness (surface, 250, 72), >, 100);
+  g_assert_cmpint (redness (surface, 160, 30), <, 10);
+  g_assert_cmpint (blueness (surface, 160, 30), <, 10);
+  cairo_surface_destroy (surface);
 }
 
 static void
@@ -154,6 +209,7 @@ main (int   argc,
 
   g_test_add_func ("/thaw/widgets/figure", test_figure);
   g_test_add_func ("/thaw/widgets/sparkline", test_sparkline);
+  g_test_add_func ("/thaw/widgets/bar-chart", test_bar_chart);
   g_test_add_func ("/thaw/widgets/palette", test_palette);
 
   return g_test_run ();

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "thaw-bar-chart.h"
 #include "thaw-figure.h"
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
@@ -412,6 +413,7 @@ thaw_lesson_class_init (ThawLessonClass *klass)
   klass->report = thaw_lesson_real_report;
 
   /* The shared widgets a page's template may name (src/widgets). */
+  g_type_ensure (THAW_TYPE_BAR_CHART);
   g_type_ensure (THAW_TYPE_FIGURE);
   g_type_ensure (THAW_TYPE_RUN_LOG);
   g_type_ensure (THAW_TYPE_SPARKLINE);
