@@ -1,0 +1,399 @@
+/* signal-page.c — Waiting for a Signal: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts signal-work.c on screen: the buttons and the knob (in
+ * signal-page.ui) line the threads up, say Go, let one through or stop
+ * them; the gate's line and one row per thread show where they are.
+ * Everything here runs on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "signal-work.h"
+#include "thaw-lesson.h"
+
+/* lesson.start says Go this long after lining up, so that every thread is
+ * asleep at the gate by then (and the learner sees them there). */
+#define AUTO_GO_MS 600
+
+#define THAW_TYPE_LESSON_SIGNAL (thaw_lesson_signal_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonSignal, thaw_lesson_signal, THAW, LESSON_SIGNAL, ThawLesson)
+
+struct _ThawLessonSignal
+{
+  ThawLesson parent_instance;
+
+  GtkLabel *gate_label;
+  GtkListBox *thread_list;
+  GtkLabel *status;
+  AdwActionRow *rows[SIGNAL_MAX_THREADS];   /* of the coming or the last run */
+  GtkLevelBar *bars[SIGNAL_MAX_THREADS];
+
+  guint n_threads;
+  SignalWork *work;     /* while the threads run */
+  guint auto_go_id;     /* lesson.start's Go, still to come */
+  SignalNews news;      /* the latest news, for --report */
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonSignal, thaw_lesson_signal, THAW_TYPE_LESSON)
+
+enum { PROP_THREADS = 1 };
+
+/* One row per thread of the coming run: its name, its state, and its work
+ * after the gate in a level bar, which unlike a progress bar can be narrow. */
+static void
+make_rows (ThawLessonSignal *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->thread_list))) != NULL)
+    gtk_list_box_remove (self->thread_list, child);
+
+  for (guint i = 0; i < self->n_threads; i++)
+    {
+      /* Translators: the name of a worker thread, e.g. "Thread 3". */
+      g_autofree char *title = g_strdup_printf (_("Thread %u"), i + 1);
+      /* Translators: "%s" is the name of a thread, e.g. "Thread 3". */
+      g_autofree char *bar_label = g_strdup_printf (_("Work of %s"), title);
+
+      self->rows[i] = g_object_new (ADW_TYPE_ACTION_ROW, "title", title, "subtitle", _("Not started"), NULL);
+      self->bars[i] = g_object_new (GTK_TYPE_LEVEL_BAR, "valign", GTK_ALIGN_CENTER, "width-request", 64, NULL);
+      gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_LOW);
+      gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_HIGH);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars[i]), GTK_ACCESSIBLE_PROPERTY_LABEL, bar_label, -1);
+      adw_action_row_add_suffix (self->rows[i], GTK_WIDGET (self->bars[i]));
+      gtk_list_box_append (self->thread_list, GTK_WIDGET (self->rows[i]));
+    }
+}
+
+static char *
+describe_runner (const SignalRunner *runner)
+{
+  double latency_ms = runner->latency_us / 1000.0;
+
+  switch ((SignalRunnerState) runner->state)
+    {
+    case SIGNAL_RUNNER_STARTING:
+      return g_strdup (_("Starting"));
+    case SIGNAL_RUNNER_WAITING:
+      return g_strdup_printf (ngettext ("Waiting at the gate · woken %d time",
+                                        "Waiting at the gate · woken %d times",
+                                        runner->wake_ups),
+                              runner->wake_ups);
+    case SIGNAL_RUNNER_RUNNING:
+      /* Translators: how long after Go a waiting thread got going. */
+      return g_strdup_printf (_("Running · through %.2f ms after the signal"), latency_ms);
+    case SIGNAL_RUNNER_DONE:
+      return g_strdup_printf (_("Done · through %.2f ms after the signal"), latency_ms);
+    default:
+      return g_strdup (_("Left without passing the gate"));
+    }
+}
+
+/* Shows the news: the gate, and where each thread is. */
+static void
+show_news (ThawLessonSignal *self,
+           const SignalNews *news)
+{
+  g_autofree char *gate_text = NULL;
+
+  self->news = *news;
+  if (news->gate_open)
+    gate_text = g_strdup_printf (_("Gate open · %u of %u through · slowest %.2f ms after Go"),
+                                 news->released, news->n_threads, news->max_latency_us / 1000.0);
+  else
+    gate_text = g_strdup_printf (_("Gate closed · %u waiting · %u through"), news->waiting, news->released);
+  gtk_label_set_text (self->gate_label, gate_text);
+
+  for (guint i = 0; i < news->n_threads; i++)
+    {
+      g_autofree char *text = describe_runner (&news->runners[i]);
+
+      adw_action_row_set_subtitle (self->rows[i], text);
+      gtk_level_bar_set_value (self->bars[i], news->runners[i].work_permille / 1000.0);
+    }
+}
+
+/* Go and Let One Through can be used while the threads wait at a closed gate. */
+static void
+set_gate_closed (ThawLessonSignal *self,
+                 gboolean          closed)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.go", closed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.let-one", closed);
+  if (!closed)
+    g_clear_handle_id (&self->auto_go_id, g_source_remove);
+}
+
+/* The threads' news, delivered on the main thread. */
+static void
+receive_news (const SignalNews *news,
+              gpointer          user_data)
+{
+  ThawLessonSignal *self = user_data;
+  g_autoptr(SignalWork) work = NULL;
+  gboolean stopped;
+
+  show_news (self, news);
+  if (!news->finished)
+    return;
+
+  /* Every thread has returned and been joined: the run is over. */
+  work = g_steal_pointer (&self->work);
+  stopped = signal_work_was_stopped (work);
+  set_gate_closed (self, FALSE);
+  thaw_lesson_end_run (THAW_LESSON (self), stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  gtk_label_set_text (self->status, stopped ? _("Stopped. The threads still at the gate were woken to leave.")
+                                            : _("Done. Every thread went through the gate once."));
+}
+
+static gboolean
+auto_go_cb (gpointer data)
+{
+  ThawLessonSignal *self = data;
+
+  self->auto_go_id = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self), "lesson.go", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* lesson.line-up starts the threads, which wait at the closed gate;
+ * lesson.start does too, and says Go by itself a moment later. */
+static void
+line_up_cb (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  ThawLessonSignal *self = THAW_LESSON_SIGNAL (widget);
+  gboolean and_go = g_str_equal (action_name, "lesson.start");
+  g_autoptr(GError) error = NULL;
+
+  thaw_lesson_begin_run (THAW_LESSON (self), and_go ? "line-up-and-go" : "line-up");
+  make_rows (self);
+  self->work = signal_work_line_up (self->n_threads, SIGNAL_LESSON_WORK_US, receive_news, self, &error);
+  if (self->work == NULL)
+    {
+      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+      gtk_label_set_text (self->status, error->message);
+      return;
+    }
+
+  show_news (self, signal_work_get_news (self->work));
+  set_gate_closed (self, TRUE);
+  gtk_label_set_text (self->status,
+                      and_go ? _("The threads are lining up. Go comes in a moment…")
+                             : _("The threads are asleep at the gate, using no CPU. Say Go, or let one through."));
+  /* Removed when the gate opens or the run ends, and in dispose. */
+  if (and_go)
+    self->auto_go_id = g_timeout_add (AUTO_GO_MS, auto_go_cb, self);
+}
+
+/* lesson.let-one, lesson.go and lesson.stop: what the main thread tells the
+ * threads at the gate (each action is enabled only while they are there). */
+static void
+gate_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonSignal *self = THAW_LESSON_SIGNAL (widget);
+  gboolean go = g_str_equal (action_name, "lesson.go");
+
+  if (g_str_equal (action_name, "lesson.let-one"))
+    {
+      signal_work_let_one (self->work);
+      gtk_label_set_text (self->status, _("One ticket: g_cond_signal() woke one thread, and the others sleep on."));
+      return;
+    }
+
+  if (go)
+    signal_work_go (self->work);
+  else
+    signal_work_stop (self->work);
+  set_gate_closed (self, FALSE);
+  show_news (self, signal_work_get_news (self->work));
+  gtk_label_set_text (self->status, go ? _("Go! g_cond_broadcast() woke every thread.") : _("Stopping…"));
+}
+
+static void
+thaw_lesson_signal_report (ThawLesson  *lesson,
+                           JsonBuilder *builder)
+{
+  const SignalNews *news = &THAW_LESSON_SIGNAL (lesson)->news;
+  /* One array per figure, with one element per thread. */
+  static const struct { const char *name; gsize offset; gboolean in_ms; } arrays[] = {
+    { "passes", G_STRUCT_OFFSET (SignalRunner, passes), FALSE },
+    { "wake_ups", G_STRUCT_OFFSET (SignalRunner, wake_ups), FALSE },
+    { "wake_latency_ms", G_STRUCT_OFFSET (SignalRunner, latency_us), TRUE },
+  };
+
+  json_builder_set_member_name (builder, "threads");
+  json_builder_add_int_value (builder, news->n_threads);
+  json_builder_set_member_name (builder, "gate_open");
+  json_builder_add_boolean_value (builder, news->gate_open);
+  json_builder_set_member_name (builder, "released");
+  json_builder_add_int_value (builder, news->released);
+  json_builder_set_member_name (builder, "waiting");
+  json_builder_add_int_value (builder, news->waiting);
+  json_builder_set_member_name (builder, "wake_latency_ms_max");
+  json_builder_add_double_value (builder, news->max_latency_us / 1000.0);
+
+  for (guint a = 0; a < G_N_ELEMENTS (arrays); a++)
+    {
+      json_builder_set_member_name (builder, arrays[a].name);
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < news->n_threads; i++)
+        {
+          int value = G_STRUCT_MEMBER (int, &news->runners[i], arrays[a].offset);
+
+          if (arrays[a].in_ms)
+            json_builder_add_double_value (builder, value / 1000.0);
+          else
+            json_builder_add_int_value (builder, value);
+        }
+      json_builder_end_array (builder);
+    }
+}
+
+static void
+thaw_lesson_signal_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  if (prop_id == PROP_THREADS)
+    g_value_set_uint (value, THAW_LESSON_SIGNAL (object)->n_threads);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+thaw_lesson_signal_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  ThawLessonSignal *self = THAW_LESSON_SIGNAL (object);
+
+  if (prop_id != PROP_THREADS)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else if (self->n_threads != g_value_get_uint (value))
+    {
+      self->n_threads = g_value_get_uint (value);
+      /* The rows of the coming run; a running one keeps its own. */
+      if (self->work == NULL)
+        make_rows (self);
+      g_object_notify_by_pspec (object, pspec);
+    }
+}
+
+static void
+thaw_lesson_signal_dispose (GObject *object)
+{
+  ThawLessonSignal *self = THAW_LESSON_SIGNAL (object);
+
+  /* Threads may be asleep at the gate, or working, when the window closes:
+   * this wakes them to leave and joins them, and their news reaches nobody. */
+  g_clear_pointer (&self->work, signal_work_free);
+  g_clear_handle_id (&self->auto_go_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_SIGNAL);
+
+  G_OBJECT_CLASS (thaw_lesson_signal_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_signal_dispose;
+  object_class->get_property = thaw_lesson_signal_get_property;
+  object_class->set_property = thaw_lesson_signal_set_property;
+  lesson_class->report = thaw_lesson_signal_report;
+
+  /* ThawLessonSignal:threads: how many threads the next run lines up. */
+  g_object_class_install_property (object_class, PROP_THREADS,
+    g_param_spec_uint ("threads", NULL, NULL, SIGNAL_MIN_THREADS, SIGNAL_MAX_THREADS, SIGNAL_DEFAULT_THREADS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/signal/signal-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, gate_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, thread_list);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, status);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", line_up_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.line-up", line_up_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.go", NULL, gate_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.let-one", NULL, gate_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, gate_cb);
+}
+
+static void
+thaw_lesson_signal_init (ThawLessonSignal *self)
+{
+  self->n_threads = SIGNAL_DEFAULT_THREADS;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  make_rows (self);
+  set_gate_closed (self, FALSE);
+}
+
+const ThawLessonInfo thaw_lesson_signal_info = {
+  .id = "signal",
+  .part = THAW_PART_SHARING,
+  .title = N_("Waiting for a Signal"),
+  .summary = N_("Threads sleep at a gate until another thread says Go"),
+  .keywords = N_("signal;condition;GCond;wait;broadcast;event;Event;Condition;spurious;wake-up;gate;barrier"),
+  .explanation =
+    N_("Often a thread must wait until something is true: the data is ready, "
+       "the others are lined up, it is time to go. Checking in a loop with "
+       "naps wastes CPU and reacts late. A <b>condition variable</b>, "
+       "<tt>GCond</tt>, lets the thread sleep until another one says that "
+       "something changed.\n\n"
+       "A GCond holds no state: it is only a place to sleep. The state is a "
+       "flag, here <tt>open</tt>, guarded by a <tt>GMutex</tt>. The waiter "
+       "takes the mutex and loops: <tt>while (!open) g_cond_wait (&amp;cond, "
+       "&amp;mutex);</tt> <tt>g_cond_wait()</tt> unlocks the mutex while it "
+       "sleeps and locks it again before returning. The thread that says Go "
+       "takes the mutex, sets the flag, wakes the waiters and unlocks.\n\n"
+       "Why a loop and not a single wait? Because a wake-up is only a hint. "
+       "<tt>g_cond_wait()</tt> may return when nobody signalled (a "
+       "<i>spurious wake-up</i>), and another thread may have used up the news "
+       "before this one got the mutex back. And why the flag at all? Because a "
+       "signal sent while nobody waits is not remembered: a thread that comes "
+       "to the gate after Go would sleep forever (a <i>lost wake-up</i>). The "
+       "flag is remembered, so a latecomer sees it and never sleeps.\n\n"
+       "So the rule is: change the flag only while holding the mutex, and "
+       "always check it in a loop. A waiter checks the flag and falls asleep "
+       "in one step under the mutex, so a change made under it cannot slip in "
+       "between and be lost. Signalling while still holding the mutex is good "
+       "practice, not a rule: <tt>g_cond_signal()</tt> after the unlock is "
+       "allowed, and wakes the waiters just as well, as long as the flag was "
+       "changed under the lock. (Python is stricter: <tt>notify()</tt> raises "
+       "<tt>RuntimeError</tt> if the lock is not held.)\n\n"
+       "<tt>g_cond_broadcast()</tt> wakes every waiter: use it when the change "
+       "concerns them all, like opening the gate. <tt>g_cond_signal()</tt> "
+       "wakes <i>at least</i> one, sometimes more: enough when the change is "
+       "good for just one, like one ticket. It is not the signal that lets "
+       "exactly one thread through, it is the ticket count: the first thread "
+       "to get the mutex takes the ticket, and any other thread woken with it "
+       "finds none, goes round the loop and sleeps again. Each thread here "
+       "measures how long after the signal it got "
+       "through; the waking and the mutex they all take in turn cost a fraction "
+       "of a millisecond each.\n\n"
+       "Python’s <tt>threading.Event</tt> is exactly this gate: a flag, a lock "
+       "and a condition, with <tt>wait()</tt> and <tt>set()</tt>. "
+       "<tt>threading.Condition</tt> is the bare GCond with its lock; its "
+       "<tt>wait_for(predicate)</tt> does the loop for you."),
+  .try_this =
+    N_("Click “Line Up and Go”: the threads wait at the gate, then all start within a fraction of a millisecond of Go.\n"
+       "Click “Line Up” and wait: nobody passes, and the meter shows the threads cost the window nothing while they sleep.\n"
+       "Click “Let One Through” a few times: each ticket lets exactly one thread pass. g_cond_signal() may wake more than one, but the first takes the ticket and the others find none.\n"
+       "Click “Go!” to release the rest with g_cond_broadcast(), and compare how long each took to wake.\n"
+       "Set 16 threads and run again: the later ones take a little longer, because they take the mutex in turn."),
+  .get_type = thaw_lesson_signal_get_type,
+};

@@ -1,0 +1,292 @@
+/* test-signal-work.c — signal-work.c on a plain GMainLoop, no GTK
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The TSan build runs this too: the gate, its mutex and condition, and the
+ * hand-off of the threads' news to the main thread are then checked.
+ *
+ *   go            lined-up threads sleep at the closed gate and none passes;
+ *                 after Go each passes exactly once and works to the end;
+ *                 the news arrives on the main thread, the last news once,
+ *                 after every thread was joined; the news function may free
+ *                 the work
+ *   let-one       each ticket lets exactly one thread through; Go the rest
+ *   stop-asleep   Stop wakes the sleepers, who leave without passing
+ *   stop-working  Stop ends the work after the gate early
+ *   free          freeing the work while threads sleep and work joins them
+ *                 all, and news already on its way calls nobody
+ */
+
+#include "config.h"
+
+#include <glib.h>
+
+#include "signal-work.h"
+#include "work-test-util.h"
+
+#define THREAD_NAME "thaw-gate"
+/* Each thread's work after the gate: five naps of 20 ms. */
+#define WORK_US 100000
+
+typedef struct
+{
+  GThread *main_thread;
+  guint deliveries;
+  guint finished;
+  gboolean passed_twice;        /* a thread was ever seen through twice */
+  SignalNews news;              /* the latest */
+  SignalWork *free_when_finished;
+} Record;
+
+static void
+receive (const SignalNews *news,
+         gpointer          user_data)
+{
+  Record *record = user_data;
+
+  g_assert_true (g_thread_self () == record->main_thread);
+  g_assert_cmpuint (record->finished, ==, 0);   /* nothing after the last */
+
+  for (guint i = 0; i < news->n_threads; i++)
+    record->passed_twice |= news->runners[i].passes > 1;
+  record->news = *news;
+  record->deliveries++;
+  if (news->finished)
+    {
+      record->finished++;
+      /* As the page does: the last news frees the work. */
+      g_clear_pointer (&record->free_when_finished, signal_work_free);
+    }
+}
+
+static void
+record_init (Record *record)
+{
+  *record = (Record) { .main_thread = g_thread_self () };
+}
+
+static gboolean
+is_finished (gpointer data)
+{
+  return ((Record *) data)->finished > 0;
+}
+
+typedef struct
+{
+  Record *record;
+  guint waiting;
+  guint released;
+} Expect;
+
+static gboolean
+has_counts (gpointer data)
+{
+  Expect *expect = data;
+
+  return expect->record->news.waiting == expect->waiting &&
+         expect->record->news.released == expect->released;
+}
+
+/* Runs the main loop until @waiting threads sleep at the gate and
+ * @released are through. */
+static void
+wait_for_counts (Record *record,
+                 guint   waiting,
+                 guint   released)
+{
+  Expect expect = { record, waiting, released };
+
+  work_test_iterate_until (has_counts, &expect, 10);
+}
+
+static void
+test_go (void)
+{
+  const guint n_threads = 4;
+  Record record;
+  SignalWork *work;
+  g_autoptr(GError) error = NULL;
+  guint threads_before = work_test_count_threads (THREAD_NAME);
+
+  record_init (&record);
+  work = signal_work_line_up (n_threads, WORK_US, receive, &record, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (work);
+  g_assert_cmpuint (signal_work_get_news (work)->n_threads, ==, n_threads);
+
+  /* Everybody gets to the gate, and nobody passes. */
+  wait_for_counts (&record, n_threads, 0);
+  work_test_iterate_for (0.2);
+  g_assert_cmpuint (record.news.waiting, ==, n_threads);
+  g_assert_cmpuint (record.news.released, ==, 0);
+  g_assert_false (record.news.gate_open);
+  g_assert_cmpuint (work_test_count_threads (THREAD_NAME), ==, threads_before + n_threads);
+
+  signal_work_go (work);
+  g_assert_true (signal_work_get_news (work)->gate_open);
+  record.free_when_finished = work;
+  work_test_iterate_until (is_finished, &record, 10);
+  g_test_message ("%u deliveries, the slowest through %d µs after Go",
+                  record.deliveries, record.news.max_latency_us);
+
+  g_assert_null (record.free_when_finished);
+  g_assert_false (record.passed_twice);
+  g_assert_true (record.news.gate_open);
+  g_assert_cmpuint (record.news.released, ==, n_threads);
+  g_assert_cmpuint (record.news.waiting, ==, 0);
+  g_assert_cmpint (record.news.max_latency_us, >=, 0);
+  for (guint i = 0; i < n_threads; i++)
+    {
+      g_assert_cmpint (record.news.runners[i].state, ==, SIGNAL_RUNNER_DONE);
+      g_assert_cmpint (record.news.runners[i].passes, ==, 1);
+      g_assert_cmpint (record.news.runners[i].wake_ups, >=, 1);
+      g_assert_cmpint (record.news.runners[i].work_permille, ==, 1000);
+    }
+  /* Joined before the last news; and the last news came once. */
+  work_test_wait_for_threads (THREAD_NAME, threads_before);
+  work_test_iterate_for (0.1);
+  g_assert_cmpuint (record.finished, ==, 1);
+}
+
+static void
+test_let_one (void)
+{
+  const guint n_threads = 3;
+  Record record;
+  g_autoptr(SignalWork) work = NULL;
+  guint threads_before = work_test_count_threads (THREAD_NAME);
+
+  record_init (&record);
+  work = signal_work_line_up (n_threads, WORK_US, receive, &record, NULL);
+  g_assert_nonnull (work);
+  wait_for_counts (&record, n_threads, 0);
+
+  for (guint through = 1; through < n_threads; through++)
+    {
+      signal_work_let_one (work);
+      wait_for_counts (&record, n_threads - through, through);
+      /* Give a second thread every chance to sneak through. */
+      work_test_iterate_for (0.2);
+      g_assert_cmpuint (record.news.released, ==, through);
+      g_assert_cmpuint (record.news.waiting, ==, n_threads - through);
+      g_assert_false (record.news.gate_open);
+    }
+
+  signal_work_go (work);
+  work_test_iterate_until (is_finished, &record, 10);
+  g_assert_false (record.passed_twice);
+  g_assert_cmpuint (record.news.released, ==, n_threads);
+  for (guint i = 0; i < n_threads; i++)
+    g_assert_cmpint (record.news.runners[i].passes, ==, 1);
+  g_assert_false (signal_work_was_stopped (work));
+  work_test_wait_for_threads (THREAD_NAME, threads_before);
+}
+
+static void
+test_stop_asleep (void)
+{
+  const guint n_threads = 5;
+  Record record;
+  g_autoptr(SignalWork) work = NULL;
+  guint threads_before = work_test_count_threads (THREAD_NAME);
+
+  record_init (&record);
+  work = signal_work_line_up (n_threads, WORK_US, receive, &record, NULL);
+  g_assert_nonnull (work);
+  wait_for_counts (&record, n_threads, 0);
+
+  signal_work_stop (work);
+  work_test_iterate_until (is_finished, &record, 5);
+
+  g_assert_true (signal_work_was_stopped (work));
+  g_assert_cmpuint (record.news.released, ==, 0);
+  g_assert_cmpuint (record.news.waiting, ==, 0);
+  for (guint i = 0; i < n_threads; i++)
+    {
+      g_assert_cmpint (record.news.runners[i].state, ==, SIGNAL_RUNNER_LEFT);
+      g_assert_cmpint (record.news.runners[i].passes, ==, 0);
+    }
+  work_test_wait_for_threads (THREAD_NAME, threads_before);
+}
+
+static gboolean
+is_working (gpointer data)
+{
+  Record *record = data;
+
+  return record->news.runners[0].work_permille > 0;
+}
+
+static void
+test_stop_working (void)
+{
+  const guint n_threads = 2;
+  Record record;
+  g_autoptr(SignalWork) work = NULL;
+  guint threads_before = work_test_count_threads (THREAD_NAME);
+
+  record_init (&record);
+  /* Work for a minute, stopped as soon as it has begun. */
+  work = signal_work_line_up (n_threads, 60 * G_USEC_PER_SEC, receive, &record, NULL);
+  g_assert_nonnull (work);
+  signal_work_go (work);
+  work_test_iterate_until (is_working, &record, 10);
+
+  signal_work_stop (work);
+  work_test_iterate_until (is_finished, &record, 5);
+
+  g_assert_true (signal_work_was_stopped (work));
+  for (guint i = 0; i < n_threads; i++)
+    {
+      g_assert_cmpint (record.news.runners[i].state, ==, SIGNAL_RUNNER_DONE);
+      g_assert_cmpint (record.news.runners[i].passes, ==, 1);
+      g_assert_cmpint (record.news.runners[i].work_permille, <, 1000);
+    }
+  work_test_wait_for_threads (THREAD_NAME, threads_before);
+}
+
+static void
+test_free (void)
+{
+  const guint n_threads = 4;
+  Record record;
+  SignalWork *work;
+  guint threads_before = work_test_count_threads (THREAD_NAME);
+  guint deliveries;
+
+  record_init (&record);
+  work = signal_work_line_up (n_threads, 60 * G_USEC_PER_SEC, receive, &record, NULL);
+  g_assert_nonnull (work);
+  wait_for_counts (&record, n_threads, 0);
+
+  /* One thread works, the others sleep at the gate; let the worker
+   * schedule a delivery that the main loop has not run yet. */
+  signal_work_let_one (work);
+  g_usleep (100 * 1000);
+  deliveries = record.deliveries;
+
+  signal_work_free (work);
+  /* Joined: the threads are gone when free returns (give /proc a moment). */
+  work_test_wait_for_threads (THREAD_NAME, threads_before);
+
+  /* The scheduled delivery calls nobody. */
+  work_test_iterate_for (0.2);
+  g_assert_cmpuint (record.deliveries, ==, deliveries);
+  g_assert_cmpuint (record.finished, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/work/signal/go", test_go);
+  g_test_add_func ("/work/signal/let-one", test_let_one);
+  g_test_add_func ("/work/signal/stop-asleep", test_stop_asleep);
+  g_test_add_func ("/work/signal/stop-working", test_stop_working);
+  g_test_add_func ("/work/signal/free", test_free);
+
+  return g_test_run ();
+}
