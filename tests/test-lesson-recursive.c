@@ -42,6 +42,41 @@ can_click (ThawLesson *lesson,
   return gtk_widget_get_sensitive (button);
 }
 
+static GtkWidget *
+find_spin_button (GtkWidget *widget)
+{
+  if (GTK_IS_SPIN_BUTTON (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_spin_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Sets the levels of the next walk's tree as a learner does: with the
+ * lesson's spin button, its only one. */
+static void
+set_levels (ThawLesson *lesson,
+            guint       levels)
+{
+  GtkWidget *spin = find_spin_button (GTK_WIDGET (lesson));
+  g_autoptr(JsonObject) report = NULL;
+
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), levels);
+
+  report = thaw_test_lesson_report (lesson);
+  g_assert_cmpint (json_object_get_int_member (report, "levels"), ==, levels);
+}
+
 static gboolean
 run_is_over (gpointer data)
 {
@@ -107,7 +142,7 @@ test_rec_mutex (Fixture       *fixture,
       g_autoptr(JsonObject) report = NULL;
       guint folders = (1u << levels[i]) - 1;
 
-      g_object_set (fixture->lesson, "levels", levels[i], NULL);
+      set_levels (fixture->lesson, levels[i]);
       report = run_to_end (fixture, "start");
 
       g_test_message ("%u levels: depth %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " folders in %.3f s",
@@ -165,7 +200,7 @@ test_stop (Fixture       *fixture,
   g_autoptr(JsonObject) stopped = NULL;
   g_autoptr(JsonObject) again = NULL;
 
-  g_object_set (fixture->lesson, "levels", 12, NULL);
+  set_levels (fixture->lesson, 12);
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
   thaw_test_iterate_for (0.4);
   g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, 1);
@@ -178,7 +213,7 @@ test_stop (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (stopped, "folders"), >, 0);
   g_assert_cmpint (json_object_get_int_member (stopped, "folders"), <, 4095);
 
-  g_object_set (fixture->lesson, "levels", 4, NULL);
+  set_levels (fixture->lesson, 4);
   again = run_to_end (fixture, "start");
   g_assert_cmpstr (json_object_get_string_member (again, "job_state"), ==, "succeeded");
   g_assert_cmpint (json_object_get_int_member (again, "recursion_depth"), ==, 4);

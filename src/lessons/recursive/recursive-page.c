@@ -1,0 +1,339 @@
+/* recursive-page.c — A lock taken twice: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts recursive-work.c on screen: the buttons (in recursive-page.ui) walk
+ * the tree with a GRecMutex or try a plain mutex, the blocks show how many
+ * times the worker holds the lock, and each run goes to the list of runs.
+ * Everything here runs on the main thread.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+
+#include "recursive-work.h"
+#include "thaw-lesson.h"
+#include "thaw-run-log.h"
+
+#define THAW_TYPE_LESSON_RECURSIVE (thaw_lesson_recursive_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonRecursive, thaw_lesson_recursive, THAW, LESSON_RECURSIVE, ThawLesson)
+
+struct _ThawLessonRecursive
+{
+  ThawLesson parent_instance;
+
+  GtkSpinButton *levels;
+  GtkProgressBar *progress;
+  GtkLevelBar *nesting;
+  GtkLabel *nesting_label;
+  GtkLabel *status;
+  ThawRunLog *runs;
+
+  RecursiveWork *work;          /* while the worker runs */
+  RecursiveProgress last[2];    /* the last run of each kind, for --report */
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonRecursive, thaw_lesson_recursive, THAW_TYPE_LESSON)
+
+/* The two kinds of run: the action, the report's job_mode, how long a
+ * folder takes to read, and what the status says as the run starts. */
+static const struct
+{
+  const char *action;
+  const char *mode;
+  gint64 read_folder_us;
+  const char *status;
+} kinds[] = {
+  [RECURSIVE_REC_MUTEX] = { "lesson.start", "rec-mutex", RECURSIVE_READ_FOLDER_US,
+    N_("Walking the tree on a worker thread. Each level takes the lock once more.") },
+  [RECURSIVE_PLAIN_MUTEX] = { "lesson.try-plain", "plain-mutex", RECURSIVE_PLAIN_HOLD_US,
+    N_("Level 1 took the mutex. Level 2 will ask for it again…") },
+};
+
+#define WOULD_DEADLOCK(p) ((p)->second_lock == EDEADLK && (p)->timed_lock == EDEADLK)
+
+/* The name of an answer of pthread_mutex_lock(): 0 or an errno value. */
+static const char *
+error_name (int error)
+{
+  return error == RECURSIVE_NOT_ASKED ? "not asked"
+         : error == EDEADLK ? "EDEADLK"
+         : error == ETIMEDOUT ? "ETIMEDOUT"
+         : error == 0 ? "0" : g_strerror (error);
+}
+
+/* Ends a run: a row at the top of the list of runs, and the status. */
+static void
+finish_run (ThawLessonRecursive     *self,
+            const RecursiveProgress *p)
+{
+  ThawLesson *lesson = THAW_LESSON (self);
+  g_autofree char *size = g_format_size ((guint64) p->total_kib * 1024);
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  const char *status = p->stopped ? _("Stopped.")
+                                  : _("A plain mutex does not count: to its owner it says “wait”, like to anyone else. This one checks who asks, and says EDEADLK instead.");
+
+  thaw_lesson_end_run (lesson, p->stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  self->last[p->kind] = *p;
+
+  if (p->kind == RECURSIVE_REC_MUTEX)
+    {
+      if (p->stopped)
+        title = g_strdup_printf (_("GRecMutex: stopped after %'u folders, %.2f s"),
+                                 p->visited, thaw_lesson_get_run_seconds (lesson));
+      else
+        /* Translators: "%s" is a size such as "1.0 MB". */
+        title = g_strdup_printf (_("GRecMutex: %'u folders, %s in all, %.2f s"),
+                                 p->visited, size, thaw_lesson_get_run_seconds (lesson));
+      detail = g_strdup_printf (ngettext ("At its deepest, the worker held the lock %u time at once.",
+                                          "At its deepest, the worker held the lock %u times at once.",
+                                          p->deepest), p->deepest);
+      status = p->stopped ? _("Stopped. Every level unlocked on the way out.")
+                          : _("Done. Each lock had its unlock, and the mutex is free again.");
+    }
+  else if (WOULD_DEADLOCK (p))
+    {
+      title = g_strdup (_("Plain mutex: the second lock would never be granted"));
+      detail = g_strdup_printf (_("To the thread that held it, pthread_mutex_lock() answered EDEADLK, and so did a timed lock, after %.1f ms: without the check it would have waited forever."),
+                                p->timed_lock_us / 1000.0);
+    }
+  else if (p->stopped)
+    {
+      title = g_strdup (_("Plain mutex: stopped"));
+      detail = g_strdup (_("Stopped before the second lock."));
+    }
+  else
+    {
+      title = g_strdup (_("Plain mutex: an unexpected answer"));
+      /* Translators: the two %s are what the calls returned, e.g. "EDEADLK". */
+      detail = g_strdup_printf (_("pthread_mutex_lock(): %s; pthread_mutex_timedlock(): %s."),
+                                error_name (p->second_lock), error_name (p->timed_lock));
+    }
+
+  thaw_run_log_add (self->runs, title, detail, thaw_lesson_get_heartbeat (lesson),
+                    thaw_lesson_get_run_started_at (lesson));
+  gtk_label_set_text (self->status, status);
+}
+
+/* The worker's figures, delivered on the main thread (and the empty ones
+ * as a run starts): the blocks and their caption, then the bar, of folders
+ * read or, with the plain mutex, of level 1 holding it and the answer to
+ * level 2. The last figures end the run; recursive-work.c has joined the
+ * thread already. */
+static void
+worker_progress (const RecursiveProgress *p,
+                 gpointer                 user_data)
+{
+  ThawLessonRecursive *self = user_data;
+  g_autofree char *caption = NULL;
+  g_autofree char *text = NULL;
+  double fraction = 1.0;
+
+  gtk_level_bar_set_value (self->nesting, p->lock_count);
+  if (p->deepest == 0)
+    caption = g_strdup (_("Nobody holds the lock yet"));
+  else if (p->lock_count == 0)
+    caption = g_strdup_printf (ngettext ("The worker has let go of the lock; it held it at most %u time at once",
+                                         "The worker has let go of the lock; it held it at most %u times at once",
+                                         p->deepest), p->deepest);
+  else
+    caption = g_strdup_printf (ngettext ("The worker holds the lock %u time (at most %u so far)",
+                                         "The worker holds the lock %u times (at most %u so far)",
+                                         p->lock_count), p->lock_count, p->deepest);
+  gtk_label_set_text (self->nesting_label, caption);
+
+  if (p->kind == RECURSIVE_REC_MUTEX)
+    {
+      fraction = p->n_folders ? (double) p->visited / p->n_folders : 0;
+      /* Translators: progress of a walk through a tree of folders. */
+      text = g_strdup_printf (_("%'u of %'u folders read"), p->visited, p->n_folders);
+    }
+  else if (p->second_lock == RECURSIVE_NOT_ASKED)
+    {
+      fraction = (double) (g_get_monotonic_time () - thaw_lesson_get_run_started_at (THAW_LESSON (self)))
+                 / RECURSIVE_PLAIN_HOLD_US;
+      text = g_strdup (p->finished ? _("Stopped before the second lock.") : _("Level 1 holds the mutex"));
+    }
+  else
+    /* Translators: %s is what pthread_mutex_lock() returned, e.g. "EDEADLK". */
+    text = g_strdup_printf (_("The second lock by its owner: %s"), error_name (p->second_lock));
+  gtk_progress_bar_set_fraction (self->progress, CLAMP (fraction, 0.0, 1.0));
+  gtk_progress_bar_set_text (self->progress, text);
+
+  if (p->finished)
+    {
+      finish_run (self, p);
+      g_clear_pointer (&self->work, recursive_work_free);
+    }
+}
+
+/* lesson.start and lesson.try-plain: a walk with either kind of mutex. */
+static void
+run_cb (GtkWidget  *widget,
+        const char *action_name,
+        GVariant   *parameter)
+{
+  ThawLessonRecursive *self = THAW_LESSON_RECURSIVE (widget);
+  RecursiveKind kind = g_str_equal (action_name, "lesson.start") ? RECURSIVE_REC_MUTEX : RECURSIVE_PLAIN_MUTEX;
+  guint levels = (guint) gtk_spin_button_get_value_as_int (self->levels);
+  RecursiveProgress none = { .kind = kind, .n_folders = (1u << levels) - 1,
+                             .second_lock = RECURSIVE_NOT_ASKED, .timed_lock = RECURSIVE_NOT_ASKED };
+  g_autoptr(GError) error = NULL;
+
+  thaw_lesson_begin_run (THAW_LESSON (self), kinds[kind].mode);
+  gtk_level_bar_set_max_value (self->nesting, levels);
+  worker_progress (&none, self);
+  gtk_label_set_text (self->status, _(kinds[kind].status));
+
+  self->work = recursive_work_start (kind, levels, kinds[kind].read_folder_us, worker_progress, self, &error);
+  if (self->work == NULL)
+    {
+      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+      gtk_label_set_text (self->status, error->message);
+    }
+}
+
+/* lesson.stop: ask the worker to stop; its last delivery ends the run. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonRecursive *self = THAW_LESSON_RECURSIVE (widget);
+
+  if (self->work != NULL)
+    {
+      recursive_work_stop (self->work);
+      gtk_label_set_text (self->status, _("Stopping…"));
+    }
+}
+
+static void
+thaw_lesson_recursive_report (ThawLesson  *lesson,
+                              JsonBuilder *builder)
+{
+  ThawLessonRecursive *self = THAW_LESSON_RECURSIVE (lesson);
+  const RecursiveProgress *walk = &self->last[RECURSIVE_REC_MUTEX];
+  const RecursiveProgress *plain = &self->last[RECURSIVE_PLAIN_MUTEX];
+  const struct { const char *name; int value; } counts[] = {
+    { "levels", gtk_spin_button_get_value_as_int (self->levels) },
+    { "recursion_depth", walk->deepest },
+    { "folders", walk->visited },
+    { "total_kib", walk->total_kib },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      json_builder_set_member_name (builder, counts[i].name);
+      json_builder_add_int_value (builder, counts[i].value);
+    }
+  /* What the plain mutex answered its owner at level 2. */
+  json_builder_set_member_name (builder, "plain_mutex_second_lock");
+  json_builder_add_string_value (builder, error_name (plain->second_lock));
+  json_builder_set_member_name (builder, "plain_mutex_timed_lock");
+  json_builder_add_string_value (builder, error_name (plain->timed_lock));
+  json_builder_set_member_name (builder, "plain_mutex_timed_lock_ms");
+  json_builder_add_double_value (builder, plain->timed_lock_us / 1000.0);
+  json_builder_set_member_name (builder, "plain_mutex_would_deadlock");
+  json_builder_add_boolean_value (builder, WOULD_DEADLOCK (plain));
+}
+
+static void
+thaw_lesson_recursive_dispose (GObject *object)
+{
+  ThawLessonRecursive *self = THAW_LESSON_RECURSIVE (object);
+
+  /* A walk may still run when the window closes: this stops and joins it
+   * (every level unlocks on the way out), and a delivery it already
+   * scheduled calls nobody. */
+  g_clear_pointer (&self->work, recursive_work_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_RECURSIVE);
+
+  G_OBJECT_CLASS (thaw_lesson_recursive_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_recursive_class_init (ThawLessonRecursiveClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_recursive_dispose;
+  lesson_class->report = thaw_lesson_recursive_report;
+
+  g_type_ensure (THAW_TYPE_RUN_LOG);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/recursive/recursive-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, levels);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, progress);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, nesting);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, nesting_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, runs);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    thaw_lesson_class_install_run_action (lesson_class, kinds[i].action, run_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_recursive_init (ThawLessonRecursive *self)
+{
+  self->last[RECURSIVE_PLAIN_MUTEX].second_lock = RECURSIVE_NOT_ASKED;
+  self->last[RECURSIVE_PLAIN_MUTEX].timed_lock = RECURSIVE_NOT_ASKED;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+const ThawLessonInfo thaw_lesson_recursive_info = {
+  .id = "recursive",
+  .part = THAW_PART_SHARING,
+  .title = N_("A Lock Taken Twice"),
+  .summary = N_("A function that holds a lock calls one that takes it again"),
+  .keywords = N_("recursive;re-entrant;reentrant;lock;mutex;GRecMutex;GMutex;RLock;errorcheck;EDEADLK;timedlock;deadlock;tree"),
+  .explanation =
+    N_("A lock guards data that several threads share. The safe habit is to "
+       "take it in <i>every</i> function that touches that data, so that none "
+       "can forget. Sooner or later one of those functions calls another one, "
+       "or itself, and the thread that already holds the lock asks for it a "
+       "second time.\n\n"
+       "A plain <tt>GMutex</tt> does not know who holds it. Asked again by its "
+       "owner, it does what it does for anybody: the caller waits until the "
+       "holder unlocks. But the holder is the caller, now asleep, so nobody "
+       "ever will: a deadlock of one thread with itself. GLib calls a second "
+       "lock by the same thread undefined behaviour, "
+       "<tt>g_mutex_trylock()</tt> included; on Linux "
+       "<tt>g_mutex_lock()</tt> hangs forever, and if it is the main thread, so "
+       "does the window.\n\n"
+       "“Try a Plain Mutex” shows it safely, with a POSIX mutex of the "
+       "error-checking kind (<tt>PTHREAD_MUTEX_ERRORCHECK</tt>). It is just as "
+       "plain, but it checks who asks: to its owner, "
+       "<tt>pthread_mutex_lock()</tt> answers <tt>EDEADLK</tt> at once instead "
+       "of waiting, and so does <tt>pthread_mutex_timedlock()</tt>, since no "
+       "wait could ever end with the lock. In Python a <tt>threading.Lock</tt> "
+       "acquired twice by one thread hangs the same way; "
+       "<tt>acquire(timeout=…)</tt> shows it without hanging.\n\n"
+       "A <tt>GRecMutex</tt> (a recursive, or re-entrant, mutex) remembers its "
+       "owner and counts. The owner may lock it again; every lock needs its own "
+       "unlock, and other threads get it only when the count is back to zero. "
+       "The walk here locks once per level of the tree, so the count climbs as "
+       "deep as the tree goes and falls back to zero at the end.\n\n"
+       "A recursive lock is a convenience with a price. The outermost call "
+       "holds it for the whole walk, so other threads wait that long. It cannot "
+       "be used with a <tt>GCond</tt>: <tt>g_cond_wait()</tt> takes a plain "
+       "<tt>GMutex</tt>, and a wait that let go of a recursive lock only once "
+       "would sleep still holding it. "
+       "And it hides which code really holds the lock. A common alternative is "
+       "to split each function in two: a public one that takes a plain lock, "
+       "and an internal <tt>_unlocked</tt> one that expects its caller to hold "
+       "it."),
+  .try_this =
+    N_("Click “Walk with a GRecMutex” and watch the blocks: one per time the worker holds the lock, rising and falling as the walk goes down and up the tree.\n"
+       "When it is done, compare the deepest count with the number of levels.\n"
+       "Click “Try a Plain Mutex”: level 1 holds it, and when level 2 asks again the mutex answers EDEADLK at once to the very thread that owns it. A GMutex would have put that thread to sleep forever.\n"
+       "Set 4 levels and walk again: the count never goes above 4.\n"
+       "Start a walk and press Stop: every level unlocks on the way out."),
+  .get_type = thaw_lesson_recursive_get_type,
+};
