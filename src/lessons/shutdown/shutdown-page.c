@@ -1,0 +1,426 @@
+/* shutdown-page.c — Quitting with work in flight: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts shutdown-work.c on screen (the widgets are in shutdown-page.ui): the
+ * two jobs fill their bars, quitting is simulated or real, and the file is
+ * read back after every run. Everything here runs on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "shutdown-work.h"
+#include "thaw-lesson.h"
+
+#define THAW_TYPE_LESSON_SHUTDOWN (thaw_lesson_shutdown_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonShutdown, thaw_lesson_shutdown, THAW, LESSON_SHUTDOWN, ThawLesson)
+
+struct _ThawLessonShutdown
+{
+  ThawLesson parent_instance;
+
+  GtkProgressBar *bars[2];  /* by ShutdownJob: the writer's, the warm-up's */
+  GtkLabel *status;
+  AdwActionRow *file_row;
+  AdwActionRow *contents_row;
+  AdwActionRow *written_row;
+  GtkLabel *previous_label;
+
+  ShutdownWork *work;       /* while a run goes on */
+  ShutdownWork *check;      /* while the file is read back */
+  gboolean check_again;
+  gboolean in_place;
+  char *path;
+
+  /* For --report. */
+  ShutdownOutcome outcomes[2];   /* by ShutdownJob */
+  guint write_percent;
+  double write_seconds;
+  char *abandon_reason;
+  ShutdownFacts facts;
+  gboolean opened;          /* the first check, at opening, is done */
+  gboolean kept_from_previous_run;
+  char *previous_run;
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonShutdown, thaw_lesson_shutdown, THAW_TYPE_LESSON)
+
+/* How the report writes an outcome, and how a run with that file ends. */
+static const struct { const char *name; ThawRunState run_state; } outcomes[] = {
+  [SHUTDOWN_RUNNING] = { "running", THAW_RUN_RUNNING },
+  [SHUTDOWN_KEPT] = { "kept", THAW_RUN_SUCCEEDED },
+  [SHUTDOWN_ABANDONED] = { "abandoned", THAW_RUN_CANCELLED },
+  [SHUTDOWN_HALF_WRITTEN] = { "half-written", THAW_RUN_CANCELLED },
+  [SHUTDOWN_FAILED] = { "failed", THAW_RUN_FAILED },
+  [SHUTDOWN_WARMED] = { "succeeded", THAW_RUN_SUCCEEDED },
+  [SHUTDOWN_THROWN_AWAY] = { "cancelled", THAW_RUN_CANCELLED },
+};
+
+static void start_check (ThawLessonShutdown *self);
+
+static void
+show_progress (ThawLessonShutdown *self,
+               ShutdownJob         job,
+               guint               done,
+               guint               total)
+{
+  g_autofree char *text = NULL;
+
+  gtk_progress_bar_set_fraction (self->bars[job], (double) done / total);
+  if (job == SHUTDOWN_WRITER)
+    {
+      self->write_percent = done * 100 / total;
+      text = g_strdup_printf (_("%'u of %'u lines written"),
+                              done * SHUTDOWN_LINES_PER_CHUNK, total * SHUTDOWN_LINES_PER_CHUNK);
+    }
+  else
+    /* Translators: %u is a percentage. */
+    text = g_strdup_printf (_("%u %% warm"), done * 100 / total);
+  gtk_progress_bar_set_text (self->bars[job], text);
+}
+
+/* The writer's last news: what became of the file. */
+static char *
+describe_write (ThawLessonShutdown *self,
+                const GError       *error)
+{
+  g_clear_pointer (&self->abandon_reason, g_free);
+  self->write_seconds = (g_get_monotonic_time () - thaw_lesson_get_run_started_at (THAW_LESSON (self)))
+                        / (double) G_USEC_PER_SEC;
+
+  if (self->outcomes[SHUTDOWN_WRITER] == SHUTDOWN_KEPT)
+    return g_strdup_printf (_("The file was written in %.2f s and is in place."), self->write_seconds);
+  if (self->outcomes[SHUTDOWN_WRITER] == SHUTDOWN_FAILED)
+    /* Translators: %s is the error message. */
+    return g_strdup_printf (_("Writing the file failed: %s"), error ? error->message : "?");
+
+  self->abandon_reason = g_strdup (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+                                   ? _("The rest of the file could not be written in time")
+                                   : error->message);
+  if (self->outcomes[SHUTDOWN_WRITER] == SHUTDOWN_HALF_WRITTEN)
+    return g_strdup (_("Stopped while writing in place: the old file is lost and the new one is half-written."));
+  /* Translators: %s says why the job gave up. */
+  return g_strdup_printf (_("Abandoned (%s). The temporary file was deleted; the old file is untouched."),
+                          self->abandon_reason);
+}
+
+static char *
+format_time (GDateTime *time)
+{
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S") : g_strdup ("—");
+}
+
+/* The header holds the start of the run in ISO 8601, in UTC. */
+static char *
+format_run (const char *iso8601)
+{
+  g_autoptr(GDateTime) utc = iso8601 ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? format_time (local) : g_strdup (iso8601 ? iso8601 : "—");
+}
+
+/* What the check found on disk, and, the first time, what the previous
+ * run left there. */
+static void
+show_facts (ThawLessonShutdown *self)
+{
+  const ShutdownFacts *facts = &self->facts;
+  g_autofree char *size = g_format_size (facts->bytes);
+  g_autofree char *run = format_run (facts->written_by);
+  g_autofree char *modified = format_time (facts->modified);
+  g_autofree char *contents = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *previous = NULL;
+
+  if (!facts->exists)
+    contents = g_strdup (_("No file yet"));
+  else if (facts->complete)
+    contents = g_strdup_printf (_("Complete: %'u lines, %s, checksum verified"), facts->lines, size);
+  else
+    contents = g_strdup_printf (_("Incomplete: %'u lines, %s, no valid checksum"), facts->lines, size);
+  adw_action_row_set_subtitle (self->contents_row, contents);
+
+  /* Translators: the first %s is when the run that wrote the file started,
+   * the second when the file was last changed. */
+  written = g_strdup_printf (_("By the run started at %s · modified at %s"), run, modified);
+  adw_action_row_set_subtitle (self->written_row, facts->exists ? written : "—");
+
+  if (self->opened)
+    return;
+  self->opened = TRUE;
+  self->kept_from_previous_run = facts->complete;
+  self->previous_run = g_strdup (facts->written_by);
+  if (!facts->exists)
+    previous = g_strdup (_("When the lesson opened there was no file from an earlier run."));
+  else if (facts->complete)
+    previous = g_strdup_printf (_("When the lesson opened, the complete file of the run started at %s was there."), run);
+  else
+    previous = g_strdup (_("When the lesson opened, the file there was incomplete: an earlier run was stopped while writing it in place."));
+  gtk_label_set_text (self->previous_label, previous);
+}
+
+/* The work's news, on the main thread. */
+static void
+job_news (const ShutdownNews *news,
+          gpointer            user_data)
+{
+  ThawLessonShutdown *self = user_data;
+  g_autofree char *text = NULL;
+
+  if (news->job == SHUTDOWN_CHECK)
+    {
+      shutdown_facts_clear (&self->facts);
+      self->facts = *news->facts;
+      *news->facts = (ShutdownFacts) { 0 };
+      g_clear_pointer (&self->check, shutdown_work_free);
+      show_facts (self);
+      /* One check at a time; one asked for meanwhile runs now. */
+      if (self->check_again)
+        start_check (self);
+      return;
+    }
+
+  show_progress (self, news->job, news->done, news->total);
+  self->outcomes[news->job] = news->outcome;
+  if (news->outcome == SHUTDOWN_THROWN_AWAY)
+    gtk_progress_bar_set_text (self->bars[SHUTDOWN_WARMUP], _("Cancelled and thrown away"));
+  if (news->job == SHUTDOWN_WRITER && news->outcome != SHUTDOWN_RUNNING)
+    {
+      text = describe_write (self, news->error);
+      gtk_label_set_text (self->status, text);
+      /* Show what is on disk now, read back from the disk. */
+      start_check (self);
+    }
+
+  /* The run ends when both jobs have, the way the file went. */
+  if (self->outcomes[SHUTDOWN_WRITER] != SHUTDOWN_RUNNING &&
+      self->outcomes[SHUTDOWN_WARMUP] != SHUTDOWN_RUNNING)
+    {
+      thaw_lesson_end_run (THAW_LESSON (self), outcomes[self->outcomes[SHUTDOWN_WRITER]].run_state);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.simulate-quit", FALSE);
+      g_clear_pointer (&self->work, shutdown_work_free);
+    }
+}
+
+static void
+start_check (ThawLessonShutdown *self)
+{
+  self->check_again = self->check != NULL;
+  if (self->check == NULL)
+    self->check = shutdown_work_check (self->path, job_news, self);
+}
+
+/* lesson.start, the right way, and lesson.write-in-place, the daemon-thread
+ * way, on purpose. */
+static void
+start_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (widget);
+
+  self->in_place = g_str_equal (action_name, "lesson.write-in-place");
+  thaw_lesson_begin_run (THAW_LESSON (self), self->in_place ? "in-place" : "temporary-file");
+  gtk_widget_action_set_enabled (widget, "lesson.simulate-quit", TRUE);
+  self->outcomes[SHUTDOWN_WRITER] = self->outcomes[SHUTDOWN_WARMUP] = SHUTDOWN_RUNNING;
+  g_clear_pointer (&self->abandon_reason, g_free);
+  show_progress (self, SHUTDOWN_WRITER, 0, SHUTDOWN_N_CHUNKS);
+  show_progress (self, SHUTDOWN_WARMUP, 0, 1);
+
+  self->work = shutdown_work_start (self->path, self->in_place, SHUTDOWN_N_CHUNKS,
+                                    SHUTDOWN_PAUSE_US, job_news, self);
+  gtk_label_set_text (self->status,
+                      self->in_place
+                      ? _("Writing straight into the file. Quitting now would leave half of it.")
+                      : _("Writing to a temporary file, to be renamed into place at the end."));
+}
+
+/* lesson.simulate-quit: what quitting would do, with the window still here
+ * to show the outcome. */
+static void
+simulate_quit_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (widget);
+
+  shutdown_work_quit (self->work, SHUTDOWN_GRACE_MS);
+  gtk_label_set_text (self->status,
+                      self->in_place
+                      ? _("Quitting: the in-place writer is stopped where it is.")
+                      : _("Quitting: the writer has one second to finish, or it gives up."));
+}
+
+/* lesson.stop: cancel both; the must-finish file is abandoned cleanly. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (widget);
+
+  if (self->work != NULL)
+    shutdown_work_stop (self->work);
+}
+
+static void
+thaw_lesson_shutdown_report (ThawLesson  *lesson,
+                             JsonBuilder *builder)
+{
+  ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (lesson);
+  gboolean ran = thaw_lesson_get_run_state (lesson) != THAW_RUN_IDLE;
+  g_autofree char *modified = self->facts.modified ? g_date_time_format_iso8601 (self->facts.modified) : NULL;
+
+  json_builder_set_member_name (builder, "write_outcome");
+  json_builder_add_string_value (builder, ran ? outcomes[self->outcomes[SHUTDOWN_WRITER]].name : "none");
+  json_builder_set_member_name (builder, "write_percent");
+  json_builder_add_int_value (builder, self->write_percent);
+  json_builder_set_member_name (builder, "write_seconds");
+  json_builder_add_double_value (builder, self->write_seconds);
+  json_builder_set_member_name (builder, "abandon_reason");
+  json_builder_add_string_value (builder, self->abandon_reason);
+  json_builder_set_member_name (builder, "throwaway_state");
+  json_builder_add_string_value (builder, ran ? outcomes[self->outcomes[SHUTDOWN_WARMUP]].name : "idle");
+  json_builder_set_member_name (builder, "grace_ms");
+  json_builder_add_int_value (builder, SHUTDOWN_GRACE_MS);
+  json_builder_set_member_name (builder, "target_inspected");
+  json_builder_add_boolean_value (builder, self->opened);
+  json_builder_set_member_name (builder, "target_path");
+  json_builder_add_string_value (builder, self->path);
+  json_builder_set_member_name (builder, "target_exists");
+  json_builder_add_boolean_value (builder, self->facts.exists);
+  json_builder_set_member_name (builder, "target_bytes");
+  json_builder_add_int_value (builder, (gint64) self->facts.bytes);
+  json_builder_set_member_name (builder, "target_lines");
+  json_builder_add_int_value (builder, self->facts.lines);
+  json_builder_set_member_name (builder, "target_complete");
+  json_builder_add_boolean_value (builder, self->facts.complete);
+  json_builder_set_member_name (builder, "target_written_by");
+  json_builder_add_string_value (builder, self->facts.written_by);
+  json_builder_set_member_name (builder, "target_modified");
+  json_builder_add_string_value (builder, modified);
+  json_builder_set_member_name (builder, "kept_from_previous_run");
+  json_builder_add_boolean_value (builder, self->kept_from_previous_run);
+  json_builder_set_member_name (builder, "previous_run");
+  json_builder_add_string_value (builder, self->previous_run);
+}
+
+static void
+thaw_lesson_shutdown_dispose (GObject *object)
+{
+  ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (object);
+
+  /* The lesson is going away: this quits. The warm-up and the check are
+   * joined; the writer keeps its grace, holding the application open, and
+   * tells nobody (see shutdown_work_free()). */
+  g_clear_pointer (&self->work, shutdown_work_free);
+  g_clear_pointer (&self->check, shutdown_work_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_SHUTDOWN);
+
+  G_OBJECT_CLASS (thaw_lesson_shutdown_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_shutdown_finalize (GObject *object)
+{
+  ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (object);
+
+  g_free (self->path);
+  g_free (self->abandon_reason);
+  g_free (self->previous_run);
+  shutdown_facts_clear (&self->facts);
+
+  G_OBJECT_CLASS (thaw_lesson_shutdown_parent_class)->finalize (object);
+}
+
+static void
+thaw_lesson_shutdown_class_init (ThawLessonShutdownClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_shutdown_dispose;
+  object_class->finalize = thaw_lesson_shutdown_finalize;
+  lesson_class->report = thaw_lesson_shutdown_report;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/shutdown/shutdown-page.ui");
+  gtk_widget_class_bind_template_child_full (widget_class, "write_progress", FALSE,
+                                             G_STRUCT_OFFSET (ThawLessonShutdown, bars[SHUTDOWN_WRITER]));
+  gtk_widget_class_bind_template_child_full (widget_class, "warmup_progress", FALSE,
+                                             G_STRUCT_OFFSET (ThawLessonShutdown, bars[SHUTDOWN_WARMUP]));
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, file_row);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, contents_row);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, written_row);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, previous_label);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.write-in-place", start_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.simulate-quit", NULL, simulate_quit_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_shutdown_init (ThawLessonShutdown *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.simulate-quit", FALSE);
+
+  self->path = shutdown_target_path ();
+  adw_action_row_set_subtitle (self->file_row, self->path);
+
+  /* What did the last run leave? */
+  start_check (self);
+}
+
+const ThawLessonInfo thaw_lesson_shutdown_info = {
+  .id = "shutdown",
+  .part = THAW_PART_CONTROL,
+  .title = N_("Quitting With Work in Flight"),
+  .summary = N_("Throw-away work is cancelled; must-finish work completes or leaves the old file"),
+  .keywords = N_("shutdown;quit;exit;daemon;join;atomic;rename;temporary file;fsync;cache;hold"),
+  .explanation =
+    N_("When a program quits, its threads do not get a say. In C, returning "
+       "from <tt>main()</tt> ends the process and every thread in it, wherever "
+       "it was. So before quitting, a program must decide, for each piece of "
+       "work still running, what becomes of it.\n\n"
+       "Some work is <b>throw-away</b>: a cache warm-up, a preview. If it is "
+       "lost, the next start redoes it. In Python such a thread can be a "
+       "<i>daemon</i> (<tt>daemon=True</tt>): at exit the interpreter waits "
+       "for every thread except daemons, and a daemon ends with the process "
+       "wherever it was, as every thread does when its process ends. Here the "
+       "warm-up is cancelled and joined, which takes no longer than one of "
+       "its 20 ms steps, because it checks its <tt>GCancellable</tt> between "
+       "them.\n\n"
+       "Other work <b>must finish</b> or leave no trace, like saving a file. "
+       "Stopping it midway, as the end of the process stops a daemon thread, "
+       "leaves half a file where the old one was: try “Start, Writing In "
+       "Place” and quit. The cure is to write to a <b>temporary file</b> in "
+       "the same folder, flush it to "
+       "disk with <tt>fsync()</tt>, and <tt>rename()</tt> it over the target at "
+       "the end. A rename is atomic: the target is the old file until the "
+       "instant it is the complete new one. <tt>g_file_set_contents_full()</tt> "
+       "and <tt>g_file_replace_contents()</tt> do this for you when the content "
+       "is in memory.\n\n"
+       "Quitting must not hang either. This lesson gives the writer one second "
+       "of grace: if the pace so far says it can finish in that time, it does; "
+       "otherwise it gives up at once, deletes its temporary file and leaves "
+       "the old one. Meanwhile <tt>g_application_hold()</tt> keeps the main "
+       "loop running after the window has closed, and the writer’s last "
+       "message joins its thread and releases the application.\n\n"
+       "Quit Thaw in the middle of a run and start it again: the lesson reads "
+       "the file back and shows which run wrote it, and whether it is "
+       "complete."),
+  .try_this =
+    N_("Click “Start Both Jobs” and wait: the file is written and the cache warmed.\n"
+       "Start again and click “Simulate Quit” early: the writer gives up and the old file stays.\n"
+       "Start again and click “Simulate Quit” after 70 %: the writer finishes within its second of grace, the cache is thrown away.\n"
+       "Click “Start, Writing In Place”, then “Quit Thaw” halfway, and open this lesson again: the file is incomplete.\n"
+       "Click “Start Both Jobs”, quit halfway, and open this lesson again: the file is complete, old or new."),
+  .get_type = thaw_lesson_shutdown_get_type,
+};
