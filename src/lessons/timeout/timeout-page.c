@@ -1,0 +1,336 @@
+/* timeout-page.c — Waiting with a timeout: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts timeout-work.c on screen: the buttons (in timeout-page.ui) wait on
+ * the main loop or on a waiter thread and answer “still running”; each
+ * run's timeouts and end are listed as they come. All on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "timeout-work.h"
+#include "thaw-lesson.h"
+#include "thaw-run-log.h"
+
+#define THAW_TYPE_LESSON_TIMEOUT (thaw_lesson_timeout_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonTimeout, thaw_lesson_timeout, THAW, LESSON_TIMEOUT, ThawLesson)
+
+/* The knobs, indexed by their property ids. */
+enum { PROP_JOB_LENGTH = 1, PROP_TIMEOUT, N_PROPS };
+
+struct _ThawLessonTimeout
+{
+  ThawLesson parent_instance;
+
+  GtkProgressBar *progress;
+  GtkLabel *status;
+  GtkListBox *events;
+  ThawRunLog *runs;
+
+  double knobs[N_PROPS];
+  TimeoutWork *work;        /* while the waiter runs */
+
+  /* The last run, for --report. */
+  double run_timeout;
+  guint timeouts_hit;
+  double first_timeout_s;
+  gboolean asking;          /* whether Keep Waiting is on */
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonTimeout, thaw_lesson_timeout, THAW_TYPE_LESSON)
+
+static void
+add_event (ThawLessonTimeout *self,
+           const char        *title,
+           const char        *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_append (self->events, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->events), TRUE);
+}
+
+static void
+set_asking (ThawLessonTimeout *self,
+            gboolean           asking)
+{
+  self->asking = asking;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.keep-waiting", asking);
+}
+
+/* The end of a run, however it ended: a row for it, and one in the runs. */
+static void
+finish_run (ThawLessonTimeout     *self,
+            const TimeoutProgress *p)
+{
+  ThawLesson *lesson = THAW_LESSON (self);
+  g_autofree char *title = NULL;
+  g_autofree char *status = NULL;
+
+  thaw_lesson_end_run (lesson, p->error != NULL ? THAW_RUN_FAILED :
+                               p->stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  if (p->error != NULL)
+    {
+      /* The reason travelled here from the waiter thread as a GError. */
+      title = g_strdup_printf (_("The job could not start: %s"), p->error->message);
+      add_event (self, title, _("No thread was started, so there is nothing to join."));
+      gtk_progress_bar_set_text (self->progress, C_("the job", "Failed"));
+    }
+  else
+    {
+      /* Translators: "%.2f s" is how long the job ran (before it stopped). */
+      title = g_strdup_printf (p->stopped ? _("Stopped after %.2f s") : _("Finished after %.2f s"), p->job_s);
+      add_event (self, title, p->stopped ? _("The job saw the cancellation, and its thread was joined.")
+                                         : _("The wait ended because the job did, and its thread was joined."));
+      gtk_progress_bar_set_text (self->progress, p->stopped ? C_("the job", "Stopped") : C_("the job", "Finished"));
+      g_free (title);
+      /* Translators: "%s" is where the job ran, e.g. "On a worker thread". */
+      title = g_strdup_printf (p->stopped ? _("%s: stopped after %.2f s") : _("%s: %.2f s"),
+                               self->work != NULL ? _("On a waiter thread") : _("On the main loop"),
+                               thaw_lesson_get_run_seconds (lesson));
+      thaw_run_log_add (self->runs, title, NULL, thaw_lesson_get_heartbeat (lesson),
+                        thaw_lesson_get_run_started_at (lesson));
+    }
+
+  status = p->timeouts_hit == 0 ? g_strdup (_("Done before the first timeout."))
+    : g_strdup_printf (ngettext ("Done. The timeout ran out %u time before the end.",
+                                 "Done. The timeout ran out %u times before the end.",
+                                 p->timeouts_hit), p->timeouts_hit);
+  gtk_label_set_text (self->status, status);
+  set_asking (self, FALSE);
+  g_clear_pointer (&self->work, timeout_work_free);
+}
+
+/* The news from the job and its waiter: delivered by the hand-off, or, on
+ * the main loop, straight from the waits, where none of it can be drawn. */
+static void
+show_progress (const TimeoutProgress *p,
+               gpointer               user_data)
+{
+  ThawLessonTimeout *self = user_data;
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_progress_bar_set_fraction (self->progress, (double) p->steps_done / p->n_steps);
+  /* No text of our own while it runs: the bar shows its percentage. */
+  gtk_progress_bar_set_text (self->progress, NULL);
+
+  /* A timeout since the last news. There can be only one: after each, the
+   * waiter waits for an answer, and answers come from this thread. */
+  if (p->timeouts_hit > self->timeouts_hit)
+    {
+      self->timeouts_hit = p->timeouts_hit;
+      self->first_timeout_s = p->first_timeout_s;
+      /* Translators: "%.1f s" is how long the job has been running. */
+      title = g_strdup_printf (_("Still running after %.1f s"), p->last_timeout_s);
+      add_event (self, title, _("The timed wait ran out. The job goes on."));
+    }
+
+  if (p->finished)
+    {
+      finish_run (self, p);
+      return;
+    }
+
+  if (p->waited_s >= 0)
+    /* Translators: the timeout, then how long this wait has lasted so far. */
+    text = g_strdup_printf (_("Waiting for the job, %.1f s at most: %.1f s so far…"),
+                            self->run_timeout, p->waited_s);
+  else if (p->asking)
+    text = g_strdup_printf (_("The job is still running after %.1f s. Keep waiting, or stop it?"),
+                            p->running_s);
+  if (text != NULL)
+    gtk_label_set_text (self->status, text);
+  set_asking (self, p->asking);
+}
+
+/* Every action of the page:
+ *   lesson.start         waits on a waiter thread;
+ *   lesson.block         the wrong way, on the main loop: returns only when
+ *                        the job is over;
+ *   lesson.keep-waiting  and lesson.stop, the two answers to “still running”. */
+static void
+action_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  ThawLessonTimeout *self = THAW_LESSON_TIMEOUT (widget);
+  const char *verb = action_name + strlen ("lesson.");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+
+  if (g_str_equal (verb, "keep-waiting") || g_str_equal (verb, "stop"))
+    {
+      if (self->work == NULL)
+        return;
+      if (g_str_equal (verb, "keep-waiting"))
+        timeout_work_keep_waiting (self->work);
+      else
+        {
+          /* The job sees it at its next step, and its end wakes the waiter. */
+          timeout_work_stop (self->work);
+          gtk_label_set_text (self->status, _("Stopping…"));
+        }
+      set_asking (self, FALSE);
+      return;
+    }
+
+  thaw_lesson_begin_run (THAW_LESSON (self), g_str_equal (verb, "block") ? "main-loop" : "worker");
+  self->run_timeout = self->knobs[PROP_TIMEOUT];
+  self->timeouts_hit = 0;
+  self->first_timeout_s = -1;
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->events))) != NULL)
+    gtk_list_box_remove (self->events, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->events), FALSE);
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  gtk_progress_bar_set_text (self->progress, NULL);
+
+  if (g_str_equal (verb, "block"))
+    {
+      timeout_run_on_this_thread (self->knobs[PROP_JOB_LENGTH], self->run_timeout, show_progress, self);
+      return;
+    }
+
+  gtk_label_set_text (self->status, _("Starting…"));
+  self->work = timeout_work_start (self->knobs[PROP_JOB_LENGTH], self->run_timeout,
+                                   show_progress, self, &error);
+  if (self->work == NULL)
+    show_progress (&(TimeoutProgress) { .n_steps = 1, .finished = TRUE, .error = error }, self);
+}
+
+static void
+thaw_lesson_timeout_report (ThawLesson  *lesson,
+                            JsonBuilder *builder)
+{
+  ThawLessonTimeout *self = THAW_LESSON_TIMEOUT (lesson);
+  gboolean idle = thaw_lesson_get_run_state (lesson) == THAW_RUN_IDLE;
+
+  json_builder_set_member_name (builder, "timeout_seconds");
+  json_builder_add_double_value (builder, idle ? self->knobs[PROP_TIMEOUT] : self->run_timeout);
+  json_builder_set_member_name (builder, "job_length_seconds");
+  json_builder_add_double_value (builder, self->knobs[PROP_JOB_LENGTH]);
+  json_builder_set_member_name (builder, "timeouts_hit");
+  json_builder_add_int_value (builder, self->timeouts_hit);
+  /* No timeout yet is not "0 s": it is left empty. */
+  json_builder_set_member_name (builder, "first_timeout_seconds");
+  if (self->first_timeout_s < 0)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, self->first_timeout_s);
+  json_builder_set_member_name (builder, "asking");
+  json_builder_add_boolean_value (builder, self->asking);
+}
+
+static void
+thaw_lesson_timeout_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  g_value_set_double (value, THAW_LESSON_TIMEOUT (object)->knobs[prop_id]);
+}
+
+/* A run copies the knobs as it starts: changing them mid-run is safe. */
+static void
+thaw_lesson_timeout_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  THAW_LESSON_TIMEOUT (object)->knobs[prop_id] = g_value_get_double (value);
+}
+
+static void
+thaw_lesson_timeout_dispose (GObject *object)
+{
+  /* Closing the window mid-run stops the job and joins the waiter, and a
+   * delivery already scheduled calls nobody. */
+  g_clear_pointer (&THAW_LESSON_TIMEOUT (object)->work, timeout_work_free);
+  gtk_widget_dispose_template (GTK_WIDGET (object), THAW_TYPE_LESSON_TIMEOUT);
+
+  G_OBJECT_CLASS (thaw_lesson_timeout_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  object_class->dispose = thaw_lesson_timeout_dispose;
+  object_class->get_property = thaw_lesson_timeout_get_property;
+  object_class->set_property = thaw_lesson_timeout_set_property;
+  lesson_class->report = thaw_lesson_timeout_report;
+
+  /* The defaults are set in _init(), before the template binds the knobs. */
+  g_object_class_install_property (object_class, PROP_JOB_LENGTH,
+    g_param_spec_double ("job-length", NULL, NULL, 0.5, 10.0, 2.5, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, PROP_TIMEOUT,
+    g_param_spec_double ("timeout", NULL, NULL, 0.2, 5.0, 1.0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  g_type_ensure (THAW_TYPE_RUN_LOG);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/timeout/timeout-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, progress);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, events);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, runs);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.block", action_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", action_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.keep-waiting", NULL, action_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, action_cb);
+}
+
+static void
+thaw_lesson_timeout_init (ThawLessonTimeout *self)
+{
+  self->knobs[PROP_JOB_LENGTH] = 2.5;
+  self->knobs[PROP_TIMEOUT] = 1.0;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  set_asking (self, FALSE);
+}
+
+const ThawLessonInfo thaw_lesson_timeout_info = {
+  .id = "timeout",
+  .part = THAW_PART_CONTROL,
+  .title = N_("Waiting with a Timeout"),
+  .summary = N_("Waiting for a thread, but not forever, without freezing the window"),
+  .keywords = N_("timeout;wait;join;is_alive;condition;GCond;deadline;keep waiting;still running"),
+  .explanation =
+    N_("Sometimes you want to wait for a thread, but not forever. In Python, "
+       "<tt>worker.join(timeout=1.0)</tt> returns after a second at most, and "
+       "<tt>worker.is_alive()</tt> then says whether the thread finished or the "
+       "time ran out; <tt>event.wait(timeout=1.0)</tt> does the same for a "
+       "<tt>threading.Event</tt>, and returns <tt>False</tt> when the time ran "
+       "out. A timeout ends the <i>wait</i>, never the thread: the job "
+       "goes on until it is done or is asked to stop.\n\n"
+       "GLib has no join with a timeout. The same thing is built from a "
+       "<b>GCond</b> and a <b>GMutex</b>: when the job is done it sets a flag "
+       "under the mutex and broadcasts the condition, and the waiter calls "
+       "<tt>g_cond_wait_until()</tt> with an end time on the monotonic clock. "
+       "That call returns <tt>FALSE</tt> once the end time has passed. It may "
+       "also wake up with nothing changed, so the waiter checks the flag in a "
+       "loop and keeps the same end time. A result that travels through a "
+       "<tt>GAsyncQueue</tt> can be waited for the same way with "
+       "<tt>g_async_queue_timeout_pop()</tt>.\n\n"
+       "A wait with a timeout is still a wait. On the main loop it freezes the "
+       "window for up to the whole timeout, again and again, and the message "
+       "that the job is still running cannot even be drawn. So the waiting "
+       "happens on a <b>waiter thread</b>. When its time is up it tells the main "
+       "loop with <tt>g_idle_add_full()</tt>, handing the callback a reference "
+       "to the job and, as its destroy notify, the function that drops it, so "
+       "that the job lives until the callback has run. The window asks you: "
+       "keep waiting, or stop? Meanwhile the waiter waits for your answer or "
+       "for the job's end, whichever comes first.\n\n"
+       "When the job is done, the waiter joins its thread, which returns at once, "
+       "and reports. Stopping ends the same way: the job sees the cancellation at "
+       "its next step and finishes early, and the waiter joins it."),
+  .try_this =
+    N_("Click “Wait on a Waiter Thread”: after a second the window says the job is still running, and goes on drawing.\n"
+       "Do not answer: the job finishes anyway, because a timeout never stops it.\n"
+       "Start again and click “Keep Waiting” each time it asks: each answer is another timed wait.\n"
+       "Start again and click Stop after the first timeout: the job stops and its thread is joined.\n"
+       "Click “Wait on the Main Loop”: the window freezes until the job is done, and the timeouts show up only at the end."),
+  .get_type = thaw_lesson_timeout_get_type,
+};
