@@ -1,0 +1,369 @@
+/* queue-page.c — Producer and Consumer: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts queue-work.c on screen: the buttons and the knobs (in
+ * queue-page.ui) start, steer and stop the two threads; the figures, the
+ * depth graph and the lanes show what they do. Everything here runs on the
+ * main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "queue-work.h"
+#include "thaw-figure.h"
+#include "thaw-lesson.h"
+#include "thaw-run-log.h"
+#include "thaw-sparkline.h"
+#include "thaw-thread-timeline.h"
+
+/* The depth graph: a sample every 50 ms. */
+#define SAMPLE_MS 50
+
+#define THAW_TYPE_LESSON_QUEUE (thaw_lesson_queue_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonQueue, thaw_lesson_queue, THAW, LESSON_QUEUE, ThawLesson)
+
+/* The knobs, in the order of their properties. */
+enum { PROP_CAPACITY = 1, PROP_PRODUCER_SPEED, PROP_CONSUMER_SPEED, N_PROPS };
+
+enum { FIGURE_PRODUCED, FIGURE_CONSUMED, FIGURE_DEEPEST, FIGURE_PRODUCER_WAITS,
+       FIGURE_CONSUMER_WAITS, FIGURE_LONGEST_WAIT, N_FIGURES };
+static const char *const figure_ids[N_FIGURES] = {
+  "produced", "consumed", "deepest", "producer_waits", "consumer_waits", "longest_wait",
+};
+
+struct _ThawLessonQueue
+{
+  ThawLesson parent_instance;
+
+  AdwActionRow *producer_row;
+  AdwActionRow *consumer_row;
+  ThawFigure *figures[N_FIGURES];
+  ThawSparkline *depth_graph;
+  ThawThreadTimeline *lanes;
+  GtkLabel *status;
+  ThawRunLog *runs;
+
+  guint knobs[N_PROPS];     /* by property id */
+  QueueWork *work;          /* while the threads run */
+  guint sample_id;
+  QueueNews news;           /* the latest news, for --report */
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonQueue, thaw_lesson_queue, THAW_TYPE_LESSON)
+
+/* A timeline with a lane for each side, named for the screen. */
+static ThawTimeline *
+new_timeline (void)
+{
+  ThawTimeline *timeline = thaw_timeline_new (0);
+
+  /* Translators: the name of a lane of the thread timeline. */
+  thaw_timeline_add_lane (timeline, _("Producer"));
+  /* Translators: the name of a lane of the thread timeline. */
+  thaw_timeline_add_lane (timeline, _("Consumer"));
+
+  return timeline;
+}
+
+static void
+show_news (ThawLessonQueue *self,
+           const QueueNews *news)
+{
+  char *values[N_FIGURES] = {
+    g_strdup_printf ("%u", news->produced),
+    g_strdup_printf ("%u", news->consumed),
+    /* Translators: the deepest the queue got, and its capacity: "10 of 10". */
+    g_strdup_printf (_("%u of %u"), news->max_depth, news->capacity),
+    g_strdup_printf ("%u", news->waits[QUEUE_PRODUCER]),
+    g_strdup_printf ("%u", news->waits[QUEUE_CONSUMER]),
+    /* Translators: a duration in milliseconds. */
+    g_strdup_printf (_("%.0f ms"), news->max_wait_ms),
+  };
+
+  self->news = *news;
+  for (guint i = 0; i < N_FIGURES; i++)
+    {
+      thaw_figure_set_value (self->figures[i], values[i]);
+      g_free (values[i]);
+    }
+}
+
+static gboolean
+sample_depth_cb (gpointer data)
+{
+  ThawLessonQueue *self = data;
+
+  thaw_sparkline_push (self->depth_graph, queue_work_get_depth (self->work));
+  return G_SOURCE_CONTINUE;
+}
+
+/* The threads' news, delivered on the main thread. */
+static void
+receive_news (const QueueNews *news,
+              gpointer         user_data)
+{
+  ThawLessonQueue *self = user_data;
+  ThawLesson *lesson = THAW_LESSON (self);
+  g_autoptr(QueueWork) work = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *title = NULL;
+  gboolean stopped;
+  double seconds;
+
+  show_news (self, news);
+  if (!news->finished)
+    return;
+
+  /* Both threads have been joined: the run is over. */
+  work = g_steal_pointer (&self->work);
+  stopped = queue_work_was_stopped (work);
+  g_clear_handle_id (&self->sample_id, g_source_remove);
+  thaw_sparkline_push (self->depth_graph, 0);
+  thaw_lesson_end_run (lesson, stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  seconds = thaw_lesson_get_run_seconds (lesson);
+
+  if (stopped)
+    status = g_strdup_printf (_("Stopped after %.1f s: %u produced, %u consumed. "
+                                "Every item in the queue was used before the sentinel."),
+                              seconds, news->produced, news->consumed);
+  else
+    status = g_strdup_printf (_("Done in %.1f s: %u produced, %u consumed. "
+                                "The sentinel came last and the consumer stopped."),
+                              seconds, news->produced, news->consumed);
+  gtk_label_set_text (self->status, status);
+
+  /* Translators: a finished run of the queue lesson: its capacity and length. */
+  title = g_strdup_printf (_("Capacity %u: %.1f s"), news->capacity, seconds);
+  thaw_run_log_add (self->runs, title, status, thaw_lesson_get_heartbeat (lesson),
+                    thaw_lesson_get_run_started_at (lesson));
+}
+
+/* lesson.start: a producer and a consumer, joined by a bounded queue. */
+static void
+start_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonQueue *self = THAW_LESSON_QUEUE (widget);
+  g_autoptr(ThawTimeline) timeline = new_timeline ();
+  g_autoptr(GError) error = NULL;
+  guint capacity = self->knobs[PROP_CAPACITY];
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "threads");
+  show_news (self, &(QueueNews) { .capacity = capacity });
+  thaw_thread_timeline_set_timeline (self->lanes, timeline);
+  thaw_sparkline_clear (self->depth_graph);
+  g_object_set (self->depth_graph, "maximum", (double) capacity, "limit", (double) capacity, NULL);
+
+  self->work = queue_work_start (QUEUE_ITEMS_PER_RUN, capacity,
+                                 self->knobs[PROP_PRODUCER_SPEED], self->knobs[PROP_CONSUMER_SPEED],
+                                 timeline, receive_news, self, &error);
+  if (self->work == NULL)
+    {
+      g_autofree char *status = NULL;
+
+      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+      /* Translators: "%s" is an error message. */
+      status = g_strdup_printf (_("Could not start the threads: %s"), error->message);
+      gtk_label_set_text (self->status, status);
+      return;
+    }
+
+  self->sample_id = g_timeout_add (SAMPLE_MS, sample_depth_cb, self);
+  gtk_label_set_text (self->status, _("Producing and consuming…"));
+}
+
+/* lesson.stop: the producer stops and sends the sentinel; the consumer
+ * finishes what is queued, and its last news ends the run. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonQueue *self = THAW_LESSON_QUEUE (widget);
+
+  if (self->work == NULL)
+    return;
+
+  queue_work_stop (self->work);
+  gtk_label_set_text (self->status, _("Stopping: the consumer finishes the items still in the queue…"));
+}
+
+static void
+thaw_lesson_queue_report (ThawLesson  *lesson,
+                          JsonBuilder *builder)
+{
+  ThawLessonQueue *self = THAW_LESSON_QUEUE (lesson);
+  const struct { const char *name; guint value; } members[] = {
+    { "produced", self->news.produced },
+    { "consumed", self->news.consumed },
+    { "capacity", self->news.capacity },
+    { "max_depth", self->news.max_depth },
+    { "producer_waits", self->news.waits[QUEUE_PRODUCER] },
+    { "consumer_waits", self->news.waits[QUEUE_CONSUMER] },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      json_builder_set_member_name (builder, members[i].name);
+      json_builder_add_int_value (builder, members[i].value);
+    }
+  json_builder_set_member_name (builder, "max_wait_ms");
+  json_builder_add_double_value (builder, self->news.max_wait_ms);
+}
+
+static void
+thaw_lesson_queue_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  g_value_set_uint (value, THAW_LESSON_QUEUE (object)->knobs[prop_id]);
+}
+
+static void
+thaw_lesson_queue_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  ThawLessonQueue *self = THAW_LESSON_QUEUE (object);
+  guint knob = g_value_get_uint (value);
+
+  if (self->knobs[prop_id] == knob)
+    return;
+
+  self->knobs[prop_id] = knob;
+  /* A run keeps its capacity; the threads read a new speed at their next
+   * item. */
+  if (self->work != NULL && prop_id != PROP_CAPACITY)
+    queue_work_set_speed (self->work, prop_id == PROP_PRODUCER_SPEED ? QUEUE_PRODUCER : QUEUE_CONSUMER, knob);
+  g_object_notify_by_pspec (object, pspec);
+}
+
+static gboolean
+speed_to_text (GBinding     *binding,
+               const GValue *from,
+               GValue       *to,
+               gpointer      data)
+{
+  guint speed = g_value_get_uint (from);
+
+  g_value_take_string (to, g_strdup_printf (ngettext ("%u item per second",
+                                                      "%u items per second", speed),
+                                            speed));
+  return TRUE;
+}
+
+static void
+thaw_lesson_queue_dispose (GObject *object)
+{
+  ThawLessonQueue *self = THAW_LESSON_QUEUE (object);
+
+  /* The window may close mid-run: this stops and joins both threads, and
+   * a delivery they scheduled calls nobody. */
+  g_clear_pointer (&self->work, queue_work_free);
+  g_clear_handle_id (&self->sample_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_QUEUE);
+
+  G_OBJECT_CLASS (thaw_lesson_queue_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_queue_class_init (ThawLessonQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+  static const struct { const char *name; guint minimum, maximum, fallback; } knobs[N_PROPS] = {
+    [PROP_CAPACITY] = { "capacity", 1, QUEUE_MAX_CAPACITY, QUEUE_DEFAULT_CAPACITY },
+    [PROP_PRODUCER_SPEED] = { "producer-speed", QUEUE_MIN_SPEED, QUEUE_MAX_SPEED, QUEUE_DEFAULT_PRODUCER_SPEED },
+    [PROP_CONSUMER_SPEED] = { "consumer-speed", QUEUE_MIN_SPEED, QUEUE_MAX_SPEED, QUEUE_DEFAULT_CONSUMER_SPEED },
+  };
+
+  object_class->dispose = thaw_lesson_queue_dispose;
+  object_class->get_property = thaw_lesson_queue_get_property;
+  object_class->set_property = thaw_lesson_queue_set_property;
+  lesson_class->report = thaw_lesson_queue_report;
+
+  for (guint id = PROP_CAPACITY; id < N_PROPS; id++)
+    g_object_class_install_property (object_class, id,
+      g_param_spec_uint (knobs[id].name, NULL, NULL, knobs[id].minimum, knobs[id].maximum, knobs[id].fallback,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_type_ensure (THAW_TYPE_THREAD_TIMELINE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/queue/queue-page.ui");
+  for (guint i = 0; i < N_FIGURES; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
+                                               G_STRUCT_OFFSET (ThawLessonQueue, figures) + i * sizeof (ThawFigure *));
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, producer_row);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, consumer_row);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, depth_graph);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, lanes);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, runs);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_queue_init (ThawLessonQueue *self)
+{
+  g_autoptr(ThawTimeline) empty = new_timeline ();
+
+  self->knobs[PROP_CAPACITY] = QUEUE_DEFAULT_CAPACITY;
+  self->knobs[PROP_PRODUCER_SPEED] = QUEUE_DEFAULT_PRODUCER_SPEED;
+  self->knobs[PROP_CONSUMER_SPEED] = QUEUE_DEFAULT_CONSUMER_SPEED;
+  self->news.capacity = QUEUE_DEFAULT_CAPACITY;
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The subtitles say the speeds: "120 items per second". */
+  g_object_bind_property_full (self, "producer-speed", self->producer_row, "subtitle",
+                               G_BINDING_SYNC_CREATE, speed_to_text, NULL, NULL, NULL);
+  g_object_bind_property_full (self, "consumer-speed", self->consumer_row, "subtitle",
+                               G_BINDING_SYNC_CREATE, speed_to_text, NULL, NULL, NULL);
+  thaw_thread_timeline_set_span (self->lanes, 5);
+  thaw_thread_timeline_set_timeline (self->lanes, empty);
+}
+
+const ThawLessonInfo thaw_lesson_queue_info = {
+  .id = "queue",
+  .part = THAW_PART_SHARING,
+  .title = N_("Producer and Consumer"),
+  .summary = N_("A bounded queue between two threads, with back-pressure and a clean stop"),
+  .keywords = N_("queue;producer;consumer;GAsyncQueue;bounded;capacity;back-pressure;sentinel;pipeline;buffer"),
+  .explanation =
+    N_("A <b>queue</b> is the easiest way for threads to share work: one thread "
+       "puts items in, another takes them out, and neither touches the other's "
+       "data. <tt>GAsyncQueue</tt> does the locking: <tt>g_async_queue_push()</tt> "
+       "adds an item, <tt>g_async_queue_pop()</tt> takes the oldest one, and "
+       "sleeps while the queue is empty.\n\n"
+       "But it has no size limit. If the producer is faster than the consumer, "
+       "the queue grows until memory runs out. A <b>bounded</b> queue makes the "
+       "producer wait when it is full: that is <b>back-pressure</b>, and it slows "
+       "the producer down to the consumer's pace. Here the bound is a count of "
+       "free slots under a <tt>GMutex</tt>, with a <tt>GCond</tt> to wait on; the "
+       "consumer gives a slot back for each item it takes. Python's "
+       "<tt>queue.Queue(maxsize)</tt> has the bound built in.\n\n"
+       "Stopping needs care. Killing the consumer would lose the items still in "
+       "the queue, and a consumer left waiting in <tt>pop()</tt> can never be "
+       "joined. So the producer puts a <b>sentinel</b> in last, a special item "
+       "that means “no more” (<tt>None</tt> in Python). It waits its turn behind "
+       "the real items, so the consumer uses all of them first, then stops. That "
+       "is why produced and consumed always end equal, even after Stop.\n\n"
+       "The depth graph and the lanes tell the story: with a fast producer the "
+       "queue sits at its capacity and the producer's lane is mostly waiting; "
+       "with a fast consumer the queue stays near empty and the consumer waits."),
+  .try_this =
+    N_("Click “Produce and Consume”: the queue fills up to its capacity, and the producer's lane shows it waiting.\n"
+       "While it runs, make the consumer faster than the producer: the queue empties and now the consumer waits.\n"
+       "Set the capacity to 1: the queue never holds more than one item, yet the two threads still work at the same time: the producer makes the next item while the consumer uses the last one.\n"
+       "Start again and press Stop early: the consumer still uses every queued item, and the two counts end equal.\n"
+       "Set the consumer to 5 items per second and a capacity of 50, fill the queue, then press Stop: the sentinel waits behind every item."),
+  .get_type = thaw_lesson_queue_get_type,
+};

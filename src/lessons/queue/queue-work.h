@@ -1,0 +1,97 @@
+/* queue-work.h — the job of “Producer and Consumer”
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GLib only: no GTK here. The lesson's page (queue-page.c) shows what this
+ * reports; tests/work runs it on a plain GMainLoop, under ThreadSanitizer.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "thaw-timeline.h"
+
+G_BEGIN_DECLS
+
+/* The lesson's job and its knobs. The producer is faster by default, so
+ * the queue fills up and the back-pressure shows. Speeds are in items per
+ * second. */
+#define QUEUE_ITEMS_PER_RUN 200
+#define QUEUE_DEFAULT_CAPACITY 10
+#define QUEUE_MAX_CAPACITY 50
+#define QUEUE_DEFAULT_PRODUCER_SPEED 120
+#define QUEUE_DEFAULT_CONSUMER_SPEED 80
+#define QUEUE_MIN_SPEED 5
+#define QUEUE_MAX_SPEED 250
+
+/**
+ * QueueSide:
+ * @QUEUE_PRODUCER: the thread that makes items and puts them in the queue
+ * @QUEUE_CONSUMER: the thread that takes them out and uses them
+ *
+ * The two ends of the queue; also their lanes in the run's #ThawTimeline.
+ */
+typedef enum
+{
+  QUEUE_PRODUCER,
+  QUEUE_CONSUMER,
+  QUEUE_N_SIDES,
+} QueueSide;
+
+typedef struct _QueueWork QueueWork;
+
+/**
+ * QueueNews:
+ * @capacity: how many items the queue holds at most
+ * @produced: items put in the queue
+ * @consumed: items taken out and used
+ * @max_depth: the most items the queue held at once
+ * @waits: how often each side had to wait: the producer for a full queue,
+ *   the consumer for an empty one
+ * @max_wait_ms: the longest an item spent in the queue
+ * @finished: both threads have ended and been joined: the last news
+ *
+ * The figures of a run, read at once on the main thread.
+ */
+typedef struct
+{
+  guint capacity;
+  guint produced;
+  guint consumed;
+  guint max_depth;
+  guint waits[QUEUE_N_SIDES];
+  double max_wait_ms;
+  gboolean finished;
+} QueueNews;
+
+/**
+ * QueueNewsFunc:
+ * @news: the latest figures; valid until the function returns
+ * @user_data: what was given with the function
+ *
+ * Receives the run's news, always on the main thread.
+ */
+typedef void (*QueueNewsFunc) (const QueueNews *news,
+                               gpointer         user_data);
+
+QueueWork *queue_work_start       (guint          n_items,
+                                   guint          capacity,
+                                   guint          producer_speed,
+                                   guint          consumer_speed,
+                                   ThawTimeline  *timeline,
+                                   QueueNewsFunc  news_func,
+                                   gpointer       user_data,
+                                   GError       **error);
+void       queue_work_set_speed   (QueueWork     *work,
+                                   QueueSide      side,
+                                   guint          items_per_second);
+guint      queue_work_get_depth   (QueueWork     *work);
+void       queue_work_stop        (QueueWork     *work);
+gboolean   queue_work_was_stopped (QueueWork     *work);
+void       queue_work_free        (QueueWork     *work);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QueueWork, queue_work_free)
+
+G_END_DECLS
