@@ -1,0 +1,518 @@
+/* race-page.c — Lost updates: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts race-work.c on screen: the buttons (in race-page.ui) start a series
+ * of runs in one way to add, the threads' lanes fill the timeline, each way
+ * has a row with its last total and time, and the runs without a lock are
+ * counted into the histogram. Everything here runs on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "race-work.h"
+#include "thaw-bar-chart.h"
+#include "thaw-lesson.h"
+#include "thaw-thread-timeline.h"
+
+#define N_BINS 12
+
+#define THAW_TYPE_LESSON_RACE (thaw_lesson_race_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonRace, thaw_lesson_race, THAW, LESSON_RACE, ThawLesson)
+
+/* The last measured run of one way to add, as its row shows it. */
+typedef struct
+{
+  AdwActionRow *row;
+  double ms;                   /* < 0 until measured */
+  gboolean slow;
+  guint expected, threads;
+} WayResult;
+
+struct _ThawLessonRace
+{
+  ThawLesson parent_instance;
+
+  GtkWidget *knobs;
+  ThawThreadTimeline *timeline_view;
+  AdwActionRow *row_racy, *row_mutex, *row_atomic, *row_batches;
+  ThawBarChart *histogram;
+  GtkLabel *histogram_caption, *status;
+
+  guint n_threads, increments;
+  gboolean slow_motion;
+
+  ThawTimeline *timeline;
+  RaceWork *work;
+  RaceWay way;                 /* of the series running or last run */
+  guint expected;              /* of the same */
+
+  /* For the report and the histogram. */
+  guint last_total, last_threads, last_increments, n_runs;
+  gboolean last_slow_motion;
+  guint racy_totals[RACE_MANY_RUNS], n_racy, racy_expected;
+  WayResult ways[RACE_N_WAYS];
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonRace, thaw_lesson_race, THAW_TYPE_LESSON)
+
+enum { PROP_0, PROP_THREADS, PROP_INCREMENTS, PROP_SLOW_MOTION, N_PROPS };
+
+/* Per way to add: its action, its name in reports and its row's title. */
+static const struct
+{
+  const char *action, *id, *title;
+} ways[RACE_N_WAYS] = {
+  [RACE_NO_LOCK] = { "lesson.start", "racy", N_("Without a lock") },
+  [RACE_WITH_MUTEX] = { "lesson.with-mutex", "mutex", N_("With a mutex per increment") },
+  [RACE_WITH_ATOMIC_ADD] = { "lesson.with-atomic", "atomic", N_("With an atomic add") },
+  [RACE_WITH_BATCHES] = { "lesson.with-batches", "batches", N_("With a mutex per batch") },
+};
+
+static void
+show_way_result (ThawLessonRace *self,
+                 guint           total)
+{
+  WayResult *result = &self->ways[self->way];
+  g_autofree char *subtitle = NULL;
+
+  if (total < self->expected)
+    /* Translators: the total a counter reached, of the one expected, how
+     * many additions were lost, and the time the threads spent adding. */
+    subtitle = g_strdup_printf (ngettext ("%'u of %'u: %'u update lost · %.1f ms of adding",
+                                          "%'u of %'u: %'u updates lost · %.1f ms of adding",
+                                          self->expected - total),
+                                total, self->expected, self->expected - total, result->ms);
+  else
+    /* Translators: the counter reached the total it should have. */
+    subtitle = g_strdup_printf (_("%'u of %'u: exact · %.1f ms of adding"), total, self->expected, result->ms);
+
+  if (result->slow)
+    {
+      g_autofree char *plain = g_steal_pointer (&subtitle);
+
+      /* Translators: %s is the result of a run, e.g. "4,000,000 of
+       * 4,000,000: exact · 612.0 ms of adding". */
+      subtitle = g_strdup_printf (_("%s, in slow motion"), plain);
+    }
+  adw_action_row_set_subtitle (result->row, subtitle);
+}
+
+/* The histogram: the page counts the totals into bins from the lowest one
+ * to the expected one, with a last bin of its own for the expected total,
+ * so that "exact" is never mixed with "almost"; the chart draws them. */
+static void
+show_histogram (ThawLessonRace *self)
+{
+  double counts[N_BINS] = { 0 };
+  ThawColor colors[N_BINS];
+  const char *labels[N_BINS] = { NULL };
+  g_autofree char *low_text = NULL, *expected_text = NULL, *caption = NULL;
+  guint lowest = self->racy_expected, highest = self->racy_expected, exact = 0;
+  double bin_width;
+
+  for (guint i = 0; i < self->n_racy; i++)
+    {
+      lowest = MIN (lowest, self->racy_totals[i]);
+      exact += self->racy_totals[i] >= self->racy_expected;
+    }
+  bin_width = highest > lowest ? (double) (highest - lowest) / (N_BINS - 1) : 1;
+  for (guint i = 0; i < self->n_racy; i++)
+    counts[self->racy_totals[i] >= self->racy_expected ? N_BINS - 1
+           : MIN ((guint) ((self->racy_totals[i] - lowest) / bin_width), N_BINS - 2)]++;
+  for (guint bin = 0; bin < N_BINS; bin++)
+    colors[bin] = bin == N_BINS - 1 ? THAW_COLOR_ACCENT : THAW_COLOR_WARNING;
+
+  low_text = g_strdup_printf ("%'u", lowest);
+  /* Translators: a label under the histogram of totals; %'u is a number. */
+  expected_text = g_strdup_printf (_("expected %'u"), self->racy_expected);
+  labels[0] = low_text;
+  if (lowest < self->racy_expected)
+    labels[N_BINS - 1] = expected_text;
+  thaw_bar_chart_set_bars (self->histogram, self->n_racy > 0 ? N_BINS : 0, counts, colors, labels);
+  if (self->n_racy == 0)
+    return;
+
+  highest = 0;
+  for (guint i = 0; i < self->n_racy; i++)
+    highest = MAX (highest, self->racy_totals[i]);
+  caption = g_strdup_printf (ngettext ("%u run without a lock: totals from %'u to %'u, expected %'u; %u exact.",
+                                       "%u runs without a lock: totals from %'u to %'u, expected %'u; %u exact.",
+                                       self->n_racy),
+                             self->n_racy, MIN (lowest, highest), highest, self->racy_expected, exact);
+  gtk_label_set_text (self->histogram_caption, caption);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->histogram),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, caption, -1);
+}
+
+/* Whether the mutex and the atomic add were last measured alike: at full
+ * speed, with the same threads and increments. */
+static gboolean
+can_compare (const WayResult *a,
+             const WayResult *b)
+{
+  return a->ms > 0 && b->ms > 0 && !a->slow && !b->slow &&
+         a->threads == b->threads && a->expected == b->expected;
+}
+
+static void
+finish_series (ThawLessonRace *self,
+               const RaceNews *news)
+{
+  ThawRunState state = news->error != NULL ? THAW_RUN_FAILED
+                     : race_work_was_stopped (self->work) ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED;
+  const WayResult *mutex = &self->ways[RACE_WITH_MUTEX], *atomic = &self->ways[RACE_WITH_ATOMIC_ADD];
+  double span;
+  g_autofree char *text = NULL;
+
+  thaw_lesson_end_run (THAW_LESSON (self), state);
+  if (state == THAW_RUN_FAILED)
+    gtk_label_set_text (self->status, news->error->message);
+  else if (state == THAW_RUN_CANCELLED)
+    gtk_label_set_text (self->status, _("Stopped."));
+  else if (self->way != RACE_NO_LOCK && can_compare (mutex, atomic))
+    {
+      /* Translators: %.1f is a measured ratio, e.g. "2.8". */
+      text = g_strdup_printf (_("Exact, as it is every time. At full speed, the mutex per increment took %.1f× as long as the atomic add."),
+                              mutex->ms / atomic->ms);
+      gtk_label_set_text (self->status, text);
+    }
+  else if (self->way != RACE_NO_LOCK)
+    gtk_label_set_text (self->status, _("Exact, as it is every time. Compare the times."));
+  else if (self->last_total < self->expected)
+    gtk_label_set_text (self->status, _("Updates were lost. Run it again: the total changes every time."));
+  else
+    gtk_label_set_text (self->status, _("No update was lost this time, by luck. Try more threads or more increments."));
+
+  /* Let the timeline show the whole series, now that it has stopped moving. */
+  span = thaw_lesson_get_run_seconds (THAW_LESSON (self));
+  thaw_thread_timeline_set_span (self->timeline_view, MAX (span * 1.1, 0.002));
+  gtk_widget_set_sensitive (self->knobs, TRUE);
+  g_clear_pointer (&self->work, race_work_free);
+}
+
+/* The conductor's news, delivered on the main thread. */
+static void
+series_news (const RaceNews *news,
+             gpointer        user_data)
+{
+  ThawLessonRace *self = user_data;
+  WayResult *result = &self->ways[self->way];
+
+  if (self->way == RACE_NO_LOCK)
+    {
+      memcpy (self->racy_totals, news->totals, news->n_done * sizeof (guint));
+      self->n_racy = news->n_done;
+      self->racy_expected = self->expected;
+      show_histogram (self);
+    }
+  if (news->n_done > 0)
+    {
+      self->last_total = news->totals[news->n_done - 1];
+      self->n_runs = news->n_done;
+      *result = (WayResult) { result->row, news->last_adding_us / 1000.0, self->last_slow_motion,
+                              self->expected, self->last_threads };
+      show_way_result (self, self->last_total);
+    }
+  if (news->finished)
+    finish_series (self, news);
+}
+
+/* Every run action: which way to add, and how many runs, from its name. */
+static void
+start_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonRace *self = THAW_LESSON_RACE (widget);
+  gboolean many = g_str_equal (action_name, "lesson.run-many");
+  guint n_runs = many ? RACE_MANY_RUNS : 1;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  self->way = RACE_NO_LOCK;
+  for (guint i = 0; i < RACE_N_WAYS; i++)
+    if (g_str_equal (action_name, ways[i].action))
+      self->way = i;
+
+  /* A new picture: one lane per adder. */
+  thaw_timeline_clear (self->timeline);
+  for (guint i = 0; i < self->n_threads; i++)
+    {
+      /* Translators: the name of a lane of the thread timeline. */
+      g_autofree char *name = g_strdup_printf (_("thread %u"), i + 1);
+
+      thaw_timeline_add_lane (self->timeline, name);
+    }
+
+  self->expected = self->n_threads * self->increments;
+  self->last_threads = self->n_threads;
+  self->last_increments = self->increments;
+  /* Twenty runs in slow motion would take forty seconds: they go at full
+   * speed, always. */
+  self->last_slow_motion = self->slow_motion && !many;
+  if (self->last_slow_motion)
+    thaw_thread_timeline_set_span (self->timeline_view,
+                                   RACE_ROUNDS * RACE_SLOW_ROUND_US * 1.15 / G_USEC_PER_SEC);
+  thaw_lesson_begin_run (THAW_LESSON (self), ways[self->way].id);
+  gtk_widget_set_sensitive (self->knobs, FALSE);
+
+  if (many)
+    /* Translators: %u is a number of runs, e.g. 20; %s is a way to add, e.g. "Without a lock". */
+    status = g_strdup_printf (ngettext ("%2$s: %1$u run…", "%2$s: %1$u runs…", n_runs),
+                              n_runs, _(ways[self->way].title));
+  else
+    status = g_strdup_printf ("%s…", _(ways[self->way].title));
+  gtk_label_set_text (self->status, status);
+
+  self->work = race_work_start (self->way, self->n_threads, self->increments, n_runs,
+                                self->last_slow_motion, self->timeline, series_news, self, &error);
+  if (self->work == NULL)
+    {
+      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+      gtk_label_set_text (self->status, error->message);
+      gtk_widget_set_sensitive (self->knobs, TRUE);
+    }
+}
+
+/* lesson.stop: the last news of the series ends it. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonRace *self = THAW_LESSON_RACE (widget);
+
+  if (self->work == NULL)
+    return;
+
+  race_work_stop (self->work);
+  gtk_label_set_text (self->status, _("Stopping…"));
+}
+
+static void
+add_member (JsonBuilder *builder,
+            const char  *name,
+            gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+thaw_lesson_race_report (ThawLesson  *lesson,
+                         JsonBuilder *builder)
+{
+  ThawLessonRace *self = THAW_LESSON_RACE (lesson);
+  guint lowest = G_MAXUINT, highest = 0;
+
+  json_builder_set_member_name (builder, "variant");
+  json_builder_add_string_value (builder, ways[self->way].id);
+  add_member (builder, "threads", self->last_threads);
+  add_member (builder, "increments", self->last_increments);
+  add_member (builder, "expected", (gint64) self->last_threads * self->last_increments);
+  add_member (builder, "last_total", self->last_total);
+  add_member (builder, "lost_updates", (gint64) self->last_threads * self->last_increments - self->last_total);
+  add_member (builder, "series_runs", self->n_runs);
+  json_builder_set_member_name (builder, "slow_motion");
+  json_builder_add_boolean_value (builder, self->last_slow_motion);
+
+  /* The times the rows show: racy_ms, mutex_ms, atomic_ms, batches_ms. */
+  for (guint i = 0; i < RACE_N_WAYS; i++)
+    if (self->ways[i].ms >= 0)
+      {
+        g_autofree char *name = g_strconcat (ways[i].id, "_ms", NULL);
+
+        json_builder_set_member_name (builder, name);
+        json_builder_add_double_value (builder, self->ways[i].ms);
+      }
+
+  /* The histogram's runs without a lock. */
+  for (guint i = 0; i < self->n_racy; i++)
+    {
+      lowest = MIN (lowest, self->racy_totals[i]);
+      highest = MAX (highest, self->racy_totals[i]);
+    }
+  add_member (builder, "racy_runs", self->n_racy);
+  if (self->n_racy > 0)
+    {
+      add_member (builder, "racy_min_total", lowest);
+      add_member (builder, "racy_max_total", highest);
+    }
+}
+
+static void
+thaw_lesson_race_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  ThawLessonRace *self = THAW_LESSON_RACE (object);
+
+  if (prop_id == PROP_SLOW_MOTION)
+    g_value_set_boolean (value, self->slow_motion);
+  else
+    g_value_set_uint (value, prop_id == PROP_THREADS ? self->n_threads : self->increments);
+}
+
+static void
+thaw_lesson_race_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  ThawLessonRace *self = THAW_LESSON_RACE (object);
+  guint *field = prop_id == PROP_THREADS ? &self->n_threads
+               : prop_id == PROP_INCREMENTS ? &self->increments : (guint *) &self->slow_motion;
+  guint new_value = prop_id == PROP_SLOW_MOTION ? (guint) g_value_get_boolean (value) : g_value_get_uint (value);
+
+  if (*field != new_value)
+    {
+      *field = new_value;
+      g_object_notify_by_pspec (object, pspec);
+    }
+}
+
+static void
+thaw_lesson_race_dispose (GObject *object)
+{
+  ThawLessonRace *self = THAW_LESSON_RACE (object);
+
+  /* Stops and joins the conductor, which joins the adders: they look at
+   * Stop every few thousand increments, so this takes about a millisecond.
+   * News already scheduled calls nobody. */
+  g_clear_pointer (&self->work, race_work_free);
+  g_clear_pointer (&self->timeline, thaw_timeline_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_RACE);
+
+  G_OBJECT_CLASS (thaw_lesson_race_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+  GParamSpec *properties[N_PROPS] = { NULL };
+
+  object_class->dispose = thaw_lesson_race_dispose;
+  object_class->get_property = thaw_lesson_race_get_property;
+  object_class->set_property = thaw_lesson_race_set_property;
+  lesson_class->report = thaw_lesson_race_report;
+
+  properties[PROP_THREADS] =
+    g_param_spec_uint ("threads", NULL, NULL, 2, RACE_MAX_THREADS, 4,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INCREMENTS] =
+    g_param_spec_uint ("increments", NULL, NULL, 1000, 10000000, 1000000,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SLOW_MOTION] =
+    g_param_spec_boolean ("slow-motion", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (THAW_TYPE_THREAD_TIMELINE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/race/race-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, knobs);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, timeline_view);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, row_racy);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, row_mutex);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, row_atomic);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, row_batches);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, histogram);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, histogram_caption);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, status);
+
+  for (guint i = 0; i < RACE_N_WAYS; i++)
+    thaw_lesson_class_install_run_action (lesson_class, ways[i].action, start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.run-many", start_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_race_init (ThawLessonRace *self)
+{
+  self->n_threads = 4;
+  self->increments = 1000000;
+  self->slow_motion = TRUE;
+  self->last_threads = 4;
+  self->last_increments = 1000000;
+  self->timeline = thaw_timeline_new (0);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  thaw_thread_timeline_set_timeline (self->timeline_view, self->timeline);
+  self->ways[RACE_NO_LOCK].row = self->row_racy;
+  self->ways[RACE_WITH_MUTEX].row = self->row_mutex;
+  self->ways[RACE_WITH_ATOMIC_ADD].row = self->row_atomic;
+  self->ways[RACE_WITH_BATCHES].row = self->row_batches;
+  for (guint i = 0; i < RACE_N_WAYS; i++)
+    self->ways[i].ms = -1;
+}
+
+const ThawLessonInfo thaw_lesson_race_info = {
+  .id = "race",
+  .part = THAW_PART_SHARING,
+  .title = N_("Lost Updates"),
+  .summary = N_("Threads that add to one counter without a lock lose some of their additions"),
+  .keywords = N_("race;race condition;data race;counter;lost update;lock;mutex;atomic;increment;histogram;critical section"),
+  .explanation =
+    N_("Several threads each add 1 to the same counter, many times. At the end "
+       "the counter should hold threads × increments. Without a lock it almost "
+       "never does, and it ends short by a different amount each run.\n\n"
+       "Adding 1 is two steps: <b>read</b> the counter, then <b>write</b> the "
+       "value plus one. If another thread writes between this thread’s read and "
+       "its write, this write puts back a value that is already out of date, "
+       "and the other thread’s update is lost. This is a <b>race condition</b>: "
+       "the result depends on how the threads happen to interleave.\n\n"
+       "Here the read and the write are plain accesses to an <tt>int</tt> "
+       "that several threads share, with nothing to order them: that is also a "
+       "<b>data race</b>, which C leaves undefined, and the compiler may then "
+       "do anything. Thaw’s tests run this very code under ThreadSanitizer, "
+       "which reports it. Making each step atomic, a <tt>g_atomic_int_get()</tt> "
+       "and then a <tt>g_atomic_int_set()</tt>, would make the program "
+       "well-defined, but it would still lose updates: the race is in the gap "
+       "between them.\n\n"
+       "Two fixes are always exact. A <tt>GMutex</tt> around the read and the "
+       "write makes them a <b>critical section</b> that one thread at a time "
+       "may enter. <tt>g_atomic_int_add()</tt> instead does the read, the "
+       "addition and the write as one indivisible step of the processor, with "
+       "no lock at all.\n\n"
+       "Neither is free. Each run measures how long its threads spent adding. "
+       "“With a Mutex” locks and unlocks for every increment, as the programs "
+       "below do, and each time the lock may have to move from one core to "
+       "another. It takes longer than the atomic add, "
+       "and the page says how many times as long. “One Lock per Batch” takes "
+       "the lock once per round of increments and keeps it meanwhile: the "
+       "threads share far less often, so it is fast, while the lanes show them "
+       "taking turns, the others waiting. Sharing less is often the best fix of "
+       "all. "
+       "Compare the times, and see what more threads do to each.\n\n"
+       "In Python the race is the same, but it hides. CPython runs one thread "
+       "at a time. A thread that wants to run asks for a switch after 5 ms, and "
+       "the running one gives way only at certain points: a function call, a "
+       "loop’s jump back, a call that blocks. A bare <tt>value = counter</tt> "
+       "followed by <tt>counter = value + 1</tt> has no such point between the "
+       "read and the write, so since CPython 3.10 it is seldom split and "
+       "usually ends exact. That is luck, not a promise: the language does not "
+       "guarantee it, CPython 3.9 lost updates there, and free-threaded Python "
+       "(3.13t) runs the threads truly at once. With a call between the read "
+       "and the write, as in the program below, CPython loses updates too. A "
+       "lock makes it exact everywhere.\n\n"
+       "At full speed a run takes milliseconds, too quick to watch. So one run "
+       "goes in <b>slow motion</b> unless you turn it off: in twenty rounds a "
+       "tenth of a second apart, each round’s additions stretched over 30 ms, "
+       "as if every thread worked out the new value for a while between its "
+       "read and its write. The gap widens, and far more updates are lost. "
+       "Compare the times with slow motion off; “Run 20 Times” always goes at "
+       "full speed."),
+  .try_this =
+    N_("Click “Run Once”: the total falls short of the expected one, and the lanes show every thread running at the same time.\n"
+       "Click “Run 20 Times”: the totals spread out. A few may even be exact: a race does not strike every time.\n"
+       "Turn slow motion off and click “With a Mutex”, then “With an Atomic Add”: both exact, and the mutex, locked for every increment, takes longer. The status line says how many times as long.\n"
+       "Click “One Lock per Batch”: exact, and fast, because the threads share less often. With slow motion on, the lanes show one thread holding the lock while the others wait.\n"
+       "Set the threads to 2 and the increments to 1000, and run 20 times: lost updates get rarer, but a rare race is still a race."),
+  .get_type = thaw_lesson_race_get_type,
+};
