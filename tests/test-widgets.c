@@ -7,8 +7,8 @@
  *              detail line hidden while empty; usable from a template;
  *   sparkline  keeps at most "history" values, the newest last, and draws
  *              the newest at the right edge;
- *   bar-chart  bars as tall as their values, in their colours, and a
- *              reference line through the slots;
+ *   bar-chart  bars as tall as their values, in their colours, a
+ *              reference line through the slots and an upright marker;
  *   palette    the dark style takes other shades than the light one.
  */
 
@@ -168,6 +168,7 @@ test_bar_chart (void)
   g_assert_cmpfloat (thaw_bar_chart_get_value (chart, 0), ==, 4);
   thaw_bar_chart_set_line (chart, 0, ideal, THAW_LINE_MARKED, THAW_COLOR_GOOD);
   g_object_set (chart, "scale-suffix", "×", NULL);
+  thaw_bar_chart_set_marker (chart, 1);
 
   surface = render (GTK_WIDGET (chart), width, height);
   /* Three slots of about 90 px right of the scale's labels, the scale up
@@ -178,8 +179,22 @@ test_bar_chart (void)
   g_assert_cmpint (blueness (surface, 250, 35), <, 10);
   g_assert_cmpint (redness (surface, 250, 35), <, 10);
   g_assert_cmpint (blueness (surface, 250, 72), >, 100);
-  g_assert_cmpint (redness (surface, 160, 30), <, 10);
-  g_assert_cmpint (blueness (surface, 160, 30), <, 10);
+  g_assert_cmpint (redness (surface, 170, 30), <, 10);
+  g_assert_cmpint (blueness (surface, 170, 30), <, 10);
+  /* The marker: a dark dashed line down the middle of the second slot. */
+  {
+    guint dark = 0;
+
+    for (int y = 6; y < 60; y++)
+      for (int x = 150; x < 175; x++)
+        {
+          guint32 pixel = ((guint32 *) (gpointer) (cairo_image_surface_get_data (surface) +
+                                                   y * cairo_image_surface_get_stride (surface)))[x];
+
+          dark += ((pixel >> 8) & 0xff) < 100;
+        }
+    g_assert_cmpuint (dark, >, 15);
+  }
   cairo_surface_destroy (surface);
 }
 

@@ -13,6 +13,7 @@
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
 #include "thaw-sparkline.h"
+#include "thaw-thread-timeline.h"
 
 /* Each lesson file exports its info. Adding a lesson: one line here. */
 extern const ThawLessonInfo thaw_lesson_freeze_info;
@@ -417,6 +418,7 @@ thaw_lesson_class_init (ThawLessonClass *klass)
   g_type_ensure (THAW_TYPE_FIGURE);
   g_type_ensure (THAW_TYPE_RUN_LOG);
   g_type_ensure (THAW_TYPE_SPARKLINE);
+  g_type_ensure (THAW_TYPE_THREAD_TIMELINE);
 
   /**
    * ThawLesson:heartbeat:

@@ -5,7 +5,8 @@
  *
  * One bar per slot, each in a colour of Thaw's palette, a label under any
  * bar that has one, and up to two reference lines through the middle of
- * the slots (parallel's perfect scaling and Amdahl's limit, say). The
+ * the slots (parallel's perfect scaling and Amdahl's limit, say), and a
+ * dashed upright marker through one slot (race's expected total). The
  * scale runs from 0 to the tallest bar or line, rounded up; with
  * "scale-suffix" set ("×", or "" for bare numbers), a grid line and a label
  * mark each whole step.
@@ -41,6 +42,7 @@ struct _ThawBarChart
   ThawColor *colors;
   char **labels;                /* n_bars entries, NULL where none */
   Line lines[N_LINES];
+  int marker;                   /* the slot marked upright, or -1 */
   char *scale_suffix;
 };
 
@@ -225,6 +227,19 @@ thaw_bar_chart_snapshot (GtkWidget   *widget,
           }
     }
 
+  if (self->marker >= 0 && (guint) self->marker < self->n_bars)
+    {
+      double x = round (X_OF (self->marker)) + 0.5;
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
+      cairo_set_line_width (cr, 1);
+      cairo_set_dash (cr, (double[]) { 3, 3 }, 2, 0);
+      cairo_move_to (cr, x, top);
+      cairo_line_to (cr, x, top + plot_height);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+
 #undef X_OF
 #undef Y_OF
 
@@ -337,6 +352,7 @@ thaw_bar_chart_class_init (ThawBarChartClass *klass)
 static void
 thaw_bar_chart_init (ThawBarChart *self)
 {
+  self->marker = -1;
 }
 
 GtkWidget *
@@ -437,5 +453,19 @@ thaw_bar_chart_clear_line (ThawBarChart *self,
   g_return_if_fail (line < N_LINES);
 
   g_clear_pointer (&self->lines[line].values, g_free);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * thaw_bar_chart_set_marker:
+ * @bar: the slot to mark with a dashed upright line, or -1 for none
+ */
+void
+thaw_bar_chart_set_marker (ThawBarChart *self,
+                           int           bar)
+{
+  g_return_if_fail (THAW_IS_BAR_CHART (self));
+
+  self->marker = bar;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

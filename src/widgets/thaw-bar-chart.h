@@ -38,5 +38,7 @@ void       thaw_bar_chart_set_line   (ThawBarChart       *self,
                                       ThawColor           color);
 void       thaw_bar_chart_clear_line (ThawBarChart       *self,
                                       guint               line);
+void       thaw_bar_chart_set_marker (ThawBarChart       *self,
+                                      int                 bar);
 
 G_END_DECLS

@@ -295,7 +295,6 @@ thaw_lesson_queue_class_init (ThawLessonQueueClass *klass)
       g_param_spec_uint (knobs[id].name, NULL, NULL, knobs[id].minimum, knobs[id].maximum, knobs[id].fallback,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  g_type_ensure (THAW_TYPE_THREAD_TIMELINE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/queue/queue-page.ui");
   for (guint i = 0; i < N_FIGURES; i++)
     gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,

@@ -133,6 +133,8 @@ show_histogram (ThawLessonRace *self)
   if (lowest < self->racy_expected)
     labels[N_BINS - 1] = expected_text;
   thaw_bar_chart_set_bars (self->histogram, self->n_racy > 0 ? N_BINS : 0, counts, colors, labels);
+  /* The expected total: a dashed line over its bin. */
+  thaw_bar_chart_set_marker (self->histogram, N_BINS - 1);
   if (self->n_racy == 0)
     return;
 
@@ -415,7 +417,6 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (THAW_TYPE_THREAD_TIMELINE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/race/race-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, knobs);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, timeline_view);

@@ -265,7 +265,6 @@ thaw_lesson_recursive_class_init (ThawLessonRecursiveClass *klass)
   G_OBJECT_CLASS (klass)->dispose = thaw_lesson_recursive_dispose;
   lesson_class->report = thaw_lesson_recursive_report;
 
-  g_type_ensure (THAW_TYPE_RUN_LOG);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/recursive/recursive-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, levels);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, progress);

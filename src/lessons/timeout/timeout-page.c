@@ -269,7 +269,6 @@ thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
   g_object_class_install_property (object_class, PROP_TIMEOUT,
     g_param_spec_double ("timeout", NULL, NULL, 0.2, 5.0, 1.0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
-  g_type_ensure (THAW_TYPE_RUN_LOG);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/timeout/timeout-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, status);
