@@ -690,16 +690,16 @@ shutdown_cb (gpointer data)
   g_cancellable_cancel (shutdown->cancellable);
   /* immediate: the queued jobs never start; wait: join the threads. */
   g_thread_pool_free (g_steal_pointer (&shutdown->pool), TRUE, TRUE);
-  /* GLib keeps up to two threads of a freed pool parked for the next pool
-   * (g_thread_pool_set_max_unused_threads(), 15 s at most): they have run
-   * their last job, and this sends them away. */
-  g_thread_pool_stop_unused_threads ();
   row->wall_s = ms_since (start) / 1000.0;
 
-  /* The pool's threads leave right after it is freed; give them a moment
-   * to be gone from /proc. */
-  for (int i = 0; i < 200; i++)
+  /* GLib keeps up to two threads of a freed pool parked for the next pool
+   * (g_thread_pool_set_max_unused_threads(), 15 s at most). A thread parks
+   * only once it has left its last job, which can be just after the free
+   * returns, so the bench sends parked threads away until none is left,
+   * and gives the others a moment to be gone from /proc. */
+  for (int i = 0; i < 2000; i++)
     {
+      g_thread_pool_stop_unused_threads ();
       threads_after = count_threads ();
       if (threads_after <= shutdown->threads_before)
         break;
