@@ -711,3 +711,176 @@ thaw_lesson_activate_verb (ThawLesson *self,
   name = g_strconcat ("lesson.", verb, NULL);
   return gtk_widget_activate_action (GTK_WIDGET (self), name, NULL);
 }
+
+/* Knobs: a lesson's settings, each a property backed by a field of the
+ * page's instance struct. The field's offset rides on the property. */
+static GQuark
+knob_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("thaw-lesson-knob-offset");
+
+  return quark;
+}
+
+static gpointer
+knob_field (GObject    *object,
+            GParamSpec *pspec)
+{
+  return G_STRUCT_MEMBER_P (object, GPOINTER_TO_SIZE (g_param_spec_get_qdata (pspec, knob_quark ())));
+}
+
+static void
+knob_get_property (GObject    *object,
+                   guint       prop_id,
+                   GValue     *value,
+                   GParamSpec *pspec)
+{
+  gpointer field = knob_field (object, pspec);
+
+  if (G_IS_PARAM_SPEC_UINT (pspec))
+    g_value_set_uint (value, *(guint *) field);
+  else if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
+    g_value_set_boolean (value, *(gboolean *) field);
+  else
+    g_value_set_double (value, *(double *) field);
+}
+
+static void
+knob_set_property (GObject      *object,
+                   guint         prop_id,
+                   const GValue *value,
+                   GParamSpec   *pspec)
+{
+  gpointer field = knob_field (object, pspec);
+  gboolean changed;
+
+  if (G_IS_PARAM_SPEC_UINT (pspec))
+    {
+      changed = *(guint *) field != g_value_get_uint (value);
+      *(guint *) field = g_value_get_uint (value);
+    }
+  else if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
+    {
+      changed = *(gboolean *) field != g_value_get_boolean (value);
+      *(gboolean *) field = g_value_get_boolean (value);
+    }
+  else
+    {
+      changed = *(double *) field != g_value_get_double (value);
+      *(double *) field = g_value_get_double (value);
+    }
+
+  if (changed)
+    g_object_notify_by_pspec (object, pspec);
+}
+
+#define KNOB_FLAGS (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
+
+static void
+add_knob (ThawLessonClass *klass,
+          gsize            offset,
+          GParamSpec      *pspec)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  g_return_if_fail (offset >= sizeof (ThawLesson));
+
+  object_class->get_property = knob_get_property;
+  object_class->set_property = knob_set_property;
+  g_param_spec_set_qdata (pspec, knob_quark (), GSIZE_TO_POINTER (offset));
+  /* The offset is unique in the class and never 0: a good property id. */
+  g_object_class_install_property (object_class, offset, pspec);
+}
+
+/**
+ * thaw_lesson_class_add_uint_knob:
+ * @klass: a lesson's class
+ * @name: (not nullable): the property's name, a static string
+ * @offset: where the knob's `guint` field is in the instance struct, from
+ *   G_STRUCT_OFFSET()
+ * @minimum: the smallest value
+ * @maximum: the largest value
+ * @fallback: the value it starts with
+ *
+ * Installs a knob: a read-write property kept in a field of the page,
+ * notified when its value changes, that the page's template binds a control
+ * to. The page's init function calls thaw_lesson_init_knobs() to give the
+ * fields their starting values. A page that reacts to a knob at once (a
+ * speed that changes mid-run) connects to its `notify` signal.
+ *
+ * A page with properties of its own besides knobs cannot use knobs.
+ */
+void
+thaw_lesson_class_add_uint_knob (ThawLessonClass *klass,
+                                 const char      *name,
+                                 gsize            offset,
+                                 guint            minimum,
+                                 guint            maximum,
+                                 guint            fallback)
+{
+  add_knob (klass, offset, g_param_spec_uint (name, NULL, NULL, minimum, maximum, fallback, KNOB_FLAGS));
+}
+
+/**
+ * thaw_lesson_class_add_double_knob:
+ *
+ * Like thaw_lesson_class_add_uint_knob(), for a `double` field.
+ */
+void
+thaw_lesson_class_add_double_knob (ThawLessonClass *klass,
+                                   const char      *name,
+                                   gsize            offset,
+                                   double           minimum,
+                                   double           maximum,
+                                   double           fallback)
+{
+  add_knob (klass, offset, g_param_spec_double (name, NULL, NULL, minimum, maximum, fallback, KNOB_FLAGS));
+}
+
+/**
+ * thaw_lesson_class_add_boolean_knob:
+ *
+ * Like thaw_lesson_class_add_uint_knob(), for a switch kept in a
+ * `gboolean` field.
+ */
+void
+thaw_lesson_class_add_boolean_knob (ThawLessonClass *klass,
+                                    const char      *name,
+                                    gsize            offset,
+                                    gboolean         fallback)
+{
+  add_knob (klass, offset, g_param_spec_boolean (name, NULL, NULL, fallback, KNOB_FLAGS));
+}
+
+/**
+ * thaw_lesson_init_knobs:
+ * @self: a lesson, from its own init function, before
+ *   gtk_widget_init_template() so that bindings see the defaults
+ *
+ * Sets each knob's field to its property's default value.
+ */
+void
+thaw_lesson_init_knobs (ThawLesson *self)
+{
+  guint n_pspecs;
+  g_autofree GParamSpec **pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n_pspecs);
+
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      gpointer field;
+
+      if (g_param_spec_get_qdata (pspecs[i], knob_quark ()) == NULL)
+        continue;
+
+      field = knob_field (G_OBJECT (self), pspecs[i]);
+      if (G_IS_PARAM_SPEC_UINT (pspecs[i]))
+        *(guint *) field = G_PARAM_SPEC_UINT (pspecs[i])->default_value;
+      else if (G_IS_PARAM_SPEC_BOOLEAN (pspecs[i]))
+        *(gboolean *) field = G_PARAM_SPEC_BOOLEAN (pspecs[i])->default_value;
+      else
+        *(double *) field = G_PARAM_SPEC_DOUBLE (pspecs[i])->default_value;
+    }
+}

@@ -115,6 +115,24 @@ ThawRunState   thaw_lesson_get_run_state (ThawLesson  *self);
 gint64         thaw_lesson_get_run_started_at (ThawLesson *self);
 double         thaw_lesson_get_run_seconds (ThawLesson *self);
 
+void           thaw_lesson_class_add_uint_knob    (ThawLessonClass *klass,
+                                                   const char      *name,
+                                                   gsize            offset,
+                                                   guint            minimum,
+                                                   guint            maximum,
+                                                   guint            fallback);
+void           thaw_lesson_class_add_double_knob  (ThawLessonClass *klass,
+                                                   const char      *name,
+                                                   gsize            offset,
+                                                   double           minimum,
+                                                   double           maximum,
+                                                   double           fallback);
+void           thaw_lesson_class_add_boolean_knob (ThawLessonClass *klass,
+                                                   const char      *name,
+                                                   gsize            offset,
+                                                   gboolean         fallback);
+void           thaw_lesson_init_knobs    (ThawLesson  *self);
+
 ThawHeartbeat *thaw_lesson_get_heartbeat (ThawLesson  *self);
 void           thaw_lesson_report        (ThawLesson  *self,
                                           JsonBuilder *builder);

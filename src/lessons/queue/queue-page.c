@@ -26,9 +26,6 @@
 #define THAW_TYPE_LESSON_QUEUE (thaw_lesson_queue_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonQueue, thaw_lesson_queue, THAW, LESSON_QUEUE, ThawLesson)
 
-/* The knobs, in the order of their properties. */
-enum { PROP_CAPACITY = 1, PROP_PRODUCER_SPEED, PROP_CONSUMER_SPEED, N_PROPS };
-
 enum { FIGURE_PRODUCED, FIGURE_CONSUMED, FIGURE_DEEPEST, FIGURE_PRODUCER_WAITS,
        FIGURE_CONSUMER_WAITS, FIGURE_LONGEST_WAIT, N_FIGURES };
 static const char *const figure_ids[N_FIGURES] = {
@@ -47,7 +44,7 @@ struct _ThawLessonQueue
   GtkLabel *status;
   ThawRunLog *runs;
 
-  guint knobs[N_PROPS];     /* by property id */
+  guint capacity, producer_speed, consumer_speed;   /* the knobs */
   QueueWork *work;          /* while the threads run */
   guint sample_id;
   QueueNews news;           /* the latest news, for --report */
@@ -151,7 +148,7 @@ start_cb (GtkWidget  *widget,
   ThawLessonQueue *self = THAW_LESSON_QUEUE (widget);
   g_autoptr(ThawTimeline) timeline = new_timeline ();
   g_autoptr(GError) error = NULL;
-  guint capacity = self->knobs[PROP_CAPACITY];
+  guint capacity = self->capacity;
 
   thaw_lesson_begin_run (THAW_LESSON (self), "threads");
   show_news (self, &(QueueNews) { .capacity = capacity });
@@ -160,7 +157,7 @@ start_cb (GtkWidget  *widget,
   g_object_set (self->depth_graph, "maximum", (double) capacity, "limit", (double) capacity, NULL);
 
   self->work = queue_work_start (QUEUE_ITEMS_PER_RUN, capacity,
-                                 self->knobs[PROP_PRODUCER_SPEED], self->knobs[PROP_CONSUMER_SPEED],
+                                 self->producer_speed, self->consumer_speed,
                                  timeline, receive_news, self, &error);
   if (self->work == NULL)
     {
@@ -216,33 +213,17 @@ thaw_lesson_queue_report (ThawLesson  *lesson,
   json_builder_add_double_value (builder, self->news.max_wait_ms);
 }
 
+/* A run keeps its capacity; the threads read a new speed at their next
+ * item. */
 static void
-thaw_lesson_queue_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
+speed_changed_cb (ThawLessonQueue *self,
+                  GParamSpec      *pspec)
 {
-  g_value_set_uint (value, THAW_LESSON_QUEUE (object)->knobs[prop_id]);
-}
-
-static void
-thaw_lesson_queue_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  ThawLessonQueue *self = THAW_LESSON_QUEUE (object);
-  guint knob = g_value_get_uint (value);
-
-  if (self->knobs[prop_id] == knob)
-    return;
-
-  self->knobs[prop_id] = knob;
-  /* A run keeps its capacity; the threads read a new speed at their next
-   * item. */
-  if (self->work != NULL && prop_id != PROP_CAPACITY)
-    queue_work_set_speed (self->work, prop_id == PROP_PRODUCER_SPEED ? QUEUE_PRODUCER : QUEUE_CONSUMER, knob);
-  g_object_notify_by_pspec (object, pspec);
+  if (self->work != NULL)
+    {
+      queue_work_set_speed (self->work, QUEUE_PRODUCER, self->producer_speed);
+      queue_work_set_speed (self->work, QUEUE_CONSUMER, self->consumer_speed);
+    }
 }
 
 static gboolean
@@ -279,21 +260,16 @@ thaw_lesson_queue_class_init (ThawLessonQueueClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
-  static const struct { const char *name; guint minimum, maximum, fallback; } knobs[N_PROPS] = {
-    [PROP_CAPACITY] = { "capacity", 1, QUEUE_MAX_CAPACITY, QUEUE_DEFAULT_CAPACITY },
-    [PROP_PRODUCER_SPEED] = { "producer-speed", QUEUE_MIN_SPEED, QUEUE_MAX_SPEED, QUEUE_DEFAULT_PRODUCER_SPEED },
-    [PROP_CONSUMER_SPEED] = { "consumer-speed", QUEUE_MIN_SPEED, QUEUE_MAX_SPEED, QUEUE_DEFAULT_CONSUMER_SPEED },
-  };
 
   object_class->dispose = thaw_lesson_queue_dispose;
-  object_class->get_property = thaw_lesson_queue_get_property;
-  object_class->set_property = thaw_lesson_queue_set_property;
   lesson_class->report = thaw_lesson_queue_report;
 
-  for (guint id = PROP_CAPACITY; id < N_PROPS; id++)
-    g_object_class_install_property (object_class, id,
-      g_param_spec_uint (knobs[id].name, NULL, NULL, knobs[id].minimum, knobs[id].maximum, knobs[id].fallback,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  thaw_lesson_class_add_uint_knob (lesson_class, "capacity", G_STRUCT_OFFSET (ThawLessonQueue, capacity),
+                                   1, QUEUE_MAX_CAPACITY, QUEUE_DEFAULT_CAPACITY);
+  thaw_lesson_class_add_uint_knob (lesson_class, "producer-speed", G_STRUCT_OFFSET (ThawLessonQueue, producer_speed),
+                                   QUEUE_MIN_SPEED, QUEUE_MAX_SPEED, QUEUE_DEFAULT_PRODUCER_SPEED);
+  thaw_lesson_class_add_uint_knob (lesson_class, "consumer-speed", G_STRUCT_OFFSET (ThawLessonQueue, consumer_speed),
+                                   QUEUE_MIN_SPEED, QUEUE_MAX_SPEED, QUEUE_DEFAULT_CONSUMER_SPEED);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/queue/queue-page.ui");
   for (guint i = 0; i < N_FIGURES; i++)
@@ -315,9 +291,7 @@ thaw_lesson_queue_init (ThawLessonQueue *self)
 {
   g_autoptr(ThawTimeline) empty = new_timeline ();
 
-  self->knobs[PROP_CAPACITY] = QUEUE_DEFAULT_CAPACITY;
-  self->knobs[PROP_PRODUCER_SPEED] = QUEUE_DEFAULT_PRODUCER_SPEED;
-  self->knobs[PROP_CONSUMER_SPEED] = QUEUE_DEFAULT_CONSUMER_SPEED;
+  thaw_lesson_init_knobs (THAW_LESSON (self));
   self->news.capacity = QUEUE_DEFAULT_CAPACITY;
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -326,6 +300,8 @@ thaw_lesson_queue_init (ThawLessonQueue *self)
                                G_BINDING_SYNC_CREATE, speed_to_text, NULL, NULL, NULL);
   g_object_bind_property_full (self, "consumer-speed", self->consumer_row, "subtitle",
                                G_BINDING_SYNC_CREATE, speed_to_text, NULL, NULL, NULL);
+  g_signal_connect (self, "notify::producer-speed", G_CALLBACK (speed_changed_cb), NULL);
+  g_signal_connect (self, "notify::consumer-speed", G_CALLBACK (speed_changed_cb), NULL);
   thaw_thread_timeline_set_span (self->lanes, 5);
   thaw_thread_timeline_set_timeline (self->lanes, empty);
 }

@@ -59,8 +59,6 @@ struct _ThawLessonRace
 
 G_DEFINE_FINAL_TYPE (ThawLessonRace, thaw_lesson_race, THAW_TYPE_LESSON)
 
-enum { PROP_0, PROP_THREADS, PROP_INCREMENTS, PROP_SLOW_MOTION, N_PROPS };
-
 /* Per way to add: its action, its name in reports and its row's title. */
 static const struct
 {
@@ -347,38 +345,6 @@ thaw_lesson_race_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_race_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (object);
-
-  if (prop_id == PROP_SLOW_MOTION)
-    g_value_set_boolean (value, self->slow_motion);
-  else
-    g_value_set_uint (value, prop_id == PROP_THREADS ? self->n_threads : self->increments);
-}
-
-static void
-thaw_lesson_race_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (object);
-  guint *field = prop_id == PROP_THREADS ? &self->n_threads
-               : prop_id == PROP_INCREMENTS ? &self->increments : (guint *) &self->slow_motion;
-  guint new_value = prop_id == PROP_SLOW_MOTION ? (guint) g_value_get_boolean (value) : g_value_get_uint (value);
-
-  if (*field != new_value)
-    {
-      *field = new_value;
-      g_object_notify_by_pspec (object, pspec);
-    }
-}
-
-static void
 thaw_lesson_race_dispose (GObject *object)
 {
   ThawLessonRace *self = THAW_LESSON_RACE (object);
@@ -399,23 +365,15 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
-  GParamSpec *properties[N_PROPS] = { NULL };
 
   object_class->dispose = thaw_lesson_race_dispose;
-  object_class->get_property = thaw_lesson_race_get_property;
-  object_class->set_property = thaw_lesson_race_set_property;
   lesson_class->report = thaw_lesson_race_report;
 
-  properties[PROP_THREADS] =
-    g_param_spec_uint ("threads", NULL, NULL, 2, RACE_MAX_THREADS, 4,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_INCREMENTS] =
-    g_param_spec_uint ("increments", NULL, NULL, 1000, 10000000, 1000000,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SLOW_MOTION] =
-    g_param_spec_boolean ("slow-motion", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonRace, n_threads),
+                                   2, RACE_MAX_THREADS, 4);
+  thaw_lesson_class_add_uint_knob (lesson_class, "increments", G_STRUCT_OFFSET (ThawLessonRace, increments),
+                                   1000, 10000000, 1000000);
+  thaw_lesson_class_add_boolean_knob (lesson_class, "slow-motion", G_STRUCT_OFFSET (ThawLessonRace, slow_motion), TRUE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/race/race-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, knobs);
@@ -437,9 +395,7 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
 static void
 thaw_lesson_race_init (ThawLessonRace *self)
 {
-  self->n_threads = 4;
-  self->increments = 1000000;
-  self->slow_motion = TRUE;
+  thaw_lesson_init_knobs (THAW_LESSON (self));
   self->last_threads = 4;
   self->last_increments = 1000000;
   self->timeline = thaw_timeline_new (0);
