@@ -16,11 +16,12 @@ for file in $listed; do
 done
 
 # C files that call _(), N_(), C_() or NC_(); .ui files with translatable
-# properties; data files with translatable keys.
+# properties; data files with translatable keys; the lessons' texts.
 candidates=$(
   { grep -rlE '(^|[^A-Za-z0-9_])(N?C?_)\(' --include='*.c' src || true
     grep -rl 'translatable="yes"' --include='*.ui' src || true
     ls data/*.desktop.in data/*.metainfo.xml.in data/*.gschema.xml 2>/dev/null || true
+    ls src/lessons/*/*.lesson 2>/dev/null || true
   } | sort -u)
 
 for file in $candidates; do

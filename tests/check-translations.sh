@@ -10,7 +10,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 cd "$srcdir"
-# The same keywords as meson's glib preset.
+# The same keywords as meson's glib preset; po/its says how to read the
+# lessons' ID.lesson files, as po/meson.build tells xgettext too.
+export GETTEXTDATADIRS="$PWD/po"
 xgettext --from-code=UTF-8 --add-comments --keyword=_ --keyword=N_ \
   --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dcgettext:2 \
   --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \

@@ -149,19 +149,15 @@ add_source_files (ThawLessonPage *self)
 static void
 add_steps (ThawLessonPage *self)
 {
-  g_auto(GStrv) steps = g_strsplit (_(self->info->try_this), "\n", -1);
-  guint number = 0;
+  const char *const *steps = self->info->steps;
 
   for (guint i = 0; steps[i] != NULL; i++)
     {
       g_autofree char *text = NULL;
       GtkWidget *label;
 
-      if (*g_strstrip (steps[i]) == '\0')
-        continue;
-
       /* Translators: a numbered step, e.g. "1. Click Start." */
-      text = g_strdup_printf (_("%u. %s"), ++number, steps[i]);
+      text = g_strdup_printf (_("%u. %s"), i + 1, _(steps[i]));
       label = gtk_label_new (text);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -251,6 +247,7 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
 {
   ThawLessonPage *self;
   g_autofree char *python = NULL;
+  g_autofree char *explanation = NULL;
   g_autofree char *glib = NULL;
 
   g_return_val_if_fail (info != NULL, NULL);
@@ -260,7 +257,8 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
 
   gtk_label_set_label (self->title_label, _(info->title));
   gtk_label_set_label (self->summary_label, _(info->summary));
-  gtk_label_set_markup (self->explanation_label, _(info->explanation));
+  explanation = thaw_lesson_info_dup_explanation (info);
+  gtk_label_set_markup (self->explanation_label, explanation);
   add_steps (self);
   python = g_strdup_printf ("%s/%s-python.py", info->id, info->id);
   glib = g_strdup_printf ("%s/%s-glib.c", info->id, info->id);

@@ -15,48 +15,155 @@
 #include "thaw-sparkline.h"
 #include "thaw-thread-timeline.h"
 
-/* Each lesson file exports its info. Adding a lesson: one line here. */
-extern const ThawLessonInfo thaw_lesson_freeze_info;
-extern const ThawLessonInfo thaw_lesson_pthread_info;
-extern const ThawLessonInfo thaw_lesson_downloads_info;
-extern const ThawLessonInfo thaw_lesson_cancel_info;
-extern const ThawLessonInfo thaw_lesson_timeout_info;
-extern const ThawLessonInfo thaw_lesson_shutdown_info;
-extern const ThawLessonInfo thaw_lesson_errors_info;
-extern const ThawLessonInfo thaw_lesson_race_info;
-extern const ThawLessonInfo thaw_lesson_recursive_info;
-extern const ThawLessonInfo thaw_lesson_deadlock_info;
-extern const ThawLessonInfo thaw_lesson_signal_info;
-extern const ThawLessonInfo thaw_lesson_semaphore_info;
-extern const ThawLessonInfo thaw_lesson_thread_local_info;
-extern const ThawLessonInfo thaw_lesson_queue_info;
-extern const ThawLessonInfo thaw_lesson_pool_info;
-extern const ThawLessonInfo thaw_lesson_parallel_info;
-extern const ThawLessonInfo thaw_lesson_flood_info;
-extern const ThawLessonInfo thaw_lesson_async_io_info;
-extern const ThawLessonInfo thaw_lesson_monitor_info;
+/* The lessons in course order, from lesson_ids in meson.build: each
+ * one's id, the type of its page, and for a lesson that is still one file,
+ * that file. */
+typedef struct
+{
+  const char *id;
+  GType (*get_type) (void);
+  const char *source;
+} LessonEntry;
 
-static const ThawLessonInfo *const lessons[] = {
-  &thaw_lesson_freeze_info,
-  &thaw_lesson_pthread_info,
-  &thaw_lesson_downloads_info,
-  &thaw_lesson_cancel_info,
-  &thaw_lesson_timeout_info,
-  &thaw_lesson_shutdown_info,
-  &thaw_lesson_errors_info,
-  &thaw_lesson_race_info,
-  &thaw_lesson_recursive_info,
-  &thaw_lesson_deadlock_info,
-  &thaw_lesson_signal_info,
-  &thaw_lesson_semaphore_info,
-  &thaw_lesson_thread_local_info,
-  &thaw_lesson_queue_info,
-  &thaw_lesson_pool_info,
-  &thaw_lesson_parallel_info,
-  &thaw_lesson_flood_info,
-  &thaw_lesson_async_io_info,
-  &thaw_lesson_monitor_info,
-};
+#include "thaw-lesson-table.h"
+
+static ThawLessonInfo lessons[G_N_ELEMENTS (lesson_table)];
+static const ThawLessonInfo *lesson_pointers[G_N_ELEMENTS (lesson_table)];
+
+/* Reading ID.lesson: every element's text, with each run of white space
+ * read as one space, as xgettext reads it for the catalogue. */
+typedef struct
+{
+  ThawLessonInfo *info;
+  GString *text;
+  GPtrArray *paragraphs;
+  GPtrArray *steps;
+} LessonReader;
+
+static char *
+normalize_space (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\r\n", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) kept = NULL;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      g_strv_builder_add (builder, words[i]);
+  kept = g_strv_builder_end (builder);
+
+  return g_strjoinv (" ", kept);
+}
+
+static void
+lesson_start_element (GMarkupParseContext  *context,
+                      const char           *element,
+                      const char          **names,
+                      const char          **values,
+                      gpointer              user_data,
+                      GError              **error)
+{
+  static const char *const parts[] = { NULL, "freeze", "control", "sharing", "lots" };
+  LessonReader *reader = user_data;
+  const char *id, *part;
+
+  g_string_truncate (reader->text, 0);
+  if (!g_str_equal (element, "lesson"))
+    return;
+
+  if (!g_markup_collect_attributes (element, names, values, error,
+                                    G_MARKUP_COLLECT_STRING, "id", &id,
+                                    G_MARKUP_COLLECT_STRING, "part", &part,
+                                    G_MARKUP_COLLECT_INVALID))
+    return;
+
+  if (!g_str_equal (id, reader->info->id))
+    g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                 "the file is for the lesson “%s”", id);
+  for (guint i = THAW_PART_FREEZE; i < G_N_ELEMENTS (parts); i++)
+    if (g_str_equal (part, parts[i]))
+      reader->info->part = i;
+  if (reader->info->part == 0)
+    g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                 "no part of the course is called “%s”", part);
+}
+
+static void
+lesson_text (GMarkupParseContext  *context,
+             const char           *text,
+             gsize                 length,
+             gpointer              user_data,
+             GError              **error)
+{
+  g_string_append_len (((LessonReader *) user_data)->text, text, length);
+}
+
+static void
+lesson_end_element (GMarkupParseContext  *context,
+                    const char           *element,
+                    gpointer              user_data,
+                    GError              **error)
+{
+  LessonReader *reader = user_data;
+  ThawLessonInfo *info = reader->info;
+  char *text = normalize_space (reader->text->str);
+
+  if (g_str_equal (element, "title"))
+    info->title = text;
+  else if (g_str_equal (element, "summary"))
+    info->summary = text;
+  else if (g_str_equal (element, "keywords"))
+    info->keywords = text;
+  else if (g_str_equal (element, "p"))
+    g_ptr_array_add (reader->paragraphs, text);
+  else if (g_str_equal (element, "step"))
+    g_ptr_array_add (reader->steps, text);
+  else
+    g_free (text);
+  g_string_truncate (reader->text, 0);
+}
+
+/* The texts are part of the program: a lesson whose file is missing or
+ * broken is a bug that the tests meet first. They are kept for the life of
+ * the program. */
+static void
+read_lesson (ThawLessonInfo   *info,
+             const LessonEntry *entry)
+{
+  static const GMarkupParser parser = {
+    lesson_start_element, lesson_end_element, lesson_text, NULL, NULL,
+  };
+  g_autofree char *path = g_strdup_printf (RESOURCE_BASE "/lessons/%s/%s.lesson", entry->id, entry->id);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  LessonReader reader = { info, g_string_new (NULL), g_ptr_array_new (), g_ptr_array_new () };
+  gsize size;
+  const char *data;
+
+  *info = (ThawLessonInfo) { .id = entry->id, .source = entry->source, .get_type = entry->get_type };
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (bytes != NULL)
+    {
+      data = g_bytes_get_data (bytes, &size);
+      context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &reader, NULL);
+      if (g_markup_parse_context_parse (context, data, size, &error))
+        g_markup_parse_context_end_parse (context, &error);
+    }
+  if (error == NULL && (info->title == NULL || info->summary == NULL || info->keywords == NULL ||
+                        reader.paragraphs->len == 0 || reader.steps->len == 0))
+    error = g_error_new_literal (G_MARKUP_ERROR, G_MARKUP_ERROR_MISSING_ATTRIBUTE,
+                                 "it needs a title, a summary, keywords, an explanation and steps");
+  if (error != NULL)
+    g_error ("%s: %s", path, error->message);
+
+  g_ptr_array_add (reader.paragraphs, NULL);
+  g_ptr_array_add (reader.steps, NULL);
+  info->paragraphs = (const char *const *) g_ptr_array_free (reader.paragraphs, FALSE);
+  info->steps = (const char *const *) g_ptr_array_free (reader.steps, FALSE);
+  info->explanation = g_strjoinv ("\n\n", (char **) info->paragraphs);
+  g_string_free (reader.text, TRUE);
+}
 
 /**
  * thaw_lessons_get_all:
@@ -68,8 +175,40 @@ static const ThawLessonInfo *const lessons[] = {
 const ThawLessonInfo *const *
 thaw_lessons_get_all (guint *n_lessons)
 {
-  *n_lessons = G_N_ELEMENTS (lessons);
-  return lessons;
+  static gsize read;
+
+  if (g_once_init_enter (&read))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (lesson_table); i++)
+        {
+          read_lesson (&lessons[i], &lesson_table[i]);
+          lesson_pointers[i] = &lessons[i];
+        }
+      g_once_init_leave (&read, 1);
+    }
+
+  *n_lessons = G_N_ELEMENTS (lesson_pointers);
+  return lesson_pointers;
+}
+
+/**
+ * thaw_lesson_info_dup_explanation:
+ * @info: a lesson
+ *
+ * Returns: (transfer full): the explanation in the learner's language, its
+ *   paragraphs joined by blank lines, as Pango markup
+ */
+char *
+thaw_lesson_info_dup_explanation (const ThawLessonInfo *info)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) paragraphs = NULL;
+
+  for (guint i = 0; info->paragraphs[i] != NULL; i++)
+    g_strv_builder_add (builder, _(info->paragraphs[i]));
+  paragraphs = g_strv_builder_end (builder);
+
+  return g_strjoinv ("\n\n", paragraphs);
 }
 
 /**
@@ -81,11 +220,15 @@ thaw_lessons_get_all (guint *n_lessons)
 const ThawLessonInfo *
 thaw_lessons_find (const char *id)
 {
+  const ThawLessonInfo *const *all;
+  guint n;
+
   g_return_val_if_fail (id != NULL, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (lessons); i++)
-    if (g_str_equal (lessons[i]->id, id))
-      return lessons[i];
+  all = thaw_lessons_get_all (&n);
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (all[i]->id, id))
+      return all[i];
 
   return NULL;
 }

@@ -28,15 +28,18 @@ typedef enum
  * @title: (translatable) short title
  * @summary: (translatable) one line
  * @keywords: (translatable) words a search should find it by, separated by `;`
- * @explanation: (translatable) a few paragraphs of Pango markup
- * @try_this: (translatable) steps for the learner, one per line
+ * @explanation: the paragraphs of @paragraphs, untranslated, joined by
+ *   blank lines (for tests that read what a lesson says)
+ * @paragraphs: (translatable): the explanation, paragraphs of Pango markup
+ * @steps: (translatable): what the learner should try, one step each
  * @source: for a lesson that is still one file, lesson-ID.c, shown in the
  *   Source tab; a lesson in its folder (ID/ID-work.c, ID/ID-page.c and
  *   ID/ID-page.ui) leaves it %NULL
  * @get_type: the type of the lesson's widget, a #ThawLesson
  *
- * Everything the window needs to list and show a lesson. The strings marked
- * translatable are stored untranslated (N_()) and translated when shown.
+ * Everything the window needs to list and show a lesson. The texts come
+ * from the lesson's `lessons/ID/ID.lesson` in the GResource, untranslated;
+ * they are translated when shown, each paragraph and step on its own.
  *
  * The lesson's Python and GLib tabs are whole programs in its folder,
  * `lessons/ID/ID-python.py` and `lessons/ID/ID-glib.c`, read from the GResource:
@@ -50,7 +53,8 @@ typedef struct
   const char *summary;
   const char *keywords;
   const char *explanation;
-  const char *try_this;
+  const char *const *paragraphs;
+  const char *const *steps;
   const char *source;
   GType (*get_type) (void);
 } ThawLessonInfo;
@@ -60,6 +64,7 @@ const ThawLessonInfo        *thaw_lessons_find     (const char *id);
 const char                  *thaw_part_get_title   (ThawPart    part);
 gboolean                     thaw_query_matches    (const char        *query,
                                                     const char *const *texts);
+char                        *thaw_lesson_info_dup_explanation (const ThawLessonInfo *info);
 gboolean                     thaw_lesson_info_matches (const ThawLessonInfo *info,
                                                        const char           *query);
 char                       **thaw_lesson_info_list_verbs (const ThawLessonInfo *info);
