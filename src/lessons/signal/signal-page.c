@@ -41,7 +41,6 @@ struct _ThawLessonSignal
 
 G_DEFINE_FINAL_TYPE (ThawLessonSignal, thaw_lesson_signal, THAW_TYPE_LESSON)
 
-enum { PROP_THREADS = 1 };
 
 /* One row per thread of the coming run: its name, its state, and its work
  * after the gate in a level bar, which unlike a progress bar can be narrow. */
@@ -258,36 +257,12 @@ thaw_lesson_signal_report (ThawLesson  *lesson,
     }
 }
 
+/* The rows of the coming run; a running one keeps its own. */
 static void
-thaw_lesson_signal_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
+threads_changed_cb (ThawLessonSignal *self)
 {
-  if (prop_id == PROP_THREADS)
-    g_value_set_uint (value, THAW_LESSON_SIGNAL (object)->n_threads);
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-thaw_lesson_signal_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  ThawLessonSignal *self = THAW_LESSON_SIGNAL (object);
-
-  if (prop_id != PROP_THREADS)
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-  else if (self->n_threads != g_value_get_uint (value))
-    {
-      self->n_threads = g_value_get_uint (value);
-      /* The rows of the coming run; a running one keeps its own. */
-      if (self->work == NULL)
-        make_rows (self);
-      g_object_notify_by_pspec (object, pspec);
-    }
+  if (self->work == NULL)
+    make_rows (self);
 }
 
 static void
@@ -312,14 +287,11 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
   object_class->dispose = thaw_lesson_signal_dispose;
-  object_class->get_property = thaw_lesson_signal_get_property;
-  object_class->set_property = thaw_lesson_signal_set_property;
   lesson_class->report = thaw_lesson_signal_report;
 
   /* ThawLessonSignal:threads: how many threads the next run lines up. */
-  g_object_class_install_property (object_class, PROP_THREADS,
-    g_param_spec_uint ("threads", NULL, NULL, SIGNAL_MIN_THREADS, SIGNAL_MAX_THREADS, SIGNAL_DEFAULT_THREADS,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonSignal, n_threads),
+                                   SIGNAL_MIN_THREADS, SIGNAL_MAX_THREADS, SIGNAL_DEFAULT_THREADS);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/signal/signal-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, gate_label);
@@ -336,8 +308,9 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
 static void
 thaw_lesson_signal_init (ThawLessonSignal *self)
 {
-  self->n_threads = SIGNAL_DEFAULT_THREADS;
+  thaw_lesson_init_knobs (THAW_LESSON (self));
   gtk_widget_init_template (GTK_WIDGET (self));
   make_rows (self);
+  g_signal_connect (self, "notify::threads", G_CALLBACK (threads_changed_cb), NULL);
   set_gate_closed (self, FALSE);
 }

@@ -38,7 +38,6 @@ struct _ThawLessonThreadLocal
 
 G_DEFINE_FINAL_TYPE (ThawLessonThreadLocal, thaw_lesson_thread_local, THAW_TYPE_LESSON)
 
-enum { PROP_THREADS = 1 };
 
 static char *
 format_notifies (guint notifies,
@@ -222,36 +221,12 @@ thaw_lesson_thread_local_report (ThawLesson  *lesson,
   add_array (builder, "notifies_per_thread", news, G_STRUCT_OFFSET (TlsThreadNews, notifies));
 }
 
+/* The rows of the coming run; a running one keeps its own. */
 static void
-thaw_lesson_thread_local_get_property (GObject    *object,
-                                       guint       prop_id,
-                                       GValue     *value,
-                                       GParamSpec *pspec)
+threads_changed_cb (ThawLessonThreadLocal *self)
 {
-  if (prop_id == PROP_THREADS)
-    g_value_set_uint (value, THAW_LESSON_THREAD_LOCAL (object)->n_threads);
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-thaw_lesson_thread_local_set_property (GObject      *object,
-                                       guint         prop_id,
-                                       const GValue *value,
-                                       GParamSpec   *pspec)
-{
-  ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (object);
-
-  if (prop_id != PROP_THREADS)
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-  else if (self->n_threads != g_value_get_uint (value))
-    {
-      self->n_threads = g_value_get_uint (value);
-      /* The rows of the coming run; a running one keeps its own. */
-      if (self->work == NULL)
-        make_rows (self, self->n_threads);
-      g_object_notify_by_pspec (object, pspec);
-    }
+  if (self->work == NULL)
+    make_rows (self, self->n_threads);
 }
 
 static void
@@ -275,19 +250,11 @@ thaw_lesson_thread_local_class_init (ThawLessonThreadLocalClass *klass)
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
   object_class->dispose = thaw_lesson_thread_local_dispose;
-  object_class->get_property = thaw_lesson_thread_local_get_property;
-  object_class->set_property = thaw_lesson_thread_local_set_property;
   lesson_class->report = thaw_lesson_thread_local_report;
 
-  /**
-   * ThawLessonThreadLocal:threads:
-   *
-   * How many threads the next run starts, each with its own scratch.
-   */
-  g_object_class_install_property (object_class, PROP_THREADS,
-    g_param_spec_uint ("threads", NULL, NULL,
-                       TLS_MIN_THREADS, TLS_MAX_THREADS, TLS_DEFAULT_THREADS,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* How many threads the next run starts, each with its own scratch. */
+  thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonThreadLocal, n_threads),
+                                   TLS_MIN_THREADS, TLS_MAX_THREADS, TLS_DEFAULT_THREADS);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/thread-local/thread-local-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, notifies_label);
@@ -301,7 +268,8 @@ thaw_lesson_thread_local_class_init (ThawLessonThreadLocalClass *klass)
 static void
 thaw_lesson_thread_local_init (ThawLessonThreadLocal *self)
 {
-  self->n_threads = TLS_DEFAULT_THREADS;
+  thaw_lesson_init_knobs (THAW_LESSON (self));
   gtk_widget_init_template (GTK_WIDGET (self));
   make_rows (self, self->n_threads);
+  g_signal_connect (self, "notify::threads", G_CALLBACK (threads_changed_cb), NULL);
 }

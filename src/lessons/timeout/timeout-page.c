@@ -19,9 +19,6 @@
 #define THAW_TYPE_LESSON_TIMEOUT (thaw_lesson_timeout_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonTimeout, thaw_lesson_timeout, THAW, LESSON_TIMEOUT, ThawLesson)
 
-/* The knobs, indexed by their property ids. */
-enum { PROP_JOB_LENGTH = 1, PROP_TIMEOUT, N_PROPS };
-
 struct _ThawLessonTimeout
 {
   ThawLesson parent_instance;
@@ -31,7 +28,7 @@ struct _ThawLessonTimeout
   GtkListBox *events;
   ThawRunLog *runs;
 
-  double knobs[N_PROPS];
+  double job_length, timeout;   /* the knobs */
   TimeoutWork *work;        /* while the waiter runs */
 
   /* The last run, for --report. */
@@ -182,7 +179,7 @@ action_cb (GtkWidget  *widget,
     }
 
   thaw_lesson_begin_run (THAW_LESSON (self), g_str_equal (verb, "block") ? "main-loop" : "worker");
-  self->run_timeout = self->knobs[PROP_TIMEOUT];
+  self->run_timeout = self->timeout;
   self->timeouts_hit = 0;
   self->first_timeout_s = -1;
   while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->events))) != NULL)
@@ -193,12 +190,12 @@ action_cb (GtkWidget  *widget,
 
   if (g_str_equal (verb, "block"))
     {
-      timeout_run_on_this_thread (self->knobs[PROP_JOB_LENGTH], self->run_timeout, show_progress, self);
+      timeout_run_on_this_thread (self->job_length, self->run_timeout, show_progress, self);
       return;
     }
 
   gtk_label_set_text (self->status, _("Starting…"));
-  self->work = timeout_work_start (self->knobs[PROP_JOB_LENGTH], self->run_timeout,
+  self->work = timeout_work_start (self->job_length, self->run_timeout,
                                    show_progress, self, &error);
   if (self->work == NULL)
     show_progress (&(TimeoutProgress) { .n_steps = 1, .finished = TRUE, .error = error }, self);
@@ -212,9 +209,9 @@ thaw_lesson_timeout_report (ThawLesson  *lesson,
   gboolean idle = thaw_lesson_get_run_state (lesson) == THAW_RUN_IDLE;
 
   json_builder_set_member_name (builder, "timeout_seconds");
-  json_builder_add_double_value (builder, idle ? self->knobs[PROP_TIMEOUT] : self->run_timeout);
+  json_builder_add_double_value (builder, idle ? self->timeout : self->run_timeout);
   json_builder_set_member_name (builder, "job_length_seconds");
-  json_builder_add_double_value (builder, self->knobs[PROP_JOB_LENGTH]);
+  json_builder_add_double_value (builder, self->job_length);
   json_builder_set_member_name (builder, "timeouts_hit");
   json_builder_add_int_value (builder, self->timeouts_hit);
   /* No timeout yet is not "0 s": it is left empty. */
@@ -225,19 +222,6 @@ thaw_lesson_timeout_report (ThawLesson  *lesson,
     json_builder_add_double_value (builder, self->first_timeout_s);
   json_builder_set_member_name (builder, "asking");
   json_builder_add_boolean_value (builder, self->asking);
-}
-
-static void
-thaw_lesson_timeout_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  g_value_set_double (value, THAW_LESSON_TIMEOUT (object)->knobs[prop_id]);
-}
-
-/* A run copies the knobs as it starts: changing them mid-run is safe. */
-static void
-thaw_lesson_timeout_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  THAW_LESSON_TIMEOUT (object)->knobs[prop_id] = g_value_get_double (value);
 }
 
 static void
@@ -259,15 +243,13 @@ thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
   object_class->dispose = thaw_lesson_timeout_dispose;
-  object_class->get_property = thaw_lesson_timeout_get_property;
-  object_class->set_property = thaw_lesson_timeout_set_property;
   lesson_class->report = thaw_lesson_timeout_report;
 
-  /* The defaults are set in _init(), before the template binds the knobs. */
-  g_object_class_install_property (object_class, PROP_JOB_LENGTH,
-    g_param_spec_double ("job-length", NULL, NULL, 0.5, 10.0, 2.5, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (object_class, PROP_TIMEOUT,
-    g_param_spec_double ("timeout", NULL, NULL, 0.2, 5.0, 1.0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  /* A run copies the knobs as it starts: changing them mid-run is safe. */
+  thaw_lesson_class_add_double_knob (lesson_class, "job-length", G_STRUCT_OFFSET (ThawLessonTimeout, job_length),
+                                     0.5, 10.0, 2.5);
+  thaw_lesson_class_add_double_knob (lesson_class, "timeout", G_STRUCT_OFFSET (ThawLessonTimeout, timeout),
+                                     0.2, 5.0, 1.0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/timeout/timeout-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, progress);
@@ -284,8 +266,7 @@ thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
 static void
 thaw_lesson_timeout_init (ThawLessonTimeout *self)
 {
-  self->knobs[PROP_JOB_LENGTH] = 2.5;
-  self->knobs[PROP_TIMEOUT] = 1.0;
+  thaw_lesson_init_knobs (THAW_LESSON (self));
   gtk_widget_init_template (GTK_WIDGET (self));
   set_asking (self, FALSE);
 }
