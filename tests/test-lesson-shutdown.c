@@ -264,8 +264,12 @@ test_quit_mid_job (void)
 
           /* The grace policy: far from the end it gives up at once, near
            * the end it finishes. The margins leave room for a slow machine
-           * (the estimate uses the pace measured on it). */
-          if (percent <= 25)
+           * (the estimate uses the pace measured on it). The report's
+           * percentage is the last one the main loop was handed, and under
+           * a sanitizer on a busy machine that can trail the writer by a
+           * lot (CI once saw the write finish from a reported 25 %), so
+           * there "far" is nearer the start. */
+          if (percent <= (thaw_test_time_scale () > 1.0 ? 10 : 25))
             g_assert_false (is_new);
           if (percent >= 90)
             g_assert_true (is_new);
