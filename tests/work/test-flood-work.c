@@ -76,7 +76,7 @@ frame_cb (gpointer data)
   Record *record = data;
 
   if (record->finished == 0)
-    flood_work_poll (record->work);
+    flood_work_frame (record->work, 0);
   return G_SOURCE_CONTINUE;
 }
 
@@ -138,7 +138,7 @@ test_runs_to_the_end (gconstpointer data)
   /* Nothing more arrives. */
   work_test_iterate_for (0.05);
   if (way == FLOOD_PACED)
-    flood_work_poll (work);
+    flood_work_frame (work, 0);
   g_assert_cmpuint (record.finished, ==, 1);
   flood_work_get_counters (work, &counters);
   g_assert_cmpuint (counters.pending, ==, 0);

@@ -3,10 +3,7 @@
  * Copyright 2026 The Thaw authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Puts flood-work.c on screen: the buttons (in flood-page.ui) start a run
- * in one of the three ways; once per frame a tick callback shows the
- * counters and, for a paced run, fetches the latest value. Everything here
- * runs on the main thread.
+ * Puts flood-work.c on screen, a button (in flood-page.ui) for each way.
  */
 
 #include "config.h"
@@ -21,13 +18,7 @@
 #define THAW_TYPE_LESSON_FLOOD (thaw_lesson_flood_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonFlood, thaw_lesson_flood, THAW, LESSON_FLOOD, ThawLesson)
 
-static const struct
-{
-  const char *action;
-  const char *mode;         /* the report's */
-  const char *title;        /* in the list of runs */
-  const char *status;
-} ways[] = {
+static const struct { const char *action, *mode, *title, *status; } ways[] = {
   [FLOOD_ONE_IDLE_PER_UPDATE] = { "lesson.flood", "flood", N_("One idle per update"),
     N_("One idle callback per update. Watch the meter, and try to open the menu.") },
   [FLOOD_COALESCED] = { "lesson.start", "coalesced", N_("Coalesced"),
@@ -49,40 +40,15 @@ struct _ThawLessonFlood
   ThawRunLog *runs;
 
   FloodWork *work;          /* while the worker runs */
-  FloodWay way;
   guint tick_id;
 
-  /* The last run, for the figures and --report. */
-  const char *mode;
+  /* The last run, for --report. */
+  FloodWay way;
   FloodCounters counters;
   guint shown;
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonFlood, thaw_lesson_flood, THAW_TYPE_LESSON)
-
-/* What one update does to the window: what a progress callback usually
- * does, move a bar and print a number. */
-static void
-show_progress (ThawLessonFlood *self,
-               guint            value)
-{
-  g_autofree char *text = NULL;
-
-  self->shown = value;
-  gtk_progress_bar_set_fraction (self->progress, (double) value / FLOOD_UPDATES);
-  /* Translators: the progress bar of the flood lesson. */
-  text = g_strdup_printf (_("%'u of %'u updates shown"), value, FLOOD_UPDATES);
-  gtk_progress_bar_set_text (self->progress, text);
-}
-
-static const FloodCounters *
-take_counters (ThawLessonFlood *self)
-{
-  if (self->work != NULL)
-    flood_work_get_counters (self->work, &self->counters);
-
-  return &self->counters;
-}
 
 static void
 show_counters (ThawLessonFlood *self)
@@ -98,15 +64,14 @@ show_counters (ThawLessonFlood *self)
     }
 }
 
-/* Once per frame while a run goes on. Reading a few integers per frame
- * costs the main loop nothing it would notice. */
+/* Once per frame while a run goes on: it costs the main loop nothing. */
 static gboolean
 tick_cb (GtkWidget     *widget,
          GdkFrameClock *clock,
          gpointer       data)
 {
   ThawLessonFlood *self = THAW_LESSON_FLOOD (widget);
-  gint64 refresh_interval = 0;
+  gint64 frame_us = 0;
 
   if (self->work == NULL)
     {
@@ -114,15 +79,8 @@ tick_cb (GtkWidget     *widget,
       return G_SOURCE_REMOVE;
     }
 
-  take_counters (self);
+  flood_work_get_counters (self->work, &self->counters);
   show_counters (self);
-
-  /* A coalescing worker asks at most once a frame: 16.7 ms at 60 Hz,
-   * 6.9 ms at 144 Hz. */
-  gdk_frame_clock_get_refresh_info (clock, gdk_frame_clock_get_frame_time (clock),
-                                    &refresh_interval, NULL);
-  flood_work_set_frame_us (self->work, (guint) refresh_interval);
-
   if (self->counters.throttled > 0)
     {
       g_autofree char *text =
@@ -133,14 +91,15 @@ tick_cb (GtkWidget     *widget,
       gtk_label_set_text (self->status, text);
     }
 
-  /* Last: it may end the run. */
-  if (self->way == FLOOD_PACED)
-    flood_work_poll (self->work);
+  /* Last: a paced run may end here. */
+  gdk_frame_clock_get_refresh_info (clock, gdk_frame_clock_get_frame_time (clock), &frame_us, NULL);
+  flood_work_frame (self->work, (guint) frame_us);
 
   return G_SOURCE_CONTINUE;
 }
 
-/* Every update that reaches the main thread, whichever way it came. */
+/* Every update that reaches the main thread, whichever way it came, does
+ * what a progress callback usually does: move a bar and print a number. */
 static void
 show_update (guint    value,
              gboolean finished,
@@ -148,33 +107,36 @@ show_update (guint    value,
 {
   ThawLessonFlood *self = user_data;
   ThawLesson *lesson = THAW_LESSON (self);
-  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
   g_autofree char *detail = NULL;
   gboolean stopped;
 
-  show_progress (self, value);
+  self->shown = value;
+  gtk_progress_bar_set_fraction (self->progress, (double) value / FLOOD_UPDATES);
+  /* Translators: the progress bar of the flood lesson. */
+  text = g_strdup_printf (_("%'u of %'u updates shown"), value, FLOOD_UPDATES);
+  gtk_progress_bar_set_text (self->progress, text);
   if (!finished)
     return;
 
-  /* flood-work.c has joined the thread already. */
+  /* flood-work.c has joined the thread. */
   stopped = flood_work_was_stopped (self->work);
-  take_counters (self);
-  self->counters.pending = 0;
+  flood_work_get_counters (self->work, &self->counters);
   g_clear_pointer (&self->work, flood_work_free);
   thaw_lesson_end_run (lesson, stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
   show_counters (self);
 
   /* Translators: a finished run: its way, e.g. "Coalesced", then how many
    * updates the worker sent and how many idle callbacks the main loop ran. */
-  title = g_strdup_printf (_("%s: %'u updates, %'u idle callbacks, %.1f s"),
+  g_free (text);
+  text = g_strdup_printf (_("%s: %'u updates, %'u idle callbacks, %.1f s"),
                            _(ways[self->way].title), self->counters.sent,
                            self->counters.dispatches, thaw_lesson_get_run_seconds (lesson));
   /* Translators: a finished run: the most idle callbacks that waited on
    * the main loop at one time. */
   detail = g_strdup_printf (_("At most %'u pending"), self->counters.pending_max);
-  thaw_run_log_add (self->runs, title, detail, thaw_lesson_get_heartbeat (lesson),
+  thaw_run_log_add (self->runs, text, detail, thaw_lesson_get_heartbeat (lesson),
                     thaw_lesson_get_run_started_at (lesson));
-
   gtk_label_set_text (self->status, stopped ? _("Stopped.") : _("Done."));
 }
 
@@ -192,36 +154,25 @@ start_cb (GtkWidget  *widget,
     way++;
 
   self->way = way;
-  self->mode = ways[way].mode;
   self->counters = (FloodCounters) { 0 };
-  thaw_lesson_begin_run (THAW_LESSON (self), self->mode);
-  show_progress (self, 0);
-  show_counters (self);
+  thaw_lesson_begin_run (THAW_LESSON (self), ways[way].mode);
+  show_update (0, FALSE, self);
 
   self->work = flood_work_start (way, FLOOD_UPDATES, FLOOD_MAX_PENDING, show_update, self, &error);
   if (self->work == NULL)
-    {
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, error->message);
-      return;
-    }
-
-  gtk_label_set_text (self->status, _(ways[way].status));
-  if (self->tick_id == 0)
+    thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+  else if (self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
+  gtk_label_set_text (self->status, self->work != NULL ? _(ways[way].status) : error->message);
 }
 
-/* lesson.stop: ask the worker to stop; the run ends once the main thread
- * has seen its last word. */
+/* lesson.stop, enabled while a run goes on: it ends with the last word. */
 static void
 stop_cb (GtkWidget  *widget,
          const char *action_name,
          GVariant   *parameter)
 {
   ThawLessonFlood *self = THAW_LESSON_FLOOD (widget);
-
-  if (self->work == NULL)
-    return;
 
   flood_work_stop (self->work);
   gtk_label_set_text (self->status, _("Stopping…"));
@@ -232,21 +183,24 @@ thaw_lesson_flood_report (ThawLesson  *lesson,
                           JsonBuilder *builder)
 {
   ThawLessonFlood *self = THAW_LESSON_FLOOD (lesson);
-  const FloodCounters *counters = take_counters (self);
-  const struct { const char *name; guint value; } members[] = {
-    { "updates", counters->sent },
-    { "shown", self->shown },
-    { "dispatches", counters->dispatches },
-    { "pending_max", counters->pending_max },
-    { "throttled", counters->throttled },
+  const struct { const char *name; const guint *value; } members[] = {
+    { "updates", &self->counters.sent },
+    { "shown", &self->shown },
+    { "dispatches", &self->counters.dispatches },
+    { "pending_max", &self->counters.pending_max },
+    { "throttled", &self->counters.throttled },
   };
 
+  if (self->work != NULL)
+    flood_work_get_counters (self->work, &self->counters);
+
   json_builder_set_member_name (builder, "mode");
-  json_builder_add_string_value (builder, self->mode);
+  json_builder_add_string_value (builder, thaw_lesson_get_run_state (lesson) == THAW_RUN_IDLE
+                                          ? "none" : ways[self->way].mode);
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     {
       json_builder_set_member_name (builder, members[i].name);
-      json_builder_add_int_value (builder, members[i].value);
+      json_builder_add_int_value (builder, *members[i].value);
     }
   json_builder_set_member_name (builder, "max_wait_ms");
   json_builder_add_double_value (builder, thaw_run_log_get_last_wait_ms (self->runs));
@@ -257,12 +211,8 @@ thaw_lesson_flood_dispose (GObject *object)
 {
   ThawLessonFlood *self = THAW_LESSON_FLOOD (object);
 
-  /* The window may close mid-flood: this stops and joins the worker, and
-   * the callbacks it already added run into nothing. */
+  /* Mid-flood this joins the worker; the tick callback removes itself. */
   g_clear_pointer (&self->work, flood_work_free);
-  if (self->tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
-  self->tick_id = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_FLOOD);
 
   G_OBJECT_CLASS (thaw_lesson_flood_parent_class)->dispose (object);
@@ -294,6 +244,5 @@ thaw_lesson_flood_class_init (ThawLessonFloodClass *klass)
 static void
 thaw_lesson_flood_init (ThawLessonFlood *self)
 {
-  self->mode = "none";
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -1,11 +1,9 @@
-/* flood-work.h — the worker of “A Flood of Updates”, and three ways to hand
- * its updates to the main thread
+/* flood-work.h — the worker of “A Flood of Updates” and its three hand-offs
  *
  * Copyright 2026 The Thaw authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * GLib only: no GTK here. The lesson's page (flood-page.c) shows what this
- * reports; tests/work runs it on a plain GMainLoop, under ThreadSanitizer.
+ * GLib only; flood-page.c shows it, tests/work runs it under TSan.
  */
 
 #pragma once
@@ -14,18 +12,11 @@
 
 G_BEGIN_DECLS
 
-/* The lesson's job: a million updates, sent at 400,000 a second. */
+/* The lesson's job, and the most idle callbacks a flood lets wait. */
 #define FLOOD_UPDATES 1000000u
-#define FLOOD_UPDATES_PER_SECOND 400000u
-/* The most idle callbacks a flood lets wait on the main loop. */
 #define FLOOD_MAX_PENDING 100000u
 
-typedef enum
-{
-  FLOOD_ONE_IDLE_PER_UPDATE,
-  FLOOD_COALESCED,
-  FLOOD_PACED,
-} FloodWay;
+typedef enum { FLOOD_ONE_IDLE_PER_UPDATE, FLOOD_COALESCED, FLOOD_PACED } FloodWay;
 
 typedef struct _FloodWork FloodWork;
 
@@ -39,17 +30,9 @@ typedef struct
   guint throttled;      /* how often the flood waited for the main loop */
 } FloodCounters;
 
-/**
- * FloodShowFunc:
- * @value: the update to show
- * @finished: whether this is the run's last word; it comes exactly once
- * @user_data: what was given with the function
- *
- * Receives updates, always on the main thread.
- */
-typedef void (*FloodShowFunc) (guint    value,
-                               gboolean finished,
-                               gpointer user_data);
+/* Receives updates on the main thread; the last, and only the last, comes
+ * with @finished set. */
+typedef void (*FloodShowFunc) (guint value, gboolean finished, gpointer user_data);
 
 FloodWork *flood_work_start        (FloodWay       way,
                                     guint          n_updates,
@@ -57,8 +40,7 @@ FloodWork *flood_work_start        (FloodWay       way,
                                     FloodShowFunc  show,
                                     gpointer       user_data,
                                     GError       **error);
-void       flood_work_poll         (FloodWork     *work);
-void       flood_work_set_frame_us (FloodWork     *work,
+void       flood_work_frame        (FloodWork     *work,
                                     guint          frame_us);
 void       flood_work_get_counters (FloodWork     *work,
                                     FloodCounters *counters);
