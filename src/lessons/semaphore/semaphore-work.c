@@ -96,9 +96,9 @@ semaphore_close (Semaphore *semaphore)
   thaw_mutex_unlock (&semaphore->lock);
 }
 
-/* One run of M jobs, shared by the main thread and the workers. Set before
- * any worker starts, then read-only: way to jobs. The flag and the figures
- * change while the jobs run: int, only touched with g_atomic_int_*(). */
+/* One run of M jobs, shared by the main thread and the workers. n_jobs to
+ * jobs are set before any worker starts, then only read. The flag and the
+ * figures change as the jobs run: ints, only touched with g_atomic_int_*(). */
 typedef struct
 {
   SemaphoreWork *work;
