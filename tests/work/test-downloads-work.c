@@ -130,16 +130,16 @@ test_all_at_once (void)
   g_autoptr(DownloadsWork) work = NULL;
 
   g_assert_cmpuint (work_test_count_threads (THREADS), ==, 0);
-  work = start (&progress, DOWNLOADS_ALL_AT_ONCE, 4, 0.2);
+  work = start (&progress, DOWNLOADS_ALL_AT_ONCE, 4, 0.4);
   work_test_iterate_until (is_finished, &progress, 10);
-  g_test_message ("4 x 0.2 s at once: %.3f s, %u deliveries", progress.last.seconds, progress.deliveries);
+  g_test_message ("4 x 0.4 s at once: %.3f s, %u deliveries", progress.last.seconds, progress.deliveries);
 
-  assert_all_done (&progress.last, 4, 0.2);
+  assert_all_done (&progress.last, 4, 0.4);
   g_assert_cmpuint (progress.finished, ==, 1);
   g_assert_true (progress.in_order);
   g_assert_cmpuint (progress.most_threads, ==, 4);
   /* Waiting together overlaps: about one download, not four. */
-  g_assert_cmpfloat (progress.last.seconds, >=, 0.2);
+  g_assert_cmpfloat (progress.last.seconds, >=, 0.4);
   g_assert_cmpfloat (progress.last.seconds, <, 0.6 * progress.last.waiting_seconds);
   /* Joined by the last delivery, before it called back. */
   work_test_wait_for_threads (THREADS, 0);
