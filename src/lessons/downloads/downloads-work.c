@@ -289,11 +289,8 @@ downloads_run_on_this_thread (guint             n_downloads,
                               DownloadsNewsFunc news_func,
                               gpointer          user_data)
 {
-  DownloadsWork *work;
+  DownloadsWork *work = work_new (n_downloads, seconds_each, news_func, user_data);
 
-  g_return_if_fail (news_func != NULL);
-
-  work = work_new (n_downloads, seconds_each, news_func, user_data);
   for (guint i = 0; i < work->n_downloads; i++)
     download (&work->downloads[i]);
   report_finished (work);
@@ -304,46 +301,38 @@ downloads_run_on_this_thread (guint             n_downloads,
  * downloads_work_start:
  * @mode: %DOWNLOADS_ALL_AT_ONCE or %DOWNLOADS_ONE_AFTER_ANOTHER
  * @n_downloads: how many downloads, at most %DOWNLOADS_MAX
- * @seconds_each: how long each one waits (the lesson: 0.5 to 3 s)
+ * @seconds_each: how long each one waits
  * @news_func: receives the news on the main thread, exactly once with
- *   @finished set, after every thread has been joined
+ *   @finished set, after every thread has been joined; if a thread could
+ *   not be made, that last news says why
  * @user_data: for @news_func
- * @error: where the reason goes if the run thread could not be made
  *
  * Starts the downloads on a run thread, with their news delivered to the
  * default main context.
  *
- * Returns: (transfer full) (nullable): the running job, for
- *   downloads_work_stop() and downloads_work_free()
+ * Returns: (transfer full): the job, for downloads_work_stop() and
+ *   downloads_work_free()
  */
 DownloadsWork *
-downloads_work_start (DownloadsMode      mode,
-                      guint              n_downloads,
-                      double             seconds_each,
-                      DownloadsNewsFunc  news_func,
-                      gpointer           user_data,
-                      GError           **error)
+downloads_work_start (DownloadsMode     mode,
+                      guint             n_downloads,
+                      double            seconds_each,
+                      DownloadsNewsFunc news_func,
+                      gpointer          user_data)
 {
-  DownloadsWork *work;
+  DownloadsWork *work = work_new (n_downloads, seconds_each, news_func, user_data);
 
-  g_return_val_if_fail (mode == DOWNLOADS_ALL_AT_ONCE || mode == DOWNLOADS_ONE_AFTER_ANOTHER, NULL);
-  g_return_val_if_fail (news_func != NULL, NULL);
-
-  work = work_new (n_downloads, seconds_each, news_func, user_data);
   work->latest = thaw_latest_new (deliver_news_cb, work, NULL);
-
   /* The run thread holds a reference to the hand-off, and drops it last. */
   thaw_latest_ref (work->latest);
   work->thread = g_thread_try_new ("thaw-downloads",
-                                   mode == DOWNLOADS_ALL_AT_ONCE ? all_at_once_thread
-                                                                 : one_after_another_thread,
-                                   work, error);
+                                   mode == DOWNLOADS_ALL_AT_ONCE ? all_at_once_thread : one_after_another_thread,
+                                   work, &work->error);
   if (work->thread == NULL)
     {
-      /* The thread never started: its reference is still ours. */
+      /* It never started: its reference is still ours, and so is its last word. */
       thaw_latest_unref (work->latest);
-      downloads_work_free (work);
-      return NULL;
+      report_finished (work);
     }
 
   return work;
@@ -351,7 +340,7 @@ downloads_work_start (DownloadsMode      mode,
 
 /**
  * downloads_work_stop:
- * @work: a running job
+ * @work: (nullable): a job
  *
  * Every download stops before its next nap; the last news, with @finished
  * set, ends the run as usual.
@@ -359,9 +348,8 @@ downloads_work_start (DownloadsMode      mode,
 void
 downloads_work_stop (DownloadsWork *work)
 {
-  g_return_if_fail (work != NULL);
-
-  g_cancellable_cancel (work->cancellable);
+  if (work != NULL)
+    g_cancellable_cancel (work->cancellable);
 }
 
 /**

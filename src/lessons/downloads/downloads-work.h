@@ -34,45 +34,24 @@ typedef enum
 
 typedef struct _DownloadsWork DownloadsWork;
 
-/**
- * DownloadsNews:
- * @n_downloads: how many downloads the run has
- * @seconds_each: how long each one was meant to wait
- * @n_naps: how many naps each download takes
- * @naps_done: how far each download is
- * @took_seconds: how long each download took, 0 until it has finished
- * @n_completed: downloads finished
- * @waiting_seconds: the finished downloads' times, added up
- * @seconds: since the start; in the last news, the whole run
- * @stopped: downloads_work_stop() was called
- * @error: (nullable): why a download's thread could not be made
- * @finished: the last news: every thread has been joined
- *
- * The figures of a run, read at once on the main thread.
- */
+/* The figures of a run, read at once on the main thread. */
 typedef struct
 {
   guint n_downloads;
   double seconds_each;
-  guint n_naps;
+  guint n_naps;                         /* of each download */
   guint naps_done[DOWNLOADS_MAX];
-  double took_seconds[DOWNLOADS_MAX];
+  double took_seconds[DOWNLOADS_MAX];   /* 0 until it has finished */
   guint n_completed;
-  double waiting_seconds;
-  double seconds;
-  gboolean stopped;
-  const GError *error;
-  gboolean finished;
+  double waiting_seconds;               /* the finished ones' times, added up */
+  double seconds;                       /* since the start; in the last news, the run's */
+  gboolean stopped;                     /* downloads_work_stop() was called */
+  const GError *error;                  /* why a thread could not be made, or NULL */
+  gboolean finished;                    /* the last news: every thread was joined */
 } DownloadsNews;
 
-/**
- * DownloadsNewsFunc:
- * @news: the latest figures; valid until the function returns
- * @user_data: what was given with the function
- *
- * Receives the run's news: on the main thread, or for
- * downloads_run_on_this_thread() on the caller's.
- */
+/* Receives the news on the main thread (for downloads_run_on_this_thread(),
+ * on the caller's); @news is valid until it returns. */
 typedef void (*DownloadsNewsFunc) (const DownloadsNews *news,
                                    gpointer             user_data);
 
@@ -85,8 +64,7 @@ DownloadsWork *downloads_work_start         (DownloadsMode      mode,
                                              guint              n_downloads,
                                              double             seconds_each,
                                              DownloadsNewsFunc  news_func,
-                                             gpointer           user_data,
-                                             GError           **error);
+                                             gpointer           user_data);
 void           downloads_work_stop          (DownloadsWork     *work);
 void           downloads_work_free          (DownloadsWork     *work);
 
