@@ -1,0 +1,249 @@
+/* deadlock-page.c — Deadlock: the page; its widgets are in deadlock-page.ui
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "deadlock-work.h"
+#include "thaw-lesson.h"
+#include "thaw-palette.h"
+#include "thaw-run-log.h"
+#include "thaw-thread-timeline.h"
+
+G_DECLARE_FINAL_TYPE (ThawLessonDeadlock, thaw_lesson_deadlock, THAW, LESSON_DEADLOCK, ThawLesson)
+
+#define ORDER_ID(order) ((order) == DEADLOCK_ORDERED ? "ordered" : "opposite")
+/* Translators: the names of the two threads; the arrow shows which way the
+ * money goes between account 1 and account 2. */
+static const char *const transfer_names[] = { N_("transfer 1→2"), N_("transfer 2→1") };
+static const char *const account_names[] = { N_("account 1"), N_("account 2") };
+
+struct _ThawLessonDeadlock
+{
+  ThawLesson parent_instance;
+
+  GtkWidget *graph_area;
+  ThawThreadTimeline *lanes;
+  GtkLabel *status;
+  ThawRunLog *runs;
+  guint delay_ms;               /* the knob */
+  DeadlockWork *work;           /* while the threads run */
+  DeadlockOrder order;          /* of the last run */
+  DeadlockNews news;            /* the latest: drawn, and for --report */
+  guint deadlocks_detected, ordered_runs, ordered_deadlocks;
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonDeadlock, thaw_lesson_deadlock, THAW_TYPE_LESSON)
+
+/* No shared widget draws a graph (the names are labels in the template).
+ * Once there is a cycle, every edge shown is in it (deadlock-work.c). */
+static void
+draw_graph_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  const DeadlockNews *news = &((ThawLessonDeadlock *) data)->news;
+  gboolean cycle = news->deadlocks > 0;
+  double thread_x[] = { width * 0.2, width * 0.8 }, lock_y[] = { height * 0.22, height * 0.78 };
+  GdkRGBA fg, thread;
+
+  thaw_palette_get_foreground (GTK_WIDGET (area), 1, &fg);
+  thaw_palette_get (cycle ? THAW_COLOR_ERROR : THAW_COLOR_ACCENT, &thread);
+
+  /* Edges first, nodes over them: a lock points at the thread holding it
+   * (solid), a thread at the lock it waits for (dashed). */
+  gdk_cairo_set_source_rgba (cr, cycle ? &thread : &fg);
+  cairo_set_line_width (cr, cycle ? 4 : 1.5);
+  for (int t = 0; t < DEADLOCK_N_TRANSFERS; t++)
+    for (int a = 0; a < DEADLOCK_N_ACCOUNTS; a++)
+      {
+        gboolean held = news->holder[a] == t;
+        double dx = (thread_x[t] - width / 2.0) * (held ? 1 : -1), dy = (height / 2.0 - lock_y[a]) * (held ? 1 : -1);
+        double length = hypot (dx, dy) - 26;   /* it stops short of both nodes */
+
+        if (!held && news->waits_for[t] != a)
+          continue;
+        cairo_save (cr);
+        cairo_translate (cr, held ? width / 2.0 : thread_x[t], held ? lock_y[a] : height / 2.0);
+        cairo_rotate (cr, atan2 (dy, dx));
+        cairo_set_dash (cr, (double[]) { 6, 4 }, held ? 0 : 2, 0);
+        cairo_move_to (cr, 26, 0);
+        cairo_line_to (cr, length, 0);
+        cairo_stroke (cr);
+        cairo_move_to (cr, length, 0);
+        cairo_rel_line_to (cr, -9, -4.35);
+        cairo_rel_line_to (cr, 0, 8.7);
+        cairo_fill (cr);
+        cairo_restore (cr);
+      }
+
+  /* The locks are squares; the threads circles, dimmed once done. */
+  cairo_set_line_width (cr, 1.5);
+  for (int i = 0; i < 2; i++)
+    {
+      cairo_rectangle (cr, width / 2.0 - 18, lock_y[i] - 18, 36, 36);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
+      cairo_fill_preserve (cr);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_stroke (cr);
+      thread.alpha = news->done[i] ? 0.35f : 1;
+      gdk_cairo_set_source_rgba (cr, &thread);
+      cairo_arc (cr, thread_x[i], height / 2.0, 22, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+/* The threads' news; the graph is also described in words. */
+static void
+receive_news (const DeadlockNews *news, gpointer user_data)
+{
+  ThawLessonDeadlock *self = user_data;
+  gboolean detected = news->deadlocks > 0;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  self->news = *news;
+  for (int t = 0; t < DEADLOCK_N_TRANSFERS; t++)
+    for (int a = 0; a < DEADLOCK_N_ACCOUNTS; a++)
+      if (news->holder[a] == t || news->waits_for[t] == a)
+        g_string_append_printf (text, news->holder[a] == t
+                                /* Translators: e.g. "transfer 1→2 holds account 1. " */
+                                ? _("%s holds %s. ")
+                                /* Translators: e.g. "transfer 1→2 waits for account 2. " */
+                                : _("%s waits for %s. "), _(transfer_names[t]), _(account_names[a]));
+  g_string_append (text, detected ? _("They wait for each other in a cycle: a deadlock.")
+                                  : text->len == 0 ? _("No thread holds or waits for a lock.") : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->graph_area),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str, -1);
+  gtk_widget_queue_draw (self->graph_area);
+  if (detected && !news->finished)
+    gtk_label_set_text (self->status, _("Deadlock! The watchdog found a cycle; one thread backs off…"));
+  if (!news->finished)
+    return;
+
+  /* deadlock-work.c has joined every thread. */
+  g_clear_pointer (&self->work, deadlock_work_free);
+  thaw_lesson_end_run (THAW_LESSON (self), news->stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  self->deadlocks_detected += detected;
+  self->ordered_runs += self->order == DEADLOCK_ORDERED;
+  self->ordered_deadlocks += self->order == DEADLOCK_ORDERED && detected;
+  gtk_label_set_text (self->status,
+                      news->stopped ? _("Stopped.")
+                      : detected ? _("The threads deadlocked. The watchdog found the cycle, one thread backed off, and both transfers went through.")
+                      : self->order == DEADLOCK_ORDERED ? _("Same order, no cycle: one thread waited for the other, and both transfers went through.")
+                      : _("No deadlock this time: one thread took both locks before the other began. Raise the delay."));
+
+  g_autofree char *detail = detected
+    /* Translators: times in milliseconds, and a count of transfers. */
+    ? g_strdup_printf (_("Deadlock found %.0f ms after it formed and broken %.1f ms later; %u of 2 transfers done in %.0f ms."),
+                       news->detect_ms, news->recover_ms - news->detect_ms, news->transfers_done, news->run_ms)
+    /* Translators: the numbers are counts and a time in milliseconds. */
+    : g_strdup_printf (_("No deadlock; %u of 2 transfers done in %.0f ms."), news->transfers_done, news->run_ms);
+  thaw_run_log_add (self->runs, self->order == DEADLOCK_OPPOSITE ? _("Opposite orders") : _("Same order"),
+                    detail, thaw_lesson_get_heartbeat (THAW_LESSON (self)),
+                    thaw_lesson_get_run_started_at (THAW_LESSON (self)));
+}
+
+/* lesson.start: opposite orders; lesson.ordered: the fix; lesson.stop:
+ * every wait and nap looks at it, and the last news ends the run. */
+static void
+action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ThawLessonDeadlock *self = THAW_LESSON_DEADLOCK (widget);
+  DeadlockOrder order = g_str_equal (action_name, "lesson.ordered") ? DEADLOCK_ORDERED : DEADLOCK_OPPOSITE;
+  g_autoptr(ThawTimeline) timeline = thaw_timeline_new (0);
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (action_name, "lesson.stop"))
+    {
+      deadlock_work_stop (self->work);    /* enabled only while it runs */
+      gtk_label_set_text (self->status, _("Stopping…"));
+      return;
+    }
+
+  thaw_lesson_begin_run (THAW_LESSON (self), ORDER_ID (order));
+  self->order = order;
+  deadlock_news_init (&self->news);
+  gtk_widget_queue_draw (self->graph_area);
+  for (int t = 0; t < DEADLOCK_N_TRANSFERS; t++)
+    thaw_timeline_add_lane (timeline, _(transfer_names[t]));
+  /* Translators: the name of the thread that looks for deadlocks. */
+  thaw_timeline_add_lane (timeline, _("watchdog"));
+  thaw_thread_timeline_set_timeline (self->lanes, timeline);
+  thaw_thread_timeline_set_span (self->lanes, MAX (2.5 * self->delay_ms / 1000.0 + 0.3, 1.0));
+
+  self->work = deadlock_work_start (order, self->delay_ms, timeline, receive_news, self, &error);
+  if (self->work == NULL)
+    thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+  gtk_label_set_text (self->status, self->work == NULL ? error->message
+                                    : order == DEADLOCK_OPPOSITE
+                                    ? _("Each thread locks the account it pays from, then the other…")
+                                    : _("Both threads lock account 1 first, then account 2…"));
+}
+
+static void
+thaw_lesson_deadlock_report (ThawLesson *lesson, JsonBuilder *builder)
+{
+  ThawLessonDeadlock *self = THAW_LESSON_DEADLOCK (lesson);
+  const DeadlockNews *news = &self->news;
+  /* A deadlock's times come last: only when there was one. */
+  const struct { const char *name; gboolean is_int; double value; } members[] = {
+    { "delay_ms", TRUE, self->delay_ms }, { "transfers_done", TRUE, news->transfers_done },
+    { "backoffs", TRUE, news->backoffs }, { "total_money", TRUE, news->total_money },
+    { "deadlocks_detected", TRUE, self->deadlocks_detected }, { "ordered_runs", TRUE, self->ordered_runs },
+    { "ordered_deadlocks", TRUE, self->ordered_deadlocks }, { "run_ms", FALSE, news->run_ms },
+    { "detect_ms", FALSE, news->detect_ms }, { "recover_ms", FALSE, news->recover_ms },
+  };
+
+  json_builder_set_member_name (builder, "lock_order");
+  json_builder_add_string_value (builder, ORDER_ID (self->order));
+  json_builder_set_member_name (builder, "detected_deadlock");
+  json_builder_add_boolean_value (builder, news->deadlocks > 0);
+  for (guint i = 0; i < G_N_ELEMENTS (members) - (news->deadlocks > 0 ? 0 : 2); i++)
+    {
+      json_builder_set_member_name (builder, members[i].name);
+      json_builder_add_value (builder, members[i].is_int ? json_node_init_int (json_node_alloc (), (gint64) members[i].value)
+                                                         : json_node_init_double (json_node_alloc (), members[i].value));
+    }
+}
+
+static void
+thaw_lesson_deadlock_dispose (GObject *object)
+{
+  g_clear_pointer (&THAW_LESSON_DEADLOCK (object)->work, deadlock_work_free);
+  gtk_widget_dispose_template (GTK_WIDGET (object), thaw_lesson_deadlock_get_type ());
+
+  G_OBJECT_CLASS (thaw_lesson_deadlock_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_deadlock_class_init (ThawLessonDeadlockClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_deadlock_dispose;
+  lesson_class->report = thaw_lesson_deadlock_report;
+  thaw_lesson_class_add_uint_knob (lesson_class, "delay-ms", G_STRUCT_OFFSET (ThawLessonDeadlock, delay_ms),
+                                   0, DEADLOCK_MAX_DELAY_MS, DEADLOCK_DEFAULT_DELAY_MS);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/deadlock/deadlock-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, graph_area);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, lanes);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, runs);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", action_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.ordered", action_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, action_cb);
+}
+
+static void
+thaw_lesson_deadlock_init (ThawLessonDeadlock *self)
+{
+  thaw_lesson_init_knobs (THAW_LESSON (self));
+  deadlock_news_init (&self->news);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->graph_area), draw_graph_cb, self, NULL);
+}
