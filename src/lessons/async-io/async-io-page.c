@@ -43,7 +43,7 @@ struct _ThawLessonAsyncIo
 
   GFile *chosen;            /* the learner's own file, or NULL */
   GCancellable *deleting;
-  AsyncIoWork *work;        /* while a run goes on */
+  AsyncIoWork *work;        /* the last run's */
   AsyncIoWay way;           /* of the last run, and for --report: */
   GFile *file;
   AsyncIoNews result;
@@ -114,20 +114,19 @@ receive_news (const AsyncIoNews *news,
               gpointer           user_data)
 {
   ThawLessonAsyncIo *self = user_data;
-  ThawRunState state = news->error == NULL ? THAW_RUN_SUCCEEDED :
-                       g_error_matches (news->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? THAW_RUN_CANCELLED :
-                       THAW_RUN_FAILED;
-  g_autofree char *size = g_format_size (news->done);
-  g_autofree char *text = NULL, *speed = NULL, *caption = NULL;
+  gboolean stopped = g_error_matches (news->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  ThawRunState state = !news->error ? THAW_RUN_SUCCEEDED : stopped ? THAW_RUN_CANCELLED : THAW_RUN_FAILED;
+  g_autofree char *size = g_format_size (news->done), *text = NULL, *speed = NULL, *caption = NULL;
 
   show_progress (self, news);
-  /* Written: on to the reading the learner asked for. */
-  if (!news->finished && !news->writing && news->done == 0 && ways[self->way].reading != NULL)
+  /* A step begins: writing the file, or then the reading asked for. */
+  if (!news->finished && news->done == 0 && news->writing)
+    gtk_label_set_text (self->status, _("Writing the file first, on a worker thread. This happens once."));
+  else if (!news->finished && news->done == 0 && ways[self->way].reading != NULL)
     gtk_label_set_text (self->status, _(ways[self->way].reading));
   if (!news->finished)
     return;
 
-  g_clear_pointer (&self->work, async_io_work_free);
   g_free (self->result.checksum);
   g_clear_error (&self->result.error);
   self->result = *news;
@@ -180,15 +179,15 @@ run_cb (GtkWidget  *widget,
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, NULL);
 
-  /* The blocking way has read the whole file when this returns. */
-  self->work = async_io_work_start (self->file, size, self->way, receive_news, self);
-  if (async_io_work_is_writing (self->work))
-    gtk_label_set_text (self->status, _("Writing the file first, on a worker thread. This happens once."));
-  else if (ways[self->way].reading != NULL)
+  if (ways[self->way].reading != NULL)
     gtk_label_set_text (self->status, _(ways[self->way].reading));
+
+  /* The blocking way has read the file, and ended the run, on return. */
+  g_clear_pointer (&self->work, async_io_work_free);
+  self->work = async_io_work_start (self->file, size, self->way, receive_news, self);
 }
 
-/* lesson.stop, enabled only while a run goes on: its last news ends it. */
+/* lesson.stop, enabled while a run goes on: the last news ends it. */
 static void
 stop_cb (GtkWidget  *widget,
          const char *action_name,
@@ -338,8 +337,7 @@ thaw_lesson_async_io_dispose (GObject *object)
 {
   ThawLessonAsyncIo *self = THAW_LESSON_ASYNC_IO (object);
 
-  /* A worker is stopped and joined; a read or a deletion in flight ends
-   * into nothing. */
+  /* A worker is joined; a read or a deletion in flight ends into nothing. */
   g_clear_pointer (&self->work, async_io_work_free);
   g_cancellable_cancel (self->deleting);
   if (self->chooser != NULL)

@@ -6,11 +6,9 @@
  * One job, reading a big file and computing its SHA-256 on the way, runs
  * in three ways: on a worker thread with plain blocking calls
  * (g_input_stream_read() in a loop, 1 MiB at a time); on the main loop
- * with GIO's asynchronous calls (g_input_stream_read_async() asks for a
- * piece and returns at once, and a callback hashes it and asks for the
- * next); and, the wrong way, on the main loop with the blocking calls,
- * which freezes the window until the end of the file. A worker writes the
- * file the first time.
+ * with GIO's asynchronous calls (a callback gets each piece, hashes it and
+ * asks for the next); and, the wrong way, on the main loop with blocking
+ * calls, which freezes the window. A worker writes the file the first time.
  *
  * Top to bottom: the file, what the threads share, the worker that writes,
  * the blocking read, the asynchronous read, then start, the hand-off to
@@ -99,13 +97,15 @@ work_unref (AsyncIoWork *work)
   g_free (work);
 }
 
+/* Any thread: "generated" and "total" do not change while a worker runs. */
 static AsyncIoNews *
-news_new (gboolean  writing,
-          guint64   done,
-          gboolean  finished,
-          GError   *error)
+news_new (AsyncIoWork *work,
+          gboolean     writing,
+          guint64      done,
+          gboolean     finished,
+          GError      *error)
 {
-  AsyncIoNews news = { .writing = writing, .done = done, .finished = finished, .error = error };
+  AsyncIoNews news = { writing, work->generated, done, work->total, finished, .error = error };
 
   return g_memdup2 (&news, sizeof news);
 }
@@ -122,12 +122,13 @@ news_free (gpointer data)
 
 /* A read's last news: the checksum if it got to the end, else the error. */
 static AsyncIoNews *
-end_read (guint64    bytes,
-          gint64     started_at,
-          GChecksum *checksum,
-          GError    *error)
+end_read (AsyncIoWork *work,
+          guint64      bytes,
+          gint64       started_at,
+          GChecksum   *checksum,
+          GError      *error)
 {
-  AsyncIoNews *news = news_new (FALSE, bytes, TRUE, error);
+  AsyncIoNews *news = news_new (work, FALSE, bytes, TRUE, error);
 
   news->seconds = (double) (g_get_monotonic_time () - started_at) / G_USEC_PER_SEC;
   news->mb_per_s = news->seconds > 0 ? bytes / news->seconds / ASYNC_IO_MEGABYTE : 0;
@@ -135,6 +136,16 @@ end_read (guint64    bytes,
     news->checksum = g_strdup (g_checksum_get_string (checksum));
 
   return news;
+}
+
+/* To the owner, from the main thread, where the asynchronous and the
+ * blocking reads run: no hand-off needed. */
+static void
+tell (AsyncIoWork *work,
+      AsyncIoNews *news)
+{
+  work->func (news, work->user_data);
+  news_free (news);
 }
 
 /* The worker that writes the file. */
@@ -182,7 +193,7 @@ write_file (AsyncIoWork  *work,
         break;
 
       written += length;
-      thaw_latest_publish (work->latest, news_new (TRUE, written, FALSE, NULL));
+      thaw_latest_publish (work->latest, news_new (work, TRUE, written, FALSE, NULL));
     }
 
   if (written < work->generate_size ||
@@ -224,10 +235,10 @@ read_file (AsyncIoWork *work,
       g_checksum_update (checksum, buffer, n);
       bytes += n;
       if (publish)
-        thaw_latest_publish (work->latest, news_new (FALSE, bytes, FALSE, NULL));
+        thaw_latest_publish (work->latest, news_new (work, FALSE, bytes, FALSE, NULL));
     }
 
-  return end_read (bytes, started_at, checksum, error);
+  return end_read (work, bytes, started_at, checksum, error);
 }
 
 /* A worker thread's whole life: write the file, or read it. It never
@@ -245,9 +256,9 @@ worker_thread (gpointer data)
   if (!work->writing)
     thaw_latest_publish (work->latest, read_file (work, TRUE));
   else if (write_file (work, &error))
-    thaw_latest_publish (work->latest, news_new (FALSE, 0, FALSE, NULL));
+    thaw_latest_publish (work->latest, news_new (work, FALSE, 0, FALSE, NULL));
   else
-    thaw_latest_publish (work->latest, news_new (TRUE, 0, TRUE, error));
+    thaw_latest_publish (work->latest, news_new (work, TRUE, 0, TRUE, error));
 
   thaw_latest_unref (work->latest);   /* the thread's own reference */
   return NULL;
@@ -284,14 +295,14 @@ read_piece_cb (GObject      *source,
   if (work->closed)         /* the owner is gone: the read ends here */
     g_clear_error (&error);
   else if (n == 0)
-    thaw_latest_publish (work->latest, end_read (work->bytes, work->started_at, work->checksum, error));
+    tell (work, end_read (work, work->bytes, work->started_at, work->checksum, error));
   else
     {
       /* A couple of milliseconds of hashing fit in a frame; a much slower
        * step per piece would belong on a worker. */
       g_checksum_update (work->checksum, g_bytes_get_data (piece, NULL), n);
       work->bytes += n;
-      thaw_latest_publish (work->latest, news_new (FALSE, work->bytes, FALSE, NULL));
+      tell (work, news_new (work, FALSE, work->bytes, FALSE, NULL));
       read_next_piece (work);
     }
   work_unref (work);
@@ -309,7 +320,7 @@ file_opened_cb (GObject      *source,
   if (work->closed)
     g_clear_error (&error);
   else if (work->stream == NULL)
-    thaw_latest_publish (work->latest, end_read (0, work->started_at, work->checksum, error));
+    tell (work, end_read (work, 0, work->started_at, work->checksum, error));
   else
     read_next_piece (work);
   work_unref (work);
@@ -327,7 +338,7 @@ start_thread (AsyncIoWork *work)
   if (work->thread == NULL)
     {
       thaw_latest_unref (work->latest);   /* it never started */
-      thaw_latest_publish (work->latest, news_new (work->writing, 0, TRUE, error));
+      thaw_latest_publish (work->latest, news_new (work, work->writing, 0, TRUE, error));
     }
 }
 
@@ -349,8 +360,8 @@ start_read (AsyncIoWork *work)
   else
     {
       /* The wrong way: the worker's loop, right here. Nothing is drawn
-       * until it returns; its news comes on the next turn of the loop. */
-      thaw_latest_publish (work->latest, read_file (work, FALSE));
+       * until it returns. */
+      tell (work, read_file (work, FALSE));
     }
 }
 
@@ -364,8 +375,7 @@ deliver (gpointer value,
   AsyncIoNews *news = value;
   gboolean written = work->writing && !news->writing;
 
-  /* The worker has said its last word: the join takes microseconds. */
-  if ((written || news->finished) && work->thread != NULL)
+  if ((written || news->finished) && work->thread != NULL)   /* its last word */
     g_thread_join (g_steal_pointer (&work->thread));
 
   if (written)
@@ -374,15 +384,13 @@ deliver (gpointer value,
       start_read (work);
     }
 
-  news->generated = work->generated;
-  news->total = work->total;
-  /* Last: on the final news the owner may free the work. */
   work->func (news, work->user_data);
 }
 
 /* Starts reading @file @way. If @generate_size is not 0, @file is the
  * generated file, and a worker writes it first unless it has that size.
- * @func gets the news on the main thread, the last time with "finished". */
+ * @func gets the news on the main thread, the last time with "finished";
+ * the blocking way has told everything before this returns. */
 AsyncIoWork *
 async_io_work_start (GFile           *file,
                      guint64          generate_size,
@@ -406,19 +414,13 @@ async_io_work_start (GFile           *file,
     {
       work->writing = TRUE;
       work->total = generate_size;
-      thaw_latest_publish (work->latest, news_new (TRUE, 0, FALSE, NULL));
+      tell (work, news_new (work, TRUE, 0, FALSE, NULL));
       start_thread (work);
     }
   else
     start_read (work);
 
   return work;
-}
-
-gboolean
-async_io_work_is_writing (AsyncIoWork *work)
-{
-  return work->writing;
 }
 
 /* A worker notices between two pieces, the asynchronous read in its next

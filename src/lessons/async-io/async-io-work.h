@@ -55,7 +55,6 @@ AsyncIoWork *async_io_work_start     (GFile           *file,
                                       AsyncIoWay       way,
                                       AsyncIoNewsFunc  func,
                                       gpointer         user_data);
-gboolean     async_io_work_is_writing (AsyncIoWork    *work);
 void         async_io_work_stop      (AsyncIoWork     *work);
 void         async_io_work_free      (AsyncIoWork     *work);
 
