@@ -379,12 +379,10 @@ deliver (gpointer value,
     g_thread_join (g_steal_pointer (&work->thread));
 
   if (written)
-    {
-      work->writing = FALSE;
-      start_read (work);
-    }
-
+    work->writing = FALSE;
   work->func (news, work->user_data);
+  if (written)
+    start_read (work);   /* the file is whole: on to the read */
 }
 
 /* Starts reading @file @way. If @generate_size is not 0, @file is the
@@ -423,8 +421,7 @@ async_io_work_start (GFile           *file,
   return work;
 }
 
-/* A worker notices between two pieces, the asynchronous read in its next
- * callback; the last news ends the run as usual. */
+/* Noticed between two pieces; the last news ends the run as usual. */
 void
 async_io_work_stop (AsyncIoWork *work)
 {
