@@ -105,7 +105,8 @@ typedef struct
 
 struct _PoolWork
 {
-  gatomicrefcount ref_count;    /* the owner's, and one per GTask in flight */
+  int ref_count;                /* the owner's, and one per GTask in flight:
+                                 * g_atomic_int_*(), which TSan sees */
 
   /* Set before any thread starts, then read-only. */
   PoolWay way;
@@ -141,7 +142,7 @@ struct _PoolWork
 static void
 pool_work_unref (PoolWork *work)
 {
-  if (!g_atomic_ref_count_dec (&work->ref_count))
+  if (!g_atomic_int_dec_and_test (&work->ref_count))
     return;
   g_object_unref (work->cancellable);
   thaw_timeline_unref (work->timeline);
@@ -293,8 +294,11 @@ pool_task_func (gpointer task,
                 gpointer data)
 {
   PoolWork *work = data;
+  int n_tasks = (int) work->n_tasks;   /* read before the count below */
   PoolResult result;
+  gboolean last;
 
+  THAW_TSAN_ACQUIRE (task);     /* see pool_work_start() */
   identify_thread (&result);
   if (!g_str_has_prefix (result.thread_name, "thaw-pool-"))
     {
@@ -307,7 +311,12 @@ pool_task_func (gpointer task,
   if (!g_cancellable_is_cancelled (work->cancellable))
     run_task (task, &result, TRUE);
 
-  if (g_atomic_int_add (&work->n_done, 1) + 1 == (int) work->n_tasks)
+  /* Once counted, only the last may touch the work: it may be freed. Our
+   * owner waits for the pool inside GLib, where TSan cannot see: the
+   * release names the address, and reads nothing. */
+  last = g_atomic_int_add (&work->n_done, 1) + 1 == n_tasks;
+  THAW_TSAN_RELEASE (work);
+  if (last)
     hand_in (work, NULL, NULL, NULL, TRUE);
 }
 
@@ -321,17 +330,16 @@ gtask_thread_func (GTask        *gtask,
 {
   PoolResult *result = g_new (PoolResult, 1);
 
-  /* The result travels in the GTask, to the callback on the main loop. */
+  THAW_TSAN_ACQUIRE (task);     /* see pool_work_start() */
+  /* The result travels in the GTask, to the callback on the main loop,
+   * through GLib's own lock: say so to TSan. */
   if (!run_task (task, result, FALSE))
-    {
-      g_free (result);
-      g_task_return_error_if_cancelled (gtask);
-      return;
-    }
-
-  /* GTask hands the pointer over through GLib's own lock: say so to TSan. */
-  THAW_TSAN_RELEASE (result);
-  g_task_return_pointer (gtask, result, g_free);
+    g_clear_pointer (&result, g_free);
+  THAW_TSAN_RELEASE (task);
+  if (result != NULL)
+    g_task_return_pointer (gtask, result, g_free);
+  else
+    g_task_return_error_if_cancelled (gtask);
 }
 
 /* On the main loop, once per task, with its result or its error. The
@@ -342,12 +350,12 @@ gtask_done_cb (GObject      *source_object,
                GAsyncResult *res,
                gpointer      user_data)
 {
-  PoolWork *work = ((PoolTask *) g_task_get_task_data (G_TASK (res)))->work;
+  PoolTask *task = g_task_get_task_data (G_TASK (res));
+  PoolWork *work = task->work;
   GError *error = NULL;
   g_autofree PoolResult *result = g_task_propagate_pointer (G_TASK (res), &error);
 
-  if (result != NULL)
-    THAW_TSAN_ACQUIRE (result);
+  THAW_TSAN_ACQUIRE (task);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_clear_error (&error);
   hand_in (work, result, NULL, error, ++work->n_callbacks == work->n_tasks);
@@ -426,7 +434,10 @@ deliver_news_cb (gpointer value,
   if (news->finished && work->starter != NULL)
     g_thread_join (g_steal_pointer (&work->starter));
   if (news->finished && work->pool != NULL)
-    g_thread_pool_free (g_steal_pointer (&work->pool), FALSE, TRUE);
+    {
+      g_thread_pool_free (g_steal_pointer (&work->pool), FALSE, TRUE);
+      THAW_TSAN_ACQUIRE (work);
+    }
   for (guint lane = 0; news->finished && lane < thaw_timeline_get_n_lanes (work->timeline); lane++)
     thaw_timeline_record (work->timeline, lane, THAW_LANE_FINISHED);
 
@@ -460,7 +471,7 @@ pool_work_start (PoolWay        way,
     .news = { .way = way, .n_tasks = n_tasks },
     .news_func = news_func, .user_data = user_data,
   };
-  g_atomic_ref_count_init (&work->ref_count);
+  work->ref_count = 1;
   g_mutex_init (&work->lock);
   for (guint i = 0; i < n_tasks; i++)
     work->tasks[i] = (PoolTask) { work, i };
@@ -478,7 +489,11 @@ pool_work_start (PoolWay        way,
        * queues a task: the main loop never waits. */
       work->pool = g_thread_pool_new (pool_task_func, work, (int) pool_size, TRUE, error);
       for (guint i = 0; work->pool != NULL && i < n_tasks; i++)
-        g_thread_pool_push (work->pool, &work->tasks[i], NULL);
+        {
+          /* GLib's queues hand the task over under locks TSan cannot see. */
+          THAW_TSAN_RELEASE (&work->tasks[i]);
+          g_thread_pool_push (work->pool, &work->tasks[i], NULL);
+        }
     }
   else
     for (guint i = 0; i < n_tasks; i++)
@@ -487,8 +502,9 @@ pool_work_start (PoolWay        way,
          * has run. Each GTask holds a reference to the work instead. */
         g_autoptr(GTask) gtask = g_task_new (NULL, work->cancellable, gtask_done_cb, NULL);
 
-        g_atomic_ref_count_inc (&work->ref_count);
+        g_atomic_int_inc (&work->ref_count);
         g_task_set_task_data (gtask, &work->tasks[i], (GDestroyNotify) release_gtask);
+        THAW_TSAN_RELEASE (&work->tasks[i]);
         g_task_run_in_thread (gtask, gtask_thread_func);
       }
 
@@ -515,6 +531,7 @@ pool_work_free (PoolWork *work)
     g_thread_join (g_steal_pointer (&work->starter));
   if (work->pool != NULL)
     g_thread_pool_free (g_steal_pointer (&work->pool), TRUE, TRUE);
+  THAW_TSAN_ACQUIRE (work);
   thaw_latest_close (work->latest);
   pool_work_unref (work);
 }
