@@ -126,8 +126,7 @@ show_progress (ThawLessonPool *self)
   gtk_progress_bar_set_text (self->in_order_bar, in_order);
 }
 
-static void start_way (ThawLessonPool *self,
-                       PoolWay         way);
+static void start_way (ThawLessonPool *self, PoolWay way);
 
 /* A run that did all its tasks: its figures, each way's row against the
  * fastest, the run log, and with Compare All Three the next way. */
@@ -166,8 +165,7 @@ finish_measured_run (ThawLessonPool *self,
     start_way (self, self->way + 1);
 }
 
-/* The work's news, on the main thread. The last comes after every thread
- * of ours was joined. */
+/* The work's news, on the main thread; the last after our threads joined. */
 static void
 receive_news (const PoolNews *news,
               gpointer        user_data)
@@ -317,8 +315,7 @@ thaw_lesson_pool_dispose (GObject *object)
 {
   ThawLessonPool *self = THAW_LESSON_POOL (object);
 
-  /* The window may close mid-run: this stops and joins our threads, and a
-   * delivery or GTask callback still to come calls nobody. */
+  /* Mid-run: stops and joins our threads; nobody is called afterwards. */
   g_clear_pointer (&self->work, pool_work_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_POOL);
 

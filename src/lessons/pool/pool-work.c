@@ -37,9 +37,7 @@ typedef struct
   guint32 fingerprint;      /* what it computed */
   double ms;                /* how long it took */
   long tid;                 /* the kernel's id of the thread that ran it */
-  char thread_name[16];     /* its name, as `top -H`, gdb and the log show
-                             * it: g_thread_new() sets it; GLib calls its
-                             * pool threads "pool-" and the program's name */
+  char thread_name[16];     /* as `top -H`, gdb and the log show it */
 } PoolResult;
 
 static void
@@ -95,8 +93,7 @@ do_work (guint         index,
         sink = sink * 31u + i;
 }
 
-/* What the threads and the main thread share. Each thread is handed a
- * PoolTask: the work and the task's number. */
+/* What the threads and the main thread share; a thread is handed a task. */
 typedef struct
 {
   PoolWork *work;

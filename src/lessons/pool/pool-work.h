@@ -22,56 +22,34 @@ G_BEGIN_DECLS
 /* Lanes of the timeline: the first threads that run a task get one. */
 #define POOL_MAX_LANES 8
 
-/**
- * PoolWay:
- * @POOL_THREAD_PER_TASK: one g_thread_new() per task
- * @POOL_POOL: a GThreadPool of our own
- * @POOL_GTASK: a GTask per task, on GLib's shared pool
- *
- * The three ways of running the tasks.
- */
+/* The three ways of running the tasks. */
 typedef enum
 {
-  POOL_THREAD_PER_TASK,
-  POOL_POOL,
-  POOL_GTASK,
+  POOL_THREAD_PER_TASK,     /* one g_thread_new() per task */
+  POOL_POOL,                /* a GThreadPool of our own */
+  POOL_GTASK,               /* a GTask per task, on GLib's shared pool */
   POOL_N_WAYS
 } PoolWay;
 
 typedef struct _PoolWork PoolWork;
 
-/**
- * PoolNews:
- * @way: how the tasks run
- * @n_tasks: how many there are
- * @completed: the results that arrived since the last news, a line each,
- *   in the order they arrived
- * @in_order: the results that can now be shown in submission order
- * @log: the log lines the tasks wrote since the last news
- * @received: results so far, each task counted once
- * @duplicates: results that came twice
- * @wrong: results whose fingerprint was not their task's
- * @shown_in_order: results shown in submission order so far
- * @threads: threads that ran a task
- * @error: what went wrong, if anything did
- * @failed_thread: with @error, the task (from 1) whose thread did not start
- * @stopped: pool_work_stop() was called
- * @finished: every thread of ours has been joined: the last news
- *
- * A run's news, read at once on the main thread.
- */
+/* A run's news, read at once on the main thread. The texts have a line per
+ * result ("#task fingerprint thread ms") or log line, since the last news. */
 typedef struct
 {
   PoolWay way;
   guint n_tasks;
-  const char *completed;
-  const char *in_order;
+  const char *completed;        /* as they arrived */
+  const char *in_order;         /* those that can now follow in order */
   const char *log;
-  guint received, duplicates, wrong, shown_in_order, threads;
-  const GError *error;
-  guint failed_thread;
-  gboolean stopped;
-  gboolean finished;
+  guint received;               /* so far, each task counted once */
+  guint duplicates, wrong;      /* results that came twice, or were wrong */
+  guint shown_in_order;         /* results in submission order so far */
+  guint threads;                /* threads that ran a task */
+  const GError *error;          /* what went wrong, if anything did */
+  guint failed_thread;          /* with it, the task whose thread did not start */
+  gboolean stopped;             /* pool_work_stop() was called */
+  gboolean finished;            /* our threads are joined: the last news */
 } PoolNews;
 
 typedef void (*PoolNewsFunc) (const PoolNews *news,
