@@ -1,0 +1,102 @@
+/* parallel-work.h — the job of “All the Cores”: one picture, many threads
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GLib only: no GTK here. The lesson's page (parallel-page.c) shows what
+ * this delivers; tests/work runs it on a plain GMainLoop, under
+ * ThreadSanitizer.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PARALLEL_IMAGE_WIDTH 640
+#define PARALLEL_IMAGE_HEIGHT 400
+#define PARALLEL_TILE_SIZE 40
+#define PARALLEL_TILES_ACROSS (PARALLEL_IMAGE_WIDTH / PARALLEL_TILE_SIZE)
+#define PARALLEL_N_TILES (PARALLEL_TILES_ACROSS * (PARALLEL_IMAGE_HEIGHT / PARALLEL_TILE_SIZE))
+/* Each pixel on screen averages PARALLEL_SAMPLES × PARALLEL_SAMPLES points,
+ * for smooth edges; the measurement takes one, to keep it short. */
+#define PARALLEL_SAMPLES 3
+/* The measurement keeps the best of this many runs for each thread count. */
+#define PARALLEL_MEASURE_ROUNDS 3
+
+/* A part of the complex plane: its centre, and how wide it is. */
+typedef struct
+{
+  double center_x;
+  double center_y;
+  double width;
+} ParallelView;
+
+/* A finished tile: a little image, for the generation it was made for. */
+typedef struct
+{
+  int generation;
+  guint index;
+  guint worker;             /* which worker made it, from 0 */
+  guint32 pixels[PARALLEL_TILE_SIZE * PARALLEL_TILE_SIZE];
+} ParallelTile;
+
+/**
+ * ParallelNews:
+ * @finished: the render or measurement has ended; nothing more comes of it
+ * @stopped: it ended because of parallel_work_stop() or a newer render
+ * @error: (nullable): why it could not start all its threads
+ * @n_threads: a render's threads; in a measurement, the count being timed
+ * @ms: how long a finished render took
+ * @round: a measurement's round, from 1
+ * @best_ms: (nullable): a measurement's fastest time for 1 … max threads,
+ *   at [1] … [max], 0 until measured; %NULL for a render
+ *
+ * What the page hears, always on the main thread.
+ */
+typedef struct
+{
+  gboolean finished;
+  gboolean stopped;
+  const GError *error;
+  guint n_threads;
+  double ms;
+  guint round;
+  const double *best_ms;
+} ParallelNews;
+
+typedef void (*ParallelTileFunc) (const ParallelTile *tile,
+                                  gpointer            user_data);
+typedef void (*ParallelNewsFunc) (const ParallelNews *news,
+                                  gpointer            user_data);
+
+typedef struct _ParallelWork ParallelWork;
+
+ParallelWork *parallel_work_new     (ParallelTileFunc    tile_func,
+                                     ParallelNewsFunc    news_func,
+                                     gpointer            user_data);
+void          parallel_work_render  (ParallelWork       *work,
+                                     const ParallelView *view,
+                                     guint               samples,
+                                     guint               n_threads);
+void          parallel_work_measure (ParallelWork       *work,
+                                     const ParallelView *view,
+                                     guint               max_threads);
+void          parallel_work_stop    (ParallelWork       *work);
+int           parallel_work_get_generation (ParallelWork *work);
+guint         parallel_work_get_tiles_discarded (ParallelWork *work);
+void          parallel_work_free    (ParallelWork       *work);
+
+guint32       parallel_pixel_color  (guint               samples,
+                                     double              left,
+                                     double              top,
+                                     double              size);
+double        parallel_amdahl_limit (double              serial_fraction,
+                                     guint               cores);
+double        parallel_serial_fraction (double           speedup,
+                                        guint            cores);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParallelWork, parallel_work_free)
+
+G_END_DECLS
