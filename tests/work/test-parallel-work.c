@@ -6,8 +6,8 @@
  * The TSan build runs this too. Views far outside the set escape at once,
  * so a whole render takes milliseconds even there.
  *
- *   render              every tile arrives once, on the main thread, with
- *                       exactly the pixels of the arithmetic; one end, and
+ *   render              every tile reaches the picture, on the main thread,
+ *                       with exactly the pixels of the arithmetic; one end;
  *                       the same picture with 1 and 3 threads
  *   new-view            a render started while one runs: the old one ends
  *                       unheard, and only tiles of the new view arrive
@@ -30,31 +30,13 @@ static const ParallelView slow = { -0.75, 0.1, 0.5 };
 typedef struct
 {
   GThread *main_thread;
-  guint tiles;
-  guint seen[PARALLEL_N_TILES];
-  guint32 checksum;
+  guint tiles_news;
   guint ends;
   gboolean stopped;
   gboolean finished;
   guint news;
   double best_ms[8];
 } Record;
-
-static void
-record_tile (const ParallelTile *tile,
-             gpointer            user_data)
-{
-  Record *record = user_data;
-
-  g_assert_true (g_thread_self () == record->main_thread);
-  g_assert_cmpuint (tile->index, <, PARALLEL_N_TILES);
-  record->seen[tile->index]++;
-  record->tiles++;
-  /* A sum of the tiles' hashes: the same, whatever order they come in. */
-  record->checksum += tile->index;
-  for (guint i = 0; i < G_N_ELEMENTS (tile->pixels); i++)
-    record->checksum += (tile->pixels[i] ^ (tile->index * 2654435761u + i)) * 31u;
-}
 
 static void
 record_news (const ParallelNews *news,
@@ -68,6 +50,8 @@ record_news (const ParallelNews *news,
   record->news++;
   if (news->best_ms != NULL)
     memcpy (record->best_ms, news->best_ms, 4 * sizeof (double));
+  else if (!news->finished)
+    record->tiles_news++;
   if (news->finished)
     {
       record->finished = TRUE;
@@ -88,62 +72,63 @@ record_init (Record *record)
   *record = (Record) { .main_thread = g_thread_self () };
 }
 
-/* Renders a view; returns the checksum of its tiles. */
-static guint32
+static void
+assert_complete (ParallelWork *work,
+                 Record       *record)
+{
+  const ParallelPicture *picture = parallel_work_get_picture (work);
+
+  g_assert_cmpuint (record->ends, ==, 1);
+  g_assert_false (record->stopped);
+  g_assert_cmpuint (record->tiles_news, >=, 1);
+  g_assert_cmpuint (picture->tiles, ==, PARALLEL_N_TILES);
+  for (guint i = 0; i < PARALLEL_N_TILES; i++)
+    g_assert_cmpuint (picture->owner[i], >, 0);
+}
+
+/* Renders a view with @n_threads; returns the picture. */
+static guint32 *
 render (const ParallelView *view,
         guint               n_threads)
 {
   Record record;
   g_autoptr(ParallelWork) work = NULL;
   guint before = work_test_count_threads ("thaw-tile-");
+  const ParallelPicture *picture;
 
   record_init (&record);
-  work = parallel_work_new (record_tile, record_news, &record);
+  work = parallel_work_new (record_news, &record);
   parallel_work_render (work, view, 1, n_threads);
   work_test_iterate_until (is_finished, &record, 60);
 
-  g_assert_cmpuint (record.ends, ==, 1);
-  g_assert_false (record.stopped);
-  g_assert_cmpuint (record.tiles, ==, PARALLEL_N_TILES);
+  assert_complete (work, &record);
+  picture = parallel_work_get_picture (work);
   for (guint i = 0; i < PARALLEL_N_TILES; i++)
-    g_assert_cmpuint (record.seen[i], ==, 1);
-  g_assert_cmpuint (parallel_work_get_tiles_discarded (work), ==, 0);
+    g_assert_cmpuint (picture->owner[i], <=, n_threads);
+  g_assert_cmpuint (picture->tiles_discarded, ==, 0);
   g_assert_cmpint (parallel_work_get_generation (work), ==, 1);
   /* Joined by the delivery that told the end. */
   work_test_wait_for_threads ("thaw-tile-", before);
-  return record.checksum;
-}
-
-static void
-record_pixel (const ParallelTile *tile,
-              gpointer            user_data)
-{
-  double pixel = quick.width / PARALLEL_IMAGE_WIDTH;
-  double left = quick.center_x - quick.width / 2;
-  double top = quick.center_y + pixel * PARALLEL_IMAGE_HEIGHT / 2;
-  guint x = (tile->index % PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE + 7;
-  guint y = (tile->index / PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE + 5;
-
-  g_assert_cmphex (tile->pixels[5 * PARALLEL_TILE_SIZE + 7], ==,
-                   parallel_pixel_color (1, left + x * pixel, top - y * pixel, pixel));
-  record_tile (tile, user_data);
+  return g_memdup2 (picture->pixels, sizeof picture->pixels);
 }
 
 static void
 test_render (void)
 {
-  Record record;
-  g_autoptr(ParallelWork) work = NULL;
+  g_autofree guint32 *one = render (&quick, 1);
+  g_autofree guint32 *three = render (&quick, 3);
+  double pixel = quick.width / PARALLEL_IMAGE_WIDTH;
+  double left = quick.center_x - quick.width / 2;
+  double top = quick.center_y + pixel * PARALLEL_IMAGE_HEIGHT / 2;
 
-  /* The same picture, whoever drew which tile. */
-  g_assert_cmphex (render (&quick, 1), ==, render (&quick, 3));
-
-  /* Each pixel is the one the arithmetic gives. */
-  record_init (&record);
-  work = parallel_work_new (record_pixel, record_news, &record);
-  parallel_work_render (work, &quick, 1, 2);
-  work_test_iterate_until (is_finished, &record, 60);
-  g_assert_cmpuint (record.tiles, ==, PARALLEL_N_TILES);
+  /* The same picture, whoever drew which tile... */
+  g_assert_cmpmem (one, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT,
+                   three, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT);
+  /* ...and each pixel the one the arithmetic gives. */
+  for (guint y = 0; y < PARALLEL_IMAGE_HEIGHT; y += 7)
+    for (guint x = 0; x < PARALLEL_IMAGE_WIDTH; x += 13)
+      g_assert_cmphex (one[y * PARALLEL_IMAGE_WIDTH + x], ==,
+                       parallel_pixel_color (1, left + x * pixel, top - y * pixel, pixel));
 }
 
 static void
@@ -154,7 +139,7 @@ test_new_view (void)
   guint before = work_test_count_threads ("thaw-tile-");
 
   record_init (&record);
-  work = parallel_work_new (record_tile, record_news, &record);
+  work = parallel_work_new (record_news, &record);
   parallel_work_render (work, &slow, PARALLEL_SAMPLES, 2);
   /* Tiles of the slow view pile up in the queue, unseen... */
   g_usleep (100 * 1000);
@@ -162,13 +147,9 @@ test_new_view (void)
   parallel_work_render (work, &quick, 1, 2);
   work_test_iterate_until (is_finished, &record, 60);
 
-  g_assert_cmpuint (record.ends, ==, 1);
-  g_assert_false (record.stopped);
-  g_assert_cmpuint (record.tiles, ==, PARALLEL_N_TILES);
-  for (guint i = 0; i < PARALLEL_N_TILES; i++)
-    g_assert_cmpuint (record.seen[i], ==, 1);
+  assert_complete (work, &record);
   g_assert_cmpint (parallel_work_get_generation (work), ==, 2);
-  g_test_message ("%u tiles of the old view thrown away", parallel_work_get_tiles_discarded (work));
+  g_test_message ("%u tiles of the old view thrown away", parallel_work_get_picture (work)->tiles_discarded);
   /* The old render ends too, unheard, and is joined. */
   work_test_iterate_for (0.2);
   g_assert_cmpuint (record.ends, ==, 1);
@@ -183,7 +164,7 @@ test_stop (void)
   guint before = work_test_count_threads ("thaw-tile-");
 
   record_init (&record);
-  work = parallel_work_new (record_tile, record_news, &record);
+  work = parallel_work_new (record_news, &record);
   parallel_work_render (work, &slow, PARALLEL_SAMPLES, 1);
   work_test_iterate_for (0.02);
   parallel_work_stop (work);
@@ -191,7 +172,7 @@ test_stop (void)
 
   g_assert_cmpuint (record.ends, ==, 1);
   g_assert_true (record.stopped);
-  g_assert_cmpuint (record.tiles, <, PARALLEL_N_TILES);
+  g_assert_cmpuint (parallel_work_get_picture (work)->tiles, <, PARALLEL_N_TILES);
   work_test_wait_for_threads ("thaw-tile-", before);
 }
 
@@ -202,13 +183,13 @@ test_measure (void)
   g_autoptr(ParallelWork) work = NULL;
 
   record_init (&record);
-  work = parallel_work_new (record_tile, record_news, &record);
+  work = parallel_work_new (record_news, &record);
   parallel_work_measure (work, &quick, 3);
   work_test_iterate_until (is_finished, &record, 60);
 
   g_assert_cmpuint (record.ends, ==, 1);
   g_assert_false (record.stopped);
-  g_assert_cmpuint (record.tiles, ==, 0);    /* nothing of it on screen */
+  g_assert_cmpuint (record.tiles_news, ==, 0);    /* nothing of it on screen */
   g_assert_cmpuint (record.news, >=, 1);
   g_assert_cmpuint (record.news, <=, 3 * PARALLEL_MEASURE_ROUNDS + 1);
   for (guint n = 1; n <= 3; n++)
@@ -224,7 +205,7 @@ test_free_while_running (void)
   ParallelWork *work;
 
   record_init (&record);
-  work = parallel_work_new (record_tile, record_news, &record);
+  work = parallel_work_new (record_news, &record);
   parallel_work_render (work, &slow, PARALLEL_SAMPLES, 2);
   /* Let tiles and a delivery wait for a main loop that has not run. */
   g_usleep (50 * 1000);
@@ -232,7 +213,6 @@ test_free_while_running (void)
   parallel_work_free (work);
   work_test_wait_for_threads ("thaw-tile-", 0);
   work_test_iterate_for (0.2);
-  g_assert_cmpuint (record.tiles, ==, 0);
   g_assert_cmpuint (record.news, ==, 0);
 }
 

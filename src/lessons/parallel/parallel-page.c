@@ -3,10 +3,9 @@
  * Copyright 2026 The Thaw authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Puts parallel-work.c on screen: the buttons and the knobs (in
- * parallel-page.ui) render, zoom, measure and stop; the tiles land on the
- * picture, and the speed-up goes to the chart. Everything here runs on the
- * main thread.
+ * Puts parallel-work.c on screen: the buttons and knobs of parallel-page.ui
+ * render, zoom, measure and stop; the picture shows the tiles as they come,
+ * and the chart the speed-up. Everything here runs on the main thread.
  */
 
 #include "config.h"
@@ -24,7 +23,7 @@ static const ParallelView starting_view = { -0.75, 0.1, 0.5 };
 #define MAX_VIEW_WIDTH 4.0      /* the whole set */
 #define MIN_VIEW_WIDTH 1e-11    /* doubles run out of digits about here */
 
-/* Colours for the workers' marks: more than the palette has. */
+/* The workers' marks need more colours than the palette has. */
 static const char *const worker_colors[] = {
   "#3584e4", "#e66100", "#2ec27e", "#c061cb", "#f6d32d", "#e01b24", "#986a44", "#ffffff",
 };
@@ -36,13 +35,11 @@ struct _ThawLessonParallel
 {
   ThawLesson parent_instance;
 
-  GtkWidget *image;
-  GtkWidget *placeholder;
+  GtkWidget *image, *placeholder;
   AdwActionRow *threads_row;
   GtkSpinButton *threads_spin;
-  GtkLabel *status;
+  GtkLabel *status, *chart_caption;
   ThawBarChart *chart;
-  GtkLabel *chart_caption;
   ThawRunLog *runs;
 
   guint n_threads;              /* the knobs */
@@ -50,21 +47,33 @@ struct _ThawLessonParallel
   ParallelWork *work;
   ParallelView view;
   gboolean measuring;
-  /* The picture, which worker drew each tile of this view (0: none yet,
-   * n: worker n − 1), and its checksum for --report (NULL: stale). */
-  cairo_surface_t *surface;
-  guint8 tile_owner[PARALLEL_N_TILES];
-  char *checksum;
-
-  guint cores, max_threads, render_threads, tiles, n_renders;
+  char *checksum;               /* of the picture, for --report; NULL: stale */
+  guint cores, max_threads, render_threads, n_renders;
   double render_ms;
   double *best_ms;              /* [threads], 0 until measured */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonParallel, thaw_lesson_parallel, THAW_TYPE_LESSON)
 
-/* Zooming during a render is allowed: it is what the generation counter is
- * for. During a measurement it would change what is timed. */
+static double
+speedup_of (ThawLessonParallel *self,
+            guint               n)
+{
+  return self->best_ms[1] > 0 && self->best_ms[n] > 0 ? self->best_ms[1] / self->best_ms[n] : 0;
+}
+
+/* The serial part Amdahl's law would need to explain the speed-up on all
+ * the processors; -1 until measured. */
+static double
+serial_fraction (ThawLessonParallel *self,
+                 guint              *p)
+{
+  *p = MIN (self->cores, self->max_threads);
+  return *p >= 2 && speedup_of (self, *p) > 0 ? parallel_serial_fraction (speedup_of (self, *p), *p) : -1;
+}
+
+/* Zooming during a render is what the generation counter is for; during a
+ * measurement it would change what is timed. */
 static void
 set_measuring (ThawLessonParallel *self,
                gboolean            measuring)
@@ -76,95 +85,28 @@ set_measuring (ThawLessonParallel *self,
     gtk_widget_action_set_enabled (GTK_WIDGET (self), view_actions[i], !measuring);
 }
 
-/* A tile of the current view reaches the main thread. */
-static void
-receive_tile (const ParallelTile *tile,
-              gpointer            user_data)
-{
-  ThawLessonParallel *self = user_data;
-  guint x0 = (tile->index % PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
-  guint y0 = (tile->index / PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
-  int stride = cairo_image_surface_get_stride (self->surface);
-  guchar *data;
-
-  cairo_surface_flush (self->surface);
-  data = cairo_image_surface_get_data (self->surface);
-  for (guint y = 0; y < PARALLEL_TILE_SIZE; y++)
-    memcpy (data + (y0 + y) * stride + x0 * 4, tile->pixels + y * PARALLEL_TILE_SIZE, PARALLEL_TILE_SIZE * 4);
-  cairo_surface_mark_dirty_rectangle (self->surface, x0, y0, PARALLEL_TILE_SIZE, PARALLEL_TILE_SIZE);
-
-  self->tile_owner[tile->index] = tile->worker + 1;
-  self->tiles++;
-  g_clear_pointer (&self->checksum, g_free);
-  gtk_widget_queue_draw (self->image);
-}
-
-static void
-start_render (ThawLessonParallel *self)
-{
-  g_autofree char *text = NULL;
-
-  thaw_lesson_begin_run (THAW_LESSON (self), "threads");
-  memset (self->tile_owner, 0, sizeof self->tile_owner);
-  self->tiles = 0;
-  self->render_threads = self->n_threads;
-  parallel_work_render (self->work, &self->view, PARALLEL_SAMPLES, self->n_threads);
-
-  text = g_strdup_printf (ngettext ("Rendering with %u thread…", "Rendering with %u threads…",
-                                    self->n_threads), self->n_threads);
-  gtk_label_set_text (self->status, text);
-  gtk_widget_set_visible (self->placeholder, FALSE);
-  gtk_widget_queue_draw (self->image);
-}
-
-/* The speed-up measured on all the processors, and the serial part that
- * Amdahl's law would need to explain it. */
-static gboolean
-estimate_serial_fraction (ThawLessonParallel *self,
-                          double             *speedup,
-                          double             *fraction)
-{
-  guint p = MIN (self->cores, self->max_threads);
-
-  if (p < 2 || self->best_ms[1] <= 0 || self->best_ms[p] <= 0)
-    return FALSE;
-
-  *speedup = self->best_ms[1] / self->best_ms[p];
-  *fraction = parallel_serial_fraction (*speedup, p);
-  return TRUE;
-}
-
-static double
-speedup_of (ThawLessonParallel *self,
-            guint               n)
-{
-  return self->best_ms[1] > 0 && self->best_ms[n] > 0 ? self->best_ms[1] / self->best_ms[n] : 0;
-}
-
 static void
 show_measurement (ThawLessonParallel *self,
                   const ParallelNews *news)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree double *bars = g_new0 (double, self->max_threads);
-  g_autofree double *ideal = g_new0 (double, self->max_threads);
-  g_autofree double *limit = g_new0 (double, self->max_threads);
+  g_autofree double *lines = g_new0 (double, 3 * self->max_threads);
   g_auto(GStrv) labels = g_new0 (char *, self->max_threads + 1);
-  guint p = MIN (self->cores, self->max_threads), best = 1;
-  double speedup = 0, fraction = 0;
-  gboolean have_fraction = estimate_serial_fraction (self, &speedup, &fraction);
+  double *bars = lines, *ideal = lines + self->max_threads, *limit = ideal + self->max_threads;
+  guint p, best = 1;
+  double fraction = serial_fraction (self, &p);
 
   for (guint n = 1; n <= self->max_threads; n++)
     {
       bars[n - 1] = speedup_of (self, n);
       ideal[n - 1] = MIN (n, self->cores);
-      limit[n - 1] = have_fraction ? parallel_amdahl_limit (fraction, MIN (n, self->cores)) : 0;
+      limit[n - 1] = parallel_amdahl_limit (MAX (fraction, 0), MIN (n, self->cores));
       labels[n - 1] = g_strdup_printf ("%u", n);
       best = bars[n - 1] > bars[best - 1] ? n : best;
     }
   thaw_bar_chart_set_bars (self->chart, self->max_threads, bars, NULL, (const char * const *) labels);
   thaw_bar_chart_set_line (self->chart, 0, ideal, THAW_LINE_DASHED, THAW_COLOR_QUIET);
-  if (have_fraction)
+  if (fraction >= 0)
     thaw_bar_chart_set_line (self->chart, 1, limit, THAW_LINE_MARKED, THAW_COLOR_WARNING);
   else
     thaw_bar_chart_clear_line (self->chart, 1);
@@ -172,43 +114,44 @@ show_measurement (ThawLessonParallel *self,
   if (!news->finished)
     /* Translators: the measurement runs the same render several times
      * with each number of threads. */
-    g_string_append_printf (text, ngettext ("Measuring: round %u of %u, %u thread…",
-                                            "Measuring: round %u of %u, %u threads…", news->n_threads),
-                            news->round, PARALLEL_MEASURE_ROUNDS, news->n_threads);
+    g_string_printf (text, ngettext ("Measuring: round %u of %u, %u thread…",
+                                     "Measuring: round %u of %u, %u threads…", news->n_threads),
+                     news->round, PARALLEL_MEASURE_ROUNDS, news->n_threads);
   else if (bars[best - 1] > 0)
-    g_string_append_printf (text, ngettext ("One thread: %.0f ms. Best: %.2f× faster, with %u thread.",
-                                            "One thread: %.0f ms. Best: %.2f× faster, with %u threads.", best),
-                            self->best_ms[1], bars[best - 1], best);
+    g_string_printf (text, ngettext ("One thread: %.0f ms. Best: %.2f× faster, with %u thread.",
+                                     "One thread: %.0f ms. Best: %.2f× faster, with %u threads.", best),
+                     self->best_ms[1], bars[best - 1], best);
 
-  /* What was measured, and what Amdahl's law would make of it: not a
-   * serial part found, since shared cores, a slower clock and the memory
+  /* Not a serial part found: shared cores, a slower clock and the memory
    * bus lower a speed-up as well. */
-  if (news->finished && have_fraction)
+  if (news->finished && fraction >= 0)
     {
       g_string_append_c (text, ' ');
       if (fraction < 0.005)
         g_string_append_printf (text, ngettext ("On %u processor: %.2f× faster, no shortfall.",
                                                 "On all %u processors: %.2f× faster, no shortfall.", p),
-                                p, speedup);
+                                p, bars[p - 1]);
       else
         g_string_append_printf (text, ngettext ("Measured speed-up %.2f× on %u thread; Amdahl’s law would explain that with a serial share of %.1f %%, but shared cores, clock changes and memory bandwidth lower it too.",
                                                 "Measured speed-up %.2f× on %u threads; Amdahl’s law would explain that with a serial share of %.1f %%, but shared cores, clock changes and memory bandwidth lower it too.", p),
-                                speedup, p, 100 * fraction);
+                                bars[p - 1], p, 100 * fraction);
     }
 
   gtk_label_set_text (self->chart_caption, text->len > 0 ? text->str : _("Not measured yet."));
 }
 
-/* A render's end, or the measurement's figures. */
+/* News from the work: tiles on the picture, a render's end, or the
+ * measurement's figures. */
 static void
 receive_news (const ParallelNews *news,
               gpointer            user_data)
 {
   ThawLessonParallel *self = user_data;
   ThawLesson *lesson = THAW_LESSON (self);
-  g_autofree char *text = NULL;
-  g_autofree char *title = NULL;
+  g_autofree char *text = NULL, *title = NULL;
 
+  g_clear_pointer (&self->checksum, g_free);
+  gtk_widget_queue_draw (self->image);
   if (news->best_ms != NULL)
     {
       memcpy (self->best_ms, news->best_ms, (self->max_threads + 1) * sizeof (double));
@@ -220,14 +163,10 @@ receive_news (const ParallelNews *news,
   set_measuring (self, FALSE);
   thaw_lesson_end_run (lesson, news->error != NULL ? THAW_RUN_FAILED
                                : news->stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
-  if (news->error != NULL || news->stopped)
+  if (news->error != NULL || news->stopped || news->best_ms != NULL)
     {
-      gtk_label_set_text (self->status, news->error != NULL ? news->error->message : _("Stopped."));
-      return;
-    }
-  if (news->best_ms != NULL)
-    {
-      gtk_label_set_text (self->status, _("Measured."));
+      gtk_label_set_text (self->status, news->error != NULL ? news->error->message
+                                        : news->stopped ? _("Stopped.") : _("Measured."));
       return;
     }
 
@@ -236,7 +175,7 @@ receive_news (const ParallelNews *news,
   text = g_strdup_printf (ngettext ("Rendered in %.0f ms by %u thread. Tiles of earlier views thrown away so far: %u.",
                                     "Rendered in %.0f ms by %u threads. Tiles of earlier views thrown away so far: %u.",
                                     news->n_threads),
-                          news->ms, news->n_threads, parallel_work_get_tiles_discarded (self->work));
+                          news->ms, news->n_threads, parallel_work_get_picture (self->work)->tiles_discarded);
   gtk_label_set_text (self->status, text);
   /* Translators: a finished render in the list of runs. */
   title = g_strdup_printf (ngettext ("%u thread: %.0f ms", "%u threads: %.0f ms", news->n_threads),
@@ -245,18 +184,72 @@ receive_news (const ParallelNews *news,
                     thaw_lesson_get_run_started_at (lesson));
 }
 
-/* Where the image sits in an area of that size, scaled to fit. */
+/* The image scaled to fit the area, centred: returns the scale. */
 static double
-fit_image (int     width,
-           int     height,
-           double *x,
-           double *y)
+fit_image (GtkWidget *area,
+           double    *left,
+           double    *top)
 {
-  double scale = MIN ((double) width / PARALLEL_IMAGE_WIDTH, (double) height / PARALLEL_IMAGE_HEIGHT);
+  double scale = MIN (gtk_widget_get_width (area) / (double) PARALLEL_IMAGE_WIDTH,
+                      gtk_widget_get_height (area) / (double) PARALLEL_IMAGE_HEIGHT);
 
-  *x = (width - PARALLEL_IMAGE_WIDTH * scale) / 2;
-  *y = (height - PARALLEL_IMAGE_HEIGHT * scale) / 2;
+  *left = (gtk_widget_get_width (area) - PARALLEL_IMAGE_WIDTH * scale) / 2;
+  *top = (gtk_widget_get_height (area) - PARALLEL_IMAGE_HEIGHT * scale) / 2;
   return scale;
+}
+
+/* The picture; tiles not drawn in this view yet are dimmed (an older
+ * picture shows there), the others carry their worker's mark. */
+static void
+draw_image (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        data)
+{
+  ThawLessonParallel *self = data;
+  const ParallelPicture *picture = parallel_work_get_picture (self->work);
+  double left, top, scale = fit_image (GTK_WIDGET (area), &left, &top);
+  cairo_surface_t *surface =
+    cairo_image_surface_create_for_data ((guchar *) picture->pixels, CAIRO_FORMAT_RGB24, PARALLEL_IMAGE_WIDTH,
+                                         PARALLEL_IMAGE_HEIGHT, PARALLEL_IMAGE_WIDTH * sizeof (guint32));
+
+  cairo_translate (cr, left, top);
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_surface_destroy (surface);
+
+  for (guint i = 0; i < PARALLEL_N_TILES; i++)
+    {
+      double x = (i % PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
+      double y = (i / PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
+      GdkRGBA color = { 0, 0, 0, 0.55 };
+
+      if (picture->owner[i] == 0)
+        cairo_rectangle (cr, x, y, PARALLEL_TILE_SIZE, PARALLEL_TILE_SIZE);
+      else if (self->marks)
+        {
+          gdk_rgba_parse (&color, worker_colors[(picture->owner[i] - 1) % G_N_ELEMENTS (worker_colors)]);
+          cairo_rectangle (cr, x + 2, y + 2, 7, 7);
+        }
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_fill (cr);
+    }
+}
+
+static void
+start_render (ThawLessonParallel *self)
+{
+  g_autofree char *text = g_strdup_printf (ngettext ("Rendering with %u thread…", "Rendering with %u threads…",
+                                                     self->n_threads), self->n_threads);
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "threads");
+  self->render_threads = self->n_threads;
+  parallel_work_render (self->work, &self->view, PARALLEL_SAMPLES, self->n_threads);
+  gtk_label_set_text (self->status, text);
+  gtk_widget_set_visible (self->placeholder, FALSE);
+  receive_news (&(ParallelNews) { 0 }, self);
 }
 
 /* Zooms in twice, centred on a point given as a fraction of the image. */
@@ -266,10 +259,7 @@ zoom_at (ThawLessonParallel *self,
          double              fy)
 {
   if (self->view.width / 2 < MIN_VIEW_WIDTH)
-    {
-      gtk_label_set_text (self->status, _("This is as deep as double-precision numbers go."));
-      return;
-    }
+    return gtk_label_set_text (self->status, _("This is as deep as double-precision numbers go."));
 
   self->view.center_x += (fx - 0.5) * self->view.width;
   self->view.center_y -= (fy - 0.5) * self->view.width * PARALLEL_IMAGE_HEIGHT / PARALLEL_IMAGE_WIDTH;
@@ -284,8 +274,7 @@ image_clicked_cb (GtkGestureClick    *gesture,
                   double              y,
                   ThawLessonParallel *self)
 {
-  double left, top;
-  double scale = fit_image (gtk_widget_get_width (self->image), gtk_widget_get_height (self->image), &left, &top);
+  double left, top, scale = fit_image (self->image, &left, &top);
 
   x = (x - left) / (PARALLEL_IMAGE_WIDTH * scale);
   y = (y - top) / (PARALLEL_IMAGE_HEIGHT * scale);
@@ -293,56 +282,9 @@ image_clicked_cb (GtkGestureClick    *gesture,
     zoom_at (self, x, y);
 }
 
-/* The picture, with the tiles not drawn in this view yet dimmed (what
- * shows there is an older picture), and each worker's mark. */
-static void
-draw_image (GtkDrawingArea *area,
-            cairo_t        *cr,
-            int             width,
-            int             height,
-            gpointer        data)
-{
-  ThawLessonParallel *self = data;
-  double left, top, scale = fit_image (width, height, &left, &top);
-
-  cairo_translate (cr, left, top);
-  cairo_scale (cr, scale, scale);
-  cairo_set_source_surface (cr, self->surface, 0, 0);
-  cairo_paint (cr);
-
-  for (guint i = 0; i < PARALLEL_N_TILES; i++)
-    {
-      double x = (i % PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
-      double y = (i / PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
-      GdkRGBA color;
-
-      if (self->tile_owner[i] == 0)
-        {
-          cairo_set_source_rgba (cr, 0, 0, 0, 0.55);
-          cairo_rectangle (cr, x, y, PARALLEL_TILE_SIZE, PARALLEL_TILE_SIZE);
-        }
-      else if (self->marks)
-        {
-          gdk_rgba_parse (&color, worker_colors[(self->tile_owner[i] - 1) % G_N_ELEMENTS (worker_colors)]);
-          gdk_cairo_set_source_rgba (cr, &color);
-          cairo_rectangle (cr, x + 2, y + 2, 7, 7);
-        }
-      cairo_fill (cr);
-    }
-}
-
-/* lesson.start: render the current view with the chosen number of threads. */
-static void
-start_cb (GtkWidget  *widget,
-          const char *action_name,
-          GVariant   *parameter)
-{
-  start_render (THAW_LESSON_PARALLEL (widget));
-}
-
-/* lesson.zoom (in at the centre, as a click there would), lesson.zoom-out
- * (half as deep, around the same centre) and lesson.reset (back to the
- * starting view). */
+/* lesson.start renders the current view; lesson.zoom zooms in at the
+ * centre, as a click there would; lesson.zoom-out goes half as deep;
+ * lesson.reset goes back to the starting view. */
 static void
 view_cb (GtkWidget  *widget,
          const char *action_name,
@@ -352,10 +294,9 @@ view_cb (GtkWidget  *widget,
 
   if (g_str_equal (action_name, "lesson.zoom"))
     return zoom_at (self, 0.5, 0.5);
-
   if (g_str_equal (action_name, "lesson.reset"))
     self->view = starting_view;
-  else
+  else if (g_str_equal (action_name, "lesson.zoom-out"))
     self->view.width = MIN (self->view.width * 2, MAX_VIEW_WIDTH);
   start_render (self);
 }
@@ -393,40 +334,36 @@ thaw_lesson_parallel_report (ThawLesson  *lesson,
                              JsonBuilder *builder)
 {
   ThawLessonParallel *self = THAW_LESSON_PARALLEL (lesson);
-  double speedup = 0, fraction = 0;
-  gboolean have_fraction = estimate_serial_fraction (self, &speedup, &fraction);
+  const ParallelPicture *picture = parallel_work_get_picture (self->work);
+  guint p;
+  double fraction = serial_fraction (self, &p);
   const struct { const char *name; double value; gboolean is_int, present; } members[] = {
     { "threads", self->render_threads, TRUE, TRUE },
     { "cores", self->cores, TRUE, TRUE },
     { "render_ms", self->render_ms, FALSE, TRUE },
     { "renders", self->n_renders, TRUE, TRUE },
-    { "tiles", self->tiles, TRUE, TRUE },
+    { "tiles", picture->tiles, TRUE, TRUE },
     { "tiles_total", PARALLEL_N_TILES, TRUE, TRUE },
-    { "tiles_discarded", parallel_work_get_tiles_discarded (self->work), TRUE, TRUE },
+    { "tiles_discarded", picture->tiles_discarded, TRUE, TRUE },
     { "generation", parallel_work_get_generation (self->work), TRUE, TRUE },
     { "zoom", starting_view.width / self->view.width, FALSE, TRUE },
-    { "speedup_2", speedup_of (self, MIN (2, self->max_threads)), FALSE, self->max_threads >= 2 && speedup_of (self, 2) > 0 },
-    { "serial_fraction", fraction, FALSE, have_fraction },
+    { "speedup_2", speedup_of (self, 2), FALSE, speedup_of (self, 2) > 0 },
+    { "serial_fraction", fraction, FALSE, fraction >= 0 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    {
-      if (!members[i].present)
-        continue;
-      json_builder_set_member_name (builder, members[i].name);
-      if (members[i].is_int)
-        json_builder_add_int_value (builder, (gint64) members[i].value);
-      else
-        json_builder_add_double_value (builder, members[i].value);
-    }
+    if (members[i].present)
+      {
+        json_builder_set_member_name (builder, members[i].name);
+        if (members[i].is_int)
+          json_builder_add_int_value (builder, (gint64) members[i].value);
+        else
+          json_builder_add_double_value (builder, members[i].value);
+      }
 
   /* A fingerprint of the picture on screen, computed once per change. */
   if (self->checksum == NULL)
-    {
-      cairo_surface_flush (self->surface);
-      self->checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, cairo_image_surface_get_data (self->surface),
-                                                    cairo_image_surface_get_stride (self->surface) * PARALLEL_IMAGE_HEIGHT);
-    }
+    self->checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) picture->pixels, sizeof picture->pixels);
   json_builder_set_member_name (builder, "image_checksum");
   json_builder_add_string_value (builder, self->checksum);
 
@@ -440,11 +377,8 @@ thaw_lesson_parallel_report (ThawLesson  *lesson,
         json_builder_add_int_value (builder, n);
         json_builder_set_member_name (builder, "ms");
         json_builder_add_double_value (builder, self->best_ms[n]);
-        if (self->best_ms[1] > 0)
-          {
-            json_builder_set_member_name (builder, "speedup");
-            json_builder_add_double_value (builder, speedup_of (self, n));
-          }
+        json_builder_set_member_name (builder, "speedup");
+        json_builder_add_double_value (builder, speedup_of (self, n));
         json_builder_end_object (builder);
       }
   json_builder_end_array (builder);
@@ -458,6 +392,7 @@ thaw_lesson_parallel_dispose (GObject *object)
   /* The window may close mid-render: this stops and joins every thread,
    * and a delivery already scheduled calls nobody. */
   g_clear_pointer (&self->work, parallel_work_free);
+  g_clear_pointer (&self->checksum, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_PARALLEL);
 
   G_OBJECT_CLASS (thaw_lesson_parallel_parent_class)->dispose (object);
@@ -466,25 +401,22 @@ thaw_lesson_parallel_dispose (GObject *object)
 static void
 thaw_lesson_parallel_finalize (GObject *object)
 {
-  ThawLessonParallel *self = THAW_LESSON_PARALLEL (object);
-
-  cairo_surface_destroy (self->surface);
-  g_free (self->checksum);
-  g_free (self->best_ms);
-
+  g_free (THAW_LESSON_PARALLEL (object)->best_ms);
   G_OBJECT_CLASS (thaw_lesson_parallel_parent_class)->finalize (object);
 }
 
 static void
 thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
   guint cores = MAX (1, g_get_num_processors ());
+  /* As in the struct: the widgets come first, in this order. */
+  const char *children[] = { "image", "placeholder", "threads_row", "threads_spin", "status", "chart_caption",
+                             "chart", "runs" };
 
-  object_class->dispose = thaw_lesson_parallel_dispose;
-  object_class->finalize = thaw_lesson_parallel_finalize;
+  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_parallel_dispose;
+  G_OBJECT_CLASS (klass)->finalize = thaw_lesson_parallel_finalize;
   lesson_class->report = thaw_lesson_parallel_report;
 
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonParallel, n_threads),
@@ -492,17 +424,12 @@ thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
   thaw_lesson_class_add_boolean_knob (lesson_class, "marks", G_STRUCT_OFFSET (ThawLessonParallel, marks), TRUE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/parallel/parallel-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonParallel, image);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonParallel, placeholder);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonParallel, threads_row);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonParallel, threads_spin);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonParallel, status);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonParallel, chart);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonParallel, chart_caption);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonParallel, runs);
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    gtk_widget_class_bind_template_child_full (widget_class, children[i], FALSE,
+                                               G_STRUCT_OFFSET (ThawLessonParallel, image) + i * sizeof (gpointer));
   gtk_widget_class_bind_template_callback (widget_class, image_clicked_cb);
 
-  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", view_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.measure", measure_cb);
   gtk_widget_class_install_action (widget_class, "lesson.zoom", NULL, view_cb);
   gtk_widget_class_install_action (widget_class, "lesson.zoom-out", NULL, view_cb);
@@ -514,27 +441,18 @@ static void
 thaw_lesson_parallel_init (ThawLessonParallel *self)
 {
   g_autofree char *subtitle = NULL;
-  cairo_t *cr;
 
   thaw_lesson_init_knobs (THAW_LESSON (self));
   gtk_widget_init_template (GTK_WIDGET (self));
-
   self->cores = MAX (1, g_get_num_processors ());
   self->max_threads = 2 * self->cores;
   self->best_ms = g_new0 (double, self->max_threads + 1);
   self->view = starting_view;
-  self->work = parallel_work_new (receive_tile, receive_news, self);
+  self->work = parallel_work_new (receive_news, self);
 
-  /* Until the first render, a plain dark picture. */
-  self->surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, PARALLEL_IMAGE_WIDTH, PARALLEL_IMAGE_HEIGHT);
-  cr = cairo_create (self->surface);
-  cairo_set_source_rgb (cr, 0.15, 0.15, 0.17);
-  cairo_paint (cr);
-  cairo_destroy (cr);
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->image), draw_image, self, NULL);
   gtk_widget_set_cursor_from_name (self->image, "zoom-in");
   g_signal_connect_swapped (self, "notify::marks", G_CALLBACK (gtk_widget_queue_draw), self->image);
-
   gtk_spin_button_set_range (self->threads_spin, 1, self->max_threads);
   subtitle = g_strdup_printf (ngettext ("This machine has %u core", "This machine has %u cores", self->cores),
                               self->cores);

@@ -37,6 +37,16 @@
 #include "thaw-tsan.h"
 
 #define MAX_ITERATIONS 1000
+#define TILE_SIZE PARALLEL_TILE_SIZE
+
+/* A finished tile: a little image, for the generation it was made for. */
+typedef struct
+{
+  int generation;
+  guint index;
+  guint worker;             /* which worker made it, from 0 */
+  guint32 pixels[TILE_SIZE * TILE_SIZE];
+} ParallelTile;
 
 /* The arithmetic. Plain computing, no GTK, safe on any thread. */
 
@@ -119,8 +129,7 @@ struct _ParallelWork
   GPtrArray *renders;       /* started and not joined yet */
   struct _Render *current;  /* the one the page waits for, or NULL */
   GThread *measure_thread;
-  guint tiles_discarded;
-  ParallelTileFunc tile_func;
+  ParallelPicture picture;
   ParallelNewsFunc news_func;
   gpointer user_data;
 };
@@ -307,6 +316,8 @@ deliver_tiles (gpointer value,
                gpointer user_data)
 {
   ParallelWork *work = user_data;
+  ParallelPicture *picture = &work->picture;
+  guint tiles_before = picture->tiles;
   /* Every worker of these has said it is done: the joins wait microseconds. */
   g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func ((GDestroyNotify) render_free);
   ParallelTile *tile;
@@ -323,11 +334,21 @@ deliver_tiles (gpointer value,
       /* Second check: the view may have changed after the worker checked,
        * and a tile of the old view must not land on the new one. */
       if (tile->generation != g_atomic_int_get (&work->generation))
-        work->tiles_discarded++;
+        picture->tiles_discarded++;
       else
-        work->tile_func (tile, work->user_data);
+        {
+          guint32 *corner = picture->pixels + (tile->index / PARALLEL_TILES_ACROSS) * TILE_SIZE * PARALLEL_IMAGE_WIDTH
+                                            + (tile->index % PARALLEL_TILES_ACROSS) * TILE_SIZE;
+
+          for (guint y = 0; y < TILE_SIZE; y++)
+            memcpy (corner + y * PARALLEL_IMAGE_WIDTH, tile->pixels + y * TILE_SIZE, sizeof (guint32) * TILE_SIZE);
+          picture->owner[tile->index] = tile->worker + 1;
+          picture->tiles++;
+        }
       g_free (tile);
     }
+  if (picture->tiles != tiles_before)
+    work->news_func (&(ParallelNews) { 0 }, work->user_data);
 
   /* Only the current render's end is news; older ones just go. */
   for (guint i = 0; i < ended->len; i++)
@@ -354,6 +375,8 @@ parallel_work_render (ParallelWork       *work,
   /* From now on every tile and render of an earlier generation is stale.
    * Nobody waits for the old render here: it ends by itself, a row of
    * pixels later, and is joined then. */
+  memset (work->picture.owner, 0, sizeof work->picture.owner);
+  work->picture.tiles = 0;
   work->current = render_new (work, view, g_atomic_int_add (&work->generation, 1) + 1,
                               samples, n_threads, TRUE);
   g_ptr_array_add (work->renders, work->current);
@@ -484,16 +507,15 @@ parallel_work_get_generation (ParallelWork *work)
   return g_atomic_int_get (&work->generation);
 }
 
-guint
-parallel_work_get_tiles_discarded (ParallelWork *work)
+const ParallelPicture *
+parallel_work_get_picture (ParallelWork *work)
 {
-  return work->tiles_discarded;
+  return &work->picture;
 }
 
-/* Both functions are called on the main thread only. */
+/* @news_func is called on the main thread only. */
 ParallelWork *
-parallel_work_new (ParallelTileFunc tile_func,
-                   ParallelNewsFunc news_func,
+parallel_work_new (ParallelNewsFunc news_func,
                    gpointer         user_data)
 {
   ParallelWork *work = g_new0 (ParallelWork, 1);
@@ -503,7 +525,9 @@ parallel_work_new (ParallelTileFunc tile_func,
   work->tiles_ready = thaw_latest_new (deliver_tiles, work, NULL);
   work->measured = thaw_latest_new (deliver_measured, work, (GDestroyNotify) measurement_free);
   work->renders = g_ptr_array_new_with_free_func ((GDestroyNotify) render_free);
-  work->tile_func = tile_func;
+  /* Until the first render, a plain dark picture. */
+  for (guint i = 0; i < G_N_ELEMENTS (work->picture.pixels); i++)
+    work->picture.pixels[i] = 0xff26262b;
   work->news_func = news_func;
   work->user_data = user_data;
 

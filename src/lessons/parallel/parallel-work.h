@@ -33,14 +33,16 @@ typedef struct
   double width;
 } ParallelView;
 
-/* A finished tile: a little image, for the generation it was made for. */
+/* The picture on screen, kept on the main thread: the tiles of the
+ * current view as they come, and which worker drew each (0: none yet,
+ * n: worker n − 1). Pixels are 0xffRRGGBB, for a cairo RGB24 surface. */
 typedef struct
 {
-  int generation;
-  guint index;
-  guint worker;             /* which worker made it, from 0 */
-  guint32 pixels[PARALLEL_TILE_SIZE * PARALLEL_TILE_SIZE];
-} ParallelTile;
+  guint32 pixels[PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT];
+  guint8 owner[PARALLEL_N_TILES];
+  guint tiles;              /* of the current view */
+  guint tiles_discarded;    /* of earlier views, thrown away */
+} ParallelPicture;
 
 /**
  * ParallelNews:
@@ -53,7 +55,8 @@ typedef struct
  * @best_ms: (nullable): a measurement's fastest time for 1 … max threads,
  *   at [1] … [max], 0 until measured; %NULL for a render
  *
- * What the page hears, always on the main thread.
+ * What the page hears, always on the main thread. News that is neither
+ * finished nor from a measurement says that tiles reached the picture.
  */
 typedef struct
 {
@@ -66,15 +69,12 @@ typedef struct
   const double *best_ms;
 } ParallelNews;
 
-typedef void (*ParallelTileFunc) (const ParallelTile *tile,
-                                  gpointer            user_data);
 typedef void (*ParallelNewsFunc) (const ParallelNews *news,
                                   gpointer            user_data);
 
 typedef struct _ParallelWork ParallelWork;
 
-ParallelWork *parallel_work_new     (ParallelTileFunc    tile_func,
-                                     ParallelNewsFunc    news_func,
+ParallelWork *parallel_work_new     (ParallelNewsFunc    news_func,
                                      gpointer            user_data);
 void          parallel_work_render  (ParallelWork       *work,
                                      const ParallelView *view,
@@ -85,7 +85,7 @@ void          parallel_work_measure (ParallelWork       *work,
                                      guint               max_threads);
 void          parallel_work_stop    (ParallelWork       *work);
 int           parallel_work_get_generation (ParallelWork *work);
-guint         parallel_work_get_tiles_discarded (ParallelWork *work);
+const ParallelPicture *parallel_work_get_picture (ParallelWork *work);
 void          parallel_work_free    (ParallelWork       *work);
 
 guint32       parallel_pixel_color  (guint               samples,
