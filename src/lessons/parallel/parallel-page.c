@@ -48,6 +48,7 @@ struct _ThawLessonParallel
   ParallelView view;
   gboolean measuring;
   char *checksum;               /* of the picture, for --report; NULL: stale */
+  double fit[3];                /* where the picture was drawn: left, top, scale */
   guint cores, max_threads, render_threads, n_renders;
   double render_ms;
   double *best_ms;              /* [threads], 0 until measured */
@@ -184,20 +185,6 @@ receive_news (const ParallelNews *news,
                     thaw_lesson_get_run_started_at (lesson));
 }
 
-/* The image scaled to fit the area, centred: returns the scale. */
-static double
-fit_image (GtkWidget *area,
-           double    *left,
-           double    *top)
-{
-  double scale = MIN (gtk_widget_get_width (area) / (double) PARALLEL_IMAGE_WIDTH,
-                      gtk_widget_get_height (area) / (double) PARALLEL_IMAGE_HEIGHT);
-
-  *left = (gtk_widget_get_width (area) - PARALLEL_IMAGE_WIDTH * scale) / 2;
-  *top = (gtk_widget_get_height (area) - PARALLEL_IMAGE_HEIGHT * scale) / 2;
-  return scale;
-}
-
 /* The picture; tiles not drawn in this view yet are dimmed (an older
  * picture shows there), the others carry their worker's mark. */
 static void
@@ -209,12 +196,16 @@ draw_image (GtkDrawingArea *area,
 {
   ThawLessonParallel *self = data;
   const ParallelPicture *picture = parallel_work_get_picture (self->work);
-  double left, top, scale = fit_image (GTK_WIDGET (area), &left, &top);
+  double scale = MIN ((double) width / PARALLEL_IMAGE_WIDTH, (double) height / PARALLEL_IMAGE_HEIGHT);
   cairo_surface_t *surface =
     cairo_image_surface_create_for_data ((guchar *) picture->pixels, CAIRO_FORMAT_RGB24, PARALLEL_IMAGE_WIDTH,
                                          PARALLEL_IMAGE_HEIGHT, PARALLEL_IMAGE_WIDTH * sizeof (guint32));
 
-  cairo_translate (cr, left, top);
+  /* Scaled to fit, centred; a click finds it where it was drawn. */
+  self->fit[0] = (width - PARALLEL_IMAGE_WIDTH * scale) / 2;
+  self->fit[1] = (height - PARALLEL_IMAGE_HEIGHT * scale) / 2;
+  self->fit[2] = scale;
+  cairo_translate (cr, self->fit[0], self->fit[1]);
   cairo_scale (cr, scale, scale);
   cairo_set_source_surface (cr, surface, 0, 0);
   cairo_paint (cr);
@@ -274,10 +265,8 @@ image_clicked_cb (GtkGestureClick    *gesture,
                   double              y,
                   ThawLessonParallel *self)
 {
-  double left, top, scale = fit_image (self->image, &left, &top);
-
-  x = (x - left) / (PARALLEL_IMAGE_WIDTH * scale);
-  y = (y - top) / (PARALLEL_IMAGE_HEIGHT * scale);
+  x = (x - self->fit[0]) / (PARALLEL_IMAGE_WIDTH * self->fit[2]);
+  y = (y - self->fit[1]) / (PARALLEL_IMAGE_HEIGHT * self->fit[2]);
   if (!self->measuring && x >= 0 && x <= 1 && y >= 0 && y <= 1)
     zoom_at (self, x, y);
 }
@@ -393,16 +382,10 @@ thaw_lesson_parallel_dispose (GObject *object)
    * and a delivery already scheduled calls nobody. */
   g_clear_pointer (&self->work, parallel_work_free);
   g_clear_pointer (&self->checksum, g_free);
+  g_clear_pointer (&self->best_ms, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_PARALLEL);
 
   G_OBJECT_CLASS (thaw_lesson_parallel_parent_class)->dispose (object);
-}
-
-static void
-thaw_lesson_parallel_finalize (GObject *object)
-{
-  g_free (THAW_LESSON_PARALLEL (object)->best_ms);
-  G_OBJECT_CLASS (thaw_lesson_parallel_parent_class)->finalize (object);
 }
 
 static void
@@ -416,7 +399,6 @@ thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
                              "chart", "runs" };
 
   G_OBJECT_CLASS (klass)->dispose = thaw_lesson_parallel_dispose;
-  G_OBJECT_CLASS (klass)->finalize = thaw_lesson_parallel_finalize;
   lesson_class->report = thaw_lesson_parallel_report;
 
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonParallel, n_threads),

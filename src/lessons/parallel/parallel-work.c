@@ -3,27 +3,18 @@
  * Copyright 2026 The Thaw authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A picture of the Mandelbrot set, cut into tiles, rendered by 1 to
- * 2×cores worker threads at once.
- *
- *   parallel_work_render()   each worker takes the next tile nobody has
- *       taken yet, computes it into a buffer of its own and hands the
- *       finished buffer to the main thread through a GAsyncQueue.
- *
- *   a new render while one runs (the page zooms in)   tiles of the old view
- *       may still be in flight: a generation counter, bumped for every new
- *       view, lets the workers and the main thread recognise them and
- *       throw them away.
- *
- *   parallel_work_measure()   renders the view off screen with 1, 2, …
- *       threads and times each.
- *
- *   parallel_work_stop(), parallel_work_free()   a new generation makes
- *       everything in flight stale; free also joins every thread.
+ * A picture of the Mandelbrot set in tiles, rendered by 1 to 2×cores
+ * worker threads at once. Each worker takes the next tile nobody has taken,
+ * computes it into a buffer of its own and hands the buffer to the main
+ * thread through a GAsyncQueue. A new view (the page zooms in) may start
+ * while tiles of the old one are in flight: a generation counter, bumped
+ * for every view and for Stop, lets the workers and the main thread
+ * recognise them and throw them away. The measurement renders the view
+ * off screen with 1, 2, … threads and times each.
  *
  * Read it top to bottom: the arithmetic, a render and its workers, the
- * hand-off to the main thread, the measurement, and Amdahl's law. GLib
- * only; parallel-page.c puts it on screen.
+ * hand-off, the measurement, Amdahl's law. GLib only: parallel-page.c puts
+ * it on screen.
  */
 
 #include "config.h"
@@ -245,38 +236,25 @@ tile_worker_thread (gpointer data)
   return NULL;
 }
 
+/* Starts a render's workers. If not all of them can start, the ones that
+ * did render the whole image anyway, and render->error says what failed. */
 static Render *
-render_new (ParallelWork       *work,
-            const ParallelView *view,
-            int                 generation,
-            guint               samples,
-            guint               n_threads,
-            gboolean            publish)
+render_start (ParallelWork       *work,
+              const ParallelView *view,
+              int                 generation,
+              guint               samples,
+              guint               n_threads,
+              gboolean            publish)
 {
-  Render *render = g_new0 (Render, 1);
-
-  render->work = work;
-  render->ready = publish ? thaw_latest_ref (work->tiles_ready) : NULL;
-  render->view = *view;
-  render->generation = generation;
-  render->samples = samples;
-  render->n_threads = n_threads;
-  render->threads = g_new0 (GThread *, n_threads);
-
-  return render;
-}
-
-/* Starts the workers. If not all of them can start, the ones that did
- * render the whole image anyway, and render->error says what went wrong. */
-static void
-render_start (Render *render)
-{
+  Render *render = g_new (Render, 1);
   guint started;
 
   /* The starter counts itself among the running, so that the count cannot
    * reach zero while workers are still being started. */
-  g_atomic_int_set (&render->n_running, (int) render->n_threads + 1);
-  render->started_at = g_get_monotonic_time ();
+  *render = (Render) { .work = work, .view = *view, .generation = generation, .samples = samples,
+                       .n_threads = n_threads, .threads = g_new0 (GThread *, n_threads),
+                       .ready = publish ? thaw_latest_ref (work->tiles_ready) : NULL,
+                       .n_running = (int) n_threads + 1, .started_at = g_get_monotonic_time () };
 
   for (started = 0; started < render->n_threads; started++)
     {
@@ -291,6 +269,7 @@ render_start (Render *render)
   /* The starter is done, and so is every thread that never started. */
   for (guint i = started; i <= render->n_threads; i++)
     worker_done (render);
+  return render;
 }
 
 /* Joins the workers, and lets go of the render. Quick once they have ended
@@ -370,17 +349,14 @@ parallel_work_render (ParallelWork       *work,
                       guint               samples,
                       guint               n_threads)
 {
-  g_return_if_fail (work != NULL && n_threads > 0);
-
   /* From now on every tile and render of an earlier generation is stale.
    * Nobody waits for the old render here: it ends by itself, a row of
    * pixels later, and is joined then. */
   memset (work->picture.owner, 0, sizeof work->picture.owner);
   work->picture.tiles = 0;
-  work->current = render_new (work, view, g_atomic_int_add (&work->generation, 1) + 1,
-                              samples, n_threads, TRUE);
+  work->current = render_start (work, view, g_atomic_int_add (&work->generation, 1) + 1,
+                                samples, n_threads, TRUE);
   g_ptr_array_add (work->renders, work->current);
-  render_start (work->current);
 }
 
 /* The measurement: the same render, off screen, with 1, 2, … threads. Its
@@ -422,14 +398,14 @@ measure_thread (gpointer data)
   for (guint round = 1; round <= PARALLEL_MEASURE_ROUNDS && !m->finished; round++)
     for (guint n = 1; n <= m->max_threads && !m->finished; n++)
       {
-        Render *render = render_new (m->work, &m->view, m->generation, 1, n, FALSE);
+        Render *render;
         double ms;
 
         m->round = round;
         m->n_threads = n;
         thaw_latest_publish (latest, g_memdup2 (m, sizeof *m + (m->max_threads + 1) * sizeof (double)));
 
-        render_start (render);
+        render = render_start (m->work, &m->view, m->generation, 1, n, FALSE);
         /* Waiting for the workers is what this thread is for. */
         for (guint i = 0; i < n; i++)
           if (render->threads[i] != NULL)
@@ -473,11 +449,7 @@ parallel_work_measure (ParallelWork       *work,
                        const ParallelView *view,
                        guint               max_threads)
 {
-  Measurement *m;
-
-  g_return_if_fail (work != NULL && work->measure_thread == NULL);
-
-  m = g_malloc0 (sizeof *m + (max_threads + 1) * sizeof (double));
+  Measurement *m = g_malloc0 (sizeof *m + (max_threads + 1) * sizeof (double));
   m->work = work;
   m->latest = thaw_latest_ref (work->measured);
   m->view = *view;

@@ -44,29 +44,18 @@ typedef struct
   guint tiles_discarded;    /* of earlier views, thrown away */
 } ParallelPicture;
 
-/**
- * ParallelNews:
- * @finished: the render or measurement has ended; nothing more comes of it
- * @stopped: it ended because of parallel_work_stop() or a newer render
- * @error: (nullable): why it could not start all its threads
- * @n_threads: a render's threads; in a measurement, the count being timed
- * @ms: how long a finished render took
- * @round: a measurement's round, from 1
- * @best_ms: (nullable): a measurement's fastest time for 1 … max threads,
- *   at [1] … [max], 0 until measured; %NULL for a render
- *
- * What the page hears, always on the main thread. News that is neither
- * finished nor from a measurement says that tiles reached the picture.
- */
+/* What the page hears, always on the main thread. News neither finished
+ * nor from a measurement says that tiles reached the picture. */
 typedef struct
 {
-  gboolean finished;
-  gboolean stopped;
-  const GError *error;
-  guint n_threads;
-  double ms;
-  guint round;
-  const double *best_ms;
+  gboolean finished;        /* the render or measurement has ended */
+  gboolean stopped;         /* by parallel_work_stop() or a newer render */
+  const GError *error;      /* why not all its threads could start */
+  guint n_threads;          /* a render's; a measurement's being timed */
+  double ms;                /* how long a finished render took */
+  guint round;              /* a measurement's, from 1 */
+  const double *best_ms;    /* a measurement's best for [1] … [max], 0 until
+                             * measured; NULL for a render */
 } ParallelNews;
 
 typedef void (*ParallelNewsFunc) (const ParallelNews *news,
