@@ -66,11 +66,11 @@ speedup_of (ThawLessonParallel *self,
 /* The serial part Amdahl's law would need to explain the speed-up on all
  * the processors; -1 until measured. */
 static double
-serial_fraction (ThawLessonParallel *self,
-                 guint              *p)
+serial_fraction (ThawLessonParallel *self)
 {
-  *p = MIN (self->cores, self->max_threads);
-  return *p >= 2 && speedup_of (self, *p) > 0 ? parallel_serial_fraction (speedup_of (self, *p), *p) : -1;
+  double speedup = speedup_of (self, self->cores);
+
+  return self->cores >= 2 && speedup > 0 ? parallel_serial_fraction (speedup, self->cores) : -1;
 }
 
 /* Zooming during a render is what the generation counter is for; during a
@@ -94,8 +94,8 @@ show_measurement (ThawLessonParallel *self,
   g_autofree double *lines = g_new0 (double, 3 * self->max_threads);
   g_auto(GStrv) labels = g_new0 (char *, self->max_threads + 1);
   double *bars = lines, *ideal = lines + self->max_threads, *limit = ideal + self->max_threads;
-  guint p, best = 1;
-  double fraction = serial_fraction (self, &p);
+  guint p = self->cores, best = 1;
+  double fraction = serial_fraction (self);
 
   for (guint n = 1; n <= self->max_threads; n++)
     {
@@ -324,8 +324,7 @@ thaw_lesson_parallel_report (ThawLesson  *lesson,
 {
   ThawLessonParallel *self = THAW_LESSON_PARALLEL (lesson);
   const ParallelPicture *picture = parallel_work_get_picture (self->work);
-  guint p;
-  double fraction = serial_fraction (self, &p);
+  double fraction = serial_fraction (self);
   const struct { const char *name; double value; gboolean is_int, present; } members[] = {
     { "threads", self->render_threads, TRUE, TRUE },
     { "cores", self->cores, TRUE, TRUE },
@@ -440,7 +439,6 @@ thaw_lesson_parallel_init (ThawLessonParallel *self)
                               self->cores);
   adw_action_row_set_subtitle (self->threads_row, subtitle);
   show_measurement (self, &(ParallelNews) { .finished = TRUE });
-  thaw_lesson_set_busy (THAW_LESSON (self), FALSE);
 }
 
 const ThawLessonInfo thaw_lesson_parallel_info = {

@@ -213,9 +213,7 @@ tile_worker_thread (gpointer data)
     {
       ParallelTile *tile = g_new (ParallelTile, 1);
 
-      tile->generation = render->generation;
-      tile->index = index;
-      tile->worker = worker;
+      *tile = (ParallelTile) { render->generation, index, worker };
 
       /* First check: a tile of a view the learner has left is dropped here,
        * before it costs the main thread anything. The view can still
