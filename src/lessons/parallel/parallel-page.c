@@ -250,7 +250,10 @@ zoom_at (ThawLessonParallel *self,
          double              fy)
 {
   if (self->view.width / 2 < MIN_VIEW_WIDTH)
-    return gtk_label_set_text (self->status, _("This is as deep as double-precision numbers go."));
+    {
+      gtk_label_set_text (self->status, _("This is as deep as double-precision numbers go."));
+      return;
+    }
 
   self->view.center_x += (fx - 0.5) * self->view.width;
   self->view.center_y -= (fy - 0.5) * self->view.width * PARALLEL_IMAGE_HEIGHT / PARALLEL_IMAGE_WIDTH;
@@ -281,13 +284,15 @@ view_cb (GtkWidget  *widget,
 {
   ThawLessonParallel *self = THAW_LESSON_PARALLEL (widget);
 
-  if (g_str_equal (action_name, "lesson.zoom"))
-    return zoom_at (self, 0.5, 0.5);
   if (g_str_equal (action_name, "lesson.reset"))
     self->view = starting_view;
   else if (g_str_equal (action_name, "lesson.zoom-out"))
     self->view.width = MIN (self->view.width * 2, MAX_VIEW_WIDTH);
-  start_render (self);
+
+  if (g_str_equal (action_name, "lesson.zoom"))
+    zoom_at (self, 0.5, 0.5);
+  else
+    start_render (self);
 }
 
 /* lesson.measure: time the current view with 1, 2, … 2×cores threads. */
