@@ -1,0 +1,447 @@
+/* parallel-page.c — All the cores: the page
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Puts parallel-work.c on screen: the buttons and knobs of parallel-page.ui
+ * render, zoom, measure and stop; the picture shows the tiles as they come,
+ * and the chart the speed-up. Everything here runs on the main thread.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "parallel-work.h"
+#include "thaw-bar-chart.h"
+#include "thaw-lesson.h"
+#include "thaw-run-log.h"
+
+/* Seahorse valley, between the set's heart and its round head: busy with
+ * detail, so every tile is work, and some much more than others. */
+static const ParallelView starting_view = { -0.75, 0.1, 0.5 };
+#define MAX_VIEW_WIDTH 4.0      /* the whole set */
+#define MIN_VIEW_WIDTH 1e-11    /* doubles run out of digits about here */
+
+/* The workers' marks need more colours than the palette has. */
+static const char *const worker_colors[] = {
+  "#3584e4", "#e66100", "#2ec27e", "#c061cb", "#f6d32d", "#e01b24", "#986a44", "#ffffff",
+};
+
+#define THAW_TYPE_LESSON_PARALLEL (thaw_lesson_parallel_get_type ())
+G_DECLARE_FINAL_TYPE (ThawLessonParallel, thaw_lesson_parallel, THAW, LESSON_PARALLEL, ThawLesson)
+
+struct _ThawLessonParallel
+{
+  ThawLesson parent_instance;
+
+  GtkWidget *image, *placeholder;
+  AdwActionRow *threads_row;
+  GtkSpinButton *threads_spin;
+  GtkLabel *status, *chart_caption;
+  ThawBarChart *chart;
+  ThawRunLog *runs;
+
+  guint n_threads;              /* the knobs */
+  gboolean marks;
+  ParallelWork *work;
+  ParallelView view;
+  gboolean measuring;
+  char *checksum;               /* of the picture, for --report; NULL: stale */
+  double fit[3];                /* where the picture was drawn: left, top, scale */
+  guint cores, max_threads, render_threads, n_renders;
+  double render_ms;
+  double *best_ms;              /* [threads], 0 until measured */
+};
+
+G_DEFINE_FINAL_TYPE (ThawLessonParallel, thaw_lesson_parallel, THAW_TYPE_LESSON)
+
+static double
+speedup_of (ThawLessonParallel *self,
+            guint               n)
+{
+  return self->best_ms[1] > 0 && self->best_ms[n] > 0 ? self->best_ms[1] / self->best_ms[n] : 0;
+}
+
+/* The serial part Amdahl's law would need to explain the speed-up on all
+ * the processors; -1 until measured. */
+static double
+serial_fraction (ThawLessonParallel *self)
+{
+  double speedup = speedup_of (self, self->cores);
+
+  return self->cores >= 2 && speedup > 0 ? parallel_serial_fraction (speedup, self->cores) : -1;
+}
+
+/* Zooming during a render is what the generation counter is for; during a
+ * measurement it would change what is timed. */
+static void
+set_measuring (ThawLessonParallel *self,
+               gboolean            measuring)
+{
+  static const char *const view_actions[] = { "lesson.zoom", "lesson.zoom-out", "lesson.reset" };
+
+  self->measuring = measuring;
+  for (guint i = 0; i < G_N_ELEMENTS (view_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), view_actions[i], !measuring);
+}
+
+static void
+show_measurement (ThawLessonParallel *self,
+                  const ParallelNews *news)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree double *lines = g_new0 (double, 3 * self->max_threads);
+  g_auto(GStrv) labels = g_new0 (char *, self->max_threads + 1);
+  double *bars = lines, *ideal = lines + self->max_threads, *limit = ideal + self->max_threads;
+  guint p = self->cores, best = 1;
+  double fraction = serial_fraction (self);
+
+  for (guint n = 1; n <= self->max_threads; n++)
+    {
+      bars[n - 1] = speedup_of (self, n);
+      ideal[n - 1] = MIN (n, self->cores);
+      limit[n - 1] = parallel_amdahl_limit (MAX (fraction, 0), MIN (n, self->cores));
+      labels[n - 1] = g_strdup_printf ("%u", n);
+      best = bars[n - 1] > bars[best - 1] ? n : best;
+    }
+  thaw_bar_chart_set_bars (self->chart, self->max_threads, bars, NULL, (const char * const *) labels);
+  thaw_bar_chart_set_line (self->chart, 0, ideal, THAW_LINE_DASHED, THAW_COLOR_QUIET);
+  if (fraction >= 0)
+    thaw_bar_chart_set_line (self->chart, 1, limit, THAW_LINE_MARKED, THAW_COLOR_WARNING);
+  else
+    thaw_bar_chart_clear_line (self->chart, 1);
+
+  if (!news->finished)
+    /* Translators: the measurement runs the same render several times
+     * with each number of threads. */
+    g_string_printf (text, ngettext ("Measuring: round %u of %u, %u thread…",
+                                     "Measuring: round %u of %u, %u threads…", news->n_threads),
+                     news->round, PARALLEL_MEASURE_ROUNDS, news->n_threads);
+  else if (bars[best - 1] > 0)
+    g_string_printf (text, ngettext ("One thread: %.0f ms. Best: %.2f× faster, with %u thread.",
+                                     "One thread: %.0f ms. Best: %.2f× faster, with %u threads.", best),
+                     self->best_ms[1], bars[best - 1], best);
+
+  /* Not a serial part found: shared cores, a slower clock and the memory
+   * bus lower a speed-up as well. */
+  if (news->finished && fraction >= 0)
+    {
+      g_string_append_c (text, ' ');
+      if (fraction < 0.005)
+        g_string_append_printf (text, ngettext ("On %u processor: %.2f× faster, no shortfall.",
+                                                "On all %u processors: %.2f× faster, no shortfall.", p),
+                                p, bars[p - 1]);
+      else
+        g_string_append_printf (text, ngettext ("Measured speed-up %.2f× on %u thread; Amdahl’s law would explain that with a serial share of %.1f %%, but shared cores, clock changes and memory bandwidth lower it too.",
+                                                "Measured speed-up %.2f× on %u threads; Amdahl’s law would explain that with a serial share of %.1f %%, but shared cores, clock changes and memory bandwidth lower it too.", p),
+                                bars[p - 1], p, 100 * fraction);
+    }
+
+  gtk_label_set_text (self->chart_caption, text->len > 0 ? text->str : _("Not measured yet."));
+}
+
+/* News from the work: tiles on the picture, a render's end, or the
+ * measurement's figures. */
+static void
+receive_news (const ParallelNews *news,
+              gpointer            user_data)
+{
+  ThawLessonParallel *self = user_data;
+  ThawLesson *lesson = THAW_LESSON (self);
+  g_autofree char *text = NULL, *title = NULL;
+
+  g_clear_pointer (&self->checksum, g_free);
+  gtk_widget_queue_draw (self->image);
+  if (news->best_ms != NULL)
+    {
+      memcpy (self->best_ms, news->best_ms, (self->max_threads + 1) * sizeof (double));
+      show_measurement (self, news);
+    }
+  if (!news->finished)
+    return;
+
+  set_measuring (self, FALSE);
+  thaw_lesson_end_run (lesson, news->error != NULL ? THAW_RUN_FAILED
+                               : news->stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  if (news->error != NULL || news->stopped || news->best_ms != NULL)
+    {
+      gtk_label_set_text (self->status, news->error != NULL ? news->error->message
+                                        : news->stopped ? _("Stopped.") : _("Measured."));
+      return;
+    }
+
+  self->render_ms = news->ms;
+  self->n_renders++;
+  text = g_strdup_printf (ngettext ("Rendered in %.0f ms by %u thread. Tiles of earlier views thrown away so far: %u.",
+                                    "Rendered in %.0f ms by %u threads. Tiles of earlier views thrown away so far: %u.",
+                                    news->n_threads),
+                          news->ms, news->n_threads, parallel_work_get_picture (self->work)->tiles_discarded);
+  gtk_label_set_text (self->status, text);
+  /* Translators: a finished render in the list of runs. */
+  title = g_strdup_printf (ngettext ("%u thread: %.0f ms", "%u threads: %.0f ms", news->n_threads),
+                           news->n_threads, news->ms);
+  thaw_run_log_add (self->runs, title, NULL, thaw_lesson_get_heartbeat (lesson),
+                    thaw_lesson_get_run_started_at (lesson));
+}
+
+/* The picture; tiles not drawn in this view yet are dimmed (an older
+ * picture shows there), the others carry their worker's mark. */
+static void
+draw_image (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        data)
+{
+  ThawLessonParallel *self = data;
+  const ParallelPicture *picture = parallel_work_get_picture (self->work);
+  double scale = MIN ((double) width / PARALLEL_IMAGE_WIDTH, (double) height / PARALLEL_IMAGE_HEIGHT);
+  cairo_surface_t *surface =
+    cairo_image_surface_create_for_data ((guchar *) picture->pixels, CAIRO_FORMAT_RGB24, PARALLEL_IMAGE_WIDTH,
+                                         PARALLEL_IMAGE_HEIGHT, PARALLEL_IMAGE_WIDTH * sizeof (guint32));
+
+  /* Scaled to fit, centred; a click finds it where it was drawn. */
+  self->fit[0] = (width - PARALLEL_IMAGE_WIDTH * scale) / 2;
+  self->fit[1] = (height - PARALLEL_IMAGE_HEIGHT * scale) / 2;
+  self->fit[2] = scale;
+  cairo_translate (cr, self->fit[0], self->fit[1]);
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_surface_destroy (surface);
+
+  for (guint i = 0; i < PARALLEL_N_TILES; i++)
+    {
+      double x = (i % PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
+      double y = (i / PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
+      GdkRGBA color = { 0, 0, 0, 0.55 };
+
+      if (picture->owner[i] == 0)
+        cairo_rectangle (cr, x, y, PARALLEL_TILE_SIZE, PARALLEL_TILE_SIZE);
+      else if (self->marks)
+        {
+          gdk_rgba_parse (&color, worker_colors[(picture->owner[i] - 1) % G_N_ELEMENTS (worker_colors)]);
+          cairo_rectangle (cr, x + 2, y + 2, 7, 7);
+        }
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_fill (cr);
+    }
+}
+
+static void
+start_render (ThawLessonParallel *self)
+{
+  g_autofree char *text = g_strdup_printf (ngettext ("Rendering with %u thread…", "Rendering with %u threads…",
+                                                     self->n_threads), self->n_threads);
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "threads");
+  self->render_threads = self->n_threads;
+  parallel_work_render (self->work, &self->view, PARALLEL_SAMPLES, self->n_threads);
+  gtk_label_set_text (self->status, text);
+  gtk_widget_set_visible (self->placeholder, FALSE);
+  receive_news (&(ParallelNews) { 0 }, self);
+}
+
+/* Zooms in twice, centred on a point given as a fraction of the image. */
+static void
+zoom_at (ThawLessonParallel *self,
+         double              fx,
+         double              fy)
+{
+  if (self->view.width / 2 < MIN_VIEW_WIDTH)
+    {
+      gtk_label_set_text (self->status, _("This is as deep as double-precision numbers go."));
+      return;
+    }
+
+  self->view.center_x += (fx - 0.5) * self->view.width;
+  self->view.center_y -= (fy - 0.5) * self->view.width * PARALLEL_IMAGE_HEIGHT / PARALLEL_IMAGE_WIDTH;
+  self->view.width /= 2;
+  start_render (self);
+}
+
+static void
+image_clicked_cb (GtkGestureClick    *gesture,
+                  int                 n_press,
+                  double              x,
+                  double              y,
+                  ThawLessonParallel *self)
+{
+  x = (x - self->fit[0]) / (PARALLEL_IMAGE_WIDTH * self->fit[2]);
+  y = (y - self->fit[1]) / (PARALLEL_IMAGE_HEIGHT * self->fit[2]);
+  if (!self->measuring && x >= 0 && x <= 1 && y >= 0 && y <= 1)
+    zoom_at (self, x, y);
+}
+
+/* lesson.start renders the current view; lesson.zoom zooms in at the
+ * centre, as a click there would; lesson.zoom-out goes half as deep;
+ * lesson.reset goes back to the starting view. */
+static void
+view_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonParallel *self = THAW_LESSON_PARALLEL (widget);
+
+  if (g_str_equal (action_name, "lesson.reset"))
+    self->view = starting_view;
+  else if (g_str_equal (action_name, "lesson.zoom-out"))
+    self->view.width = MIN (self->view.width * 2, MAX_VIEW_WIDTH);
+
+  if (g_str_equal (action_name, "lesson.zoom"))
+    zoom_at (self, 0.5, 0.5);
+  else
+    start_render (self);
+}
+
+/* lesson.measure: time the current view with 1, 2, … 2×cores threads. */
+static void
+measure_cb (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  ThawLessonParallel *self = THAW_LESSON_PARALLEL (widget);
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "measure");
+  set_measuring (self, TRUE);
+  memset (self->best_ms, 0, (self->max_threads + 1) * sizeof (double));
+  gtk_label_set_text (self->status, _("Measuring the speed-up. The image does not change meanwhile."));
+  show_measurement (self, &(ParallelNews) { .round = 1, .n_threads = 1 });
+  parallel_work_measure (self->work, &self->view, self->max_threads);
+}
+
+/* lesson.stop: a new generation makes everything in flight stale. */
+static void
+stop_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  ThawLessonParallel *self = THAW_LESSON_PARALLEL (widget);
+
+  parallel_work_stop (self->work);
+  gtk_label_set_text (self->status, _("Stopping…"));
+}
+
+static void
+thaw_lesson_parallel_report (ThawLesson  *lesson,
+                             JsonBuilder *builder)
+{
+  ThawLessonParallel *self = THAW_LESSON_PARALLEL (lesson);
+  const ParallelPicture *picture = parallel_work_get_picture (self->work);
+  double fraction = serial_fraction (self);
+  const struct { const char *name; double value; gboolean is_int, present; } members[] = {
+    { "threads", self->render_threads, TRUE, TRUE },
+    { "cores", self->cores, TRUE, TRUE },
+    { "render_ms", self->render_ms, FALSE, TRUE },
+    { "renders", self->n_renders, TRUE, TRUE },
+    { "tiles", picture->tiles, TRUE, TRUE },
+    { "tiles_total", PARALLEL_N_TILES, TRUE, TRUE },
+    { "tiles_discarded", picture->tiles_discarded, TRUE, TRUE },
+    { "generation", parallel_work_get_generation (self->work), TRUE, TRUE },
+    { "zoom", starting_view.width / self->view.width, FALSE, TRUE },
+    { "speedup_2", speedup_of (self, 2), FALSE, speedup_of (self, 2) > 0 },
+    { "serial_fraction", fraction, FALSE, fraction >= 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (members[i].present)
+      {
+        json_builder_set_member_name (builder, members[i].name);
+        if (members[i].is_int)
+          json_builder_add_int_value (builder, (gint64) members[i].value);
+        else
+          json_builder_add_double_value (builder, members[i].value);
+      }
+
+  /* A fingerprint of the picture on screen, computed once per change. */
+  if (self->checksum == NULL)
+    self->checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) picture->pixels, sizeof picture->pixels);
+  json_builder_set_member_name (builder, "image_checksum");
+  json_builder_add_string_value (builder, self->checksum);
+
+  json_builder_set_member_name (builder, "measured");
+  json_builder_begin_array (builder);
+  for (guint n = 1; n <= self->max_threads; n++)
+    if (self->best_ms[n] > 0)
+      {
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "threads");
+        json_builder_add_int_value (builder, n);
+        json_builder_set_member_name (builder, "ms");
+        json_builder_add_double_value (builder, self->best_ms[n]);
+        json_builder_set_member_name (builder, "speedup");
+        json_builder_add_double_value (builder, speedup_of (self, n));
+        json_builder_end_object (builder);
+      }
+  json_builder_end_array (builder);
+}
+
+static void
+thaw_lesson_parallel_dispose (GObject *object)
+{
+  ThawLessonParallel *self = THAW_LESSON_PARALLEL (object);
+
+  /* The window may close mid-render: this stops and joins every thread,
+   * and a delivery already scheduled calls nobody. */
+  g_clear_pointer (&self->work, parallel_work_free);
+  g_clear_pointer (&self->checksum, g_free);
+  g_clear_pointer (&self->best_ms, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_PARALLEL);
+
+  G_OBJECT_CLASS (thaw_lesson_parallel_parent_class)->dispose (object);
+}
+
+static void
+thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+  guint cores = MAX (1, g_get_num_processors ());
+  /* As in the struct: the widgets come first, in this order. */
+  const char *children[] = { "image", "placeholder", "threads_row", "threads_spin", "status", "chart_caption",
+                             "chart", "runs" };
+
+  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_parallel_dispose;
+  lesson_class->report = thaw_lesson_parallel_report;
+
+  thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonParallel, n_threads),
+                                   1, 2 * cores, cores);
+  thaw_lesson_class_add_boolean_knob (lesson_class, "marks", G_STRUCT_OFFSET (ThawLessonParallel, marks), TRUE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/parallel/parallel-page.ui");
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    gtk_widget_class_bind_template_child_full (widget_class, children[i], FALSE,
+                                               G_STRUCT_OFFSET (ThawLessonParallel, image) + i * sizeof (gpointer));
+  gtk_widget_class_bind_template_callback (widget_class, image_clicked_cb);
+
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.start", view_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.measure", measure_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.zoom", NULL, view_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.zoom-out", NULL, view_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.reset", NULL, view_cb);
+  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
+}
+
+static void
+thaw_lesson_parallel_init (ThawLessonParallel *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  thaw_lesson_init_knobs (THAW_LESSON (self));
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cores = MAX (1, g_get_num_processors ());
+  self->max_threads = 2 * self->cores;
+  self->best_ms = g_new0 (double, self->max_threads + 1);
+  self->view = starting_view;
+  self->work = parallel_work_new (receive_news, self);
+
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->image), draw_image, self, NULL);
+  gtk_widget_set_cursor_from_name (self->image, "zoom-in");
+  g_signal_connect_swapped (self, "notify::marks", G_CALLBACK (gtk_widget_queue_draw), self->image);
+  gtk_spin_button_set_range (self->threads_spin, 1, self->max_threads);
+  subtitle = g_strdup_printf (ngettext ("This machine has %u core", "This machine has %u cores", self->cores),
+                              self->cores);
+  adw_action_row_set_subtitle (self->threads_row, subtitle);
+  show_measurement (self, &(ParallelNews) { .finished = TRUE });
+}
