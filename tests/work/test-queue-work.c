@@ -83,6 +83,15 @@ count_threads (void)
 static void
 wait_for_threads (void)
 {
+  /* A thread takes its name once it runs: just after the start, "no
+   * thaw-producer" can mean "not named yet". So first give them a moment
+   * to be seen (a short job may be over before they are), then wait for
+   * both to be gone. */
+  gint64 named_by = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  while (work_test_count_threads ("thaw-producer") + work_test_count_threads ("thaw-consumer") < 2 &&
+         g_get_monotonic_time () < named_by)
+    g_usleep (1000);
   work_test_wait_for_threads ("thaw-producer", 0);
   work_test_wait_for_threads ("thaw-consumer", 0);
 }

@@ -170,7 +170,7 @@ sampler_thread (gpointer data)
   MonitorWork *work = data;
   g_autoptr(ThawCpuStat) previous = NULL;
   gint64 due = g_get_monotonic_time ();
-  gboolean was_loaded = FALSE;  /* before the last sleep */
+  gboolean loaded, was_loaded = FALSE;  /* now, and before the last sleep */
 
   thaw_thread_set_background_priority ();
 
@@ -190,9 +190,10 @@ sampler_thread (gpointer data)
 
       /* A load goes on being watched until a whole sleep after it ended,
        * so the last sample shows its workers gone. */
-      if (taken >= work->n_samples && !was_loaded)
+      loaded = g_atomic_int_get (&work->load_running) > 0;
+      if (taken >= work->n_samples && !loaded && !was_loaded)
         break;
-      was_loaded = g_atomic_int_get (&work->load_running) > 0;
+      was_loaded = loaded;
 
       /* Due times are counted from the start, not from the end of the
        * last sample, so the samples do not drift later and later. */
