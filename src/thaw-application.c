@@ -8,9 +8,11 @@
  * command line that lets tests and teachers drive a lesson:
  *
  *   thaw --run freeze --activate block --autoquit 6 --report run.json
+ *   thaw --run race --activate start --until-done --report run.json
  *
  * opens a lesson, presses one of its buttons once the window is on screen,
- * quits after six seconds and writes what the heartbeat measured.
+ * quits after six seconds (or, the second, once the job has ended) and
+ * writes what the heartbeat measured.
  */
 
 #include "config.h"
@@ -33,6 +35,7 @@ typedef struct
   char *run;
   char *activate;
   double autoquit;
+  gboolean until_done;
   char *report;
 } RunOptions;
 
@@ -64,6 +67,8 @@ static const GOptionEntry option_entries[] = {
     N_("Once the window is shown, press the lesson’s button for VERB (start, block, stop, …)"), N_("VERB") },
   { "autoquit", 'q', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Quit after this many seconds"), N_("SECONDS") },
+  { "until-done", 'u', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("With --activate, quit once the job it started has ended (--autoquit still sets the longest wait)"), NULL },
   { "report", 'o', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("On quit, write the heartbeat statistics of the run to FILE as JSON"), N_("FILE") },
   { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
@@ -150,7 +155,13 @@ check_lesson (ThawApplication *self)
     }
 
   if (self->options.activate == NULL)
-    return -1;
+    {
+      if (!self->options.until_done)
+        return -1;
+      g_printerr (_("thaw: --until-done needs --activate to say which job, "
+                    "e.g. thaw --run freeze --activate start --until-done\n"));
+      return 2;
+    }
 
   if (info == NULL)
     {
@@ -243,6 +254,7 @@ thaw_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "activate", "s", &self->options.activate);
   g_variant_dict_lookup (options, "autoquit", "&s", &autoquit);
   g_variant_dict_lookup (options, "report", "^ay", &self->options.report);
+  self->options.until_done = g_variant_dict_contains (options, "until-done");
 
   if ((status = check_lesson (self)) >= 0 ||
       (status = check_autoquit (self, autoquit)) >= 0 ||
@@ -413,6 +425,25 @@ autoquit_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* --until-done: the job has ended (or never started), so the run is over.
+ * The windows close from an idle, not from inside the lesson's end of run,
+ * which goes on after telling; the autoquit's timeout gives way to it. */
+static void
+quit_soon (ThawApplication *self)
+{
+  g_clear_handle_id (&self->autoquit_id, g_source_remove);
+  self->autoquit_id = g_idle_add (autoquit_cb, self);
+}
+
+static void
+lesson_busy_cb (ThawLesson      *lesson,
+                GParamSpec      *pspec,
+                ThawApplication *self)
+{
+  if (!thaw_lesson_get_busy (lesson))
+    quit_soon (self);
+}
+
 static void
 activate_verb (ThawApplication *self)
 {
@@ -427,6 +458,17 @@ activate_verb (ThawApplication *self)
     {
       g_printerr (_("thaw: the action “%s” could not be activated\n"), self->options.activate);
       self->exit_status = 2;
+      return;
+    }
+
+  if (self->options.until_done)
+    {
+      ThawLesson *lesson = thaw_lesson_page_get_lesson (page);
+
+      if (thaw_lesson_get_busy (lesson))
+        g_signal_connect_object (lesson, "notify::busy", G_CALLBACK (lesson_busy_cb), self, 0);
+      else
+        quit_soon (self);
     }
 }
 

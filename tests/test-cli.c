@@ -104,6 +104,37 @@ test_verb_without_lesson (void)
 }
 
 static void
+test_until_done_without_verb (void)
+{
+  g_auto(ThawTestRun) run = { 0 };
+
+  thaw_test_run_thaw (&run, NULL, "--run", "freeze", "--until-done", NULL);
+  g_assert_cmpint (run.exit_status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--activate"));
+}
+
+/* --until-done quits when the job has ended, long before --autoquit. */
+static void
+test_until_done (void)
+{
+  g_auto(ThawTestRun) run = { 0 };
+  g_autofree char *path = thaw_test_tmp_path ("until-done.json");
+  g_autoptr(JsonObject) report = NULL;
+  gint64 started = g_get_monotonic_time ();
+  double seconds;
+
+  thaw_test_run_thaw (&run, NULL, "--run", "freeze", "--activate", "start", "--until-done",
+                      "--autoquit", "120", "--report", path, NULL);
+  seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  g_test_message ("freeze's job, start to exit: %.1f s", seconds);
+  g_assert_cmpint (run.exit_status, ==, 0);
+  report = thaw_test_load_report (path);
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  /* The job lasts about 3 s; the autoquit would be 120. */
+  g_assert_cmpfloat (seconds, <, 60);
+}
+
+static void
 test_bad_autoquit (void)
 {
   const char *bad[] = { "abc", "0", "-1", "5s", "", "1e9" };
@@ -213,6 +244,8 @@ main (int   argc,
   g_test_add_func ("/thaw/cli/unknown-lesson", test_unknown_lesson);
   g_test_add_func ("/thaw/cli/unknown-verb", test_unknown_verb);
   g_test_add_func ("/thaw/cli/verb-without-lesson", test_verb_without_lesson);
+  g_test_add_func ("/thaw/cli/until-done-without-verb", test_until_done_without_verb);
+  g_test_add_func ("/thaw/cli/until-done", test_until_done);
   g_test_add_func ("/thaw/cli/bad-autoquit", test_bad_autoquit);
   g_test_add_func ("/thaw/cli/unwritable-report", test_unwritable_report);
   g_test_add_func ("/thaw/cli/translated", test_translated);

@@ -5,8 +5,9 @@
  *
  * For every lesson in the table:
  *
- *   responsive     `thaw --run ID --activate start` finishes its job the
- *                  right way, and the main loop never hung (250 ms);
+ *   responsive     `thaw --run ID --activate start --until-done` finishes
+ *                  its job the right way, and the main loop never hung
+ *                  (250 ms);
  *   quit-mid-job   quitting while the job runs exits promptly and cleanly;
  *   close-mid-job  destroying the lesson while its job runs leaves no thread
  *                  behind and no callback that runs afterwards;
@@ -42,8 +43,9 @@ test_responsive (gconstpointer data)
   const ThawLessonInfo *info = data;
   g_auto(ThawTestRun) run = { 0 };
   g_autofree char *path = thaw_test_tmp_path ("report.json");
-  /* Every job takes about 3 s; its workers run at background priority, so
-   * on a busy machine it can take twice that. */
+  /* Every job takes about 3 s and Thaw quits when it ends (--until-done);
+   * its workers run at background priority, so on a busy machine it can
+   * take twice that, and the autoquit is the longest wait. */
   g_autofree char *autoquit = seconds_arg (8 * thaw_test_time_scale ());
   g_autoptr(JsonObject) report = NULL;
 
@@ -57,7 +59,7 @@ test_responsive (gconstpointer data)
       return;
     }
 
-  thaw_test_run_thaw (&run, NULL, "--run", info->id, "--activate", "start",
+  thaw_test_run_thaw (&run, NULL, "--run", info->id, "--activate", "start", "--until-done",
                       "--autoquit", autoquit, "--report", path, NULL);
   g_assert_cmpint (run.exit_status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
