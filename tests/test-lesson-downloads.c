@@ -157,7 +157,7 @@ run_to_end (Fixture    *fixture,
 
   report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
-  runs = json_object_get_array_member (report, "runs");
+  runs = json_object_get_array_member (report, "run_list");
   g_assert_cmpuint (json_array_get_length (runs), >, 0);
 
   return json_object_ref (json_array_get_object_element (runs, json_array_get_length (runs) - 1));
@@ -276,7 +276,7 @@ test_stop (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
   /* A stopped run is no total to compare. */
   g_assert_true (json_object_get_null_member (report, "concurrent_seconds"));
-  runs = json_object_get_array_member (report, "runs");
+  runs = json_object_get_array_member (report, "run_list");
   g_assert_cmpuint (json_array_get_length (runs), ==, 1);
   run = json_array_get_object_element (runs, 0);
   g_assert_cmpstr (json_object_get_string_member (run, "state"), ==, "cancelled");

@@ -111,22 +111,13 @@ source_file_toggled_cb (GtkToggleButton *button,
   load_code (self->source_view, g_str_has_suffix (name, ".ui") ? "xml" : "c", name);
 }
 
-/* The Source tab: a lesson in its own folder shows its work file first,
- * then its page and the page's template, one button each; a lesson that is
- * still one file shows that file. */
+/* The Source tab: the lesson's work file first, then its page and the
+ * page's template, one button each. */
 static void
 add_source_files (ThawLessonPage *self)
 {
   static const char *const suffixes[] = { "-work.c", "-page.c", "-page.ui" };
-  g_autofree char *work = g_strdup_printf ("%s/%s-work.c", self->info->id, self->info->id);
-  g_autofree char *path = g_strconcat (RESOURCE_BASE "/lessons/", work, NULL);
   GtkToggleButton *first = NULL;
-
-  if (!g_resources_get_info (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
-    {
-      load_code (self->source_view, "c", self->info->source);
-      return;
-    }
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {

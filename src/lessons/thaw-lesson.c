@@ -16,13 +16,11 @@
 #include "thaw-thread-timeline.h"
 
 /* The lessons in course order, from lesson_ids in meson.build: each
- * one's id, the type of its page, and for a lesson that is still one file,
- * that file. */
+ * one's id and the type of its page. */
 typedef struct
 {
   const char *id;
   GType (*get_type) (void);
-  const char *source;
 } LessonEntry;
 
 #include "thaw-lesson-table.h"
@@ -141,7 +139,7 @@ read_lesson (ThawLessonInfo   *info,
   gsize size;
   const char *data;
 
-  *info = (ThawLessonInfo) { .id = entry->id, .source = entry->source, .get_type = entry->get_type };
+  *info = (ThawLessonInfo) { .id = entry->id, .get_type = entry->get_type };
   bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes != NULL)
     {
@@ -407,12 +405,36 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static G_DEFINE_QUARK (thaw-lesson-template, lesson_template)
+
+/**
+ * thaw_lesson_class_set_template:
+ * @klass: a lesson's class
+ * @id: the lesson's id
+ *
+ * Gives the lesson's page its template, `lessons/ID/ID-page.ui` in the
+ * GResource. ThawLesson disposes of the template's widgets when the page
+ * is disposed, after the page's own dispose, which stops its work first.
+ */
+void
+thaw_lesson_class_set_template (ThawLessonClass *klass,
+                                const char      *id)
+{
+  g_autofree char *path = g_strdup_printf (RESOURCE_BASE "/lessons/%s/%s-page.ui", id, id);
+
+  gtk_widget_class_set_template_from_resource (GTK_WIDGET_CLASS (klass), path);
+  g_type_set_qdata (G_TYPE_FROM_CLASS (klass), lesson_template_quark (), GINT_TO_POINTER (TRUE));
+}
+
 static void
 thaw_lesson_dispose (GObject *object)
 {
   ThawLesson *self = THAW_LESSON (object);
   ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
 
+  for (GType type = G_OBJECT_TYPE (self); type != THAW_TYPE_LESSON; type = g_type_parent (type))
+    if (g_type_get_qdata (type, lesson_template_quark ()) != NULL)
+      gtk_widget_dispose_template (GTK_WIDGET (self), type);
   g_clear_object (&priv->heartbeat);
 
   G_OBJECT_CLASS (thaw_lesson_parent_class)->dispose (object);
@@ -1026,4 +1048,86 @@ thaw_lesson_init_knobs (ThawLesson *self)
       else
         *(double *) field = G_PARAM_SPEC_DOUBLE (pspecs[i])->default_value;
     }
+}
+
+/**
+ * thaw_report_int:
+ * @builder: a report being built, inside its object
+ * @name: the member's name
+ * @value: its value
+ *
+ * Adds one member to a report (see #ThawLessonClass.report);
+ * thaw_report_double(), thaw_report_string() and thaw_report_boolean() do
+ * the same for the other kinds of value.
+ */
+void
+thaw_report_int (JsonBuilder *builder,
+                 const char  *name,
+                 gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+thaw_report_double (JsonBuilder *builder,
+                    const char  *name,
+                    double       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+void
+thaw_report_string (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+void
+thaw_report_boolean (JsonBuilder *builder,
+                     const char  *name,
+                     gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+/**
+ * thaw_label_set_printf:
+ * @label: a label
+ * @format: a printf() format for its text
+ *
+ * Sets @label's text from @format and the arguments after it.
+ */
+void
+thaw_label_set_printf (GtkLabel   *label,
+                       const char *format,
+                       ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  gtk_label_set_text (label, text);
+}
+
+/**
+ * thaw_list_box_remove_all:
+ * @list: a list box
+ *
+ * Removes every row of @list (GTK 4.8 has no call for it).
+ */
+void
+thaw_list_box_remove_all (GtkListBox *list)
+{
+  GtkWidget *row;
+
+  while ((row = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, row);
 }

@@ -32,9 +32,6 @@ typedef enum
  *   blank lines (for tests that read what a lesson says)
  * @paragraphs: (translatable): the explanation, paragraphs of Pango markup
  * @steps: (translatable): what the learner should try, one step each
- * @source: for a lesson that is still one file, lesson-ID.c, shown in the
- *   Source tab; a lesson in its folder (ID/ID-work.c, ID/ID-page.c and
- *   ID/ID-page.ui) leaves it %NULL
  * @get_type: the type of the lesson's widget, a #ThawLesson
  *
  * Everything the window needs to list and show a lesson. The texts come
@@ -55,7 +52,6 @@ typedef struct
   const char *explanation;
   const char *const *paragraphs;
   const char *const *steps;
-  const char *source;
   GType (*get_type) (void);
 } ThawLessonInfo;
 
@@ -137,6 +133,8 @@ void           thaw_lesson_class_add_boolean_knob (ThawLessonClass *klass,
                                                    gsize            offset,
                                                    gboolean         fallback);
 void           thaw_lesson_init_knobs    (ThawLesson  *self);
+void           thaw_lesson_class_set_template     (ThawLessonClass *klass,
+                                                   const char      *id);
 
 ThawHeartbeat *thaw_lesson_get_heartbeat (ThawLesson  *self);
 void           thaw_lesson_report        (ThawLesson  *self,
@@ -146,5 +144,23 @@ gboolean       thaw_lesson_activate_verb (ThawLesson  *self,
 void           thaw_lesson_set_busy      (ThawLesson  *self,
                                           gboolean     busy);
 gboolean       thaw_lesson_get_busy      (ThawLesson  *self);
+
+/* A page's report and status, one line each. */
+void           thaw_report_int           (JsonBuilder *builder,
+                                          const char  *name,
+                                          gint64       value);
+void           thaw_report_double        (JsonBuilder *builder,
+                                          const char  *name,
+                                          double       value);
+void           thaw_report_string        (JsonBuilder *builder,
+                                          const char  *name,
+                                          const char  *value);
+void           thaw_report_boolean       (JsonBuilder *builder,
+                                          const char  *name,
+                                          gboolean     value);
+void           thaw_list_box_remove_all  (GtkListBox  *list);
+void           thaw_label_set_printf     (GtkLabel    *label,
+                                          const char  *format,
+                                          ...) G_GNUC_PRINTF (2, 3);
 
 G_END_DECLS

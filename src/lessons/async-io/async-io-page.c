@@ -289,17 +289,11 @@ thaw_lesson_async_io_report (ThawLesson  *lesson,
     { "error", self->result.error ? self->result.error->message : NULL },
   };
 
-  json_builder_set_member_name (builder, "generated");
-  json_builder_add_boolean_value (builder, self->result.generated);
-  json_builder_set_member_name (builder, "bytes");
-  json_builder_add_int_value (builder, (gint64) self->result.done);
-  json_builder_set_member_name (builder, "mb_per_s");
-  json_builder_add_double_value (builder, self->result.mb_per_s);
+  thaw_report_boolean (builder, "generated", self->result.generated);
+  thaw_report_int (builder, "bytes", (gint64) self->result.done);
+  thaw_report_double (builder, "mb_per_s", self->result.mb_per_s);
   for (guint i = 0; i < ASYNC_IO_N_WAYS; i++)
-    {
-      json_builder_set_member_name (builder, ways[i].speed_key);
-      json_builder_add_double_value (builder, self->mb_per_s[i]);
-    }
+    thaw_report_double (builder, ways[i].speed_key, self->mb_per_s[i]);
   /* The checksum is null until a read succeeds; the others are left out. */
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     {
@@ -342,7 +336,6 @@ thaw_lesson_async_io_dispose (GObject *object)
   g_cancellable_cancel (self->deleting);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_ASYNC_IO);
   g_clear_object (&self->deleting);
   g_clear_object (&self->chosen);
   g_clear_object (&self->file);
@@ -369,7 +362,7 @@ thaw_lesson_async_io_class_init (ThawLessonAsyncIoClass *klass)
                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/async-io/async-io-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "async-io");
   for (guint i = 0; i < ASYNC_IO_N_WAYS; i++)
     {
       g_autofree char *figure = g_strconcat (ways[i].id, "_figure", NULL);

@@ -228,12 +228,9 @@ thaw_lesson_cancel_report (ThawLesson  *lesson,
   add_member (builder, "progress", TRUE, self->progress_fraction);
   add_member (builder, "cancel_latency_ms", self->n_cancels > 0, self->cancel_latency_ms);
   add_member (builder, "cancel_delivered_ms", self->n_cancels > 0, self->cancel_delivered_ms);
-  json_builder_set_member_name (builder, "cancels");
-  json_builder_add_int_value (builder, self->n_cancels);
-  json_builder_set_member_name (builder, "late_stops");
-  json_builder_add_int_value (builder, self->n_late_stops);
-  json_builder_set_member_name (builder, "look_every_ms");
-  json_builder_add_int_value (builder, gtk_spin_button_get_value_as_int (self->look_every));
+  thaw_report_int (builder, "cancels", self->n_cancels);
+  thaw_report_int (builder, "late_stops", self->n_late_stops);
+  thaw_report_int (builder, "look_every_ms", gtk_spin_button_get_value_as_int (self->look_every));
   json_builder_set_member_name (builder, "checksum");
   if (self->checksum != NULL)
     json_builder_add_string_value (builder, self->checksum);
@@ -250,7 +247,6 @@ thaw_lesson_cancel_dispose (GObject *object)
    * delivery it already scheduled calls nobody. */
   g_clear_pointer (&self->work, cancel_work_free);
   g_clear_handle_id (&self->auto_stop_id, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_CANCEL);
 
   G_OBJECT_CLASS (thaw_lesson_cancel_parent_class)->dispose (object);
 }
@@ -274,7 +270,7 @@ thaw_lesson_cancel_class_init (ThawLessonCancelClass *klass)
   object_class->finalize = thaw_lesson_cancel_finalize;
   lesson_class->report = thaw_lesson_cancel_report;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/cancel/cancel-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "cancel");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every_row);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, progress);

@@ -188,24 +188,21 @@ thaw_lesson_deadlock_report (ThawLesson *lesson, JsonBuilder *builder)
 {
   ThawLessonDeadlock *self = THAW_LESSON_DEADLOCK (lesson);
   const DeadlockNews *news = &self->news;
-  /* A deadlock's times come last: only when there was one. */
-  const struct { const char *name; gboolean is_int; double value; } members[] = {
-    { "delay_ms", TRUE, self->delay_ms }, { "transfers_done", TRUE, news->transfers_done },
-    { "backoffs", TRUE, news->backoffs }, { "total_money", TRUE, news->total_money },
-    { "deadlocks_detected", TRUE, self->deadlocks_detected }, { "ordered_runs", TRUE, self->ordered_runs },
-    { "ordered_deadlocks", TRUE, self->ordered_deadlocks }, { "run_ms", FALSE, news->run_ms },
-    { "detect_ms", FALSE, news->detect_ms }, { "recover_ms", FALSE, news->recover_ms },
-  };
 
-  json_builder_set_member_name (builder, "lock_order");
-  json_builder_add_string_value (builder, ORDER_ID (self->order));
-  json_builder_set_member_name (builder, "detected_deadlock");
-  json_builder_add_boolean_value (builder, news->deadlocks > 0);
-  for (guint i = 0; i < G_N_ELEMENTS (members) - (news->deadlocks > 0 ? 0 : 2); i++)
+  thaw_report_string (builder, "lock_order", ORDER_ID (self->order));
+  thaw_report_boolean (builder, "detected_deadlock", news->deadlocks > 0);
+  thaw_report_int (builder, "delay_ms", self->delay_ms);
+  thaw_report_int (builder, "transfers_done", news->transfers_done);
+  thaw_report_int (builder, "backoffs", news->backoffs);
+  thaw_report_int (builder, "total_money", news->total_money);
+  thaw_report_int (builder, "deadlocks_detected", self->deadlocks_detected);
+  thaw_report_int (builder, "ordered_runs", self->ordered_runs);
+  thaw_report_int (builder, "ordered_deadlocks", self->ordered_deadlocks);
+  thaw_report_double (builder, "run_ms", news->run_ms);
+  if (news->deadlocks > 0)   /* a deadlock's times: only when there was one */
     {
-      json_builder_set_member_name (builder, members[i].name);
-      json_builder_add_value (builder, members[i].is_int ? json_node_init_int (json_node_alloc (), (gint64) members[i].value)
-                                                         : json_node_init_double (json_node_alloc (), members[i].value));
+      thaw_report_double (builder, "detect_ms", news->detect_ms);
+      thaw_report_double (builder, "recover_ms", news->recover_ms);
     }
 }
 
@@ -213,7 +210,6 @@ static void
 thaw_lesson_deadlock_dispose (GObject *object)
 {
   g_clear_pointer (&THAW_LESSON_DEADLOCK (object)->work, deadlock_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (object), thaw_lesson_deadlock_get_type ());
 
   G_OBJECT_CLASS (thaw_lesson_deadlock_parent_class)->dispose (object);
 }
@@ -229,7 +225,7 @@ thaw_lesson_deadlock_class_init (ThawLessonDeadlockClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "delay-ms", G_STRUCT_OFFSET (ThawLessonDeadlock, delay_ms),
                                    0, DEADLOCK_MAX_DELAY_MS, DEADLOCK_DEFAULT_DELAY_MS);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/deadlock/deadlock-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "deadlock");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, graph_area);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, lanes);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, status);

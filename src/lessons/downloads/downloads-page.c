@@ -184,10 +184,8 @@ thaw_lesson_downloads_report (ThawLesson  *lesson,
 {
   ThawLessonDownloads *self = THAW_LESSON_DOWNLOADS (lesson);
 
-  json_builder_set_member_name (builder, "downloads");
-  json_builder_add_int_value (builder, self->n_downloads);
-  json_builder_set_member_name (builder, "seconds_each");
-  json_builder_add_double_value (builder, self->seconds_each);
+  thaw_report_int (builder, "downloads", self->n_downloads);
+  thaw_report_double (builder, "seconds_each", self->seconds_each);
   for (guint i = 0; i < N_TOTALS; i++)
     {
       json_builder_set_member_name (builder, total_ids[i]);
@@ -196,8 +194,8 @@ thaw_lesson_downloads_report (ThawLesson  *lesson,
       else
         json_builder_add_null_value (builder);    /* not measured yet */
     }
-  /* ThawLesson's "runs" counts the runs; this one, written after it, lists them. */
-  json_builder_set_member_name (builder, "runs");
+  /* ThawLesson's "runs" counts the runs; this lists them. */
+  json_builder_set_member_name (builder, "run_list");
   json_builder_add_value (builder, json_node_init_array (json_node_alloc (), self->run_list));
 }
 
@@ -209,7 +207,6 @@ thaw_lesson_downloads_dispose (GObject *object)
   /* Mid-run, this stops and joins every thread; a pending delivery calls nobody. */
   g_clear_pointer (&self->work, downloads_work_free);
   g_clear_pointer (&self->run_list, json_array_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
   G_OBJECT_CLASS (thaw_lesson_downloads_parent_class)->dispose (object);
 }
 
@@ -226,7 +223,7 @@ thaw_lesson_downloads_class_init (ThawLessonDownloadsClass *klass)
   thaw_lesson_class_add_double_knob (lesson_class, "seconds-each", G_STRUCT_OFFSET (ThawLessonDownloads, seconds_each),
                                      DOWNLOADS_MIN_SECONDS_EACH, DOWNLOADS_MAX_SECONDS_EACH, DOWNLOADS_DEFAULT_SECONDS_EACH);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/downloads/downloads-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "downloads");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, rows);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, sequential_total);

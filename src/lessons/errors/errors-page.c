@@ -54,8 +54,7 @@ show_progress (guint    inputs_read,
   g_autofree char *text = g_strdup_printf (_("%u of %u files read"), inputs_read, ERRORS_N_INPUTS);
 
   self->files_read = inputs_read;
-  gtk_progress_bar_set_fraction (self->progress, (double) inputs_read / ERRORS_N_INPUTS);
-  gtk_progress_bar_set_text (self->progress, text);
+  g_object_set (self->progress, "fraction", (double) inputs_read / ERRORS_N_INPUTS, "text", text, NULL);
 }
 
 static void
@@ -78,16 +77,16 @@ show_failure (ThawLessonErrors *self,
   GEnumValue *code = error->domain == G_IO_ERROR ? g_enum_get_value (codes, error->code) : NULL;
   const char *domain = g_quark_to_string (error->domain);
   g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-  g_autofree char *details = code != NULL
-    /* Translators: an error's domain (e.g. g-io-error-quark), its code
-     * number and the code's name (e.g. G_IO_ERROR_NOT_FOUND). */
-    ? g_strdup_printf (_("Domain %s · code %d (%s)"), domain, error->code, code->value_name)
-    /* Translators: an error's domain and its code number. */
-    : g_strdup_printf (_("Domain %s · code %d"), domain, error->code);
   AdwToast *toast;
 
   gtk_label_set_text (self->error_message_label, error->message);
-  gtk_label_set_text (self->error_details_label, details);
+  if (code != NULL)
+    /* Translators: an error's domain (e.g. g-io-error-quark), its code
+     * number and the code's name (e.g. G_IO_ERROR_NOT_FOUND). */
+    thaw_label_set_printf (self->error_details_label, _("Domain %s · code %d (%s)"), domain, error->code, code->value_name);
+  else
+    /* Translators: an error's domain and its code number. */
+    thaw_label_set_printf (self->error_details_label, _("Domain %s · code %d"), domain, error->code);
   gtk_widget_set_visible (self->error_box, TRUE);
 
   /* A toast's title is Pango markup: the message must be escaped. A new
@@ -119,16 +118,13 @@ run_done (guint         inputs_read,
 
   if (checksum != NULL)
     {
-      g_autofree char *text = NULL;
-
       thaw_lesson_end_run (lesson, THAW_RUN_SUCCEEDED);
       self->checksum = g_strdup (checksum);
-      text = g_strdup_printf (self->failure == ERRORS_FAILURE_UNREADABLE && geteuid () == 0
-                              ? _("All files read in %.2f s, even the one without read permission: "
-                                  "Thaw runs as root, and root may read any file.")
-                              : _("All files read in %.2f s, without an error."),
-                              thaw_lesson_get_run_seconds (lesson));
-      gtk_label_set_text (self->status, text);
+      thaw_label_set_printf (self->status, self->failure == ERRORS_FAILURE_UNREADABLE && geteuid () == 0
+                             ? _("All files read in %.2f s, even the one without read permission: "
+                                 "Thaw runs as root, and root may read any file.")
+                             : _("All files read in %.2f s, without an error."),
+                             thaw_lesson_get_run_seconds (lesson));
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -200,18 +196,15 @@ thaw_lesson_errors_report (ThawLesson  *lesson,
   static const char *const failure_names[] = { "none", "missing", "unreadable", "io-error" };
   const GError *error = self->error;
 
-#define ADD_MEMBER(name, type, value) \
-  (json_builder_set_member_name (builder, name), json_builder_add_##type##_value (builder, value))
-  ADD_MEMBER ("failure", string, failure_names[self->failure]);
-  ADD_MEMBER ("fail_at_percent", int, self->fail_at_percent);
+  thaw_report_string (builder, "failure", failure_names[self->failure]);
+  thaw_report_int (builder, "fail_at_percent", self->fail_at_percent);
   /* Measured: the progress when the error came. */
-  ADD_MEMBER ("failed_at_percent", int, error != NULL ? (int) (self->files_read * 100 / ERRORS_N_INPUTS) : -1);
-  ADD_MEMBER ("files_read", int, self->files_read);
-  ADD_MEMBER ("checksum", string, self->checksum);
-  ADD_MEMBER ("error_domain", string, error != NULL ? g_quark_to_string (error->domain) : NULL);
-  ADD_MEMBER ("error_code", int, error != NULL ? error->code : 0);
-  ADD_MEMBER ("error_message", string, error != NULL ? error->message : NULL);
-#undef ADD_MEMBER
+  thaw_report_int (builder, "failed_at_percent", error != NULL ? (int) (self->files_read * 100 / ERRORS_N_INPUTS) : -1);
+  thaw_report_int (builder, "files_read", self->files_read);
+  thaw_report_string (builder, "checksum", self->checksum);
+  thaw_report_string (builder, "error_domain", error != NULL ? g_quark_to_string (error->domain) : NULL);
+  thaw_report_int (builder, "error_code", error != NULL ? error->code : 0);
+  thaw_report_string (builder, "error_message", error != NULL ? error->message : NULL);
 }
 
 static void
@@ -228,7 +221,6 @@ thaw_lesson_errors_dispose (GObject *object)
   /* The toast overlay dismisses its toasts as it goes: that must not touch
    * the widgets this lesson is about to lose. */
   self->content = NULL;
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_ERRORS);
 
   G_OBJECT_CLASS (thaw_lesson_errors_parent_class)->dispose (object);
 }
@@ -243,7 +235,7 @@ thaw_lesson_errors_class_init (ThawLessonErrorsClass *klass)
   object_class->dispose = thaw_lesson_errors_dispose;
   lesson_class->report = thaw_lesson_errors_report;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/errors/errors-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "errors");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, toasts);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, content);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, fail_at_scale);

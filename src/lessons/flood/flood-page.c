@@ -194,16 +194,11 @@ thaw_lesson_flood_report (ThawLesson  *lesson,
   if (self->work != NULL)
     flood_work_get_counters (self->work, &self->counters);
 
-  json_builder_set_member_name (builder, "mode");
-  json_builder_add_string_value (builder, thaw_lesson_get_run_state (lesson) == THAW_RUN_IDLE
+  thaw_report_string (builder, "mode", thaw_lesson_get_run_state (lesson) == THAW_RUN_IDLE
                                           ? "none" : ways[self->way].mode);
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    {
-      json_builder_set_member_name (builder, members[i].name);
-      json_builder_add_int_value (builder, *members[i].value);
-    }
-  json_builder_set_member_name (builder, "max_wait_ms");
-  json_builder_add_double_value (builder, thaw_run_log_get_last_wait_ms (self->runs));
+    thaw_report_int (builder, members[i].name, *members[i].value);
+  thaw_report_double (builder, "max_wait_ms", thaw_run_log_get_last_wait_ms (self->runs));
 }
 
 static void
@@ -213,7 +208,6 @@ thaw_lesson_flood_dispose (GObject *object)
 
   /* Mid-flood this joins the worker; the tick callback removes itself. */
   g_clear_pointer (&self->work, flood_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_FLOOD);
 
   G_OBJECT_CLASS (thaw_lesson_flood_parent_class)->dispose (object);
 }
@@ -228,7 +222,7 @@ thaw_lesson_flood_class_init (ThawLessonFloodClass *klass)
   object_class->dispose = thaw_lesson_flood_dispose;
   lesson_class->report = thaw_lesson_flood_report;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/flood/flood-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "flood");
   for (guint i = 0; i < N_FIGURES; i++)
     gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonFlood, figures) + i * sizeof (ThawFigure *));

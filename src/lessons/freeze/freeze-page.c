@@ -168,8 +168,7 @@ thaw_lesson_freeze_report (ThawLesson  *lesson,
 {
   ThawLessonFreeze *self = THAW_LESSON_FREEZE (lesson);
 
-  json_builder_set_member_name (builder, "primes");
-  json_builder_add_int_value (builder, self->primes);
+  thaw_report_int (builder, "primes", self->primes);
 }
 
 static void
@@ -180,7 +179,6 @@ thaw_lesson_freeze_dispose (GObject *object)
   /* A worker may still run when the window closes: this stops and joins
    * it, and a delivery it already scheduled calls nobody. */
   g_clear_pointer (&self->work, freeze_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_FREEZE);
 
   G_OBJECT_CLASS (thaw_lesson_freeze_parent_class)->dispose (object);
 }
@@ -195,7 +193,7 @@ thaw_lesson_freeze_class_init (ThawLessonFreezeClass *klass)
   object_class->dispose = thaw_lesson_freeze_dispose;
   lesson_class->report = thaw_lesson_freeze_report;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/freeze/freeze-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "freeze");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonFreeze, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonFreeze, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonFreeze, runs);

@@ -96,8 +96,7 @@ show_snapshot (ThawLessonMonitor     *self,
   gtk_label_set_text (self->memory_label, memory_text);
   thaw_sparkline_push (THAW_SPARKLINE (gtk_widget_get_next_sibling (GTK_WIDGET (self->memory_label))), self->memory_used);
 
-  while ((extra = gtk_widget_get_first_child (GTK_WIDGET (self->threads_list))) != NULL)
-    gtk_list_box_remove (self->threads_list, extra);
+  thaw_list_box_remove_all (self->threads_list);
   for (guint i = 0; i < snapshot->threads->len; i++)
     {
       ThawThreadInfo *info = g_ptr_array_index (snapshot->threads, i);
@@ -127,7 +126,11 @@ receive_news (const MonitorNews *news,
 
   for (guint i = 0; i < news->snapshots->len; i++)
     show_snapshot (self, g_ptr_array_index (news->snapshots, i));
-  self->error = news->error != NULL ? g_strdup (news->error->message) : NULL;   /* with the last news */
+  if (news->error != NULL)   /* with the last news */
+    {
+      g_free (self->error);
+      self->error = g_strdup (news->error->message);
+    }
   self->load_workers = news->load_running;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.load", news->load_running == 0);
 
@@ -173,7 +176,9 @@ action_cb (GtkWidget  *widget,
     }
   if (self->work == NULL)
     thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-  else if (load)
+  else if (!load)
+    gtk_label_set_text (self->status, _("Sampling once a second…"));
+  else
     {
       gtk_widget_action_set_enabled (widget, "lesson.load", FALSE);
       monitor_work_add_load (self->work, g_get_num_processors (), MONITOR_LOAD_US, &error);
@@ -187,23 +192,14 @@ thaw_lesson_monitor_report (ThawLesson  *lesson,
                             JsonBuilder *builder)
 {
   ThawLessonMonitor *self = THAW_LESSON_MONITOR (lesson);
-  const struct { const char *name; guint value; } members[] = {
-    { "snapshots", self->snapshots }, { "cores", self->cores },
-    { "threads_listed", self->threads_listed }, { "load_workers", self->load_workers },
-  };
 
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    {
-      json_builder_set_member_name (builder, members[i].name);
-      json_builder_add_int_value (builder, members[i].value);
-    }
-  json_builder_set_member_name (builder, "memory_used");
-  json_builder_add_double_value (builder, self->memory_used);
+  thaw_report_int (builder, "snapshots", self->snapshots);
+  thaw_report_int (builder, "cores", self->cores);
+  thaw_report_int (builder, "threads_listed", self->threads_listed);
+  thaw_report_int (builder, "load_workers", self->load_workers);
+  thaw_report_double (builder, "memory_used", self->memory_used);
   if (self->error != NULL)
-    {
-      json_builder_set_member_name (builder, "error");
-      json_builder_add_string_value (builder, self->error);
-    }
+    thaw_report_string (builder, "error", self->error);
 }
 
 static void
@@ -213,7 +209,6 @@ thaw_lesson_monitor_dispose (GObject *object)
 
   g_clear_pointer (&self->work, monitor_work_free);
   g_clear_pointer (&self->error, g_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), thaw_lesson_monitor_get_type ());
 
   G_OBJECT_CLASS (thaw_lesson_monitor_parent_class)->dispose (object);
 }
@@ -229,7 +224,7 @@ thaw_lesson_monitor_class_init (ThawLessonMonitorClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "seconds", G_STRUCT_OFFSET (ThawLessonMonitor, seconds),
                                    1, MONITOR_MAX_SECONDS, MONITOR_DEFAULT_SECONDS);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/monitor/monitor-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "monitor");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, cores_box);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, memory_label);

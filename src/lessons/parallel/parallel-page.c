@@ -330,35 +330,25 @@ thaw_lesson_parallel_report (ThawLesson  *lesson,
   ThawLessonParallel *self = THAW_LESSON_PARALLEL (lesson);
   const ParallelPicture *picture = parallel_work_get_picture (self->work);
   double fraction = serial_fraction (self);
-  const struct { const char *name; double value; gboolean is_int, present; } members[] = {
-    { "threads", self->render_threads, TRUE, TRUE },
-    { "cores", self->cores, TRUE, TRUE },
-    { "render_ms", self->render_ms, FALSE, TRUE },
-    { "renders", self->n_renders, TRUE, TRUE },
-    { "tiles", picture->tiles, TRUE, TRUE },
-    { "tiles_total", PARALLEL_N_TILES, TRUE, TRUE },
-    { "tiles_discarded", picture->tiles_discarded, TRUE, TRUE },
-    { "generation", parallel_work_get_generation (self->work), TRUE, TRUE },
-    { "zoom", starting_view.width / self->view.width, FALSE, TRUE },
-    { "speedup_2", speedup_of (self, 2), FALSE, speedup_of (self, 2) > 0 },
-    { "serial_fraction", fraction, FALSE, fraction >= 0 },
-  };
 
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    if (members[i].present)
-      {
-        json_builder_set_member_name (builder, members[i].name);
-        if (members[i].is_int)
-          json_builder_add_int_value (builder, (gint64) members[i].value);
-        else
-          json_builder_add_double_value (builder, members[i].value);
-      }
+  thaw_report_int (builder, "threads", self->render_threads);
+  thaw_report_int (builder, "cores", self->cores);
+  thaw_report_double (builder, "render_ms", self->render_ms);
+  thaw_report_int (builder, "renders", self->n_renders);
+  thaw_report_int (builder, "tiles", picture->tiles);
+  thaw_report_int (builder, "tiles_total", PARALLEL_N_TILES);
+  thaw_report_int (builder, "tiles_discarded", picture->tiles_discarded);
+  thaw_report_int (builder, "generation", parallel_work_get_generation (self->work));
+  thaw_report_double (builder, "zoom", starting_view.width / self->view.width);
+  if (speedup_of (self, 2) > 0)
+    thaw_report_double (builder, "speedup_2", speedup_of (self, 2));
+  if (fraction >= 0)
+    thaw_report_double (builder, "serial_fraction", fraction);
 
   /* A fingerprint of the picture on screen, computed once per change. */
   if (self->checksum == NULL)
     self->checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) picture->pixels, sizeof picture->pixels);
-  json_builder_set_member_name (builder, "image_checksum");
-  json_builder_add_string_value (builder, self->checksum);
+  thaw_report_string (builder, "image_checksum", self->checksum);
 
   json_builder_set_member_name (builder, "measured");
   json_builder_begin_array (builder);
@@ -366,12 +356,9 @@ thaw_lesson_parallel_report (ThawLesson  *lesson,
     if (self->best_ms[n] > 0)
       {
         json_builder_begin_object (builder);
-        json_builder_set_member_name (builder, "threads");
-        json_builder_add_int_value (builder, n);
-        json_builder_set_member_name (builder, "ms");
-        json_builder_add_double_value (builder, self->best_ms[n]);
-        json_builder_set_member_name (builder, "speedup");
-        json_builder_add_double_value (builder, speedup_of (self, n));
+        thaw_report_int (builder, "threads", n);
+        thaw_report_double (builder, "ms", self->best_ms[n]);
+        thaw_report_double (builder, "speedup", speedup_of (self, n));
         json_builder_end_object (builder);
       }
   json_builder_end_array (builder);
@@ -387,7 +374,6 @@ thaw_lesson_parallel_dispose (GObject *object)
   g_clear_pointer (&self->work, parallel_work_free);
   g_clear_pointer (&self->checksum, g_free);
   g_clear_pointer (&self->best_ms, g_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_PARALLEL);
 
   G_OBJECT_CLASS (thaw_lesson_parallel_parent_class)->dispose (object);
 }
@@ -409,7 +395,7 @@ thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
                                    1, 2 * cores, cores);
   thaw_lesson_class_add_boolean_knob (lesson_class, "marks", G_STRUCT_OFFSET (ThawLessonParallel, marks), TRUE);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/parallel/parallel-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "parallel");
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     gtk_widget_class_bind_template_child_full (widget_class, children[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonParallel, image) + i * sizeof (gpointer));

@@ -294,8 +294,7 @@ thaw_lesson_pool_report (ThawLesson  *lesson,
     { "in_order_shown", self->news.shown_in_order }, { "log_lines", self->log_lines },
   };
 
-  json_builder_set_member_name (builder, "way");
-  json_builder_add_string_value (builder, self->any_run ? ways[self->way].id : "none");
+  thaw_report_string (builder, "way", self->any_run ? ways[self->way].id : "none");
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     add_member (builder, "", members[i].name, 'i', members[i].value);
   for (PoolWay way = 0; way < POOL_N_WAYS; way++)
@@ -317,7 +316,6 @@ thaw_lesson_pool_dispose (GObject *object)
 
   /* Mid-run: stops and joins our threads; nobody is called afterwards. */
   g_clear_pointer (&self->work, pool_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_POOL);
 
   G_OBJECT_CLASS (thaw_lesson_pool_parent_class)->dispose (object);
 }
@@ -348,7 +346,7 @@ thaw_lesson_pool_class_init (ThawLessonPoolClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonPool, threads),
                                    1, 4 * cores, cores);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/pool/pool-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "pool");
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     gtk_widget_class_bind_template_child_full (widget_class, children[i].id, FALSE, children[i].offset);
   gtk_widget_class_bind_template_callback (widget_class, tab_toggled_cb);

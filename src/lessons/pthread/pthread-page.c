@@ -183,14 +183,10 @@ thaw_lesson_pthread_report (ThawLesson  *lesson,
 {
   ThawLessonPthread *self = THAW_LESSON_PTHREAD (lesson);
 
-  json_builder_set_member_name (builder, "darts");
-  json_builder_add_int_value (builder, (gint64) self->thrown);
-  json_builder_set_member_name (builder, "hits");
-  json_builder_add_int_value (builder, (gint64) self->hits);
-  json_builder_set_member_name (builder, "pi");
-  json_builder_add_double_value (builder, darts_estimate_pi (self->thrown, self->hits));
-  json_builder_set_member_name (builder, "join_wait_ms");
-  json_builder_add_double_value (builder, self->join_wait_ms);
+  thaw_report_int (builder, "darts", (gint64) self->thrown);
+  thaw_report_int (builder, "hits", (gint64) self->hits);
+  thaw_report_double (builder, "pi", darts_estimate_pi (self->thrown, self->hits));
+  thaw_report_double (builder, "join_wait_ms", self->join_wait_ms);
 }
 
 static void
@@ -201,7 +197,6 @@ thaw_lesson_pthread_dispose (GObject *object)
   /* A worker may still run when the window closes: this raises its flag
    * and joins it, and a delivery it already scheduled calls nobody. */
   g_clear_pointer (&self->work, darts_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_PTHREAD);
 
   G_OBJECT_CLASS (thaw_lesson_pthread_parent_class)->dispose (object);
 }
@@ -216,7 +211,7 @@ thaw_lesson_pthread_class_init (ThawLessonPthreadClass *klass)
   object_class->dispose = thaw_lesson_pthread_dispose;
   lesson_class->report = thaw_lesson_pthread_report;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/pthread/pthread-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "pthread");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, runs);

@@ -205,12 +205,8 @@ thaw_lesson_queue_report (ThawLesson  *lesson,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    {
-      json_builder_set_member_name (builder, members[i].name);
-      json_builder_add_int_value (builder, members[i].value);
-    }
-  json_builder_set_member_name (builder, "max_wait_ms");
-  json_builder_add_double_value (builder, self->news.max_wait_ms);
+    thaw_report_int (builder, members[i].name, members[i].value);
+  thaw_report_double (builder, "max_wait_ms", self->news.max_wait_ms);
 }
 
 /* A run keeps its capacity; the threads read a new speed at their next
@@ -249,7 +245,6 @@ thaw_lesson_queue_dispose (GObject *object)
    * a delivery they scheduled calls nobody. */
   g_clear_pointer (&self->work, queue_work_free);
   g_clear_handle_id (&self->sample_id, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_QUEUE);
 
   G_OBJECT_CLASS (thaw_lesson_queue_parent_class)->dispose (object);
 }
@@ -271,7 +266,7 @@ thaw_lesson_queue_class_init (ThawLessonQueueClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "consumer-speed", G_STRUCT_OFFSET (ThawLessonQueue, consumer_speed),
                                    QUEUE_MIN_SPEED, QUEUE_MAX_SPEED, QUEUE_DEFAULT_CONSUMER_SPEED);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/queue/queue-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "queue");
   for (guint i = 0; i < N_FIGURES; i++)
     gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonQueue, figures) + i * sizeof (ThawFigure *));

@@ -298,8 +298,7 @@ add_member (JsonBuilder *builder,
             const char  *name,
             gint64       value)
 {
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
+  thaw_report_int (builder, name, value);
 }
 
 static void
@@ -309,16 +308,14 @@ thaw_lesson_race_report (ThawLesson  *lesson,
   ThawLessonRace *self = THAW_LESSON_RACE (lesson);
   guint lowest = G_MAXUINT, highest = 0;
 
-  json_builder_set_member_name (builder, "variant");
-  json_builder_add_string_value (builder, ways[self->way].id);
+  thaw_report_string (builder, "variant", ways[self->way].id);
   add_member (builder, "threads", self->last_threads);
   add_member (builder, "increments", self->last_increments);
   add_member (builder, "expected", (gint64) self->last_threads * self->last_increments);
   add_member (builder, "last_total", self->last_total);
   add_member (builder, "lost_updates", (gint64) self->last_threads * self->last_increments - self->last_total);
   add_member (builder, "series_runs", self->n_runs);
-  json_builder_set_member_name (builder, "slow_motion");
-  json_builder_add_boolean_value (builder, self->last_slow_motion);
+  thaw_report_boolean (builder, "slow_motion", self->last_slow_motion);
 
   /* The times the rows show: racy_ms, mutex_ms, atomic_ms, batches_ms. */
   for (guint i = 0; i < RACE_N_WAYS; i++)
@@ -326,8 +323,7 @@ thaw_lesson_race_report (ThawLesson  *lesson,
       {
         g_autofree char *name = g_strconcat (ways[i].id, "_ms", NULL);
 
-        json_builder_set_member_name (builder, name);
-        json_builder_add_double_value (builder, self->ways[i].ms);
+        thaw_report_double (builder, name, self->ways[i].ms);
       }
 
   /* The histogram's runs without a lock. */
@@ -354,7 +350,6 @@ thaw_lesson_race_dispose (GObject *object)
    * News already scheduled calls nobody. */
   g_clear_pointer (&self->work, race_work_free);
   g_clear_pointer (&self->timeline, thaw_timeline_unref);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_RACE);
 
   G_OBJECT_CLASS (thaw_lesson_race_parent_class)->dispose (object);
 }
@@ -375,7 +370,7 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
                                    1000, 10000000, 1000000);
   thaw_lesson_class_add_boolean_knob (lesson_class, "slow-motion", G_STRUCT_OFFSET (ThawLessonRace, slow_motion), TRUE);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/race/race-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "race");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, knobs);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, row_racy);

@@ -227,19 +227,12 @@ thaw_lesson_recursive_report (ThawLesson  *lesson,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
-    {
-      json_builder_set_member_name (builder, counts[i].name);
-      json_builder_add_int_value (builder, counts[i].value);
-    }
+    thaw_report_int (builder, counts[i].name, counts[i].value);
   /* What the plain mutex answered its owner at level 2. */
-  json_builder_set_member_name (builder, "plain_mutex_second_lock");
-  json_builder_add_string_value (builder, error_name (plain->second_lock));
-  json_builder_set_member_name (builder, "plain_mutex_timed_lock");
-  json_builder_add_string_value (builder, error_name (plain->timed_lock));
-  json_builder_set_member_name (builder, "plain_mutex_timed_lock_ms");
-  json_builder_add_double_value (builder, plain->timed_lock_us / 1000.0);
-  json_builder_set_member_name (builder, "plain_mutex_would_deadlock");
-  json_builder_add_boolean_value (builder, WOULD_DEADLOCK (plain));
+  thaw_report_string (builder, "plain_mutex_second_lock", error_name (plain->second_lock));
+  thaw_report_string (builder, "plain_mutex_timed_lock", error_name (plain->timed_lock));
+  thaw_report_double (builder, "plain_mutex_timed_lock_ms", plain->timed_lock_us / 1000.0);
+  thaw_report_boolean (builder, "plain_mutex_would_deadlock", WOULD_DEADLOCK (plain));
 }
 
 static void
@@ -251,7 +244,6 @@ thaw_lesson_recursive_dispose (GObject *object)
    * (every level unlocks on the way out), and a delivery it already
    * scheduled calls nobody. */
   g_clear_pointer (&self->work, recursive_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_RECURSIVE);
 
   G_OBJECT_CLASS (thaw_lesson_recursive_parent_class)->dispose (object);
 }
@@ -265,7 +257,7 @@ thaw_lesson_recursive_class_init (ThawLessonRecursiveClass *klass)
   G_OBJECT_CLASS (klass)->dispose = thaw_lesson_recursive_dispose;
   lesson_class->report = thaw_lesson_recursive_report;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/recursive/recursive-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "recursive");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, levels);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, nesting);

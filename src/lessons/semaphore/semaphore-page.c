@@ -183,10 +183,7 @@ thaw_lesson_semaphore_report (ThawLesson  *lesson,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    {
-      json_builder_set_member_name (builder, members[i].name);
-      json_builder_add_int_value (builder, members[i].value);
-    }
+    thaw_report_int (builder, members[i].name, members[i].value);
 }
 
 static void
@@ -197,7 +194,6 @@ thaw_lesson_semaphore_dispose (GObject *object)
   /* The window may close mid-run: this stops and joins every thread, and
    * a delivery they scheduled calls nobody. */
   g_clear_pointer (&self->work, semaphore_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_SEMAPHORE);
 
   G_OBJECT_CLASS (thaw_lesson_semaphore_parent_class)->dispose (object);
 }
@@ -216,7 +212,7 @@ thaw_lesson_semaphore_class_init (ThawLessonSemaphoreClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "limit", G_STRUCT_OFFSET (ThawLessonSemaphore, limit),
                                    1, 8, 3);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/semaphore/semaphore-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "semaphore");
   for (guint i = 0; i < N_FIGURES; i++)
     gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonSemaphore, figures) + i * sizeof (ThawFigure *));

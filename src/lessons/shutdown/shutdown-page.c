@@ -275,38 +275,22 @@ thaw_lesson_shutdown_report (ThawLesson  *lesson,
   gboolean ran = thaw_lesson_get_run_state (lesson) != THAW_RUN_IDLE;
   g_autofree char *modified = self->facts.modified ? g_date_time_format_iso8601 (self->facts.modified) : NULL;
 
-  json_builder_set_member_name (builder, "write_outcome");
-  json_builder_add_string_value (builder, ran ? outcomes[self->outcomes[SHUTDOWN_WRITER]].name : "none");
-  json_builder_set_member_name (builder, "write_percent");
-  json_builder_add_int_value (builder, self->write_percent);
-  json_builder_set_member_name (builder, "write_seconds");
-  json_builder_add_double_value (builder, self->write_seconds);
-  json_builder_set_member_name (builder, "abandon_reason");
-  json_builder_add_string_value (builder, self->abandon_reason);
-  json_builder_set_member_name (builder, "throwaway_state");
-  json_builder_add_string_value (builder, ran ? outcomes[self->outcomes[SHUTDOWN_WARMUP]].name : "idle");
-  json_builder_set_member_name (builder, "grace_ms");
-  json_builder_add_int_value (builder, SHUTDOWN_GRACE_MS);
-  json_builder_set_member_name (builder, "target_inspected");
-  json_builder_add_boolean_value (builder, self->opened);
-  json_builder_set_member_name (builder, "target_path");
-  json_builder_add_string_value (builder, self->path);
-  json_builder_set_member_name (builder, "target_exists");
-  json_builder_add_boolean_value (builder, self->facts.exists);
-  json_builder_set_member_name (builder, "target_bytes");
-  json_builder_add_int_value (builder, (gint64) self->facts.bytes);
-  json_builder_set_member_name (builder, "target_lines");
-  json_builder_add_int_value (builder, self->facts.lines);
-  json_builder_set_member_name (builder, "target_complete");
-  json_builder_add_boolean_value (builder, self->facts.complete);
-  json_builder_set_member_name (builder, "target_written_by");
-  json_builder_add_string_value (builder, self->facts.written_by);
-  json_builder_set_member_name (builder, "target_modified");
-  json_builder_add_string_value (builder, modified);
-  json_builder_set_member_name (builder, "kept_from_previous_run");
-  json_builder_add_boolean_value (builder, self->kept_from_previous_run);
-  json_builder_set_member_name (builder, "previous_run");
-  json_builder_add_string_value (builder, self->previous_run);
+  thaw_report_string (builder, "write_outcome", ran ? outcomes[self->outcomes[SHUTDOWN_WRITER]].name : "none");
+  thaw_report_int (builder, "write_percent", self->write_percent);
+  thaw_report_double (builder, "write_seconds", self->write_seconds);
+  thaw_report_string (builder, "abandon_reason", self->abandon_reason);
+  thaw_report_string (builder, "throwaway_state", ran ? outcomes[self->outcomes[SHUTDOWN_WARMUP]].name : "idle");
+  thaw_report_int (builder, "grace_ms", SHUTDOWN_GRACE_MS);
+  thaw_report_boolean (builder, "target_inspected", self->opened);
+  thaw_report_string (builder, "target_path", self->path);
+  thaw_report_boolean (builder, "target_exists", self->facts.exists);
+  thaw_report_int (builder, "target_bytes", (gint64) self->facts.bytes);
+  thaw_report_int (builder, "target_lines", self->facts.lines);
+  thaw_report_boolean (builder, "target_complete", self->facts.complete);
+  thaw_report_string (builder, "target_written_by", self->facts.written_by);
+  thaw_report_string (builder, "target_modified", modified);
+  thaw_report_boolean (builder, "kept_from_previous_run", self->kept_from_previous_run);
+  thaw_report_string (builder, "previous_run", self->previous_run);
 }
 
 static void
@@ -319,7 +303,6 @@ thaw_lesson_shutdown_dispose (GObject *object)
    * tells nobody (see shutdown_work_free()). */
   g_clear_pointer (&self->work, shutdown_work_free);
   g_clear_pointer (&self->check, shutdown_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_SHUTDOWN);
 
   G_OBJECT_CLASS (thaw_lesson_shutdown_parent_class)->dispose (object);
 }
@@ -348,7 +331,7 @@ thaw_lesson_shutdown_class_init (ThawLessonShutdownClass *klass)
   object_class->finalize = thaw_lesson_shutdown_finalize;
   lesson_class->report = thaw_lesson_shutdown_report;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/shutdown/shutdown-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "shutdown");
   gtk_widget_class_bind_template_child_full (widget_class, "write_progress", FALSE,
                                              G_STRUCT_OFFSET (ThawLessonShutdown, bars[SHUTDOWN_WRITER]));
   gtk_widget_class_bind_template_child_full (widget_class, "warmup_progress", FALSE,

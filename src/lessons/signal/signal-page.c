@@ -41,16 +41,12 @@ struct _ThawLessonSignal
 
 G_DEFINE_FINAL_TYPE (ThawLessonSignal, thaw_lesson_signal, THAW_TYPE_LESSON)
 
-
 /* One row per thread of the coming run: its name, its state, and its work
  * after the gate in a level bar, which unlike a progress bar can be narrow. */
 static void
 make_rows (ThawLessonSignal *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->thread_list))) != NULL)
-    gtk_list_box_remove (self->thread_list, child);
+  thaw_list_box_remove_all (self->thread_list);
 
   for (guint i = 0; i < self->n_threads; i++)
     {
@@ -229,16 +225,11 @@ thaw_lesson_signal_report (ThawLesson  *lesson,
     { "wake_latency_ms", G_STRUCT_OFFSET (SignalRunner, latency_us), TRUE },
   };
 
-  json_builder_set_member_name (builder, "threads");
-  json_builder_add_int_value (builder, news->n_threads);
-  json_builder_set_member_name (builder, "gate_open");
-  json_builder_add_boolean_value (builder, news->gate_open);
-  json_builder_set_member_name (builder, "released");
-  json_builder_add_int_value (builder, news->released);
-  json_builder_set_member_name (builder, "waiting");
-  json_builder_add_int_value (builder, news->waiting);
-  json_builder_set_member_name (builder, "wake_latency_ms_max");
-  json_builder_add_double_value (builder, news->max_latency_us / 1000.0);
+  thaw_report_int (builder, "threads", news->n_threads);
+  thaw_report_boolean (builder, "gate_open", news->gate_open);
+  thaw_report_int (builder, "released", news->released);
+  thaw_report_int (builder, "waiting", news->waiting);
+  thaw_report_double (builder, "wake_latency_ms_max", news->max_latency_us / 1000.0);
 
   for (guint a = 0; a < G_N_ELEMENTS (arrays); a++)
     {
@@ -274,7 +265,6 @@ thaw_lesson_signal_dispose (GObject *object)
    * this wakes them to leave and joins them, and their news reaches nobody. */
   g_clear_pointer (&self->work, signal_work_free);
   g_clear_handle_id (&self->auto_go_id, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_SIGNAL);
 
   G_OBJECT_CLASS (thaw_lesson_signal_parent_class)->dispose (object);
 }
@@ -293,7 +283,7 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonSignal, n_threads),
                                    SIGNAL_MIN_THREADS, SIGNAL_MAX_THREADS, SIGNAL_DEFAULT_THREADS);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/signal/signal-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "signal");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, gate_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, thread_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, status);

@@ -38,15 +38,14 @@ struct _ThawLessonThreadLocal
 
 G_DEFINE_FINAL_TYPE (ThawLessonThreadLocal, thaw_lesson_thread_local, THAW_TYPE_LESSON)
 
-
-static char *
-format_notifies (guint notifies,
-                 guint threads)
+static void
+show_notifies (ThawLessonThreadLocal *self,
+               guint                  notifies,
+               guint                  threads)
 {
-  return g_strdup_printf (ngettext ("%u of %u destroy notify ran",
-                                    "%u of %u destroy notifies ran",
-                                    threads),
-                          notifies, threads);
+  thaw_label_set_printf (self->notifies_label,
+                         ngettext ("%u of %u destroy notify ran", "%u of %u destroy notifies ran", threads),
+                         notifies, threads);
 }
 
 /* One row per thread of the coming run: its name, and a level bar for its
@@ -55,11 +54,7 @@ static void
 make_rows (ThawLessonThreadLocal *self,
            guint                  n_threads)
 {
-  g_autofree char *notifies = format_notifies (0, n_threads);
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->thread_list))) != NULL)
-    gtk_list_box_remove (self->thread_list, child);
+  thaw_list_box_remove_all (self->thread_list);
 
   for (guint i = 0; i < n_threads; i++)
     {
@@ -68,23 +63,16 @@ make_rows (ThawLessonThreadLocal *self,
       /* Translators: "%s" is the name of a thread, e.g. "Thread 3". */
       g_autofree char *bar_label = g_strdup_printf (_("Lines formatted by %s"), title);
 
-      self->rows[i] = ADW_ACTION_ROW (adw_action_row_new ());
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->rows[i]), title);
-      adw_action_row_set_subtitle (self->rows[i], _("Not started"));
-
-      self->bars[i] = GTK_LEVEL_BAR (gtk_level_bar_new ());
+      self->rows[i] = g_object_new (ADW_TYPE_ACTION_ROW, "title", title, "subtitle", _("Not started"), NULL);
+      self->bars[i] = g_object_new (GTK_TYPE_LEVEL_BAR, "valign", GTK_ALIGN_CENTER, "width-request", 64, NULL);
       gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_LOW);
       gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_HIGH);
-      gtk_widget_set_valign (GTK_WIDGET (self->bars[i]), GTK_ALIGN_CENTER);
-      gtk_widget_set_size_request (GTK_WIDGET (self->bars[i]), 64, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars[i]),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, bar_label,
-                                      -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars[i]), GTK_ACCESSIBLE_PROPERTY_LABEL, bar_label, -1);
       adw_action_row_add_suffix (self->rows[i], GTK_WIDGET (self->bars[i]));
       gtk_list_box_append (self->thread_list, GTK_WIDGET (self->rows[i]));
     }
 
-  gtk_label_set_text (self->notifies_label, notifies);
+  show_notifies (self, 0, n_threads);
 }
 
 /* Shows the news: the notifies counted, and each thread's own counter. */
@@ -92,10 +80,8 @@ static void
 show_news (ThawLessonThreadLocal *self,
            const TlsNews         *news)
 {
-  g_autofree char *notifies = format_notifies (news->destroy_notifies, news->n_threads);
-
   self->news = *news;
-  gtk_label_set_text (self->notifies_label, notifies);
+  show_notifies (self, news->destroy_notifies, news->n_threads);
 
   for (guint i = 0; i < news->n_threads; i++)
     {
@@ -124,9 +110,7 @@ receive_news (const TlsNews *news,
 {
   ThawLessonThreadLocal *self = user_data;
   g_autoptr(TlsWork) work = NULL;
-  g_autofree char *text = NULL;
   gboolean stopped;
-  double seconds;
 
   show_news (self, news);
   if (!news->finished)
@@ -136,12 +120,9 @@ receive_news (const TlsNews *news,
   work = g_steal_pointer (&self->work);
   stopped = tls_work_was_stopped (work);
   thaw_lesson_end_run (THAW_LESSON (self), stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
-  seconds = thaw_lesson_get_run_seconds (THAW_LESSON (self));
-  if (stopped)
-    text = g_strdup_printf (_("Stopped early after %.2f s. The destroy notifies ran all the same."), seconds);
-  else
-    text = g_strdup_printf (_("Done in %.2f s. One destroy notify per thread, each on its own thread as it exited."), seconds);
-  gtk_label_set_text (self->status, text);
+  thaw_label_set_printf (self->status, stopped ? _("Stopped early after %.2f s. The destroy notifies ran all the same.")
+                                               : _("Done in %.2f s. One destroy notify per thread, each on its own thread as it exited."),
+                         thaw_lesson_get_run_seconds (THAW_LESSON (self)));
 }
 
 /* lesson.start: every thread with its own scratch. */
@@ -210,12 +191,9 @@ thaw_lesson_thread_local_report (ThawLesson  *lesson,
     if (news->threads[i].notifies > 0)
       max_delay_us = MAX (max_delay_us, news->threads[i].notify_delay_us);
 
-  json_builder_set_member_name (builder, "threads");
-  json_builder_add_int_value (builder, news->n_threads);
-  json_builder_set_member_name (builder, "destroy_notifies");
-  json_builder_add_int_value (builder, news->destroy_notifies);
-  json_builder_set_member_name (builder, "notify_delay_ms_max");
-  json_builder_add_double_value (builder, max_delay_us / 1000.0);
+  thaw_report_int (builder, "threads", news->n_threads);
+  thaw_report_int (builder, "destroy_notifies", news->destroy_notifies);
+  thaw_report_double (builder, "notify_delay_ms_max", max_delay_us / 1000.0);
   add_array (builder, "values", news, G_STRUCT_OFFSET (TlsThreadNews, lines));
   add_array (builder, "planned", news, G_STRUCT_OFFSET (TlsThreadNews, planned));
   add_array (builder, "notifies_per_thread", news, G_STRUCT_OFFSET (TlsThreadNews, notifies));
@@ -237,7 +215,6 @@ thaw_lesson_thread_local_dispose (GObject *object)
   /* Threads may still run when the window closes: this stops and joins
    * them, and a delivery they scheduled calls nobody. */
   g_clear_pointer (&self->work, tls_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_LESSON_THREAD_LOCAL);
 
   G_OBJECT_CLASS (thaw_lesson_thread_local_parent_class)->dispose (object);
 }
@@ -256,7 +233,7 @@ thaw_lesson_thread_local_class_init (ThawLessonThreadLocalClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonThreadLocal, n_threads),
                                    TLS_MIN_THREADS, TLS_MAX_THREADS, TLS_DEFAULT_THREADS);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/thread-local/thread-local-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "thread-local");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, notifies_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, thread_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, status);

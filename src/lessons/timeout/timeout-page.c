@@ -45,10 +45,8 @@ add_event (ThawLessonTimeout *self,
            const char        *title,
            const char        *subtitle)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = g_object_new (ADW_TYPE_ACTION_ROW, "title", title, "subtitle", subtitle, NULL);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_list_box_append (self->events, row);
   gtk_widget_set_visible (GTK_WIDGET (self->events), TRUE);
 }
@@ -68,7 +66,6 @@ finish_run (ThawLessonTimeout     *self,
 {
   ThawLesson *lesson = THAW_LESSON (self);
   g_autofree char *title = NULL;
-  g_autofree char *status = NULL;
 
   thaw_lesson_end_run (lesson, p->error != NULL ? THAW_RUN_FAILED :
                                p->stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
@@ -95,11 +92,12 @@ finish_run (ThawLessonTimeout     *self,
                         thaw_lesson_get_run_started_at (lesson));
     }
 
-  status = p->timeouts_hit == 0 ? g_strdup (_("Done before the first timeout."))
-    : g_strdup_printf (ngettext ("Done. The timeout ran out %u time before the end.",
-                                 "Done. The timeout ran out %u times before the end.",
-                                 p->timeouts_hit), p->timeouts_hit);
-  gtk_label_set_text (self->status, status);
+  if (p->timeouts_hit == 0)
+    gtk_label_set_text (self->status, _("Done before the first timeout."));
+  else
+    thaw_label_set_printf (self->status, ngettext ("Done. The timeout ran out %u time before the end.",
+                                                   "Done. The timeout ran out %u times before the end.",
+                                                   p->timeouts_hit), p->timeouts_hit);
   set_asking (self, FALSE);
   g_clear_pointer (&self->work, timeout_work_free);
 }
@@ -112,7 +110,6 @@ show_progress (const TimeoutProgress *p,
 {
   ThawLessonTimeout *self = user_data;
   g_autofree char *title = NULL;
-  g_autofree char *text = NULL;
 
   gtk_progress_bar_set_fraction (self->progress, (double) p->steps_done / p->n_steps);
   /* No text of our own while it runs: the bar shows its percentage. */
@@ -137,13 +134,11 @@ show_progress (const TimeoutProgress *p,
 
   if (p->waited_s >= 0)
     /* Translators: the timeout, then how long this wait has lasted so far. */
-    text = g_strdup_printf (_("Waiting for the job, %.1f s at most: %.1f s so far…"),
-                            self->run_timeout, p->waited_s);
+    thaw_label_set_printf (self->status, _("Waiting for the job, %.1f s at most: %.1f s so far…"),
+                           self->run_timeout, p->waited_s);
   else if (p->asking)
-    text = g_strdup_printf (_("The job is still running after %.1f s. Keep waiting, or stop it?"),
-                            p->running_s);
-  if (text != NULL)
-    gtk_label_set_text (self->status, text);
+    thaw_label_set_printf (self->status, _("The job is still running after %.1f s. Keep waiting, or stop it?"),
+                           p->running_s);
   set_asking (self, p->asking);
 }
 
@@ -160,7 +155,6 @@ action_cb (GtkWidget  *widget,
   ThawLessonTimeout *self = THAW_LESSON_TIMEOUT (widget);
   const char *verb = action_name + strlen ("lesson.");
   g_autoptr(GError) error = NULL;
-  GtkWidget *row;
 
   if (g_str_equal (verb, "keep-waiting") || g_str_equal (verb, "stop"))
     {
@@ -182,8 +176,7 @@ action_cb (GtkWidget  *widget,
   self->run_timeout = self->timeout;
   self->timeouts_hit = 0;
   self->first_timeout_s = -1;
-  while ((row = gtk_widget_get_first_child (GTK_WIDGET (self->events))) != NULL)
-    gtk_list_box_remove (self->events, row);
+  thaw_list_box_remove_all (self->events);
   gtk_widget_set_visible (GTK_WIDGET (self->events), FALSE);
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, NULL);
@@ -208,20 +201,16 @@ thaw_lesson_timeout_report (ThawLesson  *lesson,
   ThawLessonTimeout *self = THAW_LESSON_TIMEOUT (lesson);
   gboolean idle = thaw_lesson_get_run_state (lesson) == THAW_RUN_IDLE;
 
-  json_builder_set_member_name (builder, "timeout_seconds");
-  json_builder_add_double_value (builder, idle ? self->timeout : self->run_timeout);
-  json_builder_set_member_name (builder, "job_length_seconds");
-  json_builder_add_double_value (builder, self->job_length);
-  json_builder_set_member_name (builder, "timeouts_hit");
-  json_builder_add_int_value (builder, self->timeouts_hit);
+  thaw_report_double (builder, "timeout_seconds", idle ? self->timeout : self->run_timeout);
+  thaw_report_double (builder, "job_length_seconds", self->job_length);
+  thaw_report_int (builder, "timeouts_hit", self->timeouts_hit);
   /* No timeout yet is not "0 s": it is left empty. */
   json_builder_set_member_name (builder, "first_timeout_seconds");
   if (self->first_timeout_s < 0)
     json_builder_add_null_value (builder);
   else
     json_builder_add_double_value (builder, self->first_timeout_s);
-  json_builder_set_member_name (builder, "asking");
-  json_builder_add_boolean_value (builder, self->asking);
+  thaw_report_boolean (builder, "asking", self->asking);
 }
 
 static void
@@ -230,7 +219,6 @@ thaw_lesson_timeout_dispose (GObject *object)
   /* Closing the window mid-run stops the job and joins the waiter, and a
    * delivery already scheduled calls nobody. */
   g_clear_pointer (&THAW_LESSON_TIMEOUT (object)->work, timeout_work_free);
-  gtk_widget_dispose_template (GTK_WIDGET (object), THAW_TYPE_LESSON_TIMEOUT);
 
   G_OBJECT_CLASS (thaw_lesson_timeout_parent_class)->dispose (object);
 }
@@ -251,7 +239,7 @@ thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
   thaw_lesson_class_add_double_knob (lesson_class, "timeout", G_STRUCT_OFFSET (ThawLessonTimeout, timeout),
                                      0.2, 5.0, 1.0);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/timeout/timeout-page.ui");
+  thaw_lesson_class_set_template (lesson_class, "timeout");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, events);
