@@ -15,7 +15,6 @@
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
 
-#define THAW_TYPE_LESSON_ASYNC_IO (thaw_lesson_async_io_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonAsyncIo, thaw_lesson_async_io, THAW, LESSON_ASYNC_IO, ThawLesson)
 
 /* In AsyncIoWay's order: the action, the report's names, the status. */

@@ -18,7 +18,6 @@
 /* How many stops the list keeps, newest first. */
 #define HISTORY_LENGTH 5
 
-#define THAW_TYPE_LESSON_CANCEL (thaw_lesson_cancel_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonCancel, thaw_lesson_cancel, THAW, LESSON_CANCEL, ThawLesson)
 
 struct _ThawLessonCancel

@@ -16,7 +16,6 @@
 #include "errors-work.h"
 #include "thaw-lesson.h"
 
-#define THAW_TYPE_LESSON_ERRORS (thaw_lesson_errors_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonErrors, thaw_lesson_errors, THAW, LESSON_ERRORS, ThawLesson)
 
 struct _ThawLessonErrors

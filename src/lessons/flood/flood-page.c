@@ -15,7 +15,6 @@
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
 
-#define THAW_TYPE_LESSON_FLOOD (thaw_lesson_flood_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonFlood, thaw_lesson_flood, THAW, LESSON_FLOOD, ThawLesson)
 
 static const struct { const char *action, *mode, *title, *status; } ways[] = {

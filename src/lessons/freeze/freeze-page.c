@@ -16,7 +16,6 @@
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
 
-#define THAW_TYPE_LESSON_FREEZE (thaw_lesson_freeze_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonFreeze, thaw_lesson_freeze, THAW, LESSON_FREEZE, ThawLesson)
 
 struct _ThawLessonFreeze

@@ -28,7 +28,6 @@ static const char *const worker_colors[] = {
   "#3584e4", "#e66100", "#2ec27e", "#c061cb", "#f6d32d", "#e01b24", "#986a44", "#ffffff",
 };
 
-#define THAW_TYPE_LESSON_PARALLEL (thaw_lesson_parallel_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonParallel, thaw_lesson_parallel, THAW, LESSON_PARALLEL, ThawLesson)
 
 struct _ThawLessonParallel

@@ -20,7 +20,6 @@
 /* The log view keeps this many lines; older ones scroll away for good. */
 #define MAX_LOG_LINES 1000
 
-#define THAW_TYPE_LESSON_POOL (thaw_lesson_pool_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonPool, thaw_lesson_pool, THAW, LESSON_POOL, ThawLesson)
 
 /* For each way: its run action, its ids in reports, what the page says. */

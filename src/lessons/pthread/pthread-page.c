@@ -18,7 +18,6 @@
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
 
-#define THAW_TYPE_LESSON_PTHREAD (thaw_lesson_pthread_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonPthread, thaw_lesson_pthread, THAW, LESSON_PTHREAD, ThawLesson)
 
 struct _ThawLessonPthread

@@ -23,7 +23,6 @@
 /* The depth graph: a sample every 50 ms. */
 #define SAMPLE_MS 50
 
-#define THAW_TYPE_LESSON_QUEUE (thaw_lesson_queue_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonQueue, thaw_lesson_queue, THAW, LESSON_QUEUE, ThawLesson)
 
 enum { FIGURE_PRODUCED, FIGURE_CONSUMED, FIGURE_DEEPEST, FIGURE_PRODUCER_WAITS,

@@ -20,7 +20,6 @@
 
 #define N_BINS 12
 
-#define THAW_TYPE_LESSON_RACE (thaw_lesson_race_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonRace, thaw_lesson_race, THAW, LESSON_RACE, ThawLesson)
 
 /* The last measured run of one way to add, as its row shows it. */

@@ -18,7 +18,6 @@
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
 
-#define THAW_TYPE_LESSON_RECURSIVE (thaw_lesson_recursive_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonRecursive, thaw_lesson_recursive, THAW, LESSON_RECURSIVE, ThawLesson)
 
 struct _ThawLessonRecursive

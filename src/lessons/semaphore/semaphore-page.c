@@ -18,7 +18,6 @@
 #include "thaw-run-log.h"
 #include "thaw-thread-timeline.h"
 
-#define THAW_TYPE_LESSON_SEMAPHORE (thaw_lesson_semaphore_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonSemaphore, thaw_lesson_semaphore, THAW, LESSON_SEMAPHORE, ThawLesson)
 
 enum { FIGURE_RUNNING, FIGURE_MOST, FIGURE_THREADS, FIGURE_TIME, N_FIGURES };

@@ -15,7 +15,6 @@
 #include "shutdown-work.h"
 #include "thaw-lesson.h"
 
-#define THAW_TYPE_LESSON_SHUTDOWN (thaw_lesson_shutdown_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonShutdown, thaw_lesson_shutdown, THAW, LESSON_SHUTDOWN, ThawLesson)
 
 struct _ThawLessonShutdown

@@ -20,7 +20,6 @@
  * asleep at the gate by then (and the learner sees them there). */
 #define AUTO_GO_MS 600
 
-#define THAW_TYPE_LESSON_SIGNAL (thaw_lesson_signal_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonSignal, thaw_lesson_signal, THAW, LESSON_SIGNAL, ThawLesson)
 
 struct _ThawLessonSignal

@@ -16,7 +16,6 @@
 #include "thread-local-work.h"
 #include "thaw-lesson.h"
 
-#define THAW_TYPE_LESSON_THREAD_LOCAL (thaw_lesson_thread_local_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonThreadLocal, thaw_lesson_thread_local, THAW, LESSON_THREAD_LOCAL, ThawLesson)
 
 struct _ThawLessonThreadLocal

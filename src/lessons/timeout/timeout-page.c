@@ -16,7 +16,6 @@
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
 
-#define THAW_TYPE_LESSON_TIMEOUT (thaw_lesson_timeout_get_type ())
 G_DECLARE_FINAL_TYPE (ThawLessonTimeout, thaw_lesson_timeout, THAW, LESSON_TIMEOUT, ThawLesson)
 
 struct _ThawLessonTimeout
