@@ -218,10 +218,13 @@ chooser_response_cb (ThawLessonAsyncIo *self,
 
   if (response == GTK_RESPONSE_ACCEPT)
     set_chosen (self, file);
+  g_clear_object (&self->chooser);
 }
 
 /* lesson.choose: the chooser is the desktop's own dialog, through the
- * portal when there is one (in Flatpak the app sees only what is picked). */
+ * portal when there is one (in Flatpak the app sees only what is picked).
+ * It is made when asked for, not with the page: without a portal GTK
+ * builds its own dialog at once, places sidebar and all. */
 static void
 choose_cb (GtkWidget  *widget,
            const char *action_name,
@@ -230,8 +233,13 @@ choose_cb (GtkWidget  *widget,
   ThawLessonAsyncIo *self = THAW_LESSON_ASYNC_IO (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
 
-  gtk_native_dialog_set_transient_for (GTK_NATIVE_DIALOG (self->chooser),
-                                       GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+  if (self->chooser == NULL)
+    {
+      self->chooser = gtk_file_chooser_native_new (_("Choose a File to Read"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                   GTK_FILE_CHOOSER_ACTION_OPEN, _("_Read"), _("_Cancel"));
+      gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+      g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+    }
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
@@ -335,6 +343,7 @@ thaw_lesson_async_io_dispose (GObject *object)
   g_cancellable_cancel (self->deleting);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
   g_clear_object (&self->deleting);
   g_clear_object (&self->chosen);
   g_clear_object (&self->file);
@@ -379,9 +388,7 @@ thaw_lesson_async_io_class_init (ThawLessonAsyncIoClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonAsyncIo, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonAsyncIo, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonAsyncIo, runs);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonAsyncIo, chooser);
   gtk_widget_class_bind_template_callback (widget_class, show_source);
-  gtk_widget_class_bind_template_callback (widget_class, chooser_response_cb);
 
   gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
   gtk_widget_class_install_action (widget_class, "lesson.choose", NULL, choose_cb);
