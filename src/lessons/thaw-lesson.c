@@ -1051,6 +1051,27 @@ thaw_lesson_init_knobs (ThawLesson *self)
 }
 
 /**
+ * thaw_lesson_log_run:
+ * @self: a lesson whose run has just ended
+ * @log: the page's run log
+ * @title: what ran, e.g. "On a worker thread: 3.02 s"
+ * @detail: (nullable): a line under it
+ *
+ * Adds the run that just ended to @log, with the main loop's longest wait
+ * since the run began.
+ */
+void
+thaw_lesson_log_run (ThawLesson *self,
+                     ThawRunLog *log,
+                     const char *title,
+                     const char *detail)
+{
+  g_return_if_fail (THAW_IS_LESSON (self));
+
+  thaw_run_log_add (log, title, detail, thaw_lesson_get_heartbeat (self), thaw_lesson_get_run_started_at (self));
+}
+
+/**
  * thaw_report_int:
  * @builder: a report being built, inside its object
  * @name: the member's name

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "thaw-heartbeat.h"
+#include "thaw-run-log.h"
 
 G_BEGIN_DECLS
 
@@ -115,6 +116,10 @@ void           thaw_lesson_end_run       (ThawLesson  *self,
 ThawRunState   thaw_lesson_get_run_state (ThawLesson  *self);
 gint64         thaw_lesson_get_run_started_at (ThawLesson *self);
 double         thaw_lesson_get_run_seconds (ThawLesson *self);
+void           thaw_lesson_log_run       (ThawLesson  *self,
+                                          ThawRunLog  *log,
+                                          const char  *title,
+                                          const char  *detail);
 
 void           thaw_lesson_class_add_uint_knob    (ThawLessonClass *klass,
                                                    const char      *name,

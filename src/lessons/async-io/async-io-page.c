@@ -155,9 +155,7 @@ receive_news (const AsyncIoNews *news,
 
   thaw_lesson_end_run (THAW_LESSON (self), state);
   g_object_get (self->figures[self->way], "caption", &caption, NULL);
-  thaw_run_log_add (self->runs, caption, text ? text : gtk_label_get_text (self->status),
-                    thaw_lesson_get_heartbeat (THAW_LESSON (self)),
-                    thaw_lesson_get_run_started_at (THAW_LESSON (self)));
+  thaw_lesson_log_run (THAW_LESSON (self), self->runs, caption, text ? text : gtk_label_get_text (self->status));
 }
 
 /* lesson.start, lesson.read-async and lesson.block: the file is written

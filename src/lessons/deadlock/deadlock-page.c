@@ -141,9 +141,8 @@ receive_news (const DeadlockNews *news, gpointer user_data)
                        news->detect_ms, news->recover_ms - news->detect_ms, news->transfers_done, news->run_ms)
     /* Translators: the numbers are counts and a time in milliseconds. */
     : g_strdup_printf (_("No deadlock; %u of 2 transfers done in %.0f ms."), news->transfers_done, news->run_ms);
-  thaw_run_log_add (self->runs, self->order == DEADLOCK_OPPOSITE ? _("Opposite orders") : _("Same order"),
-                    detail, thaw_lesson_get_heartbeat (THAW_LESSON (self)),
-                    thaw_lesson_get_run_started_at (THAW_LESSON (self)));
+  thaw_lesson_log_run (THAW_LESSON (self), self->runs, self->order == DEADLOCK_OPPOSITE ? _("Opposite orders") : _("Same order"),
+                       detail);
 }
 
 /* lesson.start: opposite orders; lesson.ordered: the fix; lesson.stop:

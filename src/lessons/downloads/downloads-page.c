@@ -142,8 +142,7 @@ receive_news (const DownloadsNews *news,
   thaw_lesson_end_run (THAW_LESSON (self), state);
   if (state == THAW_RUN_SUCCEEDED)
     show_total (self, news);
-  thaw_run_log_add (self->runs, how, status, thaw_lesson_get_heartbeat (THAW_LESSON (self)),
-                    thaw_lesson_get_run_started_at (THAW_LESSON (self)));
+  thaw_lesson_log_run (THAW_LESSON (self), self->runs, how, status);
   run = g_variant_ref_sink (g_variant_new_parsed ("{'mode': <%s>, 'state': <%s>, 'downloads': <%u>, 'completed': <%u>, "
                                                   "'seconds_each': <%d>, 'seconds': <%d>, 'waiting_seconds': <%d>}",
                                                   modes[self->mode].id, thaw_run_state_to_string (state), news->n_downloads,

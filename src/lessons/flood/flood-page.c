@@ -134,8 +134,7 @@ show_update (guint    value,
   /* Translators: a finished run: the most idle callbacks that waited on
    * the main loop at one time. */
   detail = g_strdup_printf (_("At most %'u pending"), self->counters.pending_max);
-  thaw_run_log_add (self->runs, text, detail, thaw_lesson_get_heartbeat (lesson),
-                    thaw_lesson_get_run_started_at (lesson));
+  thaw_lesson_log_run (lesson, self->runs, text, detail);
   gtk_label_set_text (self->status, stopped ? _("Stopped.") : _("Done."));
 }
 

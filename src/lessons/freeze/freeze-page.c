@@ -65,9 +65,7 @@ finish_run (ThawLessonFreeze *self,
     title = g_strdup_printf (_("%s: %.2f s"), where, thaw_lesson_get_run_seconds (lesson));
   /* Translators: how many primes a run found. */
   detail = g_strdup_printf (_("%'u primes"), self->primes);
-  thaw_run_log_add (self->runs, title, detail,
-                    thaw_lesson_get_heartbeat (lesson),
-                    thaw_lesson_get_run_started_at (lesson));
+  thaw_lesson_log_run (lesson, self->runs, title, detail);
 
   gtk_label_set_text (self->status, stopped ? _("Stopped.") : _("Done."));
 }

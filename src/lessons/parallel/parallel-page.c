@@ -180,8 +180,7 @@ receive_news (const ParallelNews *news,
   /* Translators: a finished render in the list of runs. */
   title = g_strdup_printf (ngettext ("%u thread: %.0f ms", "%u threads: %.0f ms", news->n_threads),
                            news->n_threads, news->ms);
-  thaw_run_log_add (self->runs, title, NULL, thaw_lesson_get_heartbeat (lesson),
-                    thaw_lesson_get_run_started_at (lesson));
+  thaw_lesson_log_run (lesson, self->runs, title, NULL);
 }
 
 /* The picture; tiles not drawn in this view yet are dimmed (an older

@@ -152,9 +152,8 @@ finish_measured_run (ThawLessonPool *self,
                                         "%.0f tasks per second · %.2f s · %u threads", news->threads),
                               f[TPS], f[SECONDS], news->threads);
   adw_action_row_set_subtitle (self->way_rows[self->way], subtitle);
-  thaw_run_log_add (self->runs, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->way_rows[self->way])),
-                    subtitle, thaw_lesson_get_heartbeat (THAW_LESSON (self)),
-                    thaw_lesson_get_run_started_at (THAW_LESSON (self)));
+  thaw_lesson_log_run (THAW_LESSON (self), self->runs, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->way_rows[self->way])),
+                       subtitle);
   for (PoolWay way = 0; way < POOL_N_WAYS; way++)
     best = MAX (best, self->figures[way][TPS]);
   for (PoolWay way = 0; way < POOL_N_WAYS; way++)

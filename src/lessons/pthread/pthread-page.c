@@ -76,9 +76,7 @@ finish_run (ThawLessonPthread *self,
                            where, thaw_lesson_get_run_seconds (lesson));
   /* Translators: "%.5f" is an estimate of π, "%.5f" its error. */
   detail = g_strdup_printf (_("π ≈ %.5f (off by %.5f)"), pi, fabs (pi - G_PI));
-  thaw_run_log_add (self->runs, title, detail,
-                    thaw_lesson_get_heartbeat (lesson),
-                    thaw_lesson_get_run_started_at (lesson));
+  thaw_lesson_log_run (lesson, self->runs, title, detail);
   gtk_label_set_text (self->status, status);
 }
 

@@ -134,8 +134,7 @@ receive_news (const QueueNews *news,
 
   /* Translators: a finished run of the queue lesson: its capacity and length. */
   title = g_strdup_printf (_("Capacity %u: %.1f s"), news->capacity, seconds);
-  thaw_run_log_add (self->runs, title, status, thaw_lesson_get_heartbeat (lesson),
-                    thaw_lesson_get_run_started_at (lesson));
+  thaw_lesson_log_run (lesson, self->runs, title, status);
 }
 
 /* lesson.start: a producer and a consumer, joined by a bounded queue. */

@@ -113,8 +113,7 @@ finish_run (ThawLessonRecursive     *self,
                                 error_name (p->second_lock), error_name (p->timed_lock));
     }
 
-  thaw_run_log_add (self->runs, title, detail, thaw_lesson_get_heartbeat (lesson),
-                    thaw_lesson_get_run_started_at (lesson));
+  thaw_lesson_log_run (lesson, self->runs, title, detail);
   gtk_label_set_text (self->status, status);
 }
 

@@ -117,8 +117,7 @@ receive_news (const SemaphoreNews *news,
   title = g_strdup_printf (_("%s: %.2f s"),
                            self->way == SEMAPHORE_WAY_POOL ? _("On a thread pool") : _("With a semaphore"),
                            thaw_lesson_get_run_seconds (lesson));
-  thaw_run_log_add (self->runs, title, gtk_label_get_text (self->status),
-                    thaw_lesson_get_heartbeat (lesson), thaw_lesson_get_run_started_at (lesson));
+  thaw_lesson_log_run (lesson, self->runs, title, gtk_label_get_text (self->status));
   g_clear_pointer (&self->work, semaphore_work_free);   /* last: @news is its */
 }
 

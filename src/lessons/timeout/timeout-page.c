@@ -87,8 +87,7 @@ finish_run (ThawLessonTimeout     *self,
       title = g_strdup_printf (p->stopped ? _("%s: stopped after %.2f s") : _("%s: %.2f s"),
                                self->work != NULL ? _("On a waiter thread") : _("On the main loop"),
                                thaw_lesson_get_run_seconds (lesson));
-      thaw_run_log_add (self->runs, title, NULL, thaw_lesson_get_heartbeat (lesson),
-                        thaw_lesson_get_run_started_at (lesson));
+      thaw_lesson_log_run (lesson, self->runs, title, NULL);
     }
 
   if (p->timeouts_hit == 0)
@@ -110,9 +109,8 @@ show_progress (const TimeoutProgress *p,
   ThawLessonTimeout *self = user_data;
   g_autofree char *title = NULL;
 
-  gtk_progress_bar_set_fraction (self->progress, (double) p->steps_done / p->n_steps);
   /* No text of our own while it runs: the bar shows its percentage. */
-  gtk_progress_bar_set_text (self->progress, NULL);
+  g_object_set (self->progress, "fraction", (double) p->steps_done / p->n_steps, "text", NULL, NULL);
 
   /* A timeout since the last news. There can be only one: after each, the
    * waiter waits for an answer, and answers come from this thread. */
@@ -177,8 +175,7 @@ action_cb (GtkWidget  *widget,
   self->first_timeout_s = -1;
   thaw_list_box_remove_all (self->events);
   gtk_widget_set_visible (GTK_WIDGET (self->events), FALSE);
-  gtk_progress_bar_set_fraction (self->progress, 0);
-  gtk_progress_bar_set_text (self->progress, NULL);
+  g_object_set (self->progress, "fraction", 0.0, "text", NULL, NULL);
 
   if (g_str_equal (verb, "block"))
     {
@@ -187,8 +184,7 @@ action_cb (GtkWidget  *widget,
     }
 
   gtk_label_set_text (self->status, _("Starting…"));
-  self->work = timeout_work_start (self->job_length, self->run_timeout,
-                                   show_progress, self, &error);
+  self->work = timeout_work_start (self->job_length, self->run_timeout, show_progress, self, &error);
   if (self->work == NULL)
     show_progress (&(TimeoutProgress) { .n_steps = 1, .finished = TRUE, .error = error }, self);
 }
