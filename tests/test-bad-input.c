@@ -162,8 +162,11 @@ assert_cache_refused (const char *lesson,
   g_file_set_contents (blocker, "a file where a folder should be\n", -1, &error);
   g_assert_no_error (error);
 
-  autoquit = g_strdup (g_ascii_dtostr (buf, sizeof buf, 2 * thaw_test_time_scale ()));
-  thaw_test_run_thaw (&run, env, "--run", lesson, "--activate", "start",
+  /* The report is written once the job has ended (--until-done); the
+   * autoquit is only the longest wait. A fixed wait was too short for
+   * async-io under ASan beside another test: its job was still running. */
+  autoquit = g_strdup (g_ascii_dtostr (buf, sizeof buf, 30 * thaw_test_time_scale ()));
+  thaw_test_run_thaw (&run, env, "--run", lesson, "--activate", "start", "--until-done",
                       "--autoquit", autoquit, "--report", report, NULL);
   g_assert_cmpint (run.exit_status, ==, 0);
   g_assert_cmpstr (run.err, ==, "");
