@@ -426,12 +426,94 @@ thaw_lesson_class_set_template (ThawLessonClass *klass,
   g_type_set_qdata (G_TYPE_FROM_CLASS (klass), lesson_template_quark (), GINT_TO_POINTER (TRUE));
 }
 
+/* Where a page keeps its work, and how to stop and free it. */
+typedef struct
+{
+  gsize offset;
+  GDestroyNotify stop_func;
+  GDestroyNotify free_func;
+} WorkSlot;
+
+static G_DEFINE_QUARK (thaw-lesson-work, lesson_work)
+
+/* The page's work slot, and in @type the page's class that set it. */
+static WorkSlot *
+find_work_slot (ThawLesson *self,
+                GType      *type)
+{
+  for (*type = G_OBJECT_TYPE (self); *type != THAW_TYPE_LESSON; *type = g_type_parent (*type))
+    {
+      WorkSlot *slot = g_type_get_qdata (*type, lesson_work_quark ());
+
+      if (slot != NULL)
+        return slot;
+    }
+  return NULL;
+}
+
+/* lesson.stop, for a page that gave thaw_lesson_class_set_work() a stop
+ * function: ask the work to stop, and say so in the page's status line
+ * (the template's "status" label). The work's last delivery ends the run. */
+static void
+work_stop_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  GType type;
+  WorkSlot *slot = find_work_slot (THAW_LESSON (widget), &type);
+  gpointer work = G_STRUCT_MEMBER (gpointer, widget, slot->offset);
+  GObject *status = gtk_widget_get_template_child (widget, type, "status");
+
+  if (work == NULL)
+    return;
+
+  slot->stop_func (work);
+  if (GTK_IS_LABEL (status))
+    gtk_label_set_text (GTK_LABEL (status), _("Stopping…"));
+}
+
+/**
+ * thaw_lesson_class_set_work:
+ * @klass: a lesson's class
+ * @offset: where the page keeps the pointer to its work, e.g.
+ *   `G_STRUCT_OFFSET (ThawLessonFreeze, work)`; NULL while nothing runs
+ * @stop_func: (nullable): the work's stop function, or %NULL if the page
+ *   installs `lesson.stop` itself
+ * @free_func: the work's free function
+ *
+ * With @stop_func, `lesson.stop` (enabled while the lesson is busy) calls
+ * it on the work and writes "Stopping…" in the template's `status` label.
+ *
+ * The window may close mid-run. When the page is disposed, after its own
+ * dispose if it has one, ThawLesson frees the work with @free_func, which
+ * stops and joins the work's threads, and leaves NULL in its place; a
+ * delivery the work had already scheduled then calls nobody.
+ */
+void
+thaw_lesson_class_set_work (ThawLessonClass *klass,
+                            gsize            offset,
+                            GDestroyNotify   stop_func,
+                            GDestroyNotify   free_func)
+{
+  WorkSlot *slot = g_new (WorkSlot, 1);   /* kept as long as the class */
+
+  *slot = (WorkSlot) { offset, stop_func, free_func };
+  g_type_set_qdata (G_TYPE_FROM_CLASS (klass), lesson_work_quark (), slot);
+  if (stop_func != NULL)
+    gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "lesson.stop", NULL, work_stop_cb);
+}
+
 static void
 thaw_lesson_dispose (GObject *object)
 {
   ThawLesson *self = THAW_LESSON (object);
   ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+  GType work_type;
+  WorkSlot *slot = find_work_slot (self, &work_type);
 
+  if (slot != NULL)
+    g_clear_pointer ((gpointer *) G_STRUCT_MEMBER_P (self, slot->offset), slot->free_func);
+  /* The work is gone first: nothing it delivers can reach these widgets. */
   for (GType type = G_OBJECT_TYPE (self); type != THAW_TYPE_LESSON; type = g_type_parent (type))
     if (g_type_get_qdata (type, lesson_template_quark ()) != NULL)
       gtk_widget_dispose_template (GTK_WIDGET (self), type);

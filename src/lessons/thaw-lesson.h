@@ -140,6 +140,10 @@ void           thaw_lesson_class_add_boolean_knob (ThawLessonClass *klass,
 void           thaw_lesson_init_knobs    (ThawLesson  *self);
 void           thaw_lesson_class_set_template     (ThawLessonClass *klass,
                                                    const char      *id);
+void           thaw_lesson_class_set_work         (ThawLessonClass *klass,
+                                                   gsize            offset,
+                                                   GDestroyNotify   stop_func,
+                                                   GDestroyNotify   free_func);
 
 ThawHeartbeat *thaw_lesson_get_heartbeat (ThawLesson  *self);
 void           thaw_lesson_report        (ThawLesson  *self,

@@ -184,18 +184,6 @@ run_cb (GtkWidget  *widget,
   self->work = async_io_work_start (self->file, size, self->way, receive_news, self);
 }
 
-/* lesson.stop, enabled while a run goes on: the last news ends it. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonAsyncIo *self = THAW_LESSON_ASYNC_IO (widget);
-
-  async_io_work_stop (self->work);
-  gtk_label_set_text (self->status, _("Stopping…"));
-}
-
 static void
 set_chosen (ThawLessonAsyncIo *self,
             GFile             *file)
@@ -336,8 +324,7 @@ thaw_lesson_async_io_dispose (GObject *object)
 {
   ThawLessonAsyncIo *self = THAW_LESSON_ASYNC_IO (object);
 
-  /* A worker is joined; a read or a deletion in flight ends into nothing. */
-  g_clear_pointer (&self->work, async_io_work_free);
+  /* A deletion in flight ends into nothing (ThawLesson joins the worker). */
   g_cancellable_cancel (self->deleting);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -369,6 +356,8 @@ thaw_lesson_async_io_class_init (ThawLessonAsyncIoClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   thaw_lesson_class_set_template (lesson_class, "async-io");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonAsyncIo, work),
+                              (GDestroyNotify) async_io_work_stop, (GDestroyNotify) async_io_work_free);
   for (guint i = 0; i < ASYNC_IO_N_WAYS; i++)
     {
       g_autofree char *figure = g_strconcat (ways[i].id, "_figure", NULL);
@@ -388,7 +377,6 @@ thaw_lesson_async_io_class_init (ThawLessonAsyncIoClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonAsyncIo, runs);
   gtk_widget_class_bind_template_callback (widget_class, show_source);
 
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
   gtk_widget_class_install_action (widget_class, "lesson.choose", NULL, choose_cb);
   gtk_widget_class_install_action (widget_class, "lesson.use-generated", NULL, use_generated_cb);
   gtk_widget_class_install_action (widget_class, "lesson.delete-file", NULL, delete_file_cb);

@@ -242,9 +242,6 @@ thaw_lesson_cancel_dispose (GObject *object)
 {
   ThawLessonCancel *self = THAW_LESSON_CANCEL (object);
 
-  /* The window may close mid-job: this stops and joins the worker, and a
-   * delivery it already scheduled calls nobody. */
-  g_clear_pointer (&self->work, cancel_work_free);
   g_clear_handle_id (&self->auto_stop_id, g_source_remove);
 
   G_OBJECT_CLASS (thaw_lesson_cancel_parent_class)->dispose (object);
@@ -270,6 +267,8 @@ thaw_lesson_cancel_class_init (ThawLessonCancelClass *klass)
   lesson_class->report = thaw_lesson_cancel_report;
 
   thaw_lesson_class_set_template (lesson_class, "cancel");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonCancel, work),
+                              NULL, (GDestroyNotify) cancel_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every_row);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, progress);

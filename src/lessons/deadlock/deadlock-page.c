@@ -206,25 +206,18 @@ thaw_lesson_deadlock_report (ThawLesson *lesson, JsonBuilder *builder)
 }
 
 static void
-thaw_lesson_deadlock_dispose (GObject *object)
-{
-  g_clear_pointer (&THAW_LESSON_DEADLOCK (object)->work, deadlock_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_deadlock_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_deadlock_class_init (ThawLessonDeadlockClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_deadlock_dispose;
   lesson_class->report = thaw_lesson_deadlock_report;
   thaw_lesson_class_add_uint_knob (lesson_class, "delay-ms", G_STRUCT_OFFSET (ThawLessonDeadlock, delay_ms),
                                    0, DEADLOCK_MAX_DELAY_MS, DEADLOCK_DEFAULT_DELAY_MS);
 
   thaw_lesson_class_set_template (lesson_class, "deadlock");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonDeadlock, work),
+                              NULL, (GDestroyNotify) deadlock_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, graph_area);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, lanes);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, status);

@@ -203,8 +203,6 @@ thaw_lesson_downloads_dispose (GObject *object)
 {
   ThawLessonDownloads *self = THAW_LESSON_DOWNLOADS (object);
 
-  /* Mid-run, this stops and joins every thread; a pending delivery calls nobody. */
-  g_clear_pointer (&self->work, downloads_work_free);
   g_clear_pointer (&self->run_list, json_array_unref);
   G_OBJECT_CLASS (thaw_lesson_downloads_parent_class)->dispose (object);
 }
@@ -223,6 +221,8 @@ thaw_lesson_downloads_class_init (ThawLessonDownloadsClass *klass)
                                      DOWNLOADS_MIN_SECONDS_EACH, DOWNLOADS_MAX_SECONDS_EACH, DOWNLOADS_DEFAULT_SECONDS_EACH);
 
   thaw_lesson_class_set_template (lesson_class, "downloads");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonDownloads, work),
+                              NULL, (GDestroyNotify) downloads_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, rows);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, sequential_total);

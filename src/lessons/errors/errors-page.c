@@ -172,21 +172,6 @@ start_cb (GtkWidget  *widget,
                                   show_progress, run_done, self);
 }
 
-/* lesson.stop: ask the worker to stop; its result (an error) ends the run. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonErrors *self = THAW_LESSON_ERRORS (widget);
-
-  if (self->work == NULL)
-    return;
-
-  errors_work_stop (self->work);
-  gtk_label_set_text (self->status, _("Stopping…"));
-}
-
 static void
 thaw_lesson_errors_report (ThawLesson  *lesson,
                            JsonBuilder *builder)
@@ -211,9 +196,6 @@ thaw_lesson_errors_dispose (GObject *object)
 {
   ThawLessonErrors *self = THAW_LESSON_ERRORS (object);
 
-  /* A worker may still run when the window closes: this stops and joins
-   * it, and nothing it would still deliver reaches the lesson. */
-  g_clear_pointer (&self->work, errors_work_free);
   g_clear_pointer (&self->checksum, g_free);
   g_clear_error (&self->error);
 
@@ -235,6 +217,8 @@ thaw_lesson_errors_class_init (ThawLessonErrorsClass *klass)
   lesson_class->report = thaw_lesson_errors_report;
 
   thaw_lesson_class_set_template (lesson_class, "errors");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonErrors, work),
+                              (GDestroyNotify) errors_work_stop, (GDestroyNotify) errors_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, toasts);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, content);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, fail_at_scale);
@@ -247,7 +231,6 @@ thaw_lesson_errors_class_init (ThawLessonErrorsClass *klass)
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.fail", start_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

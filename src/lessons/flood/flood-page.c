@@ -164,18 +164,6 @@ start_cb (GtkWidget  *widget,
   gtk_label_set_text (self->status, self->work != NULL ? _(ways[way].status) : error->message);
 }
 
-/* lesson.stop, enabled while a run goes on: it ends with the last word. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonFlood *self = THAW_LESSON_FLOOD (widget);
-
-  flood_work_stop (self->work);
-  gtk_label_set_text (self->status, _("Stopping…"));
-}
-
 static void
 thaw_lesson_flood_report (ThawLesson  *lesson,
                           JsonBuilder *builder)
@@ -200,27 +188,16 @@ thaw_lesson_flood_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_flood_dispose (GObject *object)
-{
-  ThawLessonFlood *self = THAW_LESSON_FLOOD (object);
-
-  /* Mid-flood this joins the worker; the tick callback removes itself. */
-  g_clear_pointer (&self->work, flood_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_flood_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_flood_class_init (ThawLessonFloodClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_flood_dispose;
   lesson_class->report = thaw_lesson_flood_report;
 
   thaw_lesson_class_set_template (lesson_class, "flood");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonFlood, work),
+                              (GDestroyNotify) flood_work_stop, (GDestroyNotify) flood_work_free);
   for (guint i = 0; i < N_FIGURES; i++)
     gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonFlood, figures) + i * sizeof (ThawFigure *));
@@ -230,7 +207,6 @@ thaw_lesson_flood_class_init (ThawLessonFloodClass *klass)
 
   for (guint i = 0; i < G_N_ELEMENTS (ways); i++)
     thaw_lesson_class_install_run_action (lesson_class, ways[i].action, start_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

@@ -144,21 +144,6 @@ block_cb (GtkWidget  *widget,
   finish_run (self, _("On the main loop"), FALSE);
 }
 
-/* lesson.stop: ask the worker to stop; its last delivery ends the run. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonFreeze *self = THAW_LESSON_FREEZE (widget);
-
-  if (self->work == NULL)
-    return;
-
-  freeze_work_stop (self->work);
-  gtk_label_set_text (self->status, _("Stopping…"));
-}
-
 static void
 thaw_lesson_freeze_report (ThawLesson  *lesson,
                            JsonBuilder *builder)
@@ -169,35 +154,24 @@ thaw_lesson_freeze_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_freeze_dispose (GObject *object)
-{
-  ThawLessonFreeze *self = THAW_LESSON_FREEZE (object);
-
-  /* A worker may still run when the window closes: this stops and joins
-   * it, and a delivery it already scheduled calls nobody. */
-  g_clear_pointer (&self->work, freeze_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_freeze_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_freeze_class_init (ThawLessonFreezeClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_freeze_dispose;
   lesson_class->report = thaw_lesson_freeze_report;
 
   thaw_lesson_class_set_template (lesson_class, "freeze");
+  /* ThawLesson's lesson.stop calls freeze_work_stop(); when the page goes,
+   * mid-run or not, freeze_work_free() stops and joins the worker. */
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonFreeze, work),
+                              (GDestroyNotify) freeze_work_stop, (GDestroyNotify) freeze_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonFreeze, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonFreeze, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonFreeze, runs);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.block", block_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

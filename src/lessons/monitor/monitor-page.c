@@ -207,7 +207,6 @@ thaw_lesson_monitor_dispose (GObject *object)
 {
   ThawLessonMonitor *self = THAW_LESSON_MONITOR (object);
 
-  g_clear_pointer (&self->work, monitor_work_free);
   g_clear_pointer (&self->error, g_free);
 
   G_OBJECT_CLASS (thaw_lesson_monitor_parent_class)->dispose (object);
@@ -225,6 +224,8 @@ thaw_lesson_monitor_class_init (ThawLessonMonitorClass *klass)
                                    1, MONITOR_MAX_SECONDS, MONITOR_DEFAULT_SECONDS);
 
   thaw_lesson_class_set_template (lesson_class, "monitor");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonMonitor, work),
+                              NULL, (GDestroyNotify) monitor_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, cores_box);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, memory_label);

@@ -309,18 +309,6 @@ measure_cb (GtkWidget  *widget,
   parallel_work_measure (self->work, &self->view, self->max_threads);
 }
 
-/* lesson.stop: a new generation makes everything in flight stale. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonParallel *self = THAW_LESSON_PARALLEL (widget);
-
-  parallel_work_stop (self->work);
-  gtk_label_set_text (self->status, _("Stopping…"));
-}
-
 static void
 thaw_lesson_parallel_report (ThawLesson  *lesson,
                              JsonBuilder *builder)
@@ -367,9 +355,6 @@ thaw_lesson_parallel_dispose (GObject *object)
 {
   ThawLessonParallel *self = THAW_LESSON_PARALLEL (object);
 
-  /* The window may close mid-render: this stops and joins every thread,
-   * and a delivery already scheduled calls nobody. */
-  g_clear_pointer (&self->work, parallel_work_free);
   g_clear_pointer (&self->checksum, g_free);
   g_clear_pointer (&self->best_ms, g_free);
 
@@ -394,6 +379,8 @@ thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
   thaw_lesson_class_add_boolean_knob (lesson_class, "marks", G_STRUCT_OFFSET (ThawLessonParallel, marks), TRUE);
 
   thaw_lesson_class_set_template (lesson_class, "parallel");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonParallel, work),
+                              (GDestroyNotify) parallel_work_stop, (GDestroyNotify) parallel_work_free);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     gtk_widget_class_bind_template_child_full (widget_class, children[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonParallel, image) + i * sizeof (gpointer));
@@ -404,7 +391,6 @@ thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
   gtk_widget_class_install_action (widget_class, "lesson.zoom", NULL, view_cb);
   gtk_widget_class_install_action (widget_class, "lesson.zoom-out", NULL, view_cb);
   gtk_widget_class_install_action (widget_class, "lesson.reset", NULL, view_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

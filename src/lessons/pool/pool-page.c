@@ -308,17 +308,6 @@ thaw_lesson_pool_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_pool_dispose (GObject *object)
-{
-  ThawLessonPool *self = THAW_LESSON_POOL (object);
-
-  /* Mid-run: stops and joins our threads; nobody is called afterwards. */
-  g_clear_pointer (&self->work, pool_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_pool_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_pool_class_init (ThawLessonPoolClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -335,7 +324,6 @@ thaw_lesson_pool_class_init (ThawLessonPoolClass *klass)
 #undef CHILD
   };
 
-  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_pool_dispose;
   lesson_class->report = thaw_lesson_pool_report;
 
   thaw_lesson_class_add_uint_knob (lesson_class, "work-ms", G_STRUCT_OFFSET (ThawLessonPool, work_ms),
@@ -345,6 +333,8 @@ thaw_lesson_pool_class_init (ThawLessonPoolClass *klass)
                                    1, 4 * cores, cores);
 
   thaw_lesson_class_set_template (lesson_class, "pool");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonPool, work),
+                              NULL, (GDestroyNotify) pool_work_free);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     gtk_widget_class_bind_template_child_full (widget_class, children[i].id, FALSE, children[i].offset);
   gtk_widget_class_bind_template_callback (widget_class, tab_toggled_cb);

@@ -187,28 +187,16 @@ thaw_lesson_pthread_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_pthread_dispose (GObject *object)
-{
-  ThawLessonPthread *self = THAW_LESSON_PTHREAD (object);
-
-  /* A worker may still run when the window closes: this raises its flag
-   * and joins it, and a delivery it already scheduled calls nobody. */
-  g_clear_pointer (&self->work, darts_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_pthread_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_pthread_class_init (ThawLessonPthreadClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_pthread_dispose;
   lesson_class->report = thaw_lesson_pthread_report;
 
   thaw_lesson_class_set_template (lesson_class, "pthread");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonPthread, work),
+                              NULL, (GDestroyNotify) darts_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, runs);

@@ -239,9 +239,6 @@ thaw_lesson_queue_dispose (GObject *object)
 {
   ThawLessonQueue *self = THAW_LESSON_QUEUE (object);
 
-  /* The window may close mid-run: this stops and joins both threads, and
-   * a delivery they scheduled calls nobody. */
-  g_clear_pointer (&self->work, queue_work_free);
   g_clear_handle_id (&self->sample_id, g_source_remove);
 
   G_OBJECT_CLASS (thaw_lesson_queue_parent_class)->dispose (object);
@@ -265,6 +262,8 @@ thaw_lesson_queue_class_init (ThawLessonQueueClass *klass)
                                    QUEUE_MIN_SPEED, QUEUE_MAX_SPEED, QUEUE_DEFAULT_CONSUMER_SPEED);
 
   thaw_lesson_class_set_template (lesson_class, "queue");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonQueue, work),
+                              NULL, (GDestroyNotify) queue_work_free);
   for (guint i = 0; i < N_FIGURES; i++)
     gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonQueue, figures) + i * sizeof (ThawFigure *));

@@ -277,21 +277,6 @@ start_cb (GtkWidget  *widget,
     }
 }
 
-/* lesson.stop: the last news of the series ends it. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (widget);
-
-  if (self->work == NULL)
-    return;
-
-  race_work_stop (self->work);
-  gtk_label_set_text (self->status, _("Stopping…"));
-}
-
 static void
 add_member (JsonBuilder *builder,
             const char  *name,
@@ -344,10 +329,6 @@ thaw_lesson_race_dispose (GObject *object)
 {
   ThawLessonRace *self = THAW_LESSON_RACE (object);
 
-  /* Stops and joins the conductor, which joins the adders: they look at
-   * Stop every few thousand increments, so this takes about a millisecond.
-   * News already scheduled calls nobody. */
-  g_clear_pointer (&self->work, race_work_free);
   g_clear_pointer (&self->timeline, thaw_timeline_unref);
 
   G_OBJECT_CLASS (thaw_lesson_race_parent_class)->dispose (object);
@@ -370,6 +351,8 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
   thaw_lesson_class_add_boolean_knob (lesson_class, "slow-motion", G_STRUCT_OFFSET (ThawLessonRace, slow_motion), TRUE);
 
   thaw_lesson_class_set_template (lesson_class, "race");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, work),
+                              (GDestroyNotify) race_work_stop, (GDestroyNotify) race_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, knobs);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, row_racy);
@@ -383,7 +366,6 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
   for (guint i = 0; i < RACE_N_WAYS; i++)
     thaw_lesson_class_install_run_action (lesson_class, ways[i].action, start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.run-many", start_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

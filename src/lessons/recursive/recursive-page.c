@@ -234,28 +234,16 @@ thaw_lesson_recursive_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_recursive_dispose (GObject *object)
-{
-  ThawLessonRecursive *self = THAW_LESSON_RECURSIVE (object);
-
-  /* A walk may still run when the window closes: this stops and joins it
-   * (every level unlocks on the way out), and a delivery it already
-   * scheduled calls nobody. */
-  g_clear_pointer (&self->work, recursive_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_recursive_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_recursive_class_init (ThawLessonRecursiveClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_recursive_dispose;
   lesson_class->report = thaw_lesson_recursive_report;
 
   thaw_lesson_class_set_template (lesson_class, "recursive");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonRecursive, work),
+                              NULL, (GDestroyNotify) recursive_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, levels);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, nesting);

@@ -152,21 +152,6 @@ start_cb (GtkWidget  *widget,
     }
 }
 
-/* lesson.stop: ask; the last news, every thread joined, ends the run. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonSemaphore *self = THAW_LESSON_SEMAPHORE (widget);
-
-  if (self->work == NULL)
-    return;
-
-  semaphore_work_stop (self->work);
-  gtk_label_set_text (self->status, _("Stopping…"));
-}
-
 static void
 thaw_lesson_semaphore_report (ThawLesson  *lesson,
                               JsonBuilder *builder)
@@ -185,24 +170,11 @@ thaw_lesson_semaphore_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_semaphore_dispose (GObject *object)
-{
-  ThawLessonSemaphore *self = THAW_LESSON_SEMAPHORE (object);
-
-  /* The window may close mid-run: this stops and joins every thread, and
-   * a delivery they scheduled calls nobody. */
-  g_clear_pointer (&self->work, semaphore_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_semaphore_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_semaphore_class_init (ThawLessonSemaphoreClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_semaphore_dispose;
   lesson_class->report = thaw_lesson_semaphore_report;
 
   thaw_lesson_class_add_uint_knob (lesson_class, "jobs", G_STRUCT_OFFSET (ThawLessonSemaphore, n_jobs),
@@ -211,6 +183,8 @@ thaw_lesson_semaphore_class_init (ThawLessonSemaphoreClass *klass)
                                    1, 8, 3);
 
   thaw_lesson_class_set_template (lesson_class, "semaphore");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonSemaphore, work),
+                              (GDestroyNotify) semaphore_work_stop, (GDestroyNotify) semaphore_work_free);
   for (guint i = 0; i < N_FIGURES; i++)
     gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonSemaphore, figures) + i * sizeof (ThawFigure *));
@@ -220,7 +194,6 @@ thaw_lesson_semaphore_class_init (ThawLessonSemaphoreClass *klass)
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start-pool", start_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

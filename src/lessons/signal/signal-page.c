@@ -260,9 +260,6 @@ thaw_lesson_signal_dispose (GObject *object)
 {
   ThawLessonSignal *self = THAW_LESSON_SIGNAL (object);
 
-  /* Threads may be asleep at the gate, or working, when the window closes:
-   * this wakes them to leave and joins them, and their news reaches nobody. */
-  g_clear_pointer (&self->work, signal_work_free);
   g_clear_handle_id (&self->auto_go_id, g_source_remove);
 
   G_OBJECT_CLASS (thaw_lesson_signal_parent_class)->dispose (object);
@@ -283,6 +280,8 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
                                    SIGNAL_MIN_THREADS, SIGNAL_MAX_THREADS, SIGNAL_DEFAULT_THREADS);
 
   thaw_lesson_class_set_template (lesson_class, "signal");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonSignal, work),
+                              NULL, (GDestroyNotify) signal_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, gate_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, thread_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, status);

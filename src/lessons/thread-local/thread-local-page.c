@@ -207,25 +207,11 @@ threads_changed_cb (ThawLessonThreadLocal *self)
 }
 
 static void
-thaw_lesson_thread_local_dispose (GObject *object)
-{
-  ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (object);
-
-  /* Threads may still run when the window closes: this stops and joins
-   * them, and a delivery they scheduled calls nobody. */
-  g_clear_pointer (&self->work, tls_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_thread_local_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_thread_local_class_init (ThawLessonThreadLocalClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_thread_local_dispose;
   lesson_class->report = thaw_lesson_thread_local_report;
 
   /* How many threads the next run starts, each with its own scratch. */
@@ -233,6 +219,8 @@ thaw_lesson_thread_local_class_init (ThawLessonThreadLocalClass *klass)
                                    TLS_MIN_THREADS, TLS_MAX_THREADS, TLS_DEFAULT_THREADS);
 
   thaw_lesson_class_set_template (lesson_class, "thread-local");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonThreadLocal, work),
+                              NULL, (GDestroyNotify) tls_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, notifies_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, thread_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, status);

@@ -209,23 +209,11 @@ thaw_lesson_timeout_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_timeout_dispose (GObject *object)
-{
-  /* Closing the window mid-run stops the job and joins the waiter, and a
-   * delivery already scheduled calls nobody. */
-  g_clear_pointer (&THAW_LESSON_TIMEOUT (object)->work, timeout_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_timeout_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_timeout_dispose;
   lesson_class->report = thaw_lesson_timeout_report;
 
   /* A run copies the knobs as it starts: changing them mid-run is safe. */
@@ -235,6 +223,8 @@ thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
                                      0.2, 5.0, 1.0);
 
   thaw_lesson_class_set_template (lesson_class, "timeout");
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonTimeout, work),
+                              NULL, (GDestroyNotify) timeout_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, events);
