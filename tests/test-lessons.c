@@ -15,7 +15,8 @@
  *                  byte for byte the files the tests run (tests/snippets).
  *
  * And once: claims that can be checked mechanically, in the lesson texts and
- * the From Python to GLib page.
+ * the From Python to GLib page; and that ThawLesson frees what a page gave
+ * it to own (owned).
  *
  * What a lesson teaches is checked in its own test-lesson-ID.c.
  */
@@ -253,6 +254,88 @@ map_row_subtitle (GtkWidget  *map,
 
 /* Claims a lesson once got wrong, checked where a sentence can be. The rest
  * is in the programs that tests/snippets runs. */
+/* A page with a work, a string and a timeout, and no dispose of its own:
+ * ThawLesson lets go of all three, the work first. */
+G_DECLARE_FINAL_TYPE (ThawTestOwner, thaw_test_owner, THAW, TEST_OWNER, ThawLesson)
+
+struct _ThawTestOwner
+{
+  ThawLesson parent_instance;
+  gpointer work;
+  char *note;
+  guint timeout_id;
+};
+
+G_DEFINE_TYPE (ThawTestOwner, thaw_test_owner, THAW_TYPE_LESSON)
+
+static GPtrArray *freed;   /* what was freed, in order */
+
+static void
+owned_work_free (gpointer work)
+{
+  g_ptr_array_add (freed, work);
+}
+
+static void
+owned_note_free (gpointer note)
+{
+  g_ptr_array_add (freed, note);
+  g_free (note);
+}
+
+static void
+thaw_test_owner_class_init (ThawTestOwnerClass *klass)
+{
+  ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
+
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawTestOwner, work), NULL, owned_work_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawTestOwner, note), owned_note_free);
+  thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawTestOwner, timeout_id));
+}
+
+static void
+thaw_test_owner_init (ThawTestOwner *self)
+{
+}
+
+static gboolean
+never_cb (gpointer data)
+{
+  g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_owned (void)
+{
+  ThawTestOwner *page = g_object_ref_sink (g_object_new (thaw_test_owner_get_type (), NULL));
+  gpointer work = GINT_TO_POINTER (1);
+  char *note = g_strdup ("note");
+  guint timeout_id = g_timeout_add_seconds (3600, never_cb, NULL);
+
+  freed = g_ptr_array_new ();
+  page->work = work;
+  page->note = note;
+  page->timeout_id = timeout_id;
+
+  g_object_run_dispose (G_OBJECT (page));
+
+  g_assert_null (page->work);
+  g_assert_null (page->note);
+  g_assert_cmpuint (page->timeout_id, ==, 0);
+  g_assert_null (g_main_context_find_source_by_id (NULL, timeout_id));
+  g_assert_cmpuint (freed->len, ==, 2);
+  g_assert_true (g_ptr_array_index (freed, 0) == work);
+  g_assert_true (g_ptr_array_index (freed, 1) == note);
+
+  /* A second dispose finds nothing left to free. */
+  g_object_run_dispose (G_OBJECT (page));
+  g_assert_cmpuint (freed->len, ==, 2);
+
+  g_object_unref (page);
+  g_clear_pointer (&freed, g_ptr_array_unref);
+}
+
 static void
 test_claims (void)
 {
@@ -334,7 +417,10 @@ main (int   argc,
       g_test_add_data_func (programs, lessons[i], test_programs);
     }
   if (half != 2)
-    g_test_add_func ("/thaw/lessons/claims", test_claims);
+    {
+      g_test_add_func ("/thaw/lessons/claims", test_claims);
+      g_test_add_func ("/thaw/lessons/owned", test_owned);
+    }
 
   return g_test_run ();
 }

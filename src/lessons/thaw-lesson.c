@@ -503,6 +503,88 @@ thaw_lesson_class_set_work (ThawLessonClass *klass,
     gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "lesson.stop", NULL, work_stop_cb);
 }
 
+/* What else a page keeps that ThawLesson lets go of for it. */
+typedef struct
+{
+  gsize offset;
+  GDestroyNotify free_func;   /* NULL: a main-loop source id */
+} OwnedSlot;
+
+static G_DEFINE_QUARK (thaw-lesson-owned, lesson_owned)
+
+static void
+add_owned_slot (ThawLessonClass *klass,
+                gsize            offset,
+                GDestroyNotify   free_func)
+{
+  GType type = G_TYPE_FROM_CLASS (klass);
+  GArray *slots = g_type_get_qdata (type, lesson_owned_quark ());
+
+  if (slots == NULL)
+    {
+      slots = g_array_new (FALSE, FALSE, sizeof (OwnedSlot));   /* kept as long as the class */
+      g_type_set_qdata (type, lesson_owned_quark (), slots);
+    }
+  g_array_append_val (slots, ((OwnedSlot) { offset, free_func }));
+}
+
+/**
+ * thaw_lesson_class_own:
+ * @klass: a lesson's class
+ * @offset: where the page keeps a pointer, e.g.
+ *   `G_STRUCT_OFFSET (ThawLessonRace, timeline)`
+ * @free_func: how to free what it points to
+ *
+ * When the page is disposed, after its work is freed and before its
+ * template's widgets go, ThawLesson frees what the pointer holds, if
+ * anything, and leaves NULL. A page that owns only such things needs no
+ * dispose function of its own.
+ */
+void
+thaw_lesson_class_own (ThawLessonClass *klass,
+                       gsize            offset,
+                       GDestroyNotify   free_func)
+{
+  g_return_if_fail (free_func != NULL);
+
+  add_owned_slot (klass, offset, free_func);
+}
+
+/**
+ * thaw_lesson_class_own_source:
+ * @klass: a lesson's class
+ * @offset: where the page keeps a #guint source id (a timeout's), 0 when
+ *   none is set
+ *
+ * Like thaw_lesson_class_own(): when the page is disposed, the source is
+ * removed, so that it never calls a page that is gone.
+ */
+void
+thaw_lesson_class_own_source (ThawLessonClass *klass,
+                              gsize            offset)
+{
+  add_owned_slot (klass, offset, NULL);
+}
+
+static void
+free_owned (ThawLesson *self)
+{
+  for (GType type = G_OBJECT_TYPE (self); type != THAW_TYPE_LESSON; type = g_type_parent (type))
+    {
+      GArray *slots = g_type_get_qdata (type, lesson_owned_quark ());
+
+      for (guint i = 0; slots != NULL && i < slots->len; i++)
+        {
+          OwnedSlot *slot = &g_array_index (slots, OwnedSlot, i);
+
+          if (slot->free_func != NULL)
+            g_clear_pointer ((gpointer *) G_STRUCT_MEMBER_P (self, slot->offset), slot->free_func);
+          else
+            g_clear_handle_id ((guint *) G_STRUCT_MEMBER_P (self, slot->offset), g_source_remove);
+        }
+    }
+}
+
 static void
 thaw_lesson_dispose (GObject *object)
 {
@@ -513,6 +595,7 @@ thaw_lesson_dispose (GObject *object)
 
   if (slot != NULL)
     g_clear_pointer ((gpointer *) G_STRUCT_MEMBER_P (self, slot->offset), slot->free_func);
+  free_owned (self);
   /* The work is gone first: nothing it delivers can reach these widgets. */
   for (GType type = G_OBJECT_TYPE (self); type != THAW_TYPE_LESSON; type = g_type_parent (type))
     if (g_type_get_qdata (type, lesson_template_quark ()) != NULL)

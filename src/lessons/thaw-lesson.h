@@ -144,6 +144,11 @@ void           thaw_lesson_class_set_work         (ThawLessonClass *klass,
                                                    gsize            offset,
                                                    GDestroyNotify   stop_func,
                                                    GDestroyNotify   free_func);
+void           thaw_lesson_class_own              (ThawLessonClass *klass,
+                                                   gsize            offset,
+                                                   GDestroyNotify   free_func);
+void           thaw_lesson_class_own_source       (ThawLessonClass *klass,
+                                                   gsize            offset);
 
 ThawHeartbeat *thaw_lesson_get_heartbeat (ThawLesson  *self);
 void           thaw_lesson_report        (ThawLesson  *self,

@@ -238,37 +238,18 @@ thaw_lesson_cancel_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_cancel_dispose (GObject *object)
-{
-  ThawLessonCancel *self = THAW_LESSON_CANCEL (object);
-
-  g_clear_handle_id (&self->auto_stop_id, g_source_remove);
-
-  G_OBJECT_CLASS (thaw_lesson_cancel_parent_class)->dispose (object);
-}
-
-static void
-thaw_lesson_cancel_finalize (GObject *object)
-{
-  g_free (THAW_LESSON_CANCEL (object)->checksum);
-
-  G_OBJECT_CLASS (thaw_lesson_cancel_parent_class)->finalize (object);
-}
-
-static void
 thaw_lesson_cancel_class_init (ThawLessonCancelClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_cancel_dispose;
-  object_class->finalize = thaw_lesson_cancel_finalize;
   lesson_class->report = thaw_lesson_cancel_report;
 
   thaw_lesson_class_set_template (lesson_class, "cancel");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonCancel, work),
                               NULL, (GDestroyNotify) cancel_work_free);
+  thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonCancel, auto_stop_id));
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonCancel, checksum), g_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every_row);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, progress);

@@ -199,21 +199,11 @@ thaw_lesson_downloads_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_downloads_dispose (GObject *object)
-{
-  ThawLessonDownloads *self = THAW_LESSON_DOWNLOADS (object);
-
-  g_clear_pointer (&self->run_list, json_array_unref);
-  G_OBJECT_CLASS (thaw_lesson_downloads_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_downloads_class_init (ThawLessonDownloadsClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_downloads_dispose;
   lesson_class->report = thaw_lesson_downloads_report;
   thaw_lesson_class_add_uint_knob (lesson_class, "downloads", G_STRUCT_OFFSET (ThawLessonDownloads, n_downloads),
                                    DOWNLOADS_MIN, DOWNLOADS_MAX, DOWNLOADS_DEFAULT);
@@ -223,6 +213,8 @@ thaw_lesson_downloads_class_init (ThawLessonDownloadsClass *klass)
   thaw_lesson_class_set_template (lesson_class, "downloads");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonDownloads, work),
                               NULL, (GDestroyNotify) downloads_work_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonDownloads, run_list),
+                         (GDestroyNotify) json_array_unref);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, rows);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDownloads, sequential_total);

@@ -203,22 +203,11 @@ thaw_lesson_monitor_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_monitor_dispose (GObject *object)
-{
-  ThawLessonMonitor *self = THAW_LESSON_MONITOR (object);
-
-  g_clear_pointer (&self->error, g_free);
-
-  G_OBJECT_CLASS (thaw_lesson_monitor_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_monitor_class_init (ThawLessonMonitorClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_monitor_dispose;
   lesson_class->report = thaw_lesson_monitor_report;
   thaw_lesson_class_add_uint_knob (lesson_class, "seconds", G_STRUCT_OFFSET (ThawLessonMonitor, seconds),
                                    1, MONITOR_MAX_SECONDS, MONITOR_DEFAULT_SECONDS);
@@ -226,6 +215,7 @@ thaw_lesson_monitor_class_init (ThawLessonMonitorClass *klass)
   thaw_lesson_class_set_template (lesson_class, "monitor");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonMonitor, work),
                               NULL, (GDestroyNotify) monitor_work_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonMonitor, error), g_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, cores_box);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, memory_label);

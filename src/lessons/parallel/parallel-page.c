@@ -351,17 +351,6 @@ thaw_lesson_parallel_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_parallel_dispose (GObject *object)
-{
-  ThawLessonParallel *self = THAW_LESSON_PARALLEL (object);
-
-  g_clear_pointer (&self->checksum, g_free);
-  g_clear_pointer (&self->best_ms, g_free);
-
-  G_OBJECT_CLASS (thaw_lesson_parallel_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -371,7 +360,6 @@ thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
   const char *children[] = { "image", "placeholder", "threads_row", "threads_spin", "status", "chart_caption",
                              "chart", "runs" };
 
-  G_OBJECT_CLASS (klass)->dispose = thaw_lesson_parallel_dispose;
   lesson_class->report = thaw_lesson_parallel_report;
 
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonParallel, n_threads),
@@ -381,6 +369,8 @@ thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
   thaw_lesson_class_set_template (lesson_class, "parallel");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonParallel, work),
                               (GDestroyNotify) parallel_work_stop, (GDestroyNotify) parallel_work_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonParallel, checksum), g_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonParallel, best_ms), g_free);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     gtk_widget_class_bind_template_child_full (widget_class, children[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonParallel, image) + i * sizeof (gpointer));

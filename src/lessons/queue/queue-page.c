@@ -235,23 +235,11 @@ speed_to_text (GBinding     *binding,
 }
 
 static void
-thaw_lesson_queue_dispose (GObject *object)
-{
-  ThawLessonQueue *self = THAW_LESSON_QUEUE (object);
-
-  g_clear_handle_id (&self->sample_id, g_source_remove);
-
-  G_OBJECT_CLASS (thaw_lesson_queue_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_queue_class_init (ThawLessonQueueClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_queue_dispose;
   lesson_class->report = thaw_lesson_queue_report;
 
   thaw_lesson_class_add_uint_knob (lesson_class, "capacity", G_STRUCT_OFFSET (ThawLessonQueue, capacity),
@@ -264,6 +252,7 @@ thaw_lesson_queue_class_init (ThawLessonQueueClass *klass)
   thaw_lesson_class_set_template (lesson_class, "queue");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonQueue, work),
                               NULL, (GDestroyNotify) queue_work_free);
+  thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonQueue, sample_id));
   for (guint i = 0; i < N_FIGURES; i++)
     gtk_widget_class_bind_template_child_full (widget_class, figure_ids[i], FALSE,
                                                G_STRUCT_OFFSET (ThawLessonQueue, figures) + i * sizeof (ThawFigure *));

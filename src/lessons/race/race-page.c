@@ -325,23 +325,11 @@ thaw_lesson_race_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_race_dispose (GObject *object)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (object);
-
-  g_clear_pointer (&self->timeline, thaw_timeline_unref);
-
-  G_OBJECT_CLASS (thaw_lesson_race_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_race_dispose;
   lesson_class->report = thaw_lesson_race_report;
 
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonRace, n_threads),
@@ -353,6 +341,8 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
   thaw_lesson_class_set_template (lesson_class, "race");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, work),
                               (GDestroyNotify) race_work_stop, (GDestroyNotify) race_work_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, timeline),
+                         (GDestroyNotify) thaw_timeline_unref);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, knobs);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, row_racy);

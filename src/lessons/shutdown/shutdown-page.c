@@ -293,20 +293,6 @@ thaw_lesson_shutdown_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_shutdown_dispose (GObject *object)
-{
-  ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (object);
-
-  /* The lesson is going away: this quits. The warm-up and the check are
-   * joined; the writer keeps its grace, holding the application open, and
-   * tells nobody (see shutdown_work_free()). */
-  g_clear_pointer (&self->work, shutdown_work_free);
-  g_clear_pointer (&self->check, shutdown_work_free);
-
-  G_OBJECT_CLASS (thaw_lesson_shutdown_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_shutdown_finalize (GObject *object)
 {
   ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (object);
@@ -326,11 +312,17 @@ thaw_lesson_shutdown_class_init (ThawLessonShutdownClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_shutdown_dispose;
   object_class->finalize = thaw_lesson_shutdown_finalize;
   lesson_class->report = thaw_lesson_shutdown_report;
 
   thaw_lesson_class_set_template (lesson_class, "shutdown");
+  /* When the page goes, the warm-up and the check are joined; the writer
+   * keeps its grace, holding the application open, and tells nobody (see
+   * shutdown_work_free()). */
+  thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonShutdown, work),
+                              NULL, (GDestroyNotify) shutdown_work_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonShutdown, check),
+                         (GDestroyNotify) shutdown_work_free);
   gtk_widget_class_bind_template_child_full (widget_class, "write_progress", FALSE,
                                              G_STRUCT_OFFSET (ThawLessonShutdown, bars[SHUTDOWN_WRITER]));
   gtk_widget_class_bind_template_child_full (widget_class, "warmup_progress", FALSE,

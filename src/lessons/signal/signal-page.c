@@ -256,23 +256,11 @@ threads_changed_cb (ThawLessonSignal *self)
 }
 
 static void
-thaw_lesson_signal_dispose (GObject *object)
-{
-  ThawLessonSignal *self = THAW_LESSON_SIGNAL (object);
-
-  g_clear_handle_id (&self->auto_go_id, g_source_remove);
-
-  G_OBJECT_CLASS (thaw_lesson_signal_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_signal_dispose;
   lesson_class->report = thaw_lesson_signal_report;
 
   /* ThawLessonSignal:threads: how many threads the next run lines up. */
@@ -282,6 +270,7 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
   thaw_lesson_class_set_template (lesson_class, "signal");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonSignal, work),
                               NULL, (GDestroyNotify) signal_work_free);
+  thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonSignal, auto_go_id));
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, gate_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, thread_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, status);
