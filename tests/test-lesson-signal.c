@@ -43,6 +43,16 @@ can_click (ThawLesson *lesson,
   return gtk_widget_get_sensitive (button);
 }
 
+/* Whether the button of lesson.@verb is the blue one, the next step. */
+static gboolean
+is_next_step (ThawLesson *lesson,
+              const char *verb)
+{
+  g_autofree char *action = g_strconcat ("lesson.", verb, NULL);
+
+  return gtk_widget_has_css_class (thaw_test_find_button (GTK_WIDGET (lesson), action), "suggested-action");
+}
+
 static gboolean
 run_is_over (gpointer data)
 {
@@ -126,6 +136,8 @@ test_gate_holds (Fixture       *fixture,
   g_autoptr(JsonObject) report = NULL;
 
   g_object_set (fixture->lesson, "threads", n_threads, NULL);
+  g_assert_true (is_next_step (fixture->lesson, "start"));
+  g_assert_false (is_next_step (fixture->lesson, "go"));
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "line-up"));
   g_assert_false (can_click (fixture->lesson, "start"));
 
@@ -143,10 +155,15 @@ test_gate_holds (Fixture       *fixture,
 
   g_assert_true (can_click (fixture->lesson, "go"));
   g_assert_true (can_click (fixture->lesson, "let-one"));
+  /* With the threads at the gate, Go is the next step. */
+  g_assert_true (is_next_step (fixture->lesson, "go"));
+  g_assert_false (is_next_step (fixture->lesson, "start"));
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "go"));
   /* Go is said once. */
   g_assert_false (can_click (fixture->lesson, "go"));
   wait_for_end (fixture);
+  g_assert_true (is_next_step (fixture->lesson, "start"));
+  g_assert_false (is_next_step (fixture->lesson, "go"));
 
   report = thaw_test_lesson_report (fixture->lesson);
   g_test_message ("%u threads released, the slowest %.3f ms after Go",

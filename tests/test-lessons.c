@@ -12,7 +12,10 @@
  *   close-mid-job  destroying the lesson while its job runs leaves no thread
  *                  behind and no callback that runs afterwards;
  *   programs       the page shows the lesson's Python and GLib programs,
- *                  byte for byte the files the tests run (tests/snippets).
+ *                  byte for byte the files the tests run (tests/snippets);
+ *   buttons        one button grammar: the right way first and alone in
+ *                  blue, the wrong ways next with a warning icon, no red,
+ *                  Stop last in its row.
  *
  * And once: claims that can be checked mechanically, in the lesson texts and
  * the From Python to GLib page; and that ThawLesson frees what a page gave
@@ -252,8 +255,84 @@ map_row_subtitle (GtkWidget  *map,
   return NULL;
 }
 
-/* Claims a lesson once got wrong, checked where a sentence can be. The rest
- * is in the programs that tests/snippets runs. */
+/* The buttons of the lesson's own widget that run its actions, in order. */
+static void
+collect_lesson_buttons (GtkWidget *widget,
+                        GPtrArray *found)
+{
+  const char *action = GTK_IS_BUTTON (widget) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) : NULL;
+
+  if (action != NULL && (g_str_has_prefix (action, "lesson.") || g_str_equal (action, "app.quit")))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_lesson_buttons (child, found);
+}
+
+static gboolean
+shows_warning_icon (GtkWidget *button)
+{
+  GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
+
+  return ADW_IS_BUTTON_CONTENT (child) &&
+         g_strcmp0 (adw_button_content_get_icon_name (ADW_BUTTON_CONTENT (child)), "dialog-warning-symbolic") == 0;
+}
+
+/* One button grammar: the right way first and the only blue button; the
+ * wrong ways next, plain with a warning icon, never red; Stop last in its
+ * row; lesson.block, where a lesson has it, is a wrong way. */
+static void
+test_buttons (gconstpointer data)
+{
+  const ThawLessonInfo *info = data;
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  GtkWidget *page = g_object_ref_sink (thaw_lesson_page_new (info, heartbeat));
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *stop = NULL;
+  guint n_suggested = 0, n_wrong = 0;
+
+  collect_lesson_buttons (page, buttons);
+  g_assert_cmpuint (buttons->len, >=, 2);
+
+  g_assert_true (gtk_widget_has_css_class (g_ptr_array_index (buttons, 0), "suggested-action"));
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      const char *action = gtk_actionable_get_action_name (GTK_ACTIONABLE (button));
+      gboolean wrong = gtk_widget_has_css_class (button, "wrong-way");
+
+      g_assert_false (gtk_widget_has_css_class (button, "destructive-action"));
+      n_suggested += gtk_widget_has_css_class (button, "suggested-action");
+      if (wrong)
+        {
+          /* Right after the right way, one after the other. */
+          g_assert_cmpuint (i, ==, 1 + n_wrong);
+          g_assert_true (shows_warning_icon (button));
+          n_wrong++;
+        }
+      if (g_str_equal (action, "lesson.block"))
+        g_assert_true (wrong);
+      if (g_str_equal (action, "lesson.stop"))
+        stop = button;
+    }
+  g_assert_cmpuint (n_suggested, ==, 1);
+
+  if (stop != NULL)
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (stop, GTK_TYPE_FLOW_BOX);
+
+      for (guint i = 0; i < buttons->len; i++)
+        if (g_ptr_array_index (buttons, i) == stop)
+          g_assert_true (i + 1 == buttons->len ||
+                         row == NULL ||
+                         !gtk_widget_is_ancestor (g_ptr_array_index (buttons, i + 1), row));
+    }
+
+  g_object_unref (page);
+}
+
 /* A page with a work, a string and a timeout, and no dispose of its own:
  * ThawLesson lets go of all three, the work first. */
 G_DECLARE_FINAL_TYPE (ThawTestOwner, thaw_test_owner, THAW, TEST_OWNER, ThawLesson)
@@ -336,6 +415,8 @@ test_owned (void)
   g_clear_pointer (&freed, g_ptr_array_unref);
 }
 
+/* Claims a lesson once got wrong, checked where a sentence can be. The rest
+ * is in the programs that tests/snippets runs. */
 static void
 test_claims (void)
 {
@@ -410,11 +491,13 @@ main (int   argc,
       g_autofree char *quit = g_strdup_printf ("/thaw/lessons/%s/quit-mid-job", lessons[i]->id);
       g_autofree char *close = g_strdup_printf ("/thaw/lessons/%s/close-mid-job", lessons[i]->id);
       g_autofree char *programs = g_strdup_printf ("/thaw/lessons/%s/programs", lessons[i]->id);
+      g_autofree char *buttons = g_strdup_printf ("/thaw/lessons/%s/buttons", lessons[i]->id);
 
       g_test_add_data_func (close, lessons[i], test_close_mid_job);
       g_test_add_data_func (responsive, lessons[i], test_responsive);
       g_test_add_data_func (quit, lessons[i], test_quit_mid_job);
       g_test_add_data_func (programs, lessons[i], test_programs);
+      g_test_add_data_func (buttons, lessons[i], test_buttons);
     }
   if (half != 2)
     {

@@ -27,6 +27,8 @@ struct _ThawLessonSignal
   ThawLesson parent_instance;
 
   GtkLabel *gate_label;
+  GtkButton *start_button;
+  GtkButton *go_button;
   GtkListBox *thread_list;
   GtkLabel *status;
   AdwActionRow *rows[SIGNAL_MAX_THREADS];   /* of the coming or the last run */
@@ -112,13 +114,24 @@ show_news (ThawLessonSignal *self,
     }
 }
 
-/* Go and Let One Through can be used while the threads wait at a closed gate. */
+/* Go and Let One Through can be used while the threads wait at a closed
+ * gate, and Go is then the next step: it takes the blue from Line Up and Go. */
 static void
 set_gate_closed (ThawLessonSignal *self,
                  gboolean          closed)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.go", closed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.let-one", closed);
+  if (closed)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->go_button), "suggested-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->go_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+    }
   if (!closed)
     g_clear_handle_id (&self->auto_go_id, g_source_remove);
 }
@@ -272,6 +285,8 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
                               NULL, (GDestroyNotify) signal_work_free);
   thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonSignal, auto_go_id));
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, gate_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, start_button);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, go_button);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, thread_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, status);
 
