@@ -12,6 +12,7 @@
 
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
+#include "thaw-meter.h"
 #include "thaw-test-util.h"
 #include "thaw-window.h"
 
@@ -214,8 +215,8 @@ widest_offender (GtkWidget *widget,
   return widget;
 }
 
-/* Every lesson, and the Python map, fit a window 360 pixels wide, in
- * English and in the longest translation. */
+/* The whole window, meter included, fits 360 pixels wide with every lesson
+ * and the Python map, in English and in the longest translation. */
 static void
 test_window_narrow (void)
 {
@@ -223,6 +224,7 @@ test_window_narrow (void)
   const ThawLessonInfo *const *lessons;
   ThawWindow *window;
   GtkWidget *leaflet;
+  GtkWidget *content;
   guint too_wide = 0;
   guint n;
 
@@ -234,6 +236,10 @@ test_window_narrow (void)
   thaw_test_iterate_for (0.3);
   leaflet = find_by_type (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL);
   g_assert_nonnull (leaflet);
+  g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
+  content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+  g_assert_true (gtk_widget_is_ancestor (leaflet, content));
+  g_assert_nonnull (find_by_type (content, THAW_TYPE_METER, NULL));
 
   for (guint i = 0; i <= n; i++)
     {
@@ -246,12 +252,13 @@ test_window_narrow (void)
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.python-map", NULL));
       thaw_test_iterate_for (0.1);
 
-      /* The leaflet is all the window holds: its minimum is the window's,
-       * without the frame that the window manager or GTK draws around. */
-      gtk_widget_measure (leaflet, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      /* The window's content, the meter with the leaflet: its minimum is
+       * the window's, without the frame that the window manager or GTK
+       * draws around. */
+      gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
       if (min > 360)
         {
-          GtkWidget *offender = widest_offender (leaflet, 340);
+          GtkWidget *offender = widest_offender (content, 340);
           int offender_min = 0;
           g_autofree char *what = GTK_IS_LABEL (offender)
             ? g_strdup_printf ("“%.40s”", gtk_label_get_text (GTK_LABEL (offender)))

@@ -3,17 +3,18 @@
  * Copyright 2026 The Thaw authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A ball that swings from side to side, moved by a tick callback: GTK calls
- * it once per frame, from the main loop. If the main loop is stuck, no frame
- * is drawn and the ball stops where it is. Because it sees every frame, the
- * bouncer also measures the frame rate, from the gaps between its ticks:
- * gdk_frame_clock_get_fps() averages over a history that smooths a stall
- * away, and a stall is exactly what Thaw wants to show.
+ * A ball that bounces on a floor, moved by a tick callback: GTK calls it
+ * once per frame, from the main loop. If the main loop is stuck, no frame is
+ * drawn and the ball hangs in the air where it was. (It used to swing from
+ * side to side in a track, which read as a switch.) Because it sees every
+ * frame, the bouncer also measures the frame rate, from the gaps between its
+ * ticks: gdk_frame_clock_get_fps() averages over a history that smooths a
+ * stall away, and a stall is exactly what Thaw wants to show.
  *
  * While the meter rests (nothing runs, nobody touches the window) the ball
  * is parked: no tick callback, so the frame clock stops and nothing is
- * drawn. A parked ball is drawn as a ring in the middle of its track, so it
- * never looks like a ball that stopped mid-swing because the loop froze.
+ * drawn. A parked ball is drawn as a ring lying on the floor, so it never
+ * looks like a ball stopped mid-air because the loop froze.
  */
 
 #include "config.h"
@@ -22,9 +23,10 @@
 
 #include "thaw-bouncer.h"
 
-#define SWING_PERIOD_US (G_USEC_PER_SEC * 3 / 2)
+#define BOUNCE_PERIOD_US (G_USEC_PER_SEC * 3 / 4)
 #define RECENT_TICKS 512
-#define BALL_RADIUS 7.0
+#define BALL_RADIUS 6.0
+#define HEIGHT 48
 
 struct _ThawBouncer
 {
@@ -74,8 +76,8 @@ tick_cb (GtkWidget     *widget,
   if (self->recent_len < RECENT_TICKS)
     self->recent_len++;
 
-  self->phase = (double) (gdk_frame_clock_get_frame_time (frame_clock) % SWING_PERIOD_US)
-                / SWING_PERIOD_US;
+  self->phase = (double) (gdk_frame_clock_get_frame_time (frame_clock) % BOUNCE_PERIOD_US)
+                / BOUNCE_PERIOD_US;
   gtk_widget_queue_draw (widget);
 
   return G_SOURCE_CONTINUE;
@@ -89,33 +91,29 @@ thaw_bouncer_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   GdkRGBA color;
-  GskRoundedRect track;
   GskRoundedRect ball;
-  double travel = MAX (width - 2 * BALL_RADIUS, 0);
-  double x = BALL_RADIUS + travel * (0.5 + 0.5 * sin (2 * G_PI * self->phase));
-  double y = height / 2.0;
-
-  if (self->resting)
-    x = width / 2.0;
+  double floor_y = height - 1.0;
+  double travel = MAX (floor_y - 2 * BALL_RADIUS - 1, 0);
+  /* A bounce: up fast, slowing at the top, and down again (|sin|). */
+  double lift = self->resting ? 0 : fabs (sin (G_PI * self->phase));
+  double x = width / 2.0;
+  double y = floor_y - BALL_RADIUS - lift * travel;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
 
-  color.alpha *= 0.15f;
-  gsk_rounded_rect_init_from_rect (&track,
-                                   &GRAPHENE_RECT_INIT (0, y - BALL_RADIUS, width, 2 * BALL_RADIUS),
-                                   BALL_RADIUS);
-  gtk_snapshot_push_rounded_clip (snapshot, &track);
-  gtk_snapshot_append_color (snapshot, &color, &track.bounds);
-  gtk_snapshot_pop (snapshot);
+  /* The floor. */
+  color.alpha *= 0.3f;
+  gtk_snapshot_append_color (snapshot, &color, &GRAPHENE_RECT_INIT (0, floor_y, width, 1));
+  color.alpha /= 0.3f;
 
-  color.alpha /= 0.15f;
   gsk_rounded_rect_init_from_rect (&ball,
                                    &GRAPHENE_RECT_INIT (x - BALL_RADIUS, y - BALL_RADIUS,
                                                         2 * BALL_RADIUS, 2 * BALL_RADIUS),
                                    BALL_RADIUS);
   if (self->resting)
     {
-      /* Parked: a ring, not the solid ball that a frozen loop leaves. */
+      /* Parked: a ring on the floor, not the solid ball that a frozen loop
+       * leaves in the air. */
       const float width_px = 2.0f;
       GdkRGBA ring[4] = { color, color, color, color };
 
@@ -140,12 +138,11 @@ thaw_bouncer_measure (GtkWidget      *widget,
 {
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = 40;
-      *natural = 72;
+      *minimum = *natural = (int) (4 * BALL_RADIUS);
     }
   else
     {
-      *minimum = *natural = (int) (2 * BALL_RADIUS + 2);
+      *minimum = *natural = HEIGHT;
     }
 }
 

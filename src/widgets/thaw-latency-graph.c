@@ -7,7 +7,9 @@
  * vertical scale is logarithmic, from half a millisecond to five seconds, so
  * that the everyday jitter of a free main loop and a three-second freeze both
  * fit and can be told apart. Two lines mark one frame (16.7 ms) and a hang
- * (250 ms); bars over them change colour.
+ * (250 ms); bars over them change colour. The title, the lines' names and
+ * a tick at every second are drawn over the bars, with a halo that keeps
+ * them readable whatever lies under them.
  */
 
 #include "config.h"
@@ -50,8 +52,44 @@ scale (double ms)
   return log (ms / SCALE_MIN_MS) / log (SCALE_MAX_MS / SCALE_MIN_MS);
 }
 
+/* Writes @text at (@x, @y), its top left corner, or its top right with
+ * @right_aligned, in @color with a halo of the opposite lightness around
+ * each letter: over a bar of any colour it stays readable. */
 static void
-draw_threshold (cairo_t       *cr,
+draw_text (GtkWidget     *widget,
+           cairo_t       *cr,
+           const GdkRGBA *color,
+           double         x,
+           double         y,
+           gboolean       right_aligned,
+           const char    *text)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+  double light = 0.299 * color->red + 0.587 * color->green + 0.114 * color->blue;
+  double halo = light < 0.5 ? 1.0 : 0.0;
+  int text_width, text_height;
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.75));
+  pango_layout_set_attributes (layout, attrs);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+
+  cairo_save (cr);
+  cairo_move_to (cr, right_aligned ? x - text_width : x, y);
+  pango_cairo_layout_path (cr, layout);
+  cairo_set_source_rgba (cr, halo, halo, halo, 0.85);
+  cairo_set_line_width (cr, 3);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke_preserve (cr);
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* A dashed line across the graph at @ms, named at its right end. */
+static void
+draw_threshold (GtkWidget     *widget,
+                cairo_t       *cr,
                 const GdkRGBA *color,
                 double         width,
                 double         height,
@@ -67,9 +105,23 @@ draw_threshold (cairo_t       *cr,
   cairo_move_to (cr, 0, y);
   cairo_line_to (cr, width, y);
   cairo_stroke (cr);
-  cairo_move_to (cr, 3, y - 3);
-  cairo_set_font_size (cr, 9);
-  cairo_show_text (cr, label);
+  cairo_restore (cr);
+  draw_text (widget, cr, color, width - 3, y - 11, TRUE, label);
+}
+
+/* The time axis: a tick at every second, counted back from now at the
+ * right edge. */
+static void
+draw_seconds (cairo_t       *cr,
+              const GdkRGBA *color,
+              double         width,
+              double         height)
+{
+  cairo_save (cr);
+  gdk_cairo_set_source_rgba (cr, color);
+  for (int s = 1; s < WINDOW_US / G_USEC_PER_SEC; s++)
+    cairo_rectangle (cr, round (width - s * width * G_USEC_PER_SEC / WINDOW_US), height - 4, 1, 4);
+  cairo_fill (cr);
   cairo_restore (cr);
 }
 
@@ -126,11 +178,15 @@ thaw_latency_graph_snapshot (GtkWidget   *widget,
       cairo_fill (cr);
     }
 
-  fg.alpha = 0.6f;
+  fg.alpha = 0.7f;
+  draw_seconds (cr, &fg, width, height);
   /* Translators: a line on the latency graph: one frame at 60 Hz. */
-  draw_threshold (cr, &fg, width, height, THAW_FRAME_BUDGET_MS, _("1 frame"));
+  draw_threshold (widget, cr, &fg, width, height, THAW_FRAME_BUDGET_MS, _("16.7 ms · 1 frame"));
   /* Translators: a line on the latency graph, above which the app seems hung. */
-  draw_threshold (cr, &fg, width, height, THAW_HANG_MS, _("hang"));
+  draw_threshold (widget, cr, &fg, width, height, THAW_HANG_MS, _("250 ms · hang"));
+  fg.alpha = 0.9f;
+  /* Translators: the title of the meter's graph; a tick on it is a second. */
+  draw_text (widget, cr, &fg, 3, 1, FALSE, _("Main loop lateness, last 10 s"));
 
   cairo_destroy (cr);
 }

@@ -43,6 +43,7 @@ struct _ThawMeter
   GtkLabel *p99_label;
   GtkLabel *max_label;
   GtkLabel *stalls_label;
+  GtkLabel *hangs_label;
   GtkLabel *fps_label;
 
   ThawHeartbeat *heartbeat;
@@ -56,6 +57,7 @@ struct _ThawMeter
   guint rest_delay_ms;
   GdkSurface *surface;      /* watched for being minimised */
   gboolean stall_in_view;   /* the graph showed a stall when last refreshed */
+  gboolean compact;         /* two rows, for a narrow window */
 };
 
 G_DEFINE_FINAL_TYPE (ThawMeter, thaw_meter, ADW_TYPE_BIN)
@@ -65,6 +67,7 @@ enum {
   PROP_HEARTBEAT,
   PROP_RESTING,
   PROP_REST_DELAY,
+  PROP_COMPACT,
   N_PROPS
 };
 
@@ -88,24 +91,6 @@ format_ms (double ms)
     return g_strdup_printf (_("%.1f ms"), ms);
 }
 
-static char *
-format_stalls (guint64 stalls,
-               guint64 hangs)
-{
-  g_autofree char *stalls_text = NULL;
-  g_autofree char *hangs_text = NULL;
-
-  /* Translators: beats of the main loop later than one frame (16.7 ms). */
-  stalls_text = g_strdup_printf (ngettext ("%u stall", "%u stalls", (gulong) MIN (stalls, G_MAXUINT)),
-                                 (guint) MIN (stalls, G_MAXUINT));
-  /* Translators: beats of the main loop later than 250 ms. */
-  hangs_text = g_strdup_printf (ngettext ("%u hang", "%u hangs", (gulong) MIN (hangs, G_MAXUINT)),
-                                (guint) MIN (hangs, G_MAXUINT));
-
-  /* Translators: the two counts above, side by side: "2 stalls · 1 hang". */
-  return g_strdup_printf (_("%s · %s"), stalls_text, hangs_text);
-}
-
 static void update_resting (ThawMeter *self);
 
 static gboolean
@@ -119,7 +104,9 @@ refresh_cb (gpointer data)
   g_autofree char *p99_text = NULL;
   g_autofree char *max_text = NULL;
   g_autofree char *stalls = NULL;
+  g_autofree char *hangs = NULL;
   g_autofree char *fps = NULL;
+  guint n_stalls, n_hangs;
 
   if (self->heartbeat != NULL)
     {
@@ -133,7 +120,12 @@ refresh_cb (gpointer data)
   p99_text = g_strdup_printf (_("p99 %s"), p99);
   /* Translators: the largest main-loop lateness, e.g. "max 3012 ms". */
   max_text = g_strdup_printf (_("max %s"), max);
-  stalls = format_stalls (total.stalls_frame, total.stalls_hang);
+  n_stalls = (guint) MIN (total.stalls_frame, G_MAXUINT);
+  n_hangs = (guint) MIN (total.stalls_hang, G_MAXUINT);
+  /* Translators: beats of the main loop later than one frame (16.7 ms). */
+  stalls = g_strdup_printf (ngettext ("%u stall", "%u stalls", n_stalls), n_stalls);
+  /* Translators: beats of the main loop later than 250 ms. */
+  hangs = g_strdup_printf (ngettext ("%u hang", "%u hangs", n_hangs), n_hangs);
   if (self->resting)
     /* Translators: in place of the frame rate while the meter rests: no job
      * runs and nobody uses the window, so nothing is drawn. */
@@ -145,6 +137,7 @@ refresh_cb (gpointer data)
   set_label (self->p99_label, p99_text);
   set_label (self->max_label, max_text);
   set_label (self->stalls_label, stalls);
+  set_label (self->hangs_label, hangs);
   set_label (self->fps_label, fps);
 
   /* At rest the graph moves on once a second while a stall is in view, so
@@ -315,6 +308,10 @@ thaw_meter_get_property (GObject    *object,
       g_value_set_uint (value, self->rest_delay_ms);
       break;
 
+    case PROP_COMPACT:
+      g_value_set_boolean (value, self->compact);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -340,6 +337,10 @@ thaw_meter_set_property (GObject      *object,
           self->rest_delay_ms = g_value_get_uint (value);
           g_object_notify_by_pspec (object, pspec);
         }
+      break;
+
+    case PROP_COMPACT:
+      thaw_meter_set_compact (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -385,6 +386,17 @@ thaw_meter_class_init (ThawMeterClass *klass)
                        0, 600000, DEFAULT_REST_DELAY_MS,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * ThawMeter:compact:
+   *
+   * Whether the figures go under the graph instead of beside it, so that
+   * the meter fits a narrow window (the window folds its sidebar then).
+   */
+  properties[PROP_COMPACT] =
+    g_param_spec_boolean ("compact", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (THAW_TYPE_BOUNCER);
@@ -396,6 +408,7 @@ thaw_meter_class_init (ThawMeterClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawMeter, p99_label);
   gtk_widget_class_bind_template_child (widget_class, ThawMeter, max_label);
   gtk_widget_class_bind_template_child (widget_class, ThawMeter, stalls_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawMeter, hangs_label);
   gtk_widget_class_bind_template_child (widget_class, ThawMeter, fps_label);
 
   gtk_widget_class_install_action (widget_class, "meter.reset", NULL, reset_cb);
@@ -526,4 +539,35 @@ thaw_meter_reset (ThawMeter *self)
   self->last_activity = g_get_monotonic_time ();
   update_resting (self);
   refresh_cb (self);
+}
+
+/**
+ * thaw_meter_set_compact:
+ * @self: a meter
+ * @compact: %TRUE to put the figures under the graph
+ *
+ * See #ThawMeter:compact.
+ */
+void
+thaw_meter_set_compact (ThawMeter *self,
+                        gboolean   compact)
+{
+  GtkWidget *layout;
+
+  g_return_if_fail (THAW_IS_METER (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+
+  self->compact = compact;
+  /* The template's box, the bin's child (gone once the meter is disposed). */
+  layout = adw_bin_get_child (ADW_BIN (self));
+  if (GTK_IS_BOX (layout))
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (layout),
+                                      compact ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+      gtk_box_set_spacing (GTK_BOX (layout), compact ? 4 : 10);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
 }

@@ -26,5 +26,7 @@ void           thaw_meter_wake          (ThawMeter     *self);
 void           thaw_meter_set_busy      (ThawMeter     *self,
                                          gboolean       busy);
 gboolean       thaw_meter_get_resting   (ThawMeter     *self);
+void           thaw_meter_set_compact   (ThawMeter     *self,
+                                         gboolean       compact);
 
 G_END_DECLS
