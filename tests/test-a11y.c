@@ -967,13 +967,7 @@ main (int   argc,
   GTestDataFunc walk_keyboard = test_lesson_keyboard;
   guint n;
 
-  /* The translations built in the build tree, as main.c finds them. */
-  if (g_getenv ("THAW_LOCALEDIR") != NULL)
-    {
-      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("THAW_LOCALEDIR"));
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
-    }
+  thaw_test_bind_translations ();
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

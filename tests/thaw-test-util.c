@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -31,6 +32,19 @@ thaw_test_run_clear (ThawTestRun *run)
  * THAW_TEST_TIME_SCALE so that the durations tests wait for stretch with it.
  * Bounds on the main loop's lateness use thaw_test_lateness_bound_ms().
  */
+/* Translations from the build tree, as main.c finds them (THAW_LOCALEDIR),
+ * for tests that run in another language. */
+void
+thaw_test_bind_translations (void)
+{
+  if (g_getenv ("THAW_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("THAW_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+}
+
 double
 thaw_test_time_scale (void)
 {

@@ -21,6 +21,7 @@ typedef struct
 } ThawTestRun;
 
 void        thaw_test_run_clear      (ThawTestRun        *run);
+void        thaw_test_bind_translations (void);
 double      thaw_test_time_scale     (void);
 double      thaw_test_lateness_bound_ms (void);
 void        thaw_test_run_thaw       (ThawTestRun        *run,

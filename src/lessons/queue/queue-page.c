@@ -70,8 +70,8 @@ show_news (ThawLessonQueue *self,
            const QueueNews *news)
 {
   char *values[N_FIGURES] = {
-    g_strdup_printf ("%u", news->produced),
-    g_strdup_printf ("%u", news->consumed),
+    g_strdup_printf ("%'u", news->produced),
+    g_strdup_printf ("%'u", news->consumed),
     /* Translators: the deepest the queue got, and its capacity: "10 of 10". */
     g_strdup_printf (_("%u of %u"), news->max_depth, news->capacity),
     g_strdup_printf ("%u", news->waits[QUEUE_PRODUCER]),
