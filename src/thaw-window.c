@@ -21,6 +21,7 @@ struct _ThawWindow
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
   GtkListBox *lesson_list;
+  guint scroll_tick_id;     /* bringing the selected row into view */
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar *switcher_bar;
   AdwBin *page_bin;
@@ -218,6 +219,47 @@ lesson_busy_cb (ThawWindow *self)
   thaw_meter_set_busy (self->meter, lesson != NULL && thaw_lesson_get_busy (lesson));
 }
 
+/* Brings the selected row of the sidebar into view, once the list has a
+ * size (a lesson opened with --run is selected before the first frame). */
+static gboolean
+scroll_to_selected_row_cb (GtkWidget     *widget,
+                           GdkFrameClock *frame_clock,
+                           gpointer       user_data)
+{
+  ThawWindow *self = THAW_WINDOW (widget);
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->lesson_list);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self->lesson_list), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  graphene_point_t top;
+
+  /* Not laid out yet: the next frame will be. */
+  if (gtk_adjustment_get_page_size (adjustment) <= 0)
+    return G_SOURCE_CONTINUE;
+
+  self->scroll_tick_id = 0;
+  if (row == NULL ||
+      !gtk_widget_compute_point (GTK_WIDGET (row), GTK_WIDGET (self->lesson_list),
+                                 &GRAPHENE_POINT_INIT (0, 0), &top))
+    return G_SOURCE_REMOVE;
+
+  /* Only if it is out of view, and then to the middle. */
+  if (top.y < gtk_adjustment_get_value (adjustment) ||
+      top.y + gtk_widget_get_height (GTK_WIDGET (row)) >
+      gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment))
+    gtk_adjustment_clamp_page (adjustment,
+                               top.y - gtk_adjustment_get_page_size (adjustment) / 2,
+                               top.y + gtk_adjustment_get_page_size (adjustment) / 2);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+scroll_to_selected_row (ThawWindow *self)
+{
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_selected_row_cb,
+                                                         NULL, NULL);
+}
+
 /**
  * thaw_window_show_lesson:
  * @self: a window
@@ -245,7 +287,10 @@ thaw_window_show_lesson (ThawWindow *self,
 
   row = find_row (self, id);
   if (row != NULL && gtk_list_box_get_selected_row (self->lesson_list) != row)
-    gtk_list_box_select_row (self->lesson_list, row);
+    {
+      gtk_list_box_select_row (self->lesson_list, row);
+      scroll_to_selected_row (self);
+    }
 
   if (self->page != NULL && thaw_lesson_page_get_info (self->page) == info)
     return TRUE;
@@ -346,7 +391,9 @@ search_activate_cb (ThawWindow *self)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child))
+      /* The entry tells of a change only after a pause, so the list may
+       * not be filtered yet: ask the filter itself. */
+      if (GTK_IS_LIST_BOX_ROW (child) && filter_func (GTK_LIST_BOX_ROW (child), self))
         {
           row_activated_cb (self, GTK_LIST_BOX_ROW (child));
           return;
@@ -481,6 +528,9 @@ thaw_window_dispose (GObject *object)
   ThawWindow *self = THAW_WINDOW (object);
 
   self->page = NULL;
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), THAW_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->heartbeat);

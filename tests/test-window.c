@@ -91,9 +91,11 @@ test_window_lists_lessons (void)
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
   ThawWindow *window;
   GtkWidget *list, *entry;
+  const char *first_match = NULL;
+  const ThawLessonInfo *const *lessons;
   guint n_lessons;
 
-  thaw_lessons_get_all (&n_lessons);
+  lessons = thaw_lessons_get_all (&n_lessons);
   window = thaw_window_new (NULL, heartbeat);
   gtk_window_present (GTK_WINDOW (window));
   thaw_test_iterate_for (0.3);
@@ -115,6 +117,16 @@ test_window_lists_lessons (void)
   wait_for_visible_rows (list, 0);
   g_assert_false (python_map_listed (list));
 
+  /* Enter right after typing, before the entry has told the list to
+   * filter, opens the first match, not the first lesson. */
+  for (guint i = 0; i < n_lessons && first_match == NULL; i++)
+    if (thaw_lesson_info_matches (lessons[i], "deadlock"))
+      first_match = lessons[i]->id;
+  g_assert_cmpstr (first_match, !=, "freeze");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "deadlock");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpstr (thaw_lesson_page_get_info (thaw_window_get_lesson_page (window))->id, ==, first_match);
+
   /* The map's row is found however the learner types its name. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "Python GLib");
   thaw_test_iterate_until (python_map_listed, list, 2 * thaw_test_time_scale ());
@@ -127,6 +139,47 @@ test_window_lists_lessons (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", "freeze"));
   g_assert_nonnull (thaw_window_get_lesson_page (window));
   g_assert_cmpstr (thaw_lesson_page_get_info (thaw_window_get_lesson_page (window))->id, ==, "freeze");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.1);
+  g_assert_finalize_object (g_steal_pointer (&heartbeat));
+}
+
+/* A lesson opened from elsewhere (--run, a link in the map) is brought
+ * into view in the sidebar, in a window too short to show them all. */
+static void
+test_sidebar_follows (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  const ThawLessonInfo *const *lessons;
+  ThawWindow *window;
+  GtkWidget *list;
+  GtkListBoxRow *row;
+  GtkAdjustment *adjustment;
+  graphene_point_t top;
+  guint n;
+
+  lessons = thaw_lessons_get_all (&n);
+  window = thaw_window_new (NULL, heartbeat);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 420);
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.3);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", lessons[n - 1]->id));
+  thaw_test_iterate_for (0.3);
+
+  list = find_by_type (GTK_WIDGET (window), GTK_TYPE_LIST_BOX, "navigation-sidebar");
+  row = gtk_list_box_get_selected_row (GTK_LIST_BOX (list));
+  g_assert_nonnull (row);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW)));
+  /* The list is longer than the window. */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (row), list, &GRAPHENE_POINT_INIT (0, 0), &top));
+  g_test_message ("row at %.0f px, view from %.0f px, %.0f px high", top.y,
+                  gtk_adjustment_get_value (adjustment), gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpfloat (top.y, >=, gtk_adjustment_get_value (adjustment));
+  g_assert_cmpfloat (top.y + gtk_widget_get_height (GTK_WIDGET (row)), <=,
+                     gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment));
 
   gtk_window_destroy (GTK_WINDOW (window));
   thaw_test_iterate_for (0.1);
@@ -405,6 +458,7 @@ main (int   argc,
 
   g_test_add_func ("/thaw/window/lists-lessons", test_window_lists_lessons);
   g_test_add_func ("/thaw/window/search-matches", test_search_matches);
+  g_test_add_func ("/thaw/window/sidebar-follows", test_sidebar_follows);
   g_test_add_func ("/thaw/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/thaw/window/narrow", test_window_narrow);
   g_test_add_func ("/thaw/window/narrow-pt-BR", test_window_narrow_translated);
