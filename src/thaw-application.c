@@ -453,11 +453,21 @@ activate_verb (ThawApplication *self)
   if (THAW_IS_WINDOW (window))
     page = thaw_window_get_lesson_page (THAW_WINDOW (window));
 
+  if (page != NULL && !thaw_lesson_can_activate_verb (thaw_lesson_page_get_lesson (page), self->options.activate))
+    {
+      g_printerr (_("thaw: “%s” cannot be used now: its button is greyed out in this state of the lesson "
+                    "(Stop, for one, while nothing runs); nothing was done\n"), self->options.activate);
+      self->exit_status = 2;
+      quit_soon (self);
+      return;
+    }
+
   if (page == NULL ||
       !thaw_lesson_activate_verb (thaw_lesson_page_get_lesson (page), self->options.activate))
     {
       g_printerr (_("thaw: the action “%s” could not be activated\n"), self->options.activate);
       self->exit_status = 2;
+      quit_soon (self);
       return;
     }
 

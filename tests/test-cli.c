@@ -93,6 +93,22 @@ test_unknown_verb (void)
   g_assert_nonnull (strstr (run.err, "block, start, stop"));
 }
 
+/* A verb the lesson has, in a state where its button is greyed out: GTK
+ * would do nothing without a word; Thaw says so and fails. */
+static void
+test_disabled_verb (void)
+{
+  g_auto(ThawTestRun) run = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  thaw_test_run_thaw (&run, NULL, "--run", "shutdown", "--activate", "simulate-quit",
+                      "--autoquit", "60", NULL);
+  g_assert_cmpint (run.exit_status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "“simulate-quit” cannot be used now"));
+  /* It leaves at once, not when the autoquit comes. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
+}
+
 static void
 test_verb_without_lesson (void)
 {
@@ -249,6 +265,7 @@ main (int   argc,
   g_test_add_func ("/thaw/cli/help", test_help);
   g_test_add_func ("/thaw/cli/unknown-lesson", test_unknown_lesson);
   g_test_add_func ("/thaw/cli/unknown-verb", test_unknown_verb);
+  g_test_add_func ("/thaw/cli/disabled-verb", test_disabled_verb);
   g_test_add_func ("/thaw/cli/verb-without-lesson", test_verb_without_lesson);
   g_test_add_func ("/thaw/cli/until-done-without-verb", test_until_done_without_verb);
   g_test_add_func ("/thaw/cli/until-done", test_until_done);

@@ -1042,6 +1042,54 @@ thaw_lesson_activate_verb (ThawLesson *self,
   return gtk_widget_activate_action (GTK_WIDGET (self), name, NULL);
 }
 
+static gboolean
+find_enabled_button (GtkWidget  *widget,
+                     const char *action_name,
+                     gboolean   *has_button)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    {
+      *has_button = TRUE;
+      /* A button follows whether its action is enabled. */
+      if (gtk_widget_get_sensitive (widget))
+        return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_enabled_button (child, action_name, has_button))
+      return TRUE;
+
+  return FALSE;
+}
+
+/**
+ * thaw_lesson_can_activate_verb:
+ * @self: a lesson
+ * @verb: the name of one of the lesson's actions, without `lesson.`
+ *
+ * Whether `lesson.VERB` can be used now: its button is not greyed out
+ * (Stop while nothing runs is). GTK activates a disabled action without a
+ * word, so `--activate` asks this first, to say so.
+ *
+ * Returns: %FALSE if the lesson's button for it is disabled
+ */
+gboolean
+thaw_lesson_can_activate_verb (ThawLesson *self,
+                               const char *verb)
+{
+  g_autofree char *name = NULL;
+  gboolean has_button = FALSE;
+
+  g_return_val_if_fail (THAW_IS_LESSON (self), FALSE);
+  g_return_val_if_fail (verb != NULL, FALSE);
+
+  name = g_strconcat ("lesson.", verb, NULL);
+  return find_enabled_button (GTK_WIDGET (self), name, &has_button) || !has_button;
+}
+
 /* Knobs: a lesson's settings, each a property backed by a field of the
  * page's instance struct. The field's offset rides on the property. */
 static GQuark

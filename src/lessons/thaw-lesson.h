@@ -155,6 +155,8 @@ void           thaw_lesson_report        (ThawLesson  *self,
                                           JsonBuilder *builder);
 gboolean       thaw_lesson_activate_verb (ThawLesson  *self,
                                           const char  *verb);
+gboolean       thaw_lesson_can_activate_verb (ThawLesson *self,
+                                              const char *verb);
 void           thaw_lesson_set_busy      (ThawLesson  *self,
                                           gboolean     busy);
 gboolean       thaw_lesson_get_busy      (ThawLesson  *self);
