@@ -363,6 +363,7 @@ test_freeze_stop (void)
   GtkWidget *window = gtk_window_new ();
   GtkWidget *page = thaw_lesson_page_new (thaw_lessons_find ("freeze"), heartbeat);
   ThawLesson *lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  GtkWidget *bar;
   guint threads_before;
 
   gtk_window_set_child (GTK_WINDOW (window), page);
@@ -379,11 +380,20 @@ test_freeze_stop (void)
   state = lesson_state (lesson);
   g_assert_cmpstr (state, ==, "cancelled");
   g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before);
+  /* The bar the Stop left short says so; the next run clears it. */
+  bar = find_by_type (GTK_WIDGET (lesson), GTK_TYPE_PROGRESS_BAR, NULL);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), <, 1.0);
+  g_assert_true (gtk_widget_has_css_class (bar, "cancelled"));
 
   /* Stopping again, with nothing running, is harmless. */
   thaw_lesson_activate_verb (lesson, "stop");
   state_again = lesson_state (lesson);
   g_assert_cmpstr (state_again, ==, "cancelled");
+
+  g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
+  g_assert_false (gtk_widget_has_css_class (bar, "cancelled"));
+  g_assert_true (thaw_lesson_activate_verb (lesson, "stop"));
+  thaw_test_iterate_until (job_ended, lesson, 10 * thaw_test_time_scale ());
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -853,6 +853,33 @@ thaw_lesson_class_install_run_action (ThawLessonClass             *klass,
  * A run starts now: its actions are disabled, Stop is enabled, and the
  * meter stays awake until thaw_lesson_end_run().
  */
+/* The progress bars of a run that ended short say how: a bar left unfilled
+ * by a Stop turns amber ("cancelled"), by a failure red ("failed"); full
+ * bars, and every bar of a run that succeeded, keep the accent colour. A
+ * new run clears them (state RUNNING). */
+static void
+mark_progress_bars (GtkWidget    *widget,
+                    ThawRunState  state)
+{
+  if (GTK_IS_PROGRESS_BAR (widget))
+    {
+      gboolean short_of_full = gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (widget)) < 1.0;
+
+      gtk_widget_remove_css_class (widget, "cancelled");
+      gtk_widget_remove_css_class (widget, "failed");
+      if (short_of_full && state == THAW_RUN_CANCELLED)
+        gtk_widget_add_css_class (widget, "cancelled");
+      else if (short_of_full && state == THAW_RUN_FAILED)
+        gtk_widget_add_css_class (widget, "failed");
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    mark_progress_bars (child, state);
+}
+
 void
 thaw_lesson_begin_run (ThawLesson *self,
                        const char *mode)
@@ -866,6 +893,7 @@ thaw_lesson_begin_run (ThawLesson *self,
   priv->run_started_at = g_get_monotonic_time ();
   priv->run_seconds = 0;
   set_run_actions_enabled (self, FALSE);
+  mark_progress_bars (GTK_WIDGET (self), THAW_RUN_RUNNING);
   thaw_lesson_set_busy (self, TRUE);
 }
 
@@ -875,8 +903,9 @@ thaw_lesson_begin_run (ThawLesson *self,
  * @state: how the run ended: %THAW_RUN_SUCCEEDED, %THAW_RUN_CANCELLED or
  *   %THAW_RUN_FAILED
  *
- * The run ended now: its length is recorded and counted, and the run
- * actions can be used again.
+ * The run ended now: its length is recorded and counted, the run actions
+ * can be used again, and progress bars it left short of full take the
+ * colour of how it ended.
  */
 void
 thaw_lesson_end_run (ThawLesson   *self,
@@ -891,6 +920,7 @@ thaw_lesson_end_run (ThawLesson   *self,
   priv->run_seconds = (double) (g_get_monotonic_time () - priv->run_started_at) / G_USEC_PER_SEC;
   priv->n_runs++;
   set_run_actions_enabled (self, TRUE);
+  mark_progress_bars (GTK_WIDGET (self), state);
   thaw_lesson_set_busy (self, FALSE);
 }
 
