@@ -27,6 +27,7 @@
 
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
+#include "thaw-figure.h"
 #include "thaw-test-util.h"
 
 #define SIZE_MB 8
@@ -64,6 +65,8 @@ fixture_set_up (Fixture       *fixture,
   GtkWidget *page;
 
   fixture->heartbeat = thaw_heartbeat_new (0);
+  /* Beating, so that each run's longest wait of the main loop is measured. */
+  thaw_heartbeat_start (fixture->heartbeat, NULL);
   fixture->window = gtk_window_new ();
   page = thaw_lesson_page_new (thaw_lessons_find ("async-io"), fixture->heartbeat);
   fixture->lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
@@ -83,6 +86,7 @@ fixture_tear_down (Fixture       *fixture,
       g_assert_null (fixture->lesson);
     }
   thaw_test_iterate_for (0.1);
+  thaw_heartbeat_stop (fixture->heartbeat);
   g_assert_finalize_object (g_steal_pointer (&fixture->heartbeat));
 }
 
@@ -113,6 +117,26 @@ run_to_end (ThawLesson *lesson,
                     json_object_get_string_member (report, "error") : "");
 
   return g_steal_pointer (&report);
+}
+
+static gboolean
+blocking_wait_read_out (gpointer data)
+{
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
+
+  return json_object_get_double_member (report, "blocking_wait_ms") > 0;
+}
+
+static void
+collect_figures (GtkWidget *widget,
+                 GPtrArray *found)
+{
+  if (THAW_IS_FIGURE (widget))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_figures (child, found);
 }
 
 static char *
@@ -189,6 +213,28 @@ test_same_checksum (Fixture       *fixture,
   /* Both good ways' figures stay side by side. */
   g_assert_cmpfloat (json_object_get_double_member (blocking, "worker_mb_per_s"), >, 0);
   g_assert_cmpfloat (json_object_get_double_member (blocking, "async_mb_per_s"), >, 0);
+
+  /* Each way's figure is the main loop's longest wait during its run, read
+   * out a moment after the run: the blocking read held the loop up. */
+  thaw_test_iterate_until (blocking_wait_read_out, fixture->lesson, 5 * thaw_test_time_scale ());
+  g_clear_pointer (&blocking, json_object_unref);
+  blocking = thaw_test_lesson_report (fixture->lesson);
+  g_test_message ("longest waits: worker %.1f ms, async %.1f ms, blocking %.1f ms",
+                  json_object_get_double_member (blocking, "worker_wait_ms"),
+                  json_object_get_double_member (blocking, "async_wait_ms"),
+                  json_object_get_double_member (blocking, "blocking_wait_ms"));
+  g_assert_cmpfloat (json_object_get_double_member (blocking, "worker_wait_ms"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (blocking, "async_wait_ms"), >, 0);
+  {
+    g_autofree char *shown = g_strdup_printf ("%.0f ms", json_object_get_double_member (blocking, "blocking_wait_ms"));
+    g_autoptr(GPtrArray) figures = g_ptr_array_new ();
+    gboolean found = FALSE;
+
+    collect_figures (GTK_WIDGET (fixture->lesson), figures);
+    for (guint i = 0; i < figures->len; i++)
+      found |= g_strcmp0 (thaw_figure_get_value (g_ptr_array_index (figures, i)), shown) == 0;
+    g_assert_true (found);
+  }
 }
 
 static gboolean

@@ -36,6 +36,13 @@ struct _ThawRunLog
 
 G_DEFINE_FINAL_TYPE (ThawRunLog, thaw_run_log, ADW_TYPE_BIN)
 
+enum {
+  SIGNAL_READ_OUT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 read_out (ThawRunLog *self)
 {
@@ -62,6 +69,7 @@ read_out (ThawRunLog *self)
   self->pending_row = NULL;
   g_clear_pointer (&self->pending_detail, g_free);
   g_clear_object (&self->pending_heartbeat);
+  g_signal_emit (self, signals[SIGNAL_READ_OUT], 0, stats.max_ms);
 }
 
 static gboolean
@@ -94,6 +102,18 @@ thaw_run_log_class_init (ThawRunLogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = thaw_run_log_dispose;
+
+  /**
+   * ThawRunLog::read-out:
+   * @self: the run log
+   * @wait_ms: the longest wait of the main loop during the run
+   *
+   * The last run's row has been given its main-loop wait: a moment after
+   * the run ended, so that a beat the run held up has come in.
+   */
+  signals[SIGNAL_READ_OUT] =
+    g_signal_new ("read-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
 }
 
 static void

@@ -18,12 +18,12 @@
 G_DECLARE_FINAL_TYPE (ThawLessonAsyncIo, thaw_lesson_async_io, THAW, LESSON_ASYNC_IO, ThawLesson)
 
 /* In AsyncIoWay's order: the action, the report's names, the status. */
-static const struct { const char *action, *id, *speed_key, *reading; } ways[ASYNC_IO_N_WAYS] = {
-  { "lesson.start", "worker", "worker_mb_per_s",
+static const struct { const char *action, *id, *speed_key, *wait_key, *reading; } ways[ASYNC_IO_N_WAYS] = {
+  { "lesson.start", "worker", "worker_mb_per_s", "worker_wait_ms",
     N_("Reading on a worker thread with blocking calls. Try moving the window.") },
-  { "lesson.read-async", "async", "async_mb_per_s",
+  { "lesson.read-async", "async", "async_mb_per_s", "async_wait_ms",
     N_("Reading asynchronously: the main loop asks for each piece and goes back to work.") },
-  { "lesson.block", "blocking", "blocking_mb_per_s", NULL },
+  { "lesson.block", "blocking", "blocking_mb_per_s", "blocking_wait_ms", NULL },
 };
 
 struct _ThawLessonAsyncIo
@@ -43,10 +43,12 @@ struct _ThawLessonAsyncIo
   GFile *chosen;            /* the learner's own file, or NULL */
   GCancellable *deleting;
   AsyncIoWork *work;        /* the last run's */
+  AsyncIoWay logged_way;    /* of the run the log is reading out */
   AsyncIoWay way;           /* of the last run, and for --report: */
   GFile *file;
   AsyncIoNews result;
   double mb_per_s[ASYNC_IO_N_WAYS];
+  double wait_ms[ASYNC_IO_N_WAYS];   /* the main loop's longest, as read out */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonAsyncIo, thaw_lesson_async_io, THAW_TYPE_LESSON)
@@ -115,7 +117,7 @@ receive_news (const AsyncIoNews *news,
   ThawLessonAsyncIo *self = user_data;
   gboolean stopped = g_error_matches (news->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   ThawRunState state = !news->error ? THAW_RUN_SUCCEEDED : stopped ? THAW_RUN_CANCELLED : THAW_RUN_FAILED;
-  g_autofree char *size = g_format_size (news->done), *text = NULL, *speed = NULL, *caption = NULL;
+  g_autofree char *size = g_format_size (news->done), *text = NULL, *caption = NULL;
 
   show_progress (self, news);
   /* A step begins: writing the file, or then the reading asked for. */
@@ -134,12 +136,15 @@ receive_news (const AsyncIoNews *news,
 
   if (state == THAW_RUN_SUCCEEDED)
     {
+      /* The point of the lesson is the window, not the disk: the figure is
+       * the main loop's longest wait while the file was read, which the
+       * run log reads out a moment from now (wait_read_out()); the speed,
+       * much the same every way, goes below it. */
       self->mb_per_s[self->way] = news->mb_per_s;
-      /* Translators: a throughput, in megabytes per second. */
-      speed = g_strdup_printf (_("%.0f MB/s"), news->mb_per_s);
-      /* Translators: e.g. "1.0 GB in 1.95 s". */
-      text = g_strdup_printf (_("%s in %.2f s"), size, news->seconds);
-      thaw_figure_set_value (self->figures[self->way], speed);
+      thaw_figure_set_value (self->figures[self->way], "…");
+      /* Translators: under the main loop's longest wait, e.g. "longest
+       * wait · 512 MB/s". */
+      text = g_strdup_printf (_("longest wait · %.0f MB/s"), news->mb_per_s);
       thaw_figure_set_detail (self->figures[self->way], text);
       gtk_label_set_text (self->checksums[self->way], news->checksum);
       gtk_progress_bar_set_fraction (self->progress, 1.0);
@@ -155,7 +160,24 @@ receive_news (const AsyncIoNews *news,
 
   thaw_lesson_end_run (THAW_LESSON (self), state);
   g_object_get (self->figures[self->way], "caption", &caption, NULL);
+  /* Logging reads out the run before, if it waits still: only now is the
+   * log's pending run this one. */
   thaw_lesson_log_run (THAW_LESSON (self), self->runs, caption, text ? text : gtk_label_get_text (self->status));
+  self->logged_way = self->way;
+}
+
+/* The run log has read out the main loop's longest wait during the run:
+ * the figure of that run's way shows it. */
+static void
+wait_read_out (ThawLessonAsyncIo *self,
+               double             wait_ms)
+{
+  g_autofree char *text = NULL;
+
+  /* Translators: the main loop's longest wait during a run, in ms. */
+  text = g_strdup_printf (_("%.0f ms"), wait_ms);
+  thaw_figure_set_value (self->figures[self->logged_way], text);
+  self->wait_ms[self->logged_way] = wait_ms;
 }
 
 /* lesson.start, lesson.read-async and lesson.block: the file is written
@@ -286,7 +308,10 @@ thaw_lesson_async_io_report (ThawLesson  *lesson,
   thaw_report_int (builder, "bytes", (gint64) self->result.done);
   thaw_report_double (builder, "mb_per_s", self->result.mb_per_s);
   for (guint i = 0; i < ASYNC_IO_N_WAYS; i++)
-    thaw_report_double (builder, ways[i].speed_key, self->mb_per_s[i]);
+    {
+      thaw_report_double (builder, ways[i].speed_key, self->mb_per_s[i]);
+      thaw_report_double (builder, ways[i].wait_key, self->wait_ms[i]);
+    }
   /* The checksum is null until a read succeeds; the others are left out. */
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     {
@@ -356,6 +381,7 @@ thaw_lesson_async_io_class_init (ThawLessonAsyncIoClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   thaw_lesson_class_set_template (lesson_class, "async-io");
+  gtk_widget_class_bind_template_callback (widget_class, wait_read_out);
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonAsyncIo, work),
                               (GDestroyNotify) async_io_work_stop, (GDestroyNotify) async_io_work_free);
   for (guint i = 0; i < ASYNC_IO_N_WAYS; i++)
