@@ -175,7 +175,10 @@ test_stop (void)
   for (PoolWay way = 0; way < POOL_N_WAYS; way++)
     {
       Progress progress;
-      g_autoptr(PoolWork) work = start (&progress, way, 200, 20, TRUE);
+      /* Tasks of 50 to 350 ms: a thread each for 200 tasks of 20 ms could
+       * all be done by the time Stop comes (CI saw it), and this would
+       * test nothing. */
+      g_autoptr(PoolWork) work = start (&progress, way, 200, 200, TRUE);
 
       work_test_iterate_for (0.05);
       pool_work_stop (work);
@@ -197,7 +200,8 @@ test_free_while_running (void)
   for (PoolWay way = 0; way < POOL_N_WAYS; way++)
     {
       Progress progress;
-      PoolWork *work = start (&progress, way, 200, 20, TRUE);
+      /* Long enough tasks that the run is surely going on (see test_stop). */
+      PoolWork *work = start (&progress, way, 200, 200, TRUE);
       guint deliveries;
 
       work_test_iterate_for (0.05);
