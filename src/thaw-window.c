@@ -232,12 +232,14 @@ scroll_to_selected_row_cb (GtkWidget     *widget,
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   graphene_point_t top;
 
-  /* Not laid out yet: the next frame will be. */
-  if (gtk_adjustment_get_page_size (adjustment) <= 0)
+  /* On screen but not laid out yet: the next frame will be. (A sidebar
+   * folded away is not on screen: nothing to scroll, and no frames asked
+   * for while nothing runs.) */
+  if (gtk_widget_get_mapped (scrolled) && gtk_adjustment_get_page_size (adjustment) <= 0)
     return G_SOURCE_CONTINUE;
 
   self->scroll_tick_id = 0;
-  if (row == NULL ||
+  if (row == NULL || !gtk_widget_get_mapped (scrolled) ||
       !gtk_widget_compute_point (GTK_WIDGET (row), GTK_WIDGET (self->lesson_list),
                                  &GRAPHENE_POINT_INIT (0, 0), &top))
     return G_SOURCE_REMOVE;

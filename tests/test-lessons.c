@@ -15,7 +15,9 @@
  *                  byte for byte the files the tests run (tests/snippets);
  *   buttons        one button grammar: the right way first and alone in
  *                  blue, the wrong ways next with a warning icon, no red,
- *                  Stop last in its row.
+ *                  Stop last in its row;
+ *   headline       after a run, the lesson's headline shows its figure and
+ *                  is in view at 1100×720 without scrolling.
  *
  * And once: claims that can be checked mechanically, in the lesson texts and
  * the From Python to GLib page; and that ThawLesson frees what a page gave
@@ -28,8 +30,10 @@
 
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
+#include "thaw-figure.h"
 #include "thaw-python-map.h"
 #include "thaw-test-util.h"
+#include "thaw-window.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -431,6 +435,66 @@ test_grouping (void)
   g_test_trap_assert_passed ();
 }
 
+static gboolean
+run_is_over_and_headlined (gpointer data)
+{
+  return thaw_lesson_get_run_state (data) != THAW_RUN_RUNNING &&
+         thaw_lesson_get_headline (data, NULL, NULL) != NULL;
+}
+
+/* Every lesson's headline, after a run, is in view at the default size
+ * (1100×720) without scrolling, and shows the run's figure. */
+static void
+test_headline (gconstpointer data)
+{
+  const ThawLessonInfo *info = data;
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  g_autoptr(GPtrArray) figures = g_ptr_array_new ();
+  ThawWindow *window;
+  ThawLessonPage *page;
+  ThawLesson *lesson;
+  GtkWidget *figure = NULL, *scroller;
+  graphene_rect_t bounds;
+  const char *value;
+
+  thaw_heartbeat_start (heartbeat, NULL);
+  window = thaw_window_new (NULL, heartbeat);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", info->id));
+  thaw_test_iterate_for (0.3);
+  page = thaw_window_get_lesson_page (window);
+  lesson = thaw_lesson_page_get_lesson (page);
+
+  /* A run, stopped after a moment where Stop can be used. */
+  g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
+  thaw_test_iterate_for (0.3);
+  if (thaw_lesson_can_activate_verb (lesson, "stop"))
+    thaw_lesson_activate_verb (lesson, "stop");
+  thaw_test_iterate_until (run_is_over_and_headlined, lesson, 60 * thaw_test_time_scale ());
+  value = thaw_lesson_get_headline (lesson, NULL, NULL);
+  g_test_message ("%s: headline %s", info->id, value);
+
+  collect_all (GTK_WIDGET (page), THAW_TYPE_FIGURE, figures);
+  for (guint i = 0; i < figures->len && figure == NULL; i++)
+    if (gtk_widget_has_css_class (gtk_widget_get_parent (g_ptr_array_index (figures, i)), "headline"))
+      figure = g_ptr_array_index (figures, i);
+  g_assert_nonnull (figure);
+  g_assert_cmpstr (thaw_figure_get_value (THAW_FIGURE (figure)), ==, value);
+
+  /* In the Lesson tab's view, whole, as it first shows. */
+  scroller = gtk_widget_get_ancestor (figure, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_true (gtk_widget_compute_bounds (figure, scroller, &bounds));
+  g_test_message ("%s: headline at %.0f to %.0f px of %d", info->id, bounds.origin.y,
+                  bounds.origin.y + bounds.size.height, gtk_widget_get_height (scroller));
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (scroller));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.1);
+  thaw_heartbeat_stop (heartbeat);
+}
+
 /* A page with a work, a string and a timeout, and no dispose of its own:
  * ThawLesson lets go of all three, the work first. */
 G_DECLARE_FINAL_TYPE (ThawTestOwner, thaw_test_owner, THAW, TEST_OWNER, ThawLesson)
@@ -591,12 +655,14 @@ main (int   argc,
       g_autofree char *close = g_strdup_printf ("/thaw/lessons/%s/close-mid-job", lessons[i]->id);
       g_autofree char *programs = g_strdup_printf ("/thaw/lessons/%s/programs", lessons[i]->id);
       g_autofree char *buttons = g_strdup_printf ("/thaw/lessons/%s/buttons", lessons[i]->id);
+      g_autofree char *headline = g_strdup_printf ("/thaw/lessons/%s/headline", lessons[i]->id);
 
       g_test_add_data_func (close, lessons[i], test_close_mid_job);
       g_test_add_data_func (responsive, lessons[i], test_responsive);
       g_test_add_data_func (quit, lessons[i], test_quit_mid_job);
       g_test_add_data_func (programs, lessons[i], test_programs);
       g_test_add_data_func (buttons, lessons[i], test_buttons);
+      g_test_add_data_func (headline, lessons[i], test_headline);
     }
   if (half != 2)
     {

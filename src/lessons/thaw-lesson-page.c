@@ -3,10 +3,12 @@
  * Copyright 2026 The Thaw authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The Lesson tab shows the lesson's own widget (its controls and live view)
- * between the texts every lesson has: summary, explanation, the steps to try
- * and the idiom as a whole Python program and a whole GLib program (both
- * in the lesson's folder, both run by the tests). The Source tab shows the
+ * The Lesson tab shows the lesson's headline (the figure that carries its
+ * point, at the top where it is seen without scrolling) and its own widget
+ * (its controls and live view) among the texts every lesson has: summary,
+ * the steps to try, explanation, and the idiom as a whole Python program
+ * and a whole GLib program (both in the lesson's folder, both run by the
+ * tests). The Source tab shows the
  * lesson's C file, compiled into the program as a resource, so what the
  * learner reads is exactly what runs.
  */
@@ -16,6 +18,7 @@
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "thaw-figure.h"
 #include "thaw-lesson-page.h"
 
 struct _ThawLessonPage
@@ -25,6 +28,7 @@ struct _ThawLessonPage
   AdwViewStack *stack;
   GtkLabel *title_label;
   GtkLabel *summary_label;
+  ThawFigure *headline;
   AdwBin *lesson_bin;
   GtkLabel *explanation_label;
   GtkBox *steps_box;
@@ -157,6 +161,15 @@ add_steps (ThawLessonPage *self)
     }
 }
 
+static void
+headline_changed_cb (ThawLessonPage *self)
+{
+  const char *caption, *detail;
+  const char *value = thaw_lesson_get_headline (self->lesson, &caption, &detail);
+
+  g_object_set (self->headline, "caption", caption, "value", value, "detail", detail, NULL);
+}
+
 /* GtkSourceView 5.6 never frees a view whose gutter has renderers: each
  * renderer holds a reference to the view, and so does the gutter's cache of
  * lines once it has drawn. The view holds its buffer, and the Source tab's
@@ -201,10 +214,12 @@ thaw_lesson_page_class_init (ThawLessonPageClass *klass)
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
+  g_type_ensure (THAW_TYPE_FIGURE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/thaw-lesson-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, headline);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, lesson_bin);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, steps_box);
@@ -259,6 +274,11 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
 
   self->lesson = g_object_new (info->get_type (), "heartbeat", heartbeat, NULL);
   adw_bin_set_child (self->lesson_bin, GTK_WIDGET (self->lesson));
+  /* Until the first run, the headline says what to do first. */
+  if (info->steps[0] != NULL)
+    thaw_figure_set_detail (self->headline, _(info->steps[0]));
+  g_signal_connect_object (self->lesson, "headline-changed", G_CALLBACK (headline_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   return GTK_WIDGET (self);
 }

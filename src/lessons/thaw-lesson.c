@@ -392,7 +392,20 @@ typedef struct
   gint64 run_started_at;
   double run_seconds;
   guint n_runs;
+
+  /* The headline: the figure that carries the lesson's point, at the top
+   * of its page. */
+  char *headline_caption;
+  char *headline_value;
+  char *headline_detail;
+  gboolean headline_from_page;   /* this run's is the page's own */
+  char *logged_title;            /* this run's title in its run log */
+  guint headline_id;             /* the default headline, due */
 } ThawLessonPrivate;
+
+/* How long after a run its default headline is measured: a beat the run
+ * held up comes in first (as in ThawRunLog). */
+#define HEADLINE_DELAY_MS 150
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (ThawLesson, thaw_lesson, ADW_TYPE_BIN)
 
@@ -404,6 +417,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_HEADLINE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static G_DEFINE_QUARK (thaw-lesson-template, lesson_template)
 
@@ -601,6 +621,11 @@ thaw_lesson_dispose (GObject *object)
     if (g_type_get_qdata (type, lesson_template_quark ()) != NULL)
       gtk_widget_dispose_template (GTK_WIDGET (self), type);
   g_clear_object (&priv->heartbeat);
+  g_clear_handle_id (&priv->headline_id, g_source_remove);
+  g_clear_pointer (&priv->headline_caption, g_free);
+  g_clear_pointer (&priv->headline_value, g_free);
+  g_clear_pointer (&priv->headline_detail, g_free);
+  g_clear_pointer (&priv->logged_title, g_free);
 
   G_OBJECT_CLASS (thaw_lesson_parent_class)->dispose (object);
 }
@@ -773,6 +798,16 @@ thaw_lesson_class_init (ThawLessonClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ThawLesson::headline-changed:
+   * @self: the lesson
+   *
+   * The headline changed (see thaw_lesson_set_headline()).
+   */
+  signals[SIGNAL_HEADLINE_CHANGED] =
+    g_signal_new ("headline-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -844,15 +879,6 @@ thaw_lesson_class_install_run_action (ThawLessonClass             *klass,
   g_ptr_array_add (actions, (gpointer) g_intern_string (action_name));
 }
 
-/**
- * thaw_lesson_begin_run:
- * @self: a lesson
- * @mode: (nullable): how this run runs, for the report's `job_mode`, e.g.
- *   "worker" or "main-loop": a static string
- *
- * A run starts now: its actions are disabled, Stop is enabled, and the
- * meter stays awake until thaw_lesson_end_run().
- */
 /* The progress bars of a run that ended short say how: a bar left unfilled
  * by a Stop turns amber ("cancelled"), by a failure red ("failed"); full
  * bars, and every bar of a run that succeeded, keep the accent colour. A
@@ -880,6 +906,45 @@ mark_progress_bars (GtkWidget    *widget,
     mark_progress_bars (child, state);
 }
 
+static void set_headline (ThawLesson *self,
+                          const char *caption,
+                          const char *value,
+                          const char *detail);
+
+/* The default headline, unless the page gave one for the run: the main
+ * loop's longest wait during it, under the run's title in the run log or
+ * else the page's status line (the template's "status" label). */
+static gboolean
+default_headline_cb (gpointer data)
+{
+  ThawLesson *self = data;
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+  ThawLatencyStats stats = { 0 };
+  GObject *status = gtk_widget_get_template_child (GTK_WIDGET (self), G_OBJECT_TYPE (self), "status");
+  g_autofree char *value = NULL;
+
+  priv->headline_id = 0;
+  if (priv->headline_from_page || priv->heartbeat == NULL)
+    return G_SOURCE_REMOVE;
+
+  thaw_heartbeat_get_stats_since (priv->heartbeat, priv->run_started_at, &stats);
+  /* Translators: the main loop's longest wait during a run, e.g. "2,956 ms". */
+  value = g_strdup_printf (_("%'.0f ms"), stats.max_ms);
+  set_headline (self, _("Longest wait of the main loop in the last run"), value,
+                priv->logged_title != NULL ? priv->logged_title
+                : GTK_IS_LABEL (status) ? gtk_label_get_text (GTK_LABEL (status)) : NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * thaw_lesson_begin_run:
+ * @self: a lesson
+ * @mode: (nullable): how this run runs, for the report's `job_mode`, e.g.
+ *   "worker" or "main-loop": a static string
+ *
+ * A run starts now: its actions are disabled, Stop is enabled, and the
+ * meter stays awake until thaw_lesson_end_run().
+ */
 void
 thaw_lesson_begin_run (ThawLesson *self,
                        const char *mode)
@@ -892,6 +957,9 @@ thaw_lesson_begin_run (ThawLesson *self,
   priv->run_mode = mode != NULL ? mode : "none";
   priv->run_started_at = g_get_monotonic_time ();
   priv->run_seconds = 0;
+  priv->headline_from_page = FALSE;
+  g_clear_pointer (&priv->logged_title, g_free);
+  g_clear_handle_id (&priv->headline_id, g_source_remove);
   set_run_actions_enabled (self, FALSE);
   mark_progress_bars (GTK_WIDGET (self), THAW_RUN_RUNNING);
   thaw_lesson_set_busy (self, TRUE);
@@ -921,6 +989,8 @@ thaw_lesson_end_run (ThawLesson   *self,
   priv->n_runs++;
   set_run_actions_enabled (self, TRUE);
   mark_progress_bars (GTK_WIDGET (self), state);
+  g_clear_handle_id (&priv->headline_id, g_source_remove);
+  priv->headline_id = g_timeout_add (HEADLINE_DELAY_MS, default_headline_cb, self);
   thaw_lesson_set_busy (self, FALSE);
 }
 
@@ -1047,6 +1117,11 @@ thaw_lesson_report (ThawLesson  *self,
       json_builder_add_double_value (builder, priv->run_seconds);
       json_builder_set_member_name (builder, "runs");
       json_builder_add_int_value (builder, priv->n_runs);
+    }
+  if (priv->headline_value != NULL)
+    {
+      thaw_report_string (builder, "headline_caption", priv->headline_caption);
+      thaw_report_string (builder, "headline", priv->headline_value);
     }
 
   THAW_LESSON_GET_CLASS (self)->report (self, builder);
@@ -1293,6 +1368,74 @@ thaw_lesson_init_knobs (ThawLesson *self)
     }
 }
 
+static void
+set_headline (ThawLesson *self,
+              const char *caption,
+              const char *value,
+              const char *detail)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_free (priv->headline_caption);
+  g_free (priv->headline_value);
+  g_free (priv->headline_detail);
+  priv->headline_caption = g_strdup (caption);
+  priv->headline_value = g_strdup (value);
+  priv->headline_detail = g_strdup (detail);
+  g_signal_emit (self, signals[SIGNAL_HEADLINE_CHANGED], 0);
+}
+
+/**
+ * thaw_lesson_set_headline:
+ * @self: a lesson
+ * @caption: what the figure is, e.g. "Updates lost"
+ * @value: the figure, e.g. "1,203,877 of 4,000,000"
+ * @detail: (nullable): a line under it: how, or compared with what
+ *
+ * Shows the figure that carries the lesson's point at the top of its page,
+ * where it is seen without scrolling. A run that ends without one gets the
+ * main loop's longest wait during it, under its title in the run log
+ * (thaw_lesson_log_run()) or the page's status line.
+ */
+void
+thaw_lesson_set_headline (ThawLesson *self,
+                          const char *caption,
+                          const char *value,
+                          const char *detail)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_if_fail (THAW_IS_LESSON (self));
+  g_return_if_fail (caption != NULL && value != NULL);
+
+  priv->headline_from_page = TRUE;
+  set_headline (self, caption, value, detail);
+}
+
+/**
+ * thaw_lesson_get_headline:
+ * @self: a lesson
+ * @caption: (out) (optional) (nullable): where to put the caption
+ * @detail: (out) (optional) (nullable): where to put the detail
+ *
+ * Returns: (nullable): the headline's figure, or %NULL before the first
+ */
+const char *
+thaw_lesson_get_headline (ThawLesson  *self,
+                          const char **caption,
+                          const char **detail)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_val_if_fail (THAW_IS_LESSON (self), NULL);
+
+  if (caption != NULL)
+    *caption = priv->headline_caption;
+  if (detail != NULL)
+    *detail = priv->headline_detail;
+  return priv->headline_value;
+}
+
 /**
  * thaw_lesson_log_run:
  * @self: a lesson whose run has just ended
@@ -1309,9 +1452,14 @@ thaw_lesson_log_run (ThawLesson *self,
                      const char *title,
                      const char *detail)
 {
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
   g_return_if_fail (THAW_IS_LESSON (self));
 
   thaw_run_log_add (log, title, detail, thaw_lesson_get_heartbeat (self), thaw_lesson_get_run_started_at (self));
+  /* The default headline says which run it measured. */
+  g_free (priv->logged_title);
+  priv->logged_title = g_strdup (title);
 }
 
 /**

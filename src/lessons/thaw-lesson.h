@@ -116,6 +116,13 @@ void           thaw_lesson_end_run       (ThawLesson  *self,
 ThawRunState   thaw_lesson_get_run_state (ThawLesson  *self);
 gint64         thaw_lesson_get_run_started_at (ThawLesson *self);
 double         thaw_lesson_get_run_seconds (ThawLesson *self);
+void           thaw_lesson_set_headline  (ThawLesson  *self,
+                                          const char  *caption,
+                                          const char  *value,
+                                          const char  *detail);
+const char    *thaw_lesson_get_headline  (ThawLesson  *self,
+                                          const char **caption,
+                                          const char **detail);
 void           thaw_lesson_log_run       (ThawLesson  *self,
                                           ThawRunLog  *log,
                                           const char  *title,

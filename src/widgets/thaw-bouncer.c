@@ -5,11 +5,11 @@
  *
  * A ball that bounces on a floor, moved by a tick callback: GTK calls it
  * once per frame, from the main loop. If the main loop is stuck, no frame is
- * drawn and the ball hangs in the air where it was. (It used to swing from
- * side to side in a track, which read as a switch.) Because it sees every
- * frame, the bouncer also measures the frame rate, from the gaps between its
- * ticks: gdk_frame_clock_get_fps() averages over a history that smooths a
- * stall away, and a stall is exactly what Thaw wants to show.
+ * drawn and the ball hangs in the air where it was: a ball in the air reads
+ * as stopped motion, where one in a track would read as a switch. Because
+ * it sees every frame, the bouncer also measures the frame rate, from the
+ * gaps between its ticks: gdk_frame_clock_get_fps() averages over a history
+ * that smooths a stall away, and a stall is exactly what Thaw wants to show.
  *
  * While the meter rests (nothing runs, nobody touches the window) the ball
  * is parked: no tick callback, so the frame clock stops and nothing is

@@ -46,19 +46,20 @@ struct _ThawLessonCancel
 
 G_DEFINE_FINAL_TYPE (ThawLessonCancel, thaw_lesson_cancel, THAW_TYPE_LESSON)
 
-#define MIB(blocks) ((blocks) / (1024 * 1024 / CANCEL_BLOCK_BYTES))
-
 static void
 show_progress (ThawLessonCancel *self,
                guint             blocks_done,
                guint             n_blocks)
 {
+  /* Sizes in SI units (MB, GB), as everywhere in Thaw and in GNOME. */
+  g_autofree char *done = g_format_size ((guint64) blocks_done * CANCEL_BLOCK_BYTES);
+  g_autofree char *total = g_format_size ((guint64) n_blocks * CANCEL_BLOCK_BYTES);
   g_autofree char *text = NULL;
 
   self->progress_fraction = (double) blocks_done / n_blocks;
   gtk_progress_bar_set_fraction (self->progress, self->progress_fraction);
-  /* Translators: the progress of a checksum; "%u" are mebibytes (MiB). */
-  text = g_strdup_printf (_("%u of %u MiB hashed"), MIB (blocks_done), MIB (n_blocks));
+  /* Translators: the progress of a checksum, e.g. "444.6 MB of 1.3 GB hashed". */
+  text = g_strdup_printf (_("%s of %s hashed"), done, total);
   gtk_progress_bar_set_text (self->progress, text);
 }
 
@@ -114,6 +115,12 @@ worker_progress (const CancelProgress *progress,
                                   100 * self->progress_fraction, self->look_every_ms,
                                   progress->delivered_ms);
       add_to_history (self, title, subtitle);
+      {
+        /* Translators: a time in milliseconds, e.g. "6.8 ms". */
+        g_autofree char *value = g_strdup_printf (_("%.1f ms"), progress->latency_ms);
+
+        thaw_lesson_set_headline (lesson, _("From Stop to the worker stopping"), value, subtitle);
+      }
       /* Translators: "%.1f" is a time in milliseconds. */
       text = g_strdup_printf (_("Stopped: the worker noticed %.1f ms after the click."),
                               progress->latency_ms);

@@ -143,6 +143,10 @@ receive_news (const DeadlockNews *news, gpointer user_data)
     : g_strdup_printf (_("No deadlock; %u of 2 transfers done in %.0f ms."), news->transfers_done, news->run_ms);
   thaw_lesson_log_run (THAW_LESSON (self), self->runs, self->order == DEADLOCK_OPPOSITE ? _("Opposite orders") : _("Same order"),
                        detail);
+  if (!news->stopped)
+    thaw_lesson_set_headline (THAW_LESSON (self),
+                              self->order == DEADLOCK_OPPOSITE ? _("Opposite orders") : _("Same order"),
+                              detected ? _("Deadlock, found and undone") : _("No deadlock"), detail);
 }
 
 /* lesson.start: opposite orders; lesson.ordered: the fix; lesson.stop:

@@ -163,6 +163,16 @@ receive_news (const ParallelNews *news,
   set_measuring (self, FALSE);
   thaw_lesson_end_run (lesson, news->error != NULL ? THAW_RUN_FAILED
                                : news->stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  if (news->error == NULL && !news->stopped && news->best_ms != NULL &&
+      self->best_ms[1] > 0 && self->best_ms[self->max_threads] > 0)
+    {
+      /* Translators: a measured speed-up, e.g. "1.95× faster". */
+      g_autofree char *value = g_strdup_printf (_("%.2f× faster"), self->best_ms[1] / self->best_ms[self->max_threads]);
+      g_autofree char *caption = g_strdup_printf (ngettext ("With %u thread, against one", "With %u threads, against one",
+                                                            self->max_threads), self->max_threads);
+
+      thaw_lesson_set_headline (lesson, caption, value, gtk_label_get_text (self->chart_caption));
+    }
   if (news->error != NULL || news->stopped || news->best_ms != NULL)
     {
       gtk_label_set_text (self->status, news->error != NULL ? news->error->message

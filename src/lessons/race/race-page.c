@@ -186,6 +186,15 @@ finish_series (ThawLessonRace *self,
   else
     gtk_label_set_text (self->status, _("No update was lost this time, by luck. Try more threads or more increments."));
 
+  if (state == THAW_RUN_SUCCEEDED)
+    {
+      guint lost = self->expected - MIN (self->last_total, self->expected);
+      g_autofree char *value = g_strdup_printf (ngettext ("%'u update lost", "%'u updates lost", lost), lost);
+
+      thaw_lesson_set_headline (THAW_LESSON (self), _(ways[self->way].title), value,
+                                adw_action_row_get_subtitle (self->ways[self->way].row));
+    }
+
   /* Let the timeline show the whole series, now that it has stopped moving. */
   span = thaw_lesson_get_run_seconds (THAW_LESSON (self));
   thaw_thread_timeline_set_span (self->timeline_view, MAX (span * 1.1, 0.002));

@@ -118,6 +118,12 @@ receive_news (const SemaphoreNews *news,
                            self->way == SEMAPHORE_WAY_POOL ? _("On a thread pool") : _("With a semaphore"),
                            thaw_lesson_get_run_seconds (lesson));
   thaw_lesson_log_run (lesson, self->runs, title, gtk_label_get_text (self->status));
+  {
+    /* Translators: the most jobs that ran at once, e.g. "at most 3 at once". */
+    g_autofree char *value = g_strdup_printf (_("at most %u at once"), news->max_running);
+
+    thaw_lesson_set_headline (lesson, title, value, gtk_label_get_text (self->status));
+  }
   g_clear_pointer (&self->work, semaphore_work_free);   /* last: @news is its */
 }
 
