@@ -127,18 +127,6 @@ blocking_wait_read_out (gpointer data)
   return json_object_get_double_member (report, "blocking_wait_ms") > 0;
 }
 
-static void
-collect_figures (GtkWidget *widget,
-                 GPtrArray *found)
-{
-  if (THAW_IS_FIGURE (widget))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_figures (child, found);
-}
-
 static char *
 direct_checksum (const char *path)
 {
@@ -230,7 +218,7 @@ test_same_checksum (Fixture       *fixture,
     g_autoptr(GPtrArray) figures = g_ptr_array_new ();
     gboolean found = FALSE;
 
-    collect_figures (GTK_WIDGET (fixture->lesson), figures);
+    thaw_test_collect_widgets (GTK_WIDGET (fixture->lesson), THAW_TYPE_FIGURE, figures);
     for (guint i = 0; i < figures->len; i++)
       found |= g_strcmp0 (thaw_figure_get_value (g_ptr_array_index (figures, i)), shown) == 0;
     g_assert_true (found);

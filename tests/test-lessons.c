@@ -193,21 +193,6 @@ collect (GtkWidget *widget,
     collect (child, type, found);
 }
 
-/* Every @type below @widget, the lesson's own widgets too. */
-static void
-collect_all (GtkWidget *widget,
-             GType      type,
-             GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_all (child, type, found);
-}
-
 static char *
 view_text (GtkTextView *view)
 {
@@ -312,7 +297,7 @@ test_buttons (gconstpointer data)
   GtkWidget *stop = NULL;
   guint n_suggested = 0, n_wrong = 0;
 
-  collect_all (page, GTK_TYPE_BUTTON, all);
+  thaw_test_collect_widgets (page, GTK_TYPE_BUTTON, all);
   for (guint i = 0; i < all->len; i++)
     if (runs_lesson_action (g_ptr_array_index (all, i)))
       g_ptr_array_add (buttons, g_ptr_array_index (all, i));
@@ -400,7 +385,7 @@ test_grouping (void)
       lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
       g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
 
-      collect_all (GTK_WIDGET (lesson), GTK_TYPE_PROGRESS_BAR, bars);
+      thaw_test_collect_widgets (GTK_WIDGET (lesson), GTK_TYPE_PROGRESS_BAR, bars);
       g_assert_cmpuint (bars->len, ==, 1);
       thaw_test_iterate_until (progress_counted_thousands, g_ptr_array_index (bars, 0), 30 * thaw_test_time_scale ());
       text = gtk_progress_bar_get_text (g_ptr_array_index (bars, 0));
@@ -409,7 +394,7 @@ test_grouping (void)
 
       g_assert_true (thaw_lesson_activate_verb (lesson, "stop"));
       thaw_test_iterate_until (run_is_over, lesson, 30 * thaw_test_time_scale ());
-      collect_all (GTK_WIDGET (lesson), ADW_TYPE_ACTION_ROW, rows);
+      thaw_test_collect_widgets (GTK_WIDGET (lesson), ADW_TYPE_ACTION_ROW, rows);
       g_assert_cmpuint (rows->len, >=, 1);
       text = adw_preferences_row_get_title (g_ptr_array_index (rows, 0));
       g_test_message ("run: %s", text);
@@ -427,12 +412,7 @@ test_grouping (void)
       g_test_skip ("the pt_BR.UTF-8 locale is missing: build-aux/dev deps generates it");
       return;
     }
-  g_setenv ("LANGUAGE", "pt_BR", TRUE);
-  g_setenv ("LC_ALL", "pt_BR.UTF-8", TRUE);
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv ("LANGUAGE");
-  g_unsetenv ("LC_ALL");
-  g_test_trap_assert_passed ();
+  thaw_test_trap_in_language ("pt_BR", "pt_BR.UTF-8");
 }
 
 static gboolean
@@ -475,7 +455,7 @@ test_headline (gconstpointer data)
   value = thaw_lesson_get_headline (lesson, NULL, NULL);
   g_test_message ("%s: headline %s", info->id, value);
 
-  collect_all (GTK_WIDGET (page), THAW_TYPE_FIGURE, figures);
+  thaw_test_collect_widgets (GTK_WIDGET (page), THAW_TYPE_FIGURE, figures);
   for (guint i = 0; i < figures->len && figure == NULL; i++)
     if (gtk_widget_has_css_class (gtk_widget_get_parent (g_ptr_array_index (figures, i)), "headline"))
       figure = g_ptr_array_index (figures, i);

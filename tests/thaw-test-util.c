@@ -465,3 +465,32 @@ thaw_test_iterate_until (gboolean (*done) (gpointer),
   /* @seconds is stretched already; work_test_iterate_until() stretches. */
   work_test_iterate_until (done, data, seconds / work_test_time_scale ());
 }
+
+/* Every widget of @type at or below @root, in order, into @found. */
+void
+thaw_test_collect_widgets (GtkWidget *root,
+                           GType      type,
+                           GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    thaw_test_collect_widgets (child, type, found);
+}
+
+/* Runs the current test again in a child process that speaks @language
+ * (LANGUAGE) in the locale @locale (LC_ALL), and asserts that it passed. */
+void
+thaw_test_trap_in_language (const char *language,
+                            const char *locale)
+{
+  g_setenv ("LANGUAGE", language, TRUE);
+  g_setenv ("LC_ALL", locale, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("LANGUAGE");
+  g_unsetenv ("LC_ALL");
+  g_test_trap_assert_passed ();
+}

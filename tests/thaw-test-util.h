@@ -35,6 +35,11 @@ void        thaw_test_run_thaw_signal (ThawTestRun        *run,
                                        ...) G_GNUC_NULL_TERMINATED;
 JsonObject *thaw_test_load_report    (const char         *path);
 JsonObject *thaw_test_lesson_report  (ThawLesson         *lesson);
+void        thaw_test_collect_widgets (GtkWidget         *root,
+                                       GType              type,
+                                       GPtrArray         *found);
+void        thaw_test_trap_in_language (const char       *language,
+                                        const char       *locale);
 char       *thaw_test_tmp_path       (const char         *name);
 gboolean    thaw_test_remove_tree    (const char         *path);
 guint       thaw_test_count_threads  (void);
