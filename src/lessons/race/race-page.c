@@ -186,7 +186,22 @@ finish_series (ThawLessonRace *self,
   else
     gtk_label_set_text (self->status, _("No update was lost this time, by luck. Try more threads or more increments."));
 
-  if (state == THAW_RUN_SUCCEEDED)
+  if (state == THAW_RUN_SUCCEEDED && self->way == RACE_NO_LOCK && self->n_runs > 1)
+    {
+      /* A series: how many of its runs lost updates, the histogram's
+       * caption under it. */
+      guint lossy = 0;
+      g_autofree char *value = NULL;
+
+      for (guint i = 0; i < self->n_racy; i++)
+        lossy += self->racy_totals[i] < self->racy_expected;
+      /* Translators: runs of a series that lost updates, e.g. "4 of 20 runs lost updates". */
+      value = g_strdup_printf (ngettext ("%u of %u run lost updates", "%u of %u runs lost updates", self->n_racy),
+                               lossy, self->n_racy);
+      thaw_lesson_set_headline (THAW_LESSON (self), _(ways[self->way].title), value,
+                                gtk_label_get_text (self->histogram_caption));
+    }
+  else if (state == THAW_RUN_SUCCEEDED)
     {
       guint lost = self->expected - MIN (self->last_total, self->expected);
       g_autofree char *value = g_strdup_printf (ngettext ("%'u update lost", "%'u updates lost", lost), lost);
