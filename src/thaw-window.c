@@ -219,8 +219,10 @@ lesson_busy_cb (ThawWindow *self)
   thaw_meter_set_busy (self->meter, lesson != NULL && thaw_lesson_get_busy (lesson));
 }
 
-/* Brings the selected row of the sidebar into view, once the list has a
- * size (a lesson opened with --run is selected before the first frame). */
+/* Brings the selected row of the sidebar into view, once the list is on
+ * screen and has a size: a lesson opened with --run is selected before the
+ * first frame, and a folded sidebar is not on screen until it unfolds (its
+ * "map" asks again). */
 static gboolean
 scroll_to_selected_row_cb (GtkWidget     *widget,
                            GdkFrameClock *frame_clock,
@@ -232,9 +234,7 @@ scroll_to_selected_row_cb (GtkWidget     *widget,
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   graphene_point_t top;
 
-  /* On screen but not laid out yet: the next frame will be. (A sidebar
-   * folded away is not on screen: nothing to scroll, and no frames asked
-   * for while nothing runs.) */
+  /* On screen but not laid out yet: the next frame will be. */
   if (gtk_widget_get_mapped (scrolled) && gtk_adjustment_get_page_size (adjustment) <= 0)
     return G_SOURCE_CONTINUE;
 
@@ -257,6 +257,9 @@ scroll_to_selected_row_cb (GtkWidget     *widget,
 static void
 scroll_to_selected_row (ThawWindow *self)
 {
+  /* Not on screen: its "map" will ask. Nothing ticks meanwhile. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->lesson_list)))
+    return;
   if (self->scroll_tick_id == 0)
     self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_selected_row_cb,
                                                          NULL, NULL);
@@ -648,6 +651,7 @@ thaw_window_init (ThawWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (self->lesson_list, "map", G_CALLBACK (scroll_to_selected_row), self, G_CONNECT_SWAPPED);
   populate_lessons (self);
 
   gtk_event_controller_set_propagation_phase (input, GTK_PHASE_CAPTURE);
