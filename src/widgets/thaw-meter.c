@@ -85,8 +85,8 @@ static char *
 format_ms (double ms)
 {
   if (ms >= 100)
-    /* Translators: a duration in milliseconds, e.g. "3012 ms". */
-    return g_strdup_printf (_("%.0f ms"), ms);
+    /* Translators: a duration in milliseconds, e.g. "3,012 ms". */
+    return g_strdup_printf (_("%'.0f ms"), ms);
   else
     return g_strdup_printf (_("%.1f ms"), ms);
 }

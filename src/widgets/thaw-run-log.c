@@ -60,10 +60,10 @@ read_out (ThawRunLog *self)
   if (self->pending_detail != NULL)
     /* Translators: what a run did (e.g. "1,151,367 primes"), then how late
      * the main loop was at worst while it ran. */
-    subtitle = g_strdup_printf (_("%s · longest wait of the main loop: %.0f ms"),
+    subtitle = g_strdup_printf (_("%s · longest wait of the main loop: %'.0f ms"),
                                 self->pending_detail, stats.max_ms);
   else
-    subtitle = g_strdup_printf (_("Longest wait of the main loop: %.0f ms"), stats.max_ms);
+    subtitle = g_strdup_printf (_("Longest wait of the main loop: %'.0f ms"), stats.max_ms);
   adw_action_row_set_subtitle (self->pending_row, subtitle);
 
   self->pending_row = NULL;
