@@ -133,8 +133,11 @@ make_row (const ThawLessonInfo *info)
   GtkWidget *title = gtk_label_new (_(info->title));
   GtkWidget *summary = gtk_label_new (_(info->summary));
 
+  /* A title wraps rather than lose its end (Portuguese ones are longer);
+   * the summary, under it, may be cut: the tooltip has it whole. */
   gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (summary), 0);
   gtk_label_set_ellipsize (GTK_LABEL (summary), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (summary, "caption");

@@ -104,6 +104,17 @@ test_window_lists_lessons (void)
   g_assert_nonnull (list);
   /* One row per lesson, and one for the Python → GLib map. */
   g_assert_cmpuint (count_visible_rows (list), ==, n_lessons + 1);
+  /* Lesson titles wrap rather than lose their end. */
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *title;
+
+      if (!GTK_IS_LIST_BOX_ROW (row) || g_object_get_data (G_OBJECT (row), "thaw-lesson-id") == NULL)
+        continue;
+      title = gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+      g_assert_true (gtk_label_get_wrap (GTK_LABEL (title)));
+      g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (title)), ==, PANGO_ELLIPSIZE_NONE);
+    }
 
   /* The freeze lesson is on screen by default, with its three actions. */
   g_assert_cmpstr (thaw_lesson_page_get_info (thaw_window_get_lesson_page (window))->id, ==, "freeze");
