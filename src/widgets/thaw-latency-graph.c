@@ -32,6 +32,16 @@ struct _ThawLatencyGraph
   ThawHeartbeat *heartbeat;
   ThawHeartbeatSample *beats;
   guint tick_id;
+
+  /* The title and the lines' names, laid out once rather than at every
+   * frame; dropped when the style (the font) changes. */
+  PangoLayout *labels[3];
+};
+
+enum {
+  LABEL_TITLE,
+  LABEL_FRAME,
+  LABEL_HANG,
 };
 
 G_DEFINE_FINAL_TYPE (ThawLatencyGraph, thaw_latency_graph, GTK_TYPE_WIDGET)
@@ -52,26 +62,65 @@ scale (double ms)
   return log (ms / SCALE_MIN_MS) / log (SCALE_MAX_MS / SCALE_MIN_MS);
 }
 
-/* Writes @text at (@x, @y), its top left corner, or its top right with
+/* The layout of label @which, made on first use at three quarters of the
+ * widget's font size. */
+static PangoLayout *
+get_label (ThawLatencyGraph *self,
+           guint             which)
+{
+  if (self->labels[which] == NULL)
+    {
+      g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+      const char *text = NULL;
+
+      switch (which)
+        {
+        case LABEL_TITLE:
+          /* Translators: the title of the meter's graph; a tick on it is a second. */
+          text = _("Main loop lateness, last 10 s");
+          break;
+        case LABEL_FRAME:
+          /* Translators: a line on the latency graph: one frame at 60 Hz. */
+          text = _("16.7 ms · 1 frame");
+          break;
+        case LABEL_HANG:
+          /* Translators: a line on the latency graph, above which the app seems hung. */
+          text = _("250 ms · hang");
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+
+      self->labels[which] = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+      pango_attr_list_insert (attrs, pango_attr_scale_new (0.75));
+      pango_layout_set_attributes (self->labels[which], attrs);
+    }
+
+  return self->labels[which];
+}
+
+static void
+clear_labels (ThawLatencyGraph *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->labels); i++)
+    g_clear_object (&self->labels[i]);
+}
+
+/* Writes @layout at (@x, @y), its top left corner, or its top right with
  * @right_aligned, in @color with a halo of the opposite lightness around
  * each letter: over a bar of any colour it stays readable. */
 static void
-draw_text (GtkWidget     *widget,
-           cairo_t       *cr,
+draw_text (cairo_t       *cr,
            const GdkRGBA *color,
            double         x,
            double         y,
            gboolean       right_aligned,
-           const char    *text)
+           PangoLayout   *layout)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
-  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
   double light = 0.299 * color->red + 0.587 * color->green + 0.114 * color->blue;
   double halo = light < 0.5 ? 1.0 : 0.0;
   int text_width, text_height;
 
-  pango_attr_list_insert (attrs, pango_attr_scale_new (0.75));
-  pango_layout_set_attributes (layout, attrs);
   pango_layout_get_pixel_size (layout, &text_width, &text_height);
 
   cairo_save (cr);
@@ -88,13 +137,12 @@ draw_text (GtkWidget     *widget,
 
 /* A dashed line across the graph at @ms, named at its right end. */
 static void
-draw_threshold (GtkWidget     *widget,
-                cairo_t       *cr,
+draw_threshold (cairo_t       *cr,
                 const GdkRGBA *color,
                 double         width,
                 double         height,
                 double         ms,
-                const char    *label)
+                PangoLayout   *label)
 {
   double y = round (height - scale (ms) * height) + 0.5;
 
@@ -106,7 +154,7 @@ draw_threshold (GtkWidget     *widget,
   cairo_line_to (cr, width, y);
   cairo_stroke (cr);
   cairo_restore (cr);
-  draw_text (widget, cr, color, width - 3, y - 11, TRUE, label);
+  draw_text (cr, color, width - 3, y - 11, TRUE, label);
 }
 
 /* The time axis: a tick at every second, counted back from now at the
@@ -180,13 +228,10 @@ thaw_latency_graph_snapshot (GtkWidget   *widget,
 
   fg.alpha = 0.7f;
   draw_seconds (cr, &fg, width, height);
-  /* Translators: a line on the latency graph: one frame at 60 Hz. */
-  draw_threshold (widget, cr, &fg, width, height, THAW_FRAME_BUDGET_MS, _("16.7 ms · 1 frame"));
-  /* Translators: a line on the latency graph, above which the app seems hung. */
-  draw_threshold (widget, cr, &fg, width, height, THAW_HANG_MS, _("250 ms · hang"));
+  draw_threshold (cr, &fg, width, height, THAW_FRAME_BUDGET_MS, get_label (self, LABEL_FRAME));
+  draw_threshold (cr, &fg, width, height, THAW_HANG_MS, get_label (self, LABEL_HANG));
   fg.alpha = 0.9f;
-  /* Translators: the title of the meter's graph; a tick on it is a second. */
-  draw_text (widget, cr, &fg, 3, 1, FALSE, _("Main loop lateness, last 10 s"));
+  draw_text (cr, &fg, 3, 1, FALSE, get_label (self, LABEL_TITLE));
 
   cairo_destroy (cr);
 }
@@ -227,8 +272,18 @@ thaw_latency_graph_dispose (GObject *object)
   ThawLatencyGraph *self = THAW_LATENCY_GRAPH (object);
 
   g_clear_object (&self->heartbeat);
+  clear_labels (self);
 
   G_OBJECT_CLASS (thaw_latency_graph_parent_class)->dispose (object);
+}
+
+static void
+thaw_latency_graph_css_changed (GtkWidget         *widget,
+                                GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (thaw_latency_graph_parent_class)->css_changed (widget, change);
+
+  clear_labels (THAW_LATENCY_GRAPH (widget));
 }
 
 static void
@@ -292,6 +347,7 @@ thaw_latency_graph_class_init (ThawLatencyGraphClass *klass)
 
   widget_class->snapshot = thaw_latency_graph_snapshot;
   widget_class->measure = thaw_latency_graph_measure;
+  widget_class->css_changed = thaw_latency_graph_css_changed;
 
   properties[PROP_HEARTBEAT] =
     g_param_spec_object ("heartbeat", NULL, NULL,
