@@ -449,14 +449,19 @@ activate_verb (ThawApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   ThawLessonPage *page = NULL;
+  g_autofree char *reason = NULL;
 
   if (THAW_IS_WINDOW (window))
     page = thaw_window_get_lesson_page (THAW_WINDOW (window));
 
-  if (page != NULL && !thaw_lesson_can_activate_verb (thaw_lesson_page_get_lesson (page), self->options.activate))
+  if (page != NULL)
+    reason = thaw_lesson_dup_verb_disabled_reason (thaw_lesson_page_get_lesson (page), self->options.activate);
+  if (reason != NULL)
     {
-      g_printerr (_("thaw: “%s” cannot be used now: its button is greyed out in this state of the lesson "
-                    "(Stop, for one, while nothing runs); nothing was done\n"), self->options.activate);
+      /* Translators: the second %s says why, as the button's tooltip does,
+       * e.g. "Nothing is running: start a run first". */
+      g_printerr (_("thaw: “%s” cannot be used now, its button is greyed out: %s. Nothing was done.\n"),
+                  self->options.activate, reason);
       self->exit_status = 2;
       quit_soon (self);
       return;

@@ -17,11 +17,15 @@
  *                  blue, the wrong ways next with a warning icon, no red,
  *                  Stop last in its row;
  *   headline       after a run, the lesson's headline shows its figure and
- *                  is in view at 1100×720 without scrolling.
+ *                  is in view at 1100×720 without scrolling;
+ *   disabled-reasons
+ *                  a greyed-out button says why in its tooltip, before,
+ *                  during and after a run, and not once it can be used.
  *
  * And once: claims that can be checked mechanically, in the lesson texts and
- * the From Python to GLib page; and that ThawLesson frees what a page gave
- * it to own (owned).
+ * the From Python to GLib page; that page as a table, wide and narrow
+ * (python-map); and that ThawLesson frees what a page gave it to own
+ * (owned).
  *
  * What a lesson teaches is checked in its own test-lesson-ID.c.
  */
@@ -246,24 +250,251 @@ test_programs (gconstpointer data)
 }
 
 /* Finds the map's row whose Python idiom contains @python and returns its
- * GLib and pthreads text. */
+ * GLib and pthreads cells, as "GLib: …\npthreads: …". */
 static char *
 map_row_subtitle (GtkWidget  *map,
                   const char *python)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
-  collect (map, ADW_TYPE_ACTION_ROW, rows);
+  collect (map, GTK_TYPE_LIST_BOX_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
     {
-      const char *title = adw_preferences_row_get_title (g_ptr_array_index (rows, i));
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      const char *glib = NULL, *pthreads = NULL;
+      gboolean found = FALSE;
 
-      if (strstr (title, python) != NULL)
-        return g_strdup (adw_action_row_get_subtitle (g_ptr_array_index (rows, i)));
+      collect (g_ptr_array_index (rows, i), GTK_TYPE_LABEL, labels);
+      for (guint j = 0; j < labels->len; j++)
+        {
+          GtkWidget *label = g_ptr_array_index (labels, j);
+          const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+          if (gtk_widget_has_css_class (label, "python"))
+            found = strstr (text, python) != NULL;
+          else if (gtk_widget_has_css_class (label, "glib"))
+            glib = text;
+          else if (gtk_widget_has_css_class (label, "pthreads"))
+            pthreads = text;
+        }
+      if (found)
+        return g_strdup_printf ("GLib: %s\npthreads: %s", glib, pthreads);
     }
 
   g_error ("no row of the Python map has %s", python);
   return NULL;
+}
+
+static gboolean run_is_over (gpointer data);
+
+static gboolean
+has_role (GtkWidget         *widget,
+          GtkAccessibleRole  role)
+{
+  return gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == role;
+}
+
+/* The From Python to GLib page is a table: named columns above rows that
+ * open their lessons. At the default size a lesson's title takes one or
+ * two lines; in the narrowest window the cells stack, each beside its
+ * column's name, rather than shrink to a word a line. */
+static void
+test_python_map (void)
+{
+  static const int widths[] = { 1100, 360 };
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), widths[0], 720);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.python-map", NULL));
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+      GtkWidget *one_line = gtk_label_new ("Lesson");
+      guint n_headers = 0, n_lessons = 0;
+      int line_height;
+
+      gtk_window_set_default_size (GTK_WINDOW (window), widths[w], 720);
+      thaw_test_iterate_for (0.4);
+      thaw_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+      gtk_widget_measure (one_line, GTK_ORIENTATION_VERTICAL, -1, &line_height, NULL, NULL, NULL);
+      g_object_ref_sink (one_line);
+      g_object_unref (one_line);
+
+      for (guint i = 0; i < labels->len; i++)
+        {
+          GtkWidget *label = g_ptr_array_index (labels, i);
+          const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+          if (has_role (label, GTK_ACCESSIBLE_ROLE_COLUMN_HEADER))
+            {
+              g_assert_cmpstr (text, !=, "");
+              n_headers += gtk_widget_get_child_visible (label) && gtk_widget_get_mapped (label);
+            }
+          if (gtk_widget_has_css_class (label, "lesson"))
+            {
+              n_lessons++;
+              g_test_message ("%d px: “%s” is %d × %d px (a line is %d)", widths[w], text,
+                              gtk_widget_get_width (label), gtk_widget_get_height (label), line_height);
+              /* One or two lines, never a word a line. */
+              g_assert_cmpint (gtk_widget_get_height (label), <=, 2 * line_height + 2);
+              g_assert_cmpint (gtk_widget_get_width (label), >=, widths[w] > 600 ? 100 : 150);
+            }
+          if (widths[w] < 600 && gtk_widget_has_css_class (label, "glib"))
+            g_assert_cmpint (gtk_widget_get_width (label), >=, 150);
+        }
+      /* Wide, the header names the four columns; stacked, every cell has
+       * its column's name beside it and the header steps aside. */
+      g_assert_cmpuint (n_headers, ==, widths[w] > 600 ? 4 : 0);
+      g_assert_cmpuint (n_lessons, >, 10);
+
+      /* Every row opens its lesson, by mouse or by keyboard, and is named
+       * with the columns' names for a screen reader. */
+      thaw_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, rows);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          GtkWidget *row = g_ptr_array_index (rows, i);
+
+          if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (row)), "win.show-lesson") != 0)
+            continue;
+          g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+          g_assert_true (gtk_widget_get_focusable (row));
+          g_assert_nonnull (thaw_lessons_find (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (row)), NULL)));
+          g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL));
+        }
+    }
+
+  /* Activating a row opens the lesson in place of the map. */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+    GtkWidget *row = NULL;
+
+    thaw_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LIST_BOX_ROW, rows);
+    for (guint i = 0; i < rows->len && row == NULL; i++)
+      if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (g_ptr_array_index (rows, i))), "win.show-lesson") == 0)
+        row = g_ptr_array_index (rows, i);
+    g_assert_nonnull (row);
+    g_assert_null (thaw_window_get_lesson_page (window));
+    g_signal_emit_by_name (row, "activate");
+    thaw_test_iterate_for (0.2);
+    g_assert_nonnull (thaw_window_get_lesson_page (window));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.1);
+}
+
+/* Each `lesson.*` button whose action is disabled now says why in its
+ * tooltip, the same words `--activate` prints; once it can be used, its
+ * own tooltip (or none) is back. */
+static void
+assert_buttons_explained (ThawLesson *lesson,
+                          GPtrArray  *buttons,
+                          GPtrArray  *disabled_tips,
+                          const char *when)
+{
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      const char *verb = gtk_actionable_get_action_name (GTK_ACTIONABLE (button)) + strlen ("lesson.");
+      const char *tooltip = gtk_widget_get_tooltip_text (button);
+      g_autofree char *reason = thaw_lesson_dup_verb_disabled_reason (lesson, verb);
+
+      if (!gtk_widget_get_sensitive (button))
+        {
+          g_test_message ("%s, %s: “%s”", when, verb, tooltip);
+          g_assert_nonnull (reason);
+          g_assert_cmpstr (tooltip, ==, reason);
+          g_assert_cmpuint (strlen (tooltip), >, 10);
+          if (disabled_tips != NULL)
+            g_ptr_array_add (disabled_tips, g_strdup (tooltip));
+        }
+      else
+        {
+          g_assert_null (reason);
+          g_assert_true (tooltip == NULL || !g_str_has_prefix (tooltip, "Nothing is running"));
+          g_assert_true (tooltip == NULL || !g_str_has_prefix (tooltip, "A run is going on"));
+        }
+    }
+}
+
+static gboolean
+is_lesson_button (GtkWidget *widget)
+{
+  const char *action = GTK_IS_ACTIONABLE (widget) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) : NULL;
+
+  return action != NULL && g_str_has_prefix (action, "lesson.");
+}
+
+static void
+test_disabled_reasons (gconstpointer data)
+{
+  const ThawLessonInfo *info = data;
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr(GPtrArray) tips = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = thaw_lesson_page_new (info, heartbeat);
+  ThawLesson *lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
+  GtkWidget *start = NULL, *stop = NULL;
+  g_autofree char *start_tip = NULL;
+
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.2);
+
+  thaw_test_collect_widgets (GTK_WIDGET (lesson), GTK_TYPE_WIDGET, all);
+  for (guint i = 0; i < all->len; i++)
+    if (is_lesson_button (g_ptr_array_index (all, i)) && !THAW_IS_LESSON (g_ptr_array_index (all, i)))
+      g_ptr_array_add (buttons, g_ptr_array_index (all, i));
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      const char *action = gtk_actionable_get_action_name (GTK_ACTIONABLE (g_ptr_array_index (buttons, i)));
+
+      if (g_str_equal (action, "lesson.start"))
+        start = g_ptr_array_index (buttons, i);
+      if (g_str_equal (action, "lesson.stop"))
+        stop = g_ptr_array_index (buttons, i);
+    }
+  g_assert_nonnull (start);
+  start_tip = g_strdup (gtk_widget_get_tooltip_text (start));
+
+  /* Before a run: Stop, where there is one, has nothing to stop. */
+  assert_buttons_explained (lesson, buttons, tips, "before a run");
+  if (stop != NULL)
+    {
+      g_assert_false (gtk_widget_get_sensitive (stop));
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (stop), ==, "Nothing is running: start a run first");
+    }
+
+  /* During one: Start waits for it, Stop can be used and says nothing. */
+  g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
+  thaw_test_iterate_for (0.3);
+  if (thaw_lesson_get_run_state (lesson) == THAW_RUN_RUNNING)
+    {
+      assert_buttons_explained (lesson, buttons, tips, "during a run");
+      if (!gtk_widget_get_sensitive (start))
+        g_assert_cmpstr (gtk_widget_get_tooltip_text (start), ==, "A run is going on: wait for it to end, or stop it");
+      if (stop != NULL && gtk_widget_get_sensitive (stop))
+        g_assert_cmpstr (gtk_widget_get_tooltip_text (stop), !=, "Nothing is running: start a run first");
+      if (thaw_lesson_can_activate_verb (lesson, "stop"))
+        thaw_lesson_activate_verb (lesson, "stop");
+    }
+  thaw_test_iterate_until (run_is_over, lesson, 60 * thaw_test_time_scale ());
+  thaw_test_iterate_for (0.1);
+
+  /* After it: Start can be used again, with its own tooltip back. */
+  assert_buttons_explained (lesson, buttons, NULL, "after a run");
+  g_assert_true (gtk_widget_get_sensitive (start));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (start), ==, start_tip);
+  g_assert_cmpuint (tips->len, >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.1);
 }
 
 static gboolean
@@ -636,6 +867,7 @@ main (int   argc,
       g_autofree char *programs = g_strdup_printf ("/thaw/lessons/%s/programs", lessons[i]->id);
       g_autofree char *buttons = g_strdup_printf ("/thaw/lessons/%s/buttons", lessons[i]->id);
       g_autofree char *headline = g_strdup_printf ("/thaw/lessons/%s/headline", lessons[i]->id);
+      g_autofree char *reasons = g_strdup_printf ("/thaw/lessons/%s/disabled-reasons", lessons[i]->id);
 
       g_test_add_data_func (close, lessons[i], test_close_mid_job);
       g_test_add_data_func (responsive, lessons[i], test_responsive);
@@ -643,12 +875,14 @@ main (int   argc,
       g_test_add_data_func (programs, lessons[i], test_programs);
       g_test_add_data_func (buttons, lessons[i], test_buttons);
       g_test_add_data_func (headline, lessons[i], test_headline);
+      g_test_add_data_func (reasons, lessons[i], test_disabled_reasons);
     }
   if (half != 2)
     {
       g_test_add_func ("/thaw/lessons/claims", test_claims);
       g_test_add_func ("/thaw/lessons/owned", test_owned);
       g_test_add_func ("/thaw/lessons/grouping", test_grouping);
+      g_test_add_func ("/thaw/lessons/python-map", test_python_map);
     }
 
   return g_test_run ();

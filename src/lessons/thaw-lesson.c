@@ -727,6 +727,79 @@ set_run_actions_enabled (ThawLesson *self,
     gtk_widget_action_set_enabled (GTK_WIDGET (self), g_ptr_array_index (actions, i), enabled);
 }
 
+/* Why a verb does nothing now, unless the page knows better: Stop while
+ * nothing runs, and anything else that is greyed out either while a run
+ * goes on or while none does. */
+static char *
+thaw_lesson_real_dup_verb_disabled_reason (ThawLesson *self,
+                                           const char *verb)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  if (g_str_equal (verb, "stop") && !priv->busy)
+    return g_strdup (_("Nothing is running: start a run first"));
+  if (g_str_equal (verb, "stop"))
+    return g_strdup (_("Already stopping: the run ends as soon as its threads notice"));
+  if (priv->busy)
+    return g_strdup (_("A run is going on: wait for it to end, or stop it"));
+
+  return g_strdup (_("Nothing is running: start a run first"));
+}
+
+/* GTK greys out a button whose action is disabled and says no more. Each
+ * `lesson.*` button says why in its tooltip instead, which GTK shows on a
+ * greyed-out widget too (and gives screen readers as its description);
+ * its own tooltip, if it has one, comes back once it can be used. The
+ * button's sensitivity follows its action's enabled state, so that is what
+ * is watched; the busy state changes the reasons, so it refreshes them. */
+#define OWN_TOOLTIP_KEY "thaw-lesson-own-tooltip"
+
+static void
+explain_button (ThawLesson *self,
+                GtkWidget  *button)
+{
+  const char *action_name = gtk_actionable_get_action_name (GTK_ACTIONABLE (button));
+  g_autofree char *reason = NULL;
+
+  if (!gtk_widget_get_sensitive (button))
+    reason = THAW_LESSON_GET_CLASS (self)->dup_verb_disabled_reason (self, action_name + strlen ("lesson."));
+  gtk_widget_set_tooltip_text (button, reason != NULL ? reason
+                               : g_object_get_data (G_OBJECT (button), OWN_TOOLTIP_KEY));
+}
+
+static void
+button_sensitive_cb (GtkWidget  *button,
+                     GParamSpec *pspec,
+                     ThawLesson *self)
+{
+  explain_button (self, button);
+}
+
+static void
+explain_buttons (ThawLesson *self,
+                 GtkWidget  *widget)
+{
+  const char *action_name = GTK_IS_ACTIONABLE (widget) && !THAW_IS_LESSON (widget)
+                            ? gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) : NULL;
+
+  if (action_name != NULL && g_str_has_prefix (action_name, "lesson."))
+    {
+      if (g_object_get_data (G_OBJECT (widget), OWN_TOOLTIP_KEY) == NULL)
+        {
+          /* "" when it had none, so that it is watched only once. */
+          g_object_set_data_full (G_OBJECT (widget), OWN_TOOLTIP_KEY,
+                                  g_strdup (gtk_widget_get_tooltip_text (widget) ?: ""), g_free);
+          g_signal_connect_object (widget, "notify::sensitive", G_CALLBACK (button_sensitive_cb), self, 0);
+        }
+      explain_button (self, widget);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    explain_buttons (self, child);
+}
+
 static void
 thaw_lesson_constructed (GObject *object)
 {
@@ -735,6 +808,7 @@ thaw_lesson_constructed (GObject *object)
   G_OBJECT_CLASS (thaw_lesson_parent_class)->constructed (object);
 
   drop_mnemonic_labels (GTK_WIDGET (object));
+  explain_buttons (self, GTK_WIDGET (object));
 
   /* Nothing runs yet: only the run actions can be used. */
   if (get_run_actions (G_OBJECT_TYPE (self)) != NULL)
@@ -767,6 +841,7 @@ thaw_lesson_class_init (ThawLessonClass *klass)
   object_class->set_property = thaw_lesson_set_property;
 
   klass->report = thaw_lesson_real_report;
+  klass->dup_verb_disabled_reason = thaw_lesson_real_dup_verb_disabled_reason;
 
   /* The shared widgets a page's template may name (src/widgets). */
   g_type_ensure (THAW_TYPE_BAR_CHART);
@@ -1076,6 +1151,7 @@ thaw_lesson_set_busy (ThawLesson *self,
     return;
 
   priv->busy = busy;
+  explain_buttons (self, GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -1193,6 +1269,30 @@ thaw_lesson_can_activate_verb (ThawLesson *self,
 
   name = g_strconcat ("lesson.", verb, NULL);
   return find_enabled_button (GTK_WIDGET (self), name, &has_button) || !has_button;
+}
+
+/**
+ * thaw_lesson_dup_verb_disabled_reason:
+ * @self: a lesson
+ * @verb: the name of one of the lesson's actions, without `lesson.`
+ *
+ * Why `lesson.VERB` does nothing now, in a few words for the learner: the
+ * tooltip of its greyed-out button, and what `--activate` prints.
+ *
+ * Returns: (transfer full) (nullable): the reason, translated, or %NULL if
+ *   the verb can be used now (see thaw_lesson_can_activate_verb())
+ */
+char *
+thaw_lesson_dup_verb_disabled_reason (ThawLesson *self,
+                                      const char *verb)
+{
+  g_return_val_if_fail (THAW_IS_LESSON (self), NULL);
+  g_return_val_if_fail (verb != NULL, NULL);
+
+  if (thaw_lesson_can_activate_verb (self, verb))
+    return NULL;
+
+  return THAW_LESSON_GET_CLASS (self)->dup_verb_disabled_reason (self, verb);
 }
 
 /* Knobs: a lesson's settings, each a property backed by a field of the

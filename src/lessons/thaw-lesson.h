@@ -74,15 +74,21 @@ G_DECLARE_DERIVABLE_TYPE (ThawLesson, thaw_lesson, THAW, LESSON, AdwBin)
 /**
  * ThawLessonClass:
  * @report: adds the lesson's outcome (at least `job_state`) to a report
+ * @dup_verb_disabled_reason: why a verb whose button is greyed out does
+ *   nothing now, translated; a page that knows better than ThawLesson's
+ *   guess (Stop while nothing runs, anything else while a run goes on or
+ *   while none does) says so here
  */
 struct _ThawLessonClass
 {
   AdwBinClass parent_class;
 
-  void (*report) (ThawLesson  *self,
-                  JsonBuilder *builder);
+  void   (*report)                   (ThawLesson  *self,
+                                      JsonBuilder *builder);
+  char * (*dup_verb_disabled_reason) (ThawLesson  *self,
+                                      const char  *verb);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 /**
@@ -164,6 +170,8 @@ gboolean       thaw_lesson_activate_verb (ThawLesson  *self,
                                           const char  *verb);
 gboolean       thaw_lesson_can_activate_verb (ThawLesson *self,
                                               const char *verb);
+char          *thaw_lesson_dup_verb_disabled_reason (ThawLesson *self,
+                                                     const char *verb);
 void           thaw_lesson_set_busy      (ThawLesson  *self,
                                           gboolean     busy);
 gboolean       thaw_lesson_get_busy      (ThawLesson  *self);

@@ -363,6 +363,21 @@ thaw_lesson_async_io_dispose (GObject *object)
   G_OBJECT_CLASS (thaw_lesson_async_io_parent_class)->dispose (object);
 }
 
+/* The file buttons are greyed out for a reason of their own between runs. */
+static char *
+thaw_lesson_async_io_dup_verb_disabled_reason (ThawLesson *lesson,
+                                               const char *verb)
+{
+  ThawLessonAsyncIo *self = THAW_LESSON_ASYNC_IO (lesson);
+
+  if (!thaw_lesson_get_busy (lesson) && g_str_equal (verb, "use-generated"))
+    return g_strdup (_("The generated file is the one read already"));
+  if (!thaw_lesson_get_busy (lesson) && g_str_equal (verb, "delete-file") && self->chosen != NULL)
+    return g_strdup (_("Only the generated file can be deleted: go back to it first"));
+
+  return THAW_LESSON_CLASS (thaw_lesson_async_io_parent_class)->dup_verb_disabled_reason (lesson, verb);
+}
+
 static void
 thaw_lesson_async_io_class_init (ThawLessonAsyncIoClass *klass)
 {
@@ -374,6 +389,7 @@ thaw_lesson_async_io_class_init (ThawLessonAsyncIoClass *klass)
   object_class->get_property = thaw_lesson_async_io_get_property;
   object_class->set_property = thaw_lesson_async_io_set_property;
   lesson_class->report = thaw_lesson_async_io_report;
+  lesson_class->dup_verb_disabled_reason = thaw_lesson_async_io_dup_verb_disabled_reason;
 
   /* The learner's own file to read, or NULL for the generated one. */
   properties[PROP_FILE] = g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,

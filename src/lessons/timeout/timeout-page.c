@@ -208,6 +208,17 @@ thaw_lesson_timeout_report (ThawLesson  *lesson,
   thaw_report_boolean (builder, "asking", self->asking);
 }
 
+/* Keep Waiting answers a question that comes only when the wait runs out. */
+static char *
+thaw_lesson_timeout_dup_verb_disabled_reason (ThawLesson *lesson,
+                                              const char *verb)
+{
+  if (thaw_lesson_get_busy (lesson) && g_str_equal (verb, "keep-waiting"))
+    return g_strdup (_("The job has not outlasted its wait yet: nothing asks"));
+
+  return THAW_LESSON_CLASS (thaw_lesson_timeout_parent_class)->dup_verb_disabled_reason (lesson, verb);
+}
+
 static void
 thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
 {
@@ -215,6 +226,7 @@ thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
   lesson_class->report = thaw_lesson_timeout_report;
+  lesson_class->dup_verb_disabled_reason = thaw_lesson_timeout_dup_verb_disabled_reason;
 
   /* A run copies the knobs as it starts: changing them mid-run is safe. */
   thaw_lesson_class_add_double_knob (lesson_class, "job-length", G_STRUCT_OFFSET (ThawLessonTimeout, job_length),
