@@ -6,7 +6,8 @@
  *   detected        opposite lock orders with the default delay deadlock;
  *                   the watchdog finds the cycle and the run recovers within
  *                   two seconds, both transfers done, no money lost, no
- *                   thread left behind;
+ *                   thread left behind; the graph then says when the cycle
+ *                   was found and undone, as the run measured them;
  *   ordered-never   the same lock order never reports a deadlock, over 200
  *                   runs without a delay and a few with one;
  *   fast-opposite   opposite orders without a delay deadlock now and then,
@@ -100,6 +101,28 @@ find_timeline (GtkWidget *widget)
   return NULL;
 }
 
+/* The text of the visible label that starts with @prefix, or NULL. */
+static const char *
+find_label_text (GtkWidget  *widget,
+                 const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return gtk_label_get_text (GTK_LABEL (widget));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *text = find_label_text (child, prefix);
+
+      if (text != NULL)
+        return text;
+    }
+
+  return NULL;
+}
+
 /* How long both transfers were waiting at the same time, in the lanes. */
 static double
 both_waiting_ms (ThawLesson *lesson)
@@ -136,10 +159,12 @@ test_detected (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(JsonObject) report = NULL;
+  g_autofree char *times = NULL;
   guint threads_before = thaw_test_count_threads ();
   gint64 started = g_get_monotonic_time ();
-  double seconds;
+  double seconds, found_at_ms, undone_at_ms;
 
+  g_assert_null (find_label_text (GTK_WIDGET (fixture->lesson), "Cycle found"));
   report = run_verb (fixture->lesson, "start");
   seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
 
@@ -162,6 +187,17 @@ test_detected (Fixture       *fixture,
   g_assert_cmpfloat (json_object_get_double_member (report, "recover_ms"), >=,
                      json_object_get_double_member (report, "detect_ms"));
   g_assert_cmpfloat (json_object_get_double_member (report, "recover_ms"), <, 2000);
+
+  /* When, from the run's start: not before each thread held its first
+   * lock for the delay, not after the run; undone after found. The graph
+   * says so over the cycle, which it no longer draws in red. */
+  found_at_ms = json_object_get_double_member (report, "found_at_ms");
+  undone_at_ms = json_object_get_double_member (report, "undone_at_ms");
+  g_assert_cmpfloat (found_at_ms, >=, 800);
+  g_assert_cmpfloat (undone_at_ms, >=, found_at_ms);
+  g_assert_cmpfloat (undone_at_ms, <=, json_object_get_double_member (report, "run_ms"));
+  times = g_strdup_printf ("Cycle found at %.3f s, undone at %.3f s", found_at_ms / 1000, undone_at_ms / 1000);
+  g_assert_cmpstr (find_label_text (GTK_WIDGET (fixture->lesson), "Cycle found"), ==, times);
 
   /* The deadlock really happened: both threads were stuck at once. */
   g_assert_cmpfloat (both_waiting_ms (fixture->lesson), >, 0);

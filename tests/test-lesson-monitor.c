@@ -9,6 +9,7 @@
  *
  *   samples      a 2-second run takes three samples, one per CPU line of
  *                /proc/stat, lists the sampler thread, and ends by itself;
+ *                its graphs span their whole width, short as the run is;
  *   stop-is-prompt  Stop during a long run ends it within a fraction of
  *                the one-second sleep;
  *   load         the load workers appear in the list, and end.
@@ -19,6 +20,7 @@
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
 #include "thaw-procfs.h"
+#include "thaw-sparkline.h"
 #include "thaw-test-util.h"
 
 typedef struct
@@ -137,6 +139,19 @@ lists_load (gpointer lesson)
   return lists_thread (lesson, "thaw-load-0");
 }
 
+static void
+collect_graphs (GtkWidget *root,
+                GPtrArray *graphs)
+{
+  if (THAW_IS_SPARKLINE (root))
+    g_ptr_array_add (graphs, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_graphs (child, graphs);
+}
+
 static guint
 count_cpus (void)
 {
@@ -155,6 +170,7 @@ test_samples (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autoptr(JsonObject) report = NULL;
+  g_autoptr(GPtrArray) graphs = g_ptr_array_new ();
   gint64 start = g_get_monotonic_time ();
   double seconds;
 
@@ -185,6 +201,17 @@ test_samples (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (report, "threads_listed"), >=, 2);
   g_assert_cmpfloat (json_object_get_double_member (report, "memory_used"), >, 0);
   g_assert_cmpfloat (json_object_get_double_member (report, "memory_used"), <, 1);
+
+  /* A graph per CPU and the memory's: each holds the run's samples (the
+   * CPUs' from the second on), and they span the width they have, not a
+   * sliver at the right of a minute's room. */
+  collect_graphs (GTK_WIDGET (fixture->lesson), graphs);
+  g_assert_cmpuint (graphs->len, ==, count_cpus () + 1);
+  for (guint i = 0; i < graphs->len; i++)
+    {
+      g_assert_cmpuint (thaw_sparkline_get_n_values (graphs->pdata[i]), >=, 2);
+      g_assert_cmpfloat (thaw_sparkline_get_span (graphs->pdata[i]), >=, 0.9);
+    }
 }
 
 static void

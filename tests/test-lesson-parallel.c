@@ -7,7 +7,9 @@
  *                  one thread per core, within four seconds;
  *   speedup        two workers render at least 1.3 times as fast as one
  *                  (generous: the app shows the real figure), measured
- *                  in-process by the lesson's own measurement;
+ *                  in-process by the lesson's own measurement; measuring
+ *                  before any render leaves the measured picture on screen,
+ *                  not the placeholder;
  *   zoom-discards  zooming in while tiles of the old view wait in the queue
  *                  throws those tiles away: the new picture is exactly the
  *                  one an undisturbed render of the new view gives;
@@ -64,6 +66,22 @@ wait_for_end (ThawLesson *lesson,
     }
 
   return thaw_test_lesson_report (lesson);
+}
+
+/* Whether the "Nothing rendered yet" label over the picture shows. */
+static gboolean
+shows_placeholder (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "osd"))
+    return gtk_widget_get_visible (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_placeholder (child))
+      return TRUE;
+
+  return FALSE;
 }
 
 static JsonObject *
@@ -144,6 +162,8 @@ test_speedup (Fixture       *fixture,
       return;
     }
 
+  g_assert_true (shows_placeholder (GTK_WIDGET (fixture->lesson)));
+
   /* Other work on a loaded machine can spoil one measurement; the lesson
    * already keeps the best of several runs, and this tries up to three
    * measurements before it calls the speed-up too small. */
@@ -155,6 +175,11 @@ test_speedup (Fixture       *fixture,
 
       g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
       g_assert_cmpuint (json_array_get_length (measured), ==, 2 * g_get_num_processors ());
+      /* Nothing was rendered before: the measurement's last render is the
+       * picture, every tile of it. */
+      g_assert_cmpint (json_object_get_int_member (report, "tiles"), ==,
+                       json_object_get_int_member (report, "tiles_total"));
+      g_assert_false (shows_placeholder (GTK_WIDGET (fixture->lesson)));
       speedup = json_object_get_double_member (report, "speedup_2");
       g_test_message ("attempt %u: 1 thread %.0f ms, 2 threads %.0f ms: %.2f×, serial part %.3f",
                       attempt,

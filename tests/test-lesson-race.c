@@ -8,6 +8,8 @@
  *                   lost updates reported;
  *   run-many        twenty runs: every total at most the expected one, and
  *                   on a machine with two cores or more, updates were lost;
+ *                   the histogram has a count scale of a few steps that
+ *                   reaches its tallest bar;
  *   mutex-exact     fifty runs with the mutex locked per increment: exact
  *                   every time, and the timeline never shows two threads
  *                   holding the lock;
@@ -24,6 +26,7 @@
 
 #include "config.h"
 
+#include "thaw-bar-chart.h"
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
 #include "thaw-test-util.h"
@@ -164,11 +167,32 @@ test_racy_run (Fixture       *fixture,
   g_assert_cmpuint (most_holders (fixture->lesson), ==, 0);
 }
 
+static ThawBarChart *
+find_chart (GtkWidget *widget)
+{
+  if (THAW_IS_BAR_CHART (widget))
+    return THAW_BAR_CHART (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      ThawBarChart *chart = find_chart (child);
+
+      if (chart != NULL)
+        return chart;
+    }
+
+  return NULL;
+}
+
 static void
 test_run_many (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(JsonObject) report = NULL;
+  ThawBarChart *histogram = find_chart (GTK_WIDGET (fixture->lesson));
+  double tallest = 0, sum = 0, top = 0, step = 0;
   gint64 expected;
 
   g_object_set (fixture->lesson, "threads", 8, NULL);
@@ -195,6 +219,21 @@ test_run_many (Fixture       *fixture,
    * always lose something. On one core they may take turns cleanly. */
   if (g_get_num_processors () >= 2)
     g_assert_cmpint (json_object_get_int_member (report, "racy_min_total"), <, expected);
+
+  /* The histogram counts the twenty runs, and its scale says how many: a
+   * few whole steps, the last at or above the tallest bar. */
+  for (guint i = 0; i < thaw_bar_chart_get_n_bars (histogram); i++)
+    {
+      tallest = MAX (tallest, thaw_bar_chart_get_value (histogram, i));
+      sum += thaw_bar_chart_get_value (histogram, i);
+    }
+  g_assert_cmpfloat (sum, ==, 20);
+  g_assert_true (thaw_bar_chart_get_scale (histogram, &top, &step));
+  g_test_message ("tallest bar %.0f, scale to %.0f in steps of %.0f", tallest, top, step);
+  g_assert_cmpfloat (step, >=, 1);
+  g_assert_cmpfloat (step, ==, (double) (guint) step);
+  g_assert_cmpfloat (top, >=, tallest);
+  g_assert_cmpfloat (top / step, <=, 6);
 }
 
 static void

@@ -7,8 +7,10 @@
  *              detail line hidden while empty; usable from a template;
  *   sparkline  keeps at most "history" values, the newest last, and draws
  *              the newest at the right edge;
+ *   sparkline-fit  with "fit-width", two values already span the width;
  *   bar-chart  bars as tall as their values, in their colours, a
- *              reference line through the slots and an upright marker;
+ *              reference line through the slots and an upright marker; a
+ *              scale of a few round steps, for speed-ups as for counts;
  *   palette    the dark style takes other shades than the light one.
  */
 
@@ -143,6 +145,30 @@ test_sparkline (void)
   cairo_surface_destroy (surface);
 }
 
+static void
+test_sparkline_fit (void)
+{
+  ThawSparkline *sparkline = THAW_SPARKLINE (thaw_sparkline_new ());
+  cairo_surface_t *surface;
+  int width = 200, height = 60;
+
+  /* Two full values of a hundred: without "fit-width" a sliver at the
+   * right edge, with it the whole width. */
+  g_object_set (sparkline, "history", 100, "maximum", 10.0, NULL);
+  thaw_sparkline_push (sparkline, 10);
+  thaw_sparkline_push (sparkline, 10);
+  g_assert_cmpfloat (thaw_sparkline_get_span (sparkline), <, 0.05);
+  g_object_set (sparkline, "fit-width", TRUE, NULL);
+  g_assert_cmpfloat (thaw_sparkline_get_span (sparkline), ==, 1.0);
+
+  surface = render (GTK_WIDGET (sparkline), width, height);
+  g_assert_cmpint (blueness (surface, 3, height / 2), >, 40);
+  g_assert_cmpint (blueness (surface, width / 2, height / 2), >, 40);
+  g_assert_cmpint (blueness (surface, width - 3, height / 2), >, 40);
+
+  cairo_surface_destroy (surface);
+}
+
 /* How much redder than blue: about 230 for orange, below 0 for blue. */
 static int
 redness (cairo_surface_t *surface,
@@ -152,16 +178,41 @@ redness (cairo_surface_t *surface,
   return -blueness (surface, x, y);
 }
 
+/* The scale @chart draws in a window of @width × @height. The caller
+ * holds a reference: @chart comes back out of the window. */
+static gboolean
+scale_at_size (ThawBarChart *chart,
+               int           width,
+               int           height,
+               double       *top,
+               double       *step)
+{
+  GtkWidget *window = gtk_window_new ();
+  gboolean has_scale;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (chart));
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_until (has_size, chart, 10);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (chart)), ==, height);
+  has_scale = thaw_bar_chart_get_scale (chart, top, step);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  return has_scale;
+}
+
 static void
 test_bar_chart (void)
 {
-  ThawBarChart *chart = THAW_BAR_CHART (thaw_bar_chart_new ());
+  ThawBarChart *chart = g_object_ref_sink (THAW_BAR_CHART (thaw_bar_chart_new ()));
   const double values[] = { 4, 0, 1 };
   const ThawColor colors[] = { THAW_COLOR_WARNING, THAW_COLOR_WARNING, THAW_COLOR_ACCENT };
   const char *const labels[] = { "low", NULL, "expected" };
   const double ideal[] = { 2, 2, 2 };
+  const double counts[] = { 1234, 20, 0 };
   cairo_surface_t *surface;
   int width = 300, height = 100;
+  double top, step;
 
   thaw_bar_chart_set_bars (chart, 3, values, colors, labels);
   g_assert_cmpuint (thaw_bar_chart_get_n_bars (chart), ==, 3);
@@ -170,10 +221,16 @@ test_bar_chart (void)
   g_object_set (chart, "scale-suffix", "×", NULL);
   thaw_bar_chart_set_marker (chart, 1);
 
+  /* Room for two labels, 2× apart: the scale goes to the tallest bar. */
+  g_assert_true (scale_at_size (chart, width, height, &top, &step));
+  g_assert_cmpfloat (top, ==, 4);
+  g_assert_cmpfloat (step, ==, 2);
+
   surface = render (GTK_WIDGET (chart), width, height);
+  g_object_unref (chart);
   /* Three slots of about 90 px right of the scale's labels, the scale up
-   * to 5×: the first bar orange above the middle, the third blue only in
-   * its lowest fifth (above the labels), the empty second slot not
+   * to 4×: the first bar orange from the top down, the third blue only in
+   * its lowest quarter (above the labels), the empty second slot not
    * coloured above the line. */
   g_assert_cmpint (redness (surface, 70, 35), >, 100);
   g_assert_cmpint (blueness (surface, 250, 35), <, 10);
@@ -196,6 +253,20 @@ test_bar_chart (void)
     g_assert_cmpuint (dark, >, 15);
   }
   cairo_surface_destroy (surface);
+
+  /* Counts: a few round steps up to the tallest bar, not a line a unit. */
+  chart = g_object_ref_sink (THAW_BAR_CHART (thaw_bar_chart_new ()));
+  g_object_set (chart, "scale-suffix", "", NULL);
+  thaw_bar_chart_set_bars (chart, 3, counts, NULL, NULL);
+  g_assert_true (scale_at_size (chart, width, height, &top, &step));
+  g_assert_cmpfloat (top, >=, 1234);
+  g_assert_cmpfloat (top / step, <=, 4);
+  g_assert_true (step == 500 || step == 1000 || step == 2000);
+
+  /* Without a suffix, no scale. */
+  g_object_set (chart, "scale-suffix", NULL, NULL);
+  g_assert_false (scale_at_size (chart, width, height, NULL, NULL));
+  g_assert_finalize_object (chart);
 }
 
 static void
@@ -224,6 +295,7 @@ main (int   argc,
 
   g_test_add_func ("/thaw/widgets/figure", test_figure);
   g_test_add_func ("/thaw/widgets/sparkline", test_sparkline);
+  g_test_add_func ("/thaw/widgets/sparkline-fit", test_sparkline_fit);
   g_test_add_func ("/thaw/widgets/bar-chart", test_bar_chart);
   g_test_add_func ("/thaw/widgets/palette", test_palette);
 

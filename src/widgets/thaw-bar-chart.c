@@ -9,7 +9,9 @@
  * dashed upright marker through one slot (race's expected total). The
  * scale runs from 0 to the tallest bar or line, rounded up; with
  * "scale-suffix" set ("×", or "" for bare numbers), a grid line and a label
- * mark each whole step.
+ * mark each step. The steps are whole numbers, 1, 2 or 5 times a power of
+ * ten, as few as keep the labels apart: a count of 20 gets 10 and 20, not
+ * twenty lines. Labels group digits as the locale does.
  * A histogram is bars too: the page counts, the chart draws.
  *
  * The chart draws when its data change and asks for no frames of its own.
@@ -25,6 +27,8 @@
 
 #define N_LINES 2
 #define GAP 0.2                 /* of a slot, on each side of its bar */
+#define TICK_SPACING 2.0        /* at least, between two labels, in their height */
+#define LINE_ROOM 6.0           /* pixels above a line, for its dots */
 
 typedef struct
 {
@@ -87,21 +91,62 @@ show_text (GtkWidget  *widget,
   cairo_new_path (cr);
 }
 
-static double
-top_of_scale (ThawBarChart *self)
+/* A scale label: a whole number, its digits grouped, and the suffix. */
+static char *
+format_tick (ThawBarChart *self,
+             double        value)
 {
-  double top = 0;
+  return g_strdup_printf ("%'u%s", (guint) value, self->scale_suffix);
+}
+
+/* The smallest of 1, 2, 5, 10, 20, 50… that is at least @rough. */
+static double
+round_step (double rough)
+{
+  double power = pow (10, floor (log10 (MAX (rough, 1))));
+
+  if (rough <= power)
+    return power;
+  if (rough <= 2 * power)
+    return 2 * power;
+  if (rough <= 5 * power)
+    return 5 * power;
+  return 10 * power;
+}
+
+/* The top of the scale, and with "scale-suffix" and bars the step between
+ * two labels (else 0), for a plot @plot_height pixels high whose labels are
+ * @text_height high. Bars may reach the top; a line keeps a few pixels
+ * below it, so its dots are not cut. */
+static void
+compute_scale (ThawBarChart *self,
+               double        plot_height,
+               double        text_height,
+               double       *top,
+               double       *step)
+{
+  double tallest = 0;
+  guint max_steps;
 
   for (guint i = 0; i < self->n_bars; i++)
     {
-      top = MAX (top, self->values[i]);
+      tallest = MAX (tallest, self->values[i]);
       for (guint l = 0; l < N_LINES; l++)
         if (self->lines[l].values != NULL)
-          top = MAX (top, self->lines[l].values[i]);
+          tallest = MAX (tallest, self->lines[l].values[i] * (1 + LINE_ROOM / MAX (plot_height, 1)));
     }
 
-  /* Whole steps with a scale; a little headroom without one. */
-  return self->scale_suffix != NULL ? MAX (ceil (top + 0.25), 1) : MAX (top, 1e-9);
+  /* No scale for an empty chart: a histogram before its first run. */
+  if (self->scale_suffix == NULL || self->n_bars == 0)
+    {
+      *top = MAX (tallest, 1e-9);
+      *step = 0;
+      return;
+    }
+
+  max_steps = (guint) MAX (plot_height / (TICK_SPACING * MAX (text_height, 1)), 1);
+  *step = round_step (tallest / max_steps);
+  *top = MAX (ceil (tallest / *step), 1) * *step;
 }
 
 static void
@@ -112,7 +157,7 @@ thaw_bar_chart_snapshot (GtkWidget   *widget,
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
   double left = 0, bottom = 0, top = 4, right = 2;
-  double plot_width, plot_height, slot, y_max;
+  double plot_width, plot_height, slot, y_max, y_step;
   gboolean any_label = FALSE;
   int text_height = 0, text_width;
   GdkRGBA fg, faint, dim;
@@ -124,23 +169,23 @@ thaw_bar_chart_snapshot (GtkWidget   *widget,
   thaw_palette_get_foreground (widget, 1.0f, &fg);
   thaw_palette_get_foreground (widget, 0.06f, &faint);
   thaw_palette_get_foreground (widget, 0.7f, &dim);
-  y_max = top_of_scale (self);
 
   for (guint i = 0; i < self->n_bars; i++)
     any_label |= self->labels[i] != NULL;
   g_object_unref (make_layout (widget, "0", &text_width, &text_height));
   if (any_label)
     bottom = text_height + 4;
-  if (self->scale_suffix != NULL)
+  plot_height = height - top - bottom;
+  compute_scale (self, plot_height, text_height, &y_max, &y_step);
+  if (y_step > 0)
     {
-      g_autofree char *widest = g_strdup_printf ("%g%s", y_max, self->scale_suffix);
+      g_autofree char *widest = format_tick (self, y_max);
 
       g_object_unref (make_layout (widget, widest, &text_width, NULL));
       left = text_width + 8;
     }
 
   plot_width = width - left - right;
-  plot_height = height - top - bottom;
   if (plot_width <= 0 || plot_height <= 0)
     return;
 
@@ -154,12 +199,12 @@ thaw_bar_chart_snapshot (GtkWidget   *widget,
 #define X_OF(i) (left + ((i) + 0.5) * slot)
 #define Y_OF(v) (top + plot_height - (v) / y_max * plot_height)
 
-  if (self->scale_suffix != NULL)
+  if (y_step > 0)
     {
       cairo_set_line_width (cr, 1);
-      for (guint s = 1; s <= (guint) y_max; s++)
+      for (double s = y_step; s <= y_max + y_step / 2; s += y_step)
         {
-          g_autofree char *label = g_strdup_printf ("%u%s", s, self->scale_suffix);
+          g_autofree char *label = format_tick (self, s);
 
           cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
           cairo_move_to (cr, left, round (Y_OF (s)) + 0.5);
@@ -335,10 +380,11 @@ thaw_bar_chart_class_init (ThawBarChartClass *klass)
   widget_class->measure = thaw_bar_chart_measure;
 
   /**
-   * ThawBarChart:scale-format:
+   * ThawBarChart:scale-suffix:
    *
-   * A printf format for one double ("%g×"): with it, a grid line and a
-   * label at each whole step of the scale. Without it, no scale.
+   * What follows each number of the scale ("×", or "" for bare counts):
+   * with it, a grid line and a label at each step of the scale. Without
+   * it (%NULL), no scale.
    */
   properties[PROP_SCALE_SUFFIX] =
     g_param_spec_string ("scale-suffix", NULL, NULL, NULL,
@@ -418,6 +464,42 @@ thaw_bar_chart_get_value (ThawBarChart *self,
   g_return_val_if_fail (bar < self->n_bars, 0);
 
   return self->values[bar];
+}
+
+/**
+ * thaw_bar_chart_get_scale:
+ * @top: (out) (optional): the value at the top of the chart
+ * @step: (out) (optional): the step between two labels of the scale
+ *
+ * The scale as the chart draws it at its present size.
+ *
+ * Returns: whether the chart draws a scale: "scale-suffix" is set and
+ *   there are bars
+ */
+gboolean
+thaw_bar_chart_get_scale (ThawBarChart *self,
+                          double       *top,
+                          double       *step)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double plot_height, top_value, step_value;
+  gboolean any_label = FALSE;
+  int text_height;
+
+  g_return_val_if_fail (THAW_IS_BAR_CHART (self), FALSE);
+
+  /* The same sums as the snapshot's. */
+  for (guint i = 0; i < self->n_bars; i++)
+    any_label |= self->labels[i] != NULL;
+  g_object_unref (make_layout (widget, "0", NULL, &text_height));
+  plot_height = gtk_widget_get_height (widget) - 4 - (any_label ? text_height + 4 : 0);
+  compute_scale (self, plot_height, text_height, &top_value, &step_value);
+  if (top != NULL)
+    *top = top_value;
+  if (step != NULL)
+    *step = step_value;
+
+  return step_value > 0;
 }
 
 /**

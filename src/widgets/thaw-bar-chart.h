@@ -31,6 +31,9 @@ void       thaw_bar_chart_set_bars   (ThawBarChart       *self,
 guint      thaw_bar_chart_get_n_bars (ThawBarChart       *self);
 double     thaw_bar_chart_get_value  (ThawBarChart       *self,
                                       guint               bar);
+gboolean   thaw_bar_chart_get_scale  (ThawBarChart       *self,
+                                      double             *top,
+                                      double             *step);
 void       thaw_bar_chart_set_line   (ThawBarChart       *self,
                                       guint               line,
                                       const double       *values,

@@ -8,6 +8,11 @@
  * (a queue's capacity, say) is drawn as a dashed line. The widget draws
  * only when a value is pushed: it asks for no frames of its own.
  *
+ * The time axis holds "history" values across the width, so a graph
+ * fills from the right as values come. With "fit-width" set, the values
+ * kept so far span the whole width instead, spreading out while there
+ * are fewer than "history": a short run still fills its graph.
+ *
  * A graph is a picture of what a label beside it says in words: the page
  * names it for assistive technologies (GtkAccessible label or labelled-by).
  */
@@ -30,6 +35,7 @@ struct _ThawSparkline
   guint next;
   double maximum;
   double limit;                 /* < 0: none */
+  gboolean fit_width;
 };
 
 G_DEFINE_FINAL_TYPE (ThawSparkline, thaw_sparkline, GTK_TYPE_WIDGET)
@@ -40,6 +46,7 @@ enum
   PROP_HISTORY,
   PROP_MAXIMUM,
   PROP_LIMIT,
+  PROP_FIT_WIDTH,
   N_PROPS
 };
 
@@ -53,6 +60,16 @@ value_at (ThawSparkline *self,
   guint first = (self->next + self->history - self->n_values) % self->history;
 
   return self->values[(first + i) % self->history];
+}
+
+/* How far apart two neighbouring values are drawn, in pixels. */
+static double
+step_for (ThawSparkline *self,
+          double         width)
+{
+  guint slots = self->fit_width ? MAX (self->n_values, 2) : self->history;
+
+  return width / (slots - 1);
 }
 
 static double
@@ -72,7 +89,7 @@ thaw_sparkline_snapshot (GtkWidget   *widget,
   ThawSparkline *self = THAW_SPARKLINE (widget);
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
-  double step = width / MAX (self->history - 1, 1);
+  double step = step_for (self, width);
   double x0;
   GdkRGBA background, line;
   cairo_t *cr;
@@ -171,6 +188,9 @@ thaw_sparkline_get_property (GObject    *object,
     case PROP_LIMIT:
       g_value_set_double (value, self->limit);
       break;
+    case PROP_FIT_WIDTH:
+      g_value_set_boolean (value, self->fit_width);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -196,6 +216,14 @@ thaw_sparkline_set_property (GObject      *object,
     case PROP_LIMIT:
       self->limit = g_value_get_double (value);
       gtk_widget_queue_draw (GTK_WIDGET (self));
+      break;
+    case PROP_FIT_WIDTH:
+      if (self->fit_width != g_value_get_boolean (value))
+        {
+          self->fit_width = g_value_get_boolean (value);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -233,6 +261,15 @@ thaw_sparkline_class_init (ThawSparklineClass *klass)
   properties[PROP_LIMIT] =
     g_param_spec_double ("limit", NULL, NULL, -1, G_MAXDOUBLE, -1,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /**
+   * ThawSparkline:fit-width:
+   *
+   * Whether the values kept so far span the whole width, however few
+   * they are, rather than one "history"-th of it each. Off by default.
+   */
+  properties[PROP_FIT_WIDTH] =
+    g_param_spec_boolean ("fit-width", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "sparkline");
@@ -288,6 +325,20 @@ thaw_sparkline_get_n_values (ThawSparkline *self)
   g_return_val_if_fail (THAW_IS_SPARKLINE (self), 0);
 
   return self->n_values;
+}
+
+/* The share of the width the line covers, from the oldest value kept to
+ * the newest: 0 with fewer than two values, 1 with a full history or
+ * with "fit-width". */
+double
+thaw_sparkline_get_span (ThawSparkline *self)
+{
+  g_return_val_if_fail (THAW_IS_SPARKLINE (self), 0);
+
+  if (self->n_values < 2)
+    return 0;
+
+  return self->fit_width ? 1.0 : (double) (self->n_values - 1) / (self->history - 1);
 }
 
 /* The newest value, or 0 when there is none. */

@@ -18,6 +18,7 @@ void       thaw_sparkline_push        (ThawSparkline *self,
                                        double         value);
 void       thaw_sparkline_clear       (ThawSparkline *self);
 guint      thaw_sparkline_get_n_values (ThawSparkline *self);
+double     thaw_sparkline_get_span    (ThawSparkline *self);
 double     thaw_sparkline_get_last    (ThawSparkline *self);
 
 G_END_DECLS

@@ -12,7 +12,8 @@
  *   new-view            a render started while one runs: the old one ends
  *                       unheard, and only tiles of the new view arrive
  *   stop                Stop ends a render early, with one end that says so
- *   measure             figures for 1 … 3 threads, then one last word
+ *   measure             figures for 1 … 3 threads, then one last word; the
+ *                       picture, empty before, holds what it rendered
  *   free-while-running  freeing joins every thread, and calls nobody
  */
 
@@ -35,6 +36,7 @@ typedef struct
   gboolean stopped;
   gboolean finished;
   guint news;
+  guint tiles_kept;
   double best_ms[8];
 } Record;
 
@@ -56,6 +58,7 @@ record_news (const ParallelNews *news,
     {
       record->finished = TRUE;
       record->stopped = news->stopped;
+      record->tiles_kept = news->tiles_kept;
       record->ends++;
     }
 }
@@ -194,6 +197,16 @@ test_measure (void)
   g_assert_cmpuint (record.news, <=, 3 * PARALLEL_MEASURE_ROUNDS + 1);
   for (guint n = 1; n <= 3; n++)
     g_assert_cmpfloat (record.best_ms[n], >, 0);
+  /* The picture had nothing of the view: the measurement's render went in
+   * whole, with its last end, pixel for pixel the one-sample render. */
+  g_assert_cmpuint (record.tiles_kept, ==, PARALLEL_N_TILES);
+  g_assert_cmpuint (parallel_work_get_picture (work)->tiles, ==, PARALLEL_N_TILES);
+  {
+    g_autofree guint32 *rendered = render (&quick, 2);
+
+    g_assert_cmpmem (parallel_work_get_picture (work)->pixels, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT,
+                     rendered, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT);
+  }
   work_test_wait_for_threads ("thaw-measure", 0);
   work_test_wait_for_threads ("thaw-tile-", 0);
 }

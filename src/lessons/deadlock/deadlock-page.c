@@ -28,6 +28,7 @@ struct _ThawLessonDeadlock
   ThawLesson parent_instance;
 
   GtkWidget *graph_area;
+  GtkLabel *cycle_label;
   ThawThreadTimeline *lanes;
   GtkLabel *status;
   ThawRunLog *runs;
@@ -40,23 +41,58 @@ struct _ThawLessonDeadlock
 
 G_DEFINE_FINAL_TYPE (ThawLessonDeadlock, thaw_lesson_deadlock, THAW_TYPE_LESSON)
 
+/* Whether the watchdog's chosen thread has let go: the cycle is history. */
+static gboolean
+cycle_undone (const DeadlockNews *news)
+{
+  return news->deadlocks > 0 && news->undone_at_ms > 0;
+}
+
+/* Whether the threads wait for each other in a circle now: red, from the
+ * moment the graph closes until the watchdog's thread lets go. Following
+ * "waits for" and "held by" from any thread leads back to it. */
+static gboolean
+cycle_stands (const DeadlockNews *news)
+{
+  if (cycle_undone (news))
+    return FALSE;
+  if (news->deadlocks > 0)
+    return TRUE;
+
+  for (int start = 0; start < DEADLOCK_N_TRANSFERS; start++)
+    for (int step = 0, thread = start; step < DEADLOCK_N_TRANSFERS; step++)
+      {
+        int lock = news->waits_for[thread];
+
+        if (lock == DEADLOCK_NOBODY || news->holder[lock] == DEADLOCK_NOBODY)
+          break;
+        thread = news->holder[lock];
+        if (thread == start)
+          return TRUE;
+      }
+
+  return FALSE;
+}
+
 /* No shared widget draws a graph (the names are labels in the template).
- * Once there is a cycle, every edge shown is in it (deadlock-work.c). */
+ * Once there is a cycle, every edge shown is in it (deadlock-work.c): red
+ * while it stands, grey once undone. */
 static void
 draw_graph_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
   const DeadlockNews *news = &((ThawLessonDeadlock *) data)->news;
-  gboolean cycle = news->deadlocks > 0;
+  gboolean cycle = cycle_stands (news);
   double thread_x[] = { width * 0.2, width * 0.8 }, lock_y[] = { height * 0.22, height * 0.78 };
-  GdkRGBA fg, thread;
+  GdkRGBA fg, thread, edge;
 
   thaw_palette_get_foreground (GTK_WIDGET (area), 1, &fg);
   thaw_palette_get (cycle ? THAW_COLOR_ERROR : THAW_COLOR_ACCENT, &thread);
+  thaw_palette_get_foreground (GTK_WIDGET (area), 0.4f, &edge);
 
   /* Edges first, nodes over them: a lock points at the thread holding it
    * (solid), a thread at the lock it waits for (dashed). */
-  gdk_cairo_set_source_rgba (cr, cycle ? &thread : &fg);
-  cairo_set_line_width (cr, cycle ? 4 : 1.5);
+  gdk_cairo_set_source_rgba (cr, cycle ? &thread : cycle_undone (news) ? &edge : &fg);
+  cairo_set_line_width (cr, cycle ? 4 : cycle_undone (news) ? 2.5 : 1.5);
   for (int t = 0; t < DEADLOCK_N_TRANSFERS; t++)
     for (int a = 0; a < DEADLOCK_N_ACCOUNTS; a++)
       {
@@ -96,6 +132,27 @@ draw_graph_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointe
     }
 }
 
+/* When the cycle was found and undone, in seconds since the run began,
+ * over the graph; hidden until there is a cycle. */
+static void
+show_cycle_times (ThawLessonDeadlock *self, const DeadlockNews *news)
+{
+  g_autofree char *text = NULL;
+
+  if (cycle_undone (news))
+    /* Translators: over the wait-for graph after the watchdog broke a
+     * deadlock; seconds since the run began, e.g. "Cycle found at 1.001 s,
+     * undone at 1.002 s". */
+    text = g_strdup_printf (_("Cycle found at %.3f s, undone at %.3f s"), news->found_at_ms / 1000,
+                            news->undone_at_ms / 1000);
+  else if (news->deadlocks > 0)
+    /* Translators: over the wait-for graph while the watchdog breaks a
+     * deadlock; seconds since the run began. */
+    text = g_strdup_printf (_("Cycle found at %.3f s"), news->found_at_ms / 1000);
+  gtk_label_set_text (self->cycle_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->cycle_label), text != NULL);
+}
+
 /* The threads' news; the graph is also described in words. */
 static void
 receive_news (const DeadlockNews *news, gpointer user_data)
@@ -113,8 +170,12 @@ receive_news (const DeadlockNews *news, gpointer user_data)
                                 ? _("%s holds %s. ")
                                 /* Translators: e.g. "transfer 1→2 waits for account 2. " */
                                 : _("%s waits for %s. "), _(transfer_names[t]), _(account_names[a]));
-  g_string_append (text, detected ? _("They wait for each other in a cycle: a deadlock.")
-                                  : text->len == 0 ? _("No thread holds or waits for a lock.") : "");
+  g_string_append (text, cycle_undone (news) ? _("They waited for each other in a cycle, a deadlock, until the watchdog undid it.")
+                         : cycle_stands (news) ? _("They wait for each other in a cycle: a deadlock.")
+                         : text->len == 0 ? _("No thread holds or waits for a lock.") : "");
+  show_cycle_times (self, news);
+  if (detected)
+    g_string_append_printf (text, " %s.", gtk_label_get_text (self->cycle_label));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->graph_area),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text->str, -1);
   gtk_widget_queue_draw (self->graph_area);
@@ -169,6 +230,7 @@ action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
   thaw_lesson_begin_run (THAW_LESSON (self), ORDER_ID (order));
   self->order = order;
   deadlock_news_init (&self->news);
+  show_cycle_times (self, &self->news);
   gtk_widget_queue_draw (self->graph_area);
   for (int t = 0; t < DEADLOCK_N_TRANSFERS; t++)
     thaw_timeline_add_lane (timeline, _(transfer_names[t]));
@@ -206,6 +268,9 @@ thaw_lesson_deadlock_report (ThawLesson *lesson, JsonBuilder *builder)
     {
       thaw_report_double (builder, "detect_ms", news->detect_ms);
       thaw_report_double (builder, "recover_ms", news->recover_ms);
+      thaw_report_double (builder, "found_at_ms", news->found_at_ms);
+      if (news->undone_at_ms > 0)
+        thaw_report_double (builder, "undone_at_ms", news->undone_at_ms);
     }
 }
 
@@ -223,6 +288,7 @@ thaw_lesson_deadlock_class_init (ThawLessonDeadlockClass *klass)
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonDeadlock, work),
                               NULL, (GDestroyNotify) deadlock_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, graph_area);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, cycle_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, lanes);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, runs);

@@ -80,6 +80,14 @@ stopping (DeadlockWork *work)
   return g_atomic_int_get (&work->stopping);
 }
 
+/* Milliseconds since the run began: when things happened, for the page. */
+static double
+ms_since_start (DeadlockWork *work,
+                gint64        now)
+{
+  return (now - work->started_at) / 1000.0;
+}
+
 /* Every change of the graph ends here: it wakes the watchdog, rings the
  * main thread, and lets go of graph_lock. */
 static void
@@ -130,13 +138,18 @@ take_lock (DeadlockWork *work,
   return TRUE;
 }
 
-/* The graph forgets the holder before the lock is released, never after. */
+/* The graph forgets the holder before the lock is released, never after.
+ * A thread the watchdog told to back off undoes the cycle here: from now
+ * on the other thread can take the lock it waits for. */
 static void
 release_lock (DeadlockWork *work,
-              guint         account)
+              guint         account,
+              gboolean      backing_off)
 {
   thaw_mutex_lock (&work->graph_lock);
   work->graph.holder[account] = NOBODY;
+  if (backing_off && work->graph.undone_at_ms == 0)
+    work->graph.undone_at_ms = ms_since_start (work, g_get_monotonic_time ());
   graph_changed_unlock (work);
 
   THAW_TSAN_RELEASE (&work->account_lock[account]);
@@ -180,7 +193,7 @@ try_transfer (DeadlockWork *work,
   /* Let go of what we hold, so that the other thread can go on. */
   if (stopping (work) || !take_lock (work, me, second))
     {
-      release_lock (work, first);
+      release_lock (work, first, g_atomic_int_get (&work->back_off[me]));
       thaw_timeline_record (work->timeline, me, THAW_LANE_RUNNING);
       return FALSE;
     }
@@ -189,8 +202,8 @@ try_transfer (DeadlockWork *work,
   work->balance[from] -= AMOUNT;
   work->balance[to] += AMOUNT;
 
-  release_lock (work, second);
-  release_lock (work, first);
+  release_lock (work, second, FALSE);
+  release_lock (work, first, FALSE);
   thaw_timeline_record (work->timeline, me, THAW_LANE_RUNNING);
 
   return TRUE;
@@ -272,6 +285,7 @@ watch (DeadlockWork *work)
 {
   int cycle[N_TRANSFERS];
   int victim = NOBODY;
+  gint64 now;
 
   for (int t = 0; t < N_TRANSFERS && victim == NOBODY; t++)
     victim = find_cycle (work, t, cycle);
@@ -284,8 +298,11 @@ watch (DeadlockWork *work)
   memcpy (work->cycle_holder, work->graph.holder, sizeof work->cycle_holder);
   memcpy (work->cycle_waits_for, work->graph.waits_for, sizeof work->cycle_waits_for);
   work->cycle_closed_at = work->waiting_since[victim];
-  work->graph.detect_ms = (g_get_monotonic_time () - work->cycle_closed_at) / 1000.0;
+  now = g_get_monotonic_time ();
+  work->graph.detect_ms = (now - work->cycle_closed_at) / 1000.0;
+  work->graph.found_at_ms = ms_since_start (work, now);
   work->graph.recover_ms = 0;
+  work->graph.undone_at_ms = 0;
   g_atomic_int_set (&work->back_off[victim], TRUE);
   thaw_latest_publish (work->latest, NULL);
 }
@@ -316,7 +333,7 @@ watchdog_thread (gpointer data)
     }
   /* The transfers wrote the balances before they said they were done. */
   work->graph.total_money = work->balance[0] + work->balance[1];
-  work->graph.run_ms = (g_get_monotonic_time () - work->started_at) / 1000.0;
+  work->graph.run_ms = ms_since_start (work, g_get_monotonic_time ());
   work->graph.finished = TRUE;
   thaw_timeline_record (work->timeline, lane, THAW_LANE_FINISHED);
   graph_changed_unlock (work);

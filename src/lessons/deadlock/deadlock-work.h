@@ -48,6 +48,9 @@ typedef struct _DeadlockWork DeadlockWork;
  * @deadlocks: how many cycles the watchdog found
  * @detect_ms: from the cycle closing until the watchdog saw it
  * @recover_ms: from the cycle closing until a transfer got through
+ * @found_at_ms: when the watchdog found the last cycle, from the run's start
+ * @undone_at_ms: when the thread it chose let go of its lock, undoing that
+ *   cycle, from the run's start; 0 until then
  * @transfers_done: transfers that moved their money
  * @backoffs: attempts that let go and started again
  * @total_money: the sum of the balances (final news only)
@@ -66,6 +69,8 @@ typedef struct
   guint deadlocks;
   double detect_ms;
   double recover_ms;
+  double found_at_ms;
+  double undone_at_ms;
   guint transfers_done;
   guint backoffs;
   int total_money;

@@ -23,6 +23,7 @@ struct _ThawLessonMonitor
   GtkLabel *status;
   GtkFlowBox *cores_box;
   GtkLabel *memory_label;
+  ThawSparkline *memory_graph;
   GtkListBox *threads_list;
   GtkStringList *state_words;
 
@@ -37,6 +38,11 @@ struct _ThawLessonMonitor
 
 G_DEFINE_FINAL_TYPE (ThawLessonMonitor, thaw_lesson_monitor, THAW_TYPE_LESSON)
 
+/* The graphs keep a minute of samples. Their time axis is the run so far
+ * ("fit-width"): the first samples already span the width, and only a run
+ * longer than a minute scrolls. */
+#define GRAPH_HISTORY 60
+
 /* As /proc writes a thread's state; state_words, in monitor-page.ui, says it. */
 static const char state_letters[] = "RSDTtZ";
 
@@ -49,13 +55,15 @@ add_core_card (ThawLessonMonitor *self)
   GtkWidget *label = g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, "ellipsize", PANGO_ELLIPSIZE_END,
                                    "margin-top", 6, "margin-start", 8, "margin-end", 8,
                                    "css-classes", (const char *[]) { "caption", "numeric", NULL }, NULL);
-  GtkWidget *graph = g_object_new (THAW_TYPE_SPARKLINE, "history", 20, "maximum", 1.0, "height-request", 36,
-                                   "hexpand", TRUE, "margin-bottom", 8, "margin-start", 8, "margin-end", 8, NULL);
+  GtkWidget *graph = g_object_new (THAW_TYPE_SPARKLINE, "history", GRAPH_HISTORY, "fit-width", TRUE,
+                                   "maximum", 1.0, "height-request", 36, "hexpand", TRUE,
+                                   "margin-bottom", 8, "margin-start", 8, "margin-end", 8, NULL);
 
   gtk_accessible_update_relation (GTK_ACCESSIBLE (graph), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (graph), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("The share in use over the last twenty seconds, one sample a second: "
-                                    "empty at the bottom, full at the top, the newest sample on the right"), -1);
+                                  /* Translators: the description of a CPU's graph, read by screen readers. */
+                                  _("The share in use since sampling began, at most the last minute, one sample "
+                                    "a second: empty at the bottom, full at the top, the newest sample on the right"), -1);
   gtk_box_append (GTK_BOX (card), label);
   gtk_box_append (GTK_BOX (card), graph);
   gtk_flow_box_append (self->cores_box, card);
@@ -94,7 +102,7 @@ show_snapshot (ThawLessonMonitor     *self,
 
   self->memory_used = (double) used_kb / snapshot->memory.total_kb;
   gtk_label_set_text (self->memory_label, memory_text);
-  thaw_sparkline_push (THAW_SPARKLINE (gtk_widget_get_next_sibling (GTK_WIDGET (self->memory_label))), self->memory_used);
+  thaw_sparkline_push (self->memory_graph, self->memory_used);
 
   thaw_list_box_remove_all (self->threads_list);
   for (guint i = 0; i < snapshot->threads->len; i++)
@@ -151,6 +159,17 @@ receive_news (const MonitorNews *news,
     }
 }
 
+/* A run's graphs start empty: their time axis is this run's. */
+static void
+clear_graphs (ThawLessonMonitor *self)
+{
+  GtkFlowBoxChild *child;
+
+  for (guint i = 0; (child = gtk_flow_box_get_child_at_index (self->cores_box, (int) i)) != NULL; i++)
+    thaw_sparkline_clear (THAW_SPARKLINE (gtk_widget_get_last_child (gtk_flow_box_child_get_child (child))));
+  thaw_sparkline_clear (self->memory_graph);
+}
+
 /* lesson.start samples for the chosen seconds, one sample now and one after
  * each; lesson.load may join a run, so it is not a run action. */
 static void
@@ -170,6 +189,7 @@ action_cb (GtkWidget  *widget,
   if (self->work == NULL)
     {
       thaw_lesson_begin_run (THAW_LESSON (self), load ? "load" : "sample");
+      clear_graphs (self);
       self->snapshots = 0;
       g_clear_pointer (&self->error, g_free);
       self->work = monitor_work_start (self->seconds + 1, MONITOR_INTERVAL_US, receive_news, self, &error);
@@ -219,6 +239,7 @@ thaw_lesson_monitor_class_init (ThawLessonMonitorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, cores_box);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, memory_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, memory_graph);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, threads_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, state_words);
 

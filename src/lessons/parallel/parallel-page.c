@@ -173,10 +173,19 @@ receive_news (const ParallelNews *news,
 
       thaw_lesson_set_headline (lesson, caption, value, gtk_label_get_text (self->chart_caption));
     }
+  /* The measurement's own render fills what the picture lacked. */
+  if (news->tiles_kept > 0)
+    gtk_widget_set_visible (self->placeholder, FALSE);
   if (news->error != NULL || news->stopped || news->best_ms != NULL)
     {
       gtk_label_set_text (self->status, news->error != NULL ? news->error->message
-                                        : news->stopped ? _("Stopped.") : _("Measured."));
+                                        : news->stopped ? _("Stopped.")
+                                        : news->tiles_kept == 0 ? _("Measured.")
+                                        /* Translators: after a measurement, when the picture had not been
+                                         * rendered (or not all of it): the measurement's runs draw the same
+                                         * view with one sample per pixel instead of nine, so its edges are
+                                         * rougher. */
+                                        : _("Measured. The picture is the measurement’s last render, one sample per pixel."));
       return;
     }
 

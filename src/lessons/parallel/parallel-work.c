@@ -10,7 +10,8 @@
  * while tiles of the old one are in flight: a generation counter, bumped
  * for every view and for Stop, lets the workers and the main thread
  * recognise them and throw them away. The measurement renders the view
- * off screen with 1, 2, … threads and times each.
+ * off screen with 1, 2, … threads and times each, and keeps what it drew
+ * for the picture.
  *
  * Read it top to bottom: the arithmetic, a render and its workers, the
  * hand-off, the measurement, Amdahl's law. GLib only: parallel-page.c puts
@@ -129,7 +130,8 @@ struct _ParallelWork
 typedef struct _Render
 {
   ParallelWork *work;
-  ThawLatest *ready;        /* a reference; NULL: measuring, keep no tile */
+  ThawLatest *ready;        /* a reference; NULL: measuring, no tile queued */
+  ParallelPicture *canvas;  /* measuring: where the tiles go instead */
   ParallelView view;
   int generation;
   guint samples;
@@ -177,6 +179,18 @@ compute_tile (Render       *render,
   return TRUE;
 }
 
+/* Copies a tile into its place in @pixels, a whole picture's. */
+static void
+paste_tile (guint32            *pixels,
+            const ParallelTile *tile)
+{
+  guint32 *corner = pixels + (tile->index / PARALLEL_TILES_ACROSS) * TILE_SIZE * PARALLEL_IMAGE_WIDTH
+                           + (tile->index % PARALLEL_TILES_ACROSS) * TILE_SIZE;
+
+  for (guint y = 0; y < TILE_SIZE; y++)
+    memcpy (corner + y * PARALLEL_IMAGE_WIDTH, tile->pixels + y * TILE_SIZE, sizeof (guint32) * TILE_SIZE);
+}
+
 /* A worker's last act. The last one out records the time and says so. */
 static void
 worker_done (Render *render)
@@ -218,8 +232,19 @@ tile_worker_thread (gpointer data)
       /* First check: a tile of a view the learner has left is dropped here,
        * before it costs the main thread anything. The view can still
        * change after this check: that is why the main thread checks again. */
-      if (!compute_tile (render, tile) || render->ready == NULL || render_is_stale (render))
+      if (!compute_tile (render, tile) || render_is_stale (render))
         {
+          g_free (tile);
+          continue;
+        }
+
+      /* A measurement keeps its tiles in a picture of its own, no lock
+       * needed: each tile is one worker's, and the measuring thread joins
+       * the workers before anyone looks at the picture. */
+      if (render->canvas != NULL)
+        {
+          paste_tile (render->canvas->pixels, tile);
+          render->canvas->owner[index] = (guint8) (worker + 1);
           g_free (tile);
           continue;
         }
@@ -242,7 +267,7 @@ render_start (ParallelWork       *work,
               int                 generation,
               guint               samples,
               guint               n_threads,
-              gboolean            publish)
+              ParallelPicture    *canvas)
 {
   Render *render = g_new (Render, 1);
   guint started;
@@ -251,7 +276,7 @@ render_start (ParallelWork       *work,
    * reach zero while workers are still being started. */
   *render = (Render) { .work = work, .view = *view, .generation = generation, .samples = samples,
                        .n_threads = n_threads, .threads = g_new0 (GThread *, n_threads),
-                       .ready = publish ? thaw_latest_ref (work->tiles_ready) : NULL,
+                       .ready = canvas == NULL ? thaw_latest_ref (work->tiles_ready) : NULL, .canvas = canvas,
                        .n_running = (int) n_threads + 1, .started_at = g_get_monotonic_time () };
 
   for (started = 0; started < render->n_threads; started++)
@@ -314,11 +339,7 @@ deliver_tiles (gpointer value,
         picture->tiles_discarded++;
       else
         {
-          guint32 *corner = picture->pixels + (tile->index / PARALLEL_TILES_ACROSS) * TILE_SIZE * PARALLEL_IMAGE_WIDTH
-                                            + (tile->index % PARALLEL_TILES_ACROSS) * TILE_SIZE;
-
-          for (guint y = 0; y < TILE_SIZE; y++)
-            memcpy (corner + y * PARALLEL_IMAGE_WIDTH, tile->pixels + y * TILE_SIZE, sizeof (guint32) * TILE_SIZE);
+          paste_tile (picture->pixels, tile);
           picture->owner[tile->index] = tile->worker + 1;
           picture->tiles++;
         }
@@ -353,12 +374,13 @@ parallel_work_render (ParallelWork       *work,
   memset (work->picture.owner, 0, sizeof work->picture.owner);
   work->picture.tiles = 0;
   work->current = render_start (work, view, g_atomic_int_add (&work->generation, 1) + 1,
-                                samples, n_threads, TRUE);
+                                samples, n_threads, NULL);
   g_ptr_array_add (work->renders, work->current);
 }
 
 /* The measurement: the same render, off screen, with 1, 2, … threads. Its
- * figures go to the main thread whole, as one value: the latest wins. */
+ * figures go to the main thread whole, as one value: the latest wins. Its
+ * tiles go to a picture of its own, which only the last value carries. */
 typedef struct
 {
   ParallelWork *work;
@@ -366,6 +388,7 @@ typedef struct
   ParallelView view;
   int generation;
   guint max_threads;
+  ParallelPicture *picture; /* owner[i] != 0: tile i was drawn */
 
   gboolean finished;
   gboolean stopped;
@@ -379,6 +402,7 @@ static void
 measurement_free (Measurement *measurement)
 {
   g_clear_error (&measurement->error);
+  g_free (measurement->picture);
   g_free (measurement);
 }
 
@@ -396,14 +420,19 @@ measure_thread (gpointer data)
   for (guint round = 1; round <= PARALLEL_MEASURE_ROUNDS && !m->finished; round++)
     for (guint n = 1; n <= m->max_threads && !m->finished; n++)
       {
+        Measurement *figures;
         Render *render;
         double ms;
 
         m->round = round;
         m->n_threads = n;
-        thaw_latest_publish (latest, g_memdup2 (m, sizeof *m + (m->max_threads + 1) * sizeof (double)));
+        /* The figures so far, without the picture: the workers are about
+         * to draw on it. */
+        figures = g_memdup2 (m, sizeof *m + (m->max_threads + 1) * sizeof (double));
+        figures->picture = NULL;
+        thaw_latest_publish (latest, figures);
 
-        render = render_start (m->work, &m->view, m->generation, 1, n, FALSE);
+        render = render_start (m->work, &m->view, m->generation, 1, n, m->picture);
         /* Waiting for the workers is what this thread is for. */
         for (guint i = 0; i < n; i++)
           if (render->threads[i] != NULL)
@@ -425,6 +454,36 @@ measure_thread (gpointer data)
   return NULL;
 }
 
+/* The measurement rendered the view on screen: wherever the picture still
+ * lacks a tile of it (nothing rendered yet, or a render stopped early), the
+ * measurement's tile goes in, so the picture shows what was measured.
+ * Returns how many tiles went in. */
+static guint
+keep_measured_tiles (ParallelWork          *work,
+                     const ParallelPicture *measured)
+{
+  ParallelPicture *picture = &work->picture;
+  guint kept = 0;
+
+  for (guint i = 0; i < PARALLEL_N_TILES; i++)
+    if (picture->owner[i] == 0 && measured->owner[i] != 0)
+      {
+        const guint32 *from = measured->pixels;
+        guint32 *to = picture->pixels;
+        gsize corner = (i / PARALLEL_TILES_ACROSS) * TILE_SIZE * PARALLEL_IMAGE_WIDTH
+                       + (i % PARALLEL_TILES_ACROSS) * TILE_SIZE;
+
+        for (guint y = 0; y < TILE_SIZE; y++)
+          memcpy (to + corner + y * PARALLEL_IMAGE_WIDTH, from + corner + y * PARALLEL_IMAGE_WIDTH,
+                  sizeof (guint32) * TILE_SIZE);
+        picture->owner[i] = measured->owner[i];
+        picture->tiles++;
+        kept++;
+      }
+
+  return kept;
+}
+
 static void
 deliver_measured (gpointer value,
                   gpointer user_data)
@@ -433,9 +492,12 @@ deliver_measured (gpointer value,
   Measurement *m = value;
   ParallelNews news = { m->finished, m->stopped, m->error, m->n_threads, 0, m->round, m->best_ms };
 
-  /* The thread has said its last word: the join is immediate. */
+  /* The thread has said its last word: the join is immediate, and the
+   * picture it drew on is the main thread's now. */
   if (m->finished && work->measure_thread != NULL)
     g_thread_join (g_steal_pointer (&work->measure_thread));
+  if (m->finished && m->picture != NULL)
+    news.tiles_kept = keep_measured_tiles (work, m->picture);
 
   work->news_func (&news, work->user_data);
 }
@@ -453,6 +515,7 @@ parallel_work_measure (ParallelWork       *work,
   m->view = *view;
   m->generation = g_atomic_int_get (&work->generation);
   m->max_threads = max_threads;
+  m->picture = g_new0 (ParallelPicture, 1);
   work->measure_thread = g_thread_try_new ("thaw-measure", measure_thread, m, &m->error);
   if (work->measure_thread == NULL)
     {

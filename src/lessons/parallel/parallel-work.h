@@ -56,6 +56,8 @@ typedef struct
   guint round;              /* a measurement's, from 1 */
   const double *best_ms;    /* a measurement's best for [1] … [max], 0 until
                              * measured; NULL for a render */
+  guint tiles_kept;         /* a finished measurement's tiles put on the
+                             * picture where it had none of this view */
 } ParallelNews;
 
 typedef void (*ParallelNewsFunc) (const ParallelNews *news,
