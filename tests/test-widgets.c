@@ -20,6 +20,7 @@
 #include "thaw-figure.h"
 #include "thaw-palette.h"
 #include "thaw-sparkline.h"
+#include "thaw-thread-timeline.h"
 #include "thaw-test-util.h"
 
 static void
@@ -269,6 +270,52 @@ test_bar_chart (void)
   g_assert_finalize_object (chart);
 }
 
+/* A run of 60 ms on a timeline whose span is ten seconds: once it is over
+ * it fills the width, and the strip counts the lanes running at once. */
+static void
+test_thread_timeline (void)
+{
+  ThawThreadTimeline *view = THAW_THREAD_TIMELINE (thaw_thread_timeline_new ());
+  g_autoptr(ThawTimeline) timeline = thaw_timeline_new (0);
+  gint64 start, end, first, last;
+  ThawTimelineEvent events[8];
+  guint n;
+  cairo_surface_t *surface;
+
+  for (guint i = 0; i < 3; i++)
+    thaw_timeline_add_lane (timeline, "lane");
+  thaw_thread_timeline_set_timeline (view, timeline);
+  thaw_thread_timeline_set_span (view, 10);
+  thaw_thread_timeline_set_strip (view, "Running", 3, 2, "limit 2", 1u << THAW_LANE_RUNNING);
+
+  /* Two run at once, then one of them hands over to the third. */
+  thaw_timeline_record (timeline, 0, THAW_LANE_RUNNING);
+  thaw_timeline_record (timeline, 1, THAW_LANE_RUNNING);
+  thaw_timeline_record (timeline, 2, THAW_LANE_WAITING);
+  g_usleep (30000);
+  thaw_timeline_record (timeline, 0, THAW_LANE_FINISHED);
+  thaw_timeline_record (timeline, 2, THAW_LANE_RUNNING);
+  g_usleep (30000);
+  thaw_timeline_record (timeline, 1, THAW_LANE_FINISHED);
+  thaw_timeline_record (timeline, 2, THAW_LANE_FINISHED);
+
+  surface = render (GTK_WIDGET (g_object_ref (view)), 400, 200);
+  n = thaw_timeline_copy_events (timeline, G_MININT64, events, G_N_ELEMENTS (events));
+  g_assert_cmpuint (n, ==, 7);
+  first = events[0].time_us;
+  last = events[n - 1].time_us;
+
+  /* From the first event to a little after the last: not ten seconds. */
+  thaw_thread_timeline_get_view (view, &start, &end);
+  g_assert_cmpint (start, ==, first);
+  g_assert_cmpint (end, >, last);
+  g_assert_cmpint (end - start, <, (last - first) * 3 / 2);
+  g_assert_cmpfloat (thaw_thread_timeline_get_strip_peak (view), ==, 2);
+
+  cairo_surface_destroy (surface);
+  g_object_unref (view);
+}
+
 static void
 test_palette (void)
 {
@@ -297,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/thaw/widgets/sparkline", test_sparkline);
   g_test_add_func ("/thaw/widgets/sparkline-fit", test_sparkline_fit);
   g_test_add_func ("/thaw/widgets/bar-chart", test_bar_chart);
+  g_test_add_func ("/thaw/widgets/thread-timeline", test_thread_timeline);
   g_test_add_func ("/thaw/widgets/palette", test_palette);
 
   return g_test_run ();

@@ -14,9 +14,20 @@
  *   sleeping   a low bar
  *   finished   a thin line
  *
+ * The time axis fits the run: it starts at the run's first event, labelled
+ * 0, and reaches "span" seconds ahead, so a run fills the lanes from left
+ * to right as it goes; a run that outlasts the span is squeezed to fit, and
+ * a run that has ended is shown whole, across the full width. The legend
+ * names only the states the lesson uses.
+ *
+ * Under the lanes, on the same time axis, a strip can graph one number:
+ * how many lanes are in given states (the threads holding a semaphore's
+ * slot), or a value the page samples (a queue's depth), with a dashed line
+ * at its limit.
+ *
  * The threads record into the timeline; this widget only copies the events
  * out, once a frame, from a tick callback. When every lane has finished the
- * picture stops scrolling, so the learner can look at a run after it ended.
+ * picture stops moving, so the learner can look at a run after it ended.
  * Then the tick callback goes too (it alone would keep GTK drawing sixty
  * frames a second), and a timer looks four times a second for a new run.
  */
@@ -37,6 +48,10 @@
 #define SWATCH_HEIGHT 12.0
 #define LEGEND_ITEM_SPACING 14.0
 #define LEGEND_ROW_SPACING 4.0
+#define AXIS_GAP 2.0
+#define STRIP_GAP 6.0
+#define STRIP_HEIGHT 40.0
+#define MAX_TICKS 12
 #define N_STATES (THAW_LANE_FINISHED + 1)
 /* When nothing has started yet, keep room for this many lanes. */
 #define EMPTY_LANES 2
@@ -52,12 +67,30 @@ struct _ThawThreadTimeline
   guint events_size;
   gint64 span_us;
   guint n_lanes_drawn;
+  guint states;                  /* the legend's states, 1 << ThawLaneState */
+
+  /* The strip: a name, a scale and a limit; its points are counted from
+   * the lanes in count_states or, when that is 0, pushed by the page. */
+  char *strip_name;
+  char *limit_label;
+  double strip_maximum;
+  double strip_limit;
+  guint count_states;
+  GArray *samples;               /* StripPoint, pushed */
+  GArray *points;                /* StripPoint, as last drawn */
+  double strip_peak;
+
+  /* The view of the last frame, for the tests. */
+  gint64 view_start;
+  gint64 view_end;
 
   /* Laying out text is the dearest part of a frame: the layouts are kept
    * until the text or the style changes. */
   PangoLayout *legend_layouts[N_STATES];
-  PangoLayout *grid_layout;
-  gint64 grid_layout_step;
+  PangoLayout *tick_layouts[MAX_TICKS];   /* "0", "1 s", "2 s", … */
+  gint64 tick_layouts_step;
+  PangoLayout *strip_layout;
+  PangoLayout *limit_layout;
   GPtrArray *lane_layouts;       /* PangoLayout, one per lane */
   GPtrArray *lane_names;         /* char *, the text of each */
 
@@ -72,6 +105,12 @@ struct _ThawThreadTimeline
 };
 
 G_DEFINE_FINAL_TYPE (ThawThreadTimeline, thaw_thread_timeline, GTK_TYPE_WIDGET)
+
+typedef struct
+{
+  gint64 time_us;
+  double value;
+} StripPoint;
 
 /* The legend's words for each state, in the order of ThawLaneState. */
 static const char *const state_names[N_STATES] = {
@@ -237,15 +276,19 @@ grid_step_us (gint64 span_us)
   return span_us / 5;
 }
 
+/* The label of the time axis at @t_us after the run's start. */
 static char *
-grid_text (gint64 step_us)
+tick_text (gint64 t_us,
+           gint64 step_us)
 {
-  if (step_us >= G_USEC_PER_SEC)
-    /* Translators: under the thread timeline: the time between two grid lines. */
-    return g_strdup_printf (_("grid: %g s"), (double) step_us / G_USEC_PER_SEC);
+  if (t_us == 0)
+    return g_strdup ("0");
+  else if (step_us >= 100000)
+    /* Translators: a label on the thread timeline's time axis, in seconds. */
+    return g_strdup_printf (_("%g s"), (double) t_us / G_USEC_PER_SEC);
   else
-    /* Translators: under the thread timeline: the time between two grid lines. */
-    return g_strdup_printf (_("grid: %g ms"), (double) step_us / 1000);
+    /* Translators: a label on the thread timeline's time axis, in milliseconds. */
+    return g_strdup_printf (_("%g ms"), (double) t_us / 1000);
 }
 
 static void
@@ -259,7 +302,10 @@ drop_layouts (ThawThreadTimeline *self)
 {
   for (guint i = 0; i < N_STATES; i++)
     g_clear_object (&self->legend_layouts[i]);
-  g_clear_object (&self->grid_layout);
+  for (guint i = 0; i < MAX_TICKS; i++)
+    g_clear_object (&self->tick_layouts[i]);
+  g_clear_object (&self->strip_layout);
+  g_clear_object (&self->limit_layout);
   if (self->lane_layouts != NULL)
     {
       g_ptr_array_set_size (self->lane_layouts, 0);
@@ -269,28 +315,52 @@ drop_layouts (ThawThreadTimeline *self)
 
 static PangoLayout *
 get_legend_layout (ThawThreadTimeline *self,
-                   guint               item)
+                   guint               state)
 {
-  gint64 step;
+  if (self->legend_layouts[state] == NULL)
+    self->legend_layouts[state] = create_small_layout (GTK_WIDGET (self), _(state_names[state]));
 
-  if (item < N_STATES)
+  return self->legend_layouts[state];
+}
+
+/* The label of the @k-th tick of the time axis, every @step_us. */
+static PangoLayout *
+get_tick_layout (ThawThreadTimeline *self,
+                 guint               k,
+                 gint64              step_us)
+{
+  if (self->tick_layouts_step != step_us)
     {
-      if (self->legend_layouts[item] == NULL)
-        self->legend_layouts[item] = create_small_layout (GTK_WIDGET (self), _(state_names[item]));
-      return self->legend_layouts[item];
+      for (guint i = 0; i < MAX_TICKS; i++)
+        g_clear_object (&self->tick_layouts[i]);
+      self->tick_layouts_step = step_us;
     }
 
-  step = grid_step_us (self->span_us);
-  if (self->grid_layout == NULL || self->grid_layout_step != step)
+  if (self->tick_layouts[k] == NULL)
     {
-      g_autofree char *text = grid_text (step);
+      g_autofree char *text = tick_text (k * step_us, step_us);
 
-      g_clear_object (&self->grid_layout);
-      self->grid_layout = create_small_layout (GTK_WIDGET (self), text);
-      self->grid_layout_step = step;
+      self->tick_layouts[k] = create_small_layout (GTK_WIDGET (self), text);
     }
 
-  return self->grid_layout;
+  return self->tick_layouts[k];
+}
+
+/* The height of a line of small text: the time axis's row. */
+static double
+axis_height (ThawThreadTimeline *self)
+{
+  int h;
+
+  pango_layout_get_pixel_size (get_tick_layout (self, 0, self->tick_layouts_step), NULL, &h);
+
+  return AXIS_GAP + h;
+}
+
+static double
+strip_height (ThawThreadTimeline *self)
+{
+  return self->strip_name != NULL ? STRIP_GAP + STRIP_HEIGHT : 0;
 }
 
 /* The layout of a lane's name, made again only when the name changes. */
@@ -328,7 +398,7 @@ get_lane_layout (ThawThreadTimeline *self,
   return layout;
 }
 
-/* The legend: one item per state and the grid step, wrapped into rows that
+/* The legend: one item per state the lesson uses, wrapped into rows that
  * fit @width. Draws it at @top when @snapshot and @cr are set; returns its
  * height either way. */
 static double
@@ -341,12 +411,16 @@ legend (ThawThreadTimeline *self,
 {
   double x = 0, y = top, row_height = SWATCH_HEIGHT;
 
-  for (guint i = 0; i <= N_STATES; i++)
+  for (guint i = 0; i < N_STATES; i++)
     {
-      PangoLayout *layout = get_legend_layout (self, i);
-      gboolean is_state = i < N_STATES;
-      double item_width, swatch = is_state ? SWATCH_WIDTH + 4 : 0;
+      PangoLayout *layout;
+      double item_width, swatch = SWATCH_WIDTH + 4;
       int text_width, text_height;
+
+      if ((self->states & (1u << i)) == 0)
+        continue;
+
+      layout = get_legend_layout (self, i);
 
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
       item_width = swatch + text_width;
@@ -363,8 +437,7 @@ legend (ThawThreadTimeline *self,
         {
           double cy = y + MAX (text_height, SWATCH_HEIGHT) / 2.0;
 
-          if (is_state)
-            draw_state (cr, i, fg, x, SWATCH_WIDTH, cy, SWATCH_HEIGHT);
+          draw_state (cr, i, fg, x, SWATCH_WIDTH, cy, SWATCH_HEIGHT);
 
           gtk_snapshot_save (snapshot);
           gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + swatch, cy - text_height / 2.0));
@@ -414,6 +487,241 @@ draw_segment (cairo_t       *cr,
   draw_state (cr, state, fg, x0, x1 - x0, cy, BAR_HEIGHT);
 }
 
+/* The view: where the time axis starts and ends, and the step of its grid. */
+static void
+fit_view (ThawThreadTimeline      *self,
+          const ThawTimelineEvent *events,
+          guint                    n_events,
+          gboolean                 all_finished,
+          gint64                   now,
+          gint64                  *view_start,
+          gint64                  *view_end)
+{
+  gint64 origin, end;
+
+  if (n_events == 0)
+    {
+      *view_start = now - self->span_us;
+      *view_end = now;
+      return;
+    }
+
+  /* The run starts at its first event (a timeline is made for each run;
+   * if it overflowed, at the oldest event it kept). */
+  origin = events[0].time_us;
+  end = all_finished ? events[n_events - 1].time_us : now;
+
+  *view_start = origin;
+  if (all_finished)
+    /* Over: the whole run, with a little room after its last event. */
+    *view_end = end + MAX ((end - origin) / 20, 1000);
+  else
+    /* Going on: it fills the span from the left, then is squeezed. */
+    *view_end = MAX (origin + self->span_us, end);
+}
+
+/* The strip's points over the run: counted from the lanes' states, or the
+ * page's samples. Returns the highest value. */
+static double
+collect_strip (ThawThreadTimeline *self,
+               guint               n_lanes,
+               guint               n_events)
+{
+  double peak = 0;
+
+  g_array_set_size (self->points, 0);
+
+  if (self->count_states != 0)
+    {
+      g_autofree ThawLaneState *states = g_new0 (ThawLaneState, MAX (n_lanes, 1));
+      g_autofree gboolean *known = g_new0 (gboolean, MAX (n_lanes, 1));
+      int count = 0;
+
+      for (guint i = 0; i < n_events; i++)
+        {
+          const ThawTimelineEvent *event = &self->events[i];
+          StripPoint point;
+
+          if (event->lane >= n_lanes)
+            continue;
+
+          if (known[event->lane] && (self->count_states & (1u << states[event->lane])) != 0)
+            count--;
+          known[event->lane] = TRUE;
+          states[event->lane] = event->state;
+          if ((self->count_states & (1u << event->state)) != 0)
+            count++;
+
+          point = (StripPoint) { event->time_us, count };
+          /* Events at the same instant make one point. */
+          if (self->points->len > 0 &&
+              g_array_index (self->points, StripPoint, self->points->len - 1).time_us == event->time_us)
+            g_array_index (self->points, StripPoint, self->points->len - 1) = point;
+          else
+            g_array_append_val (self->points, point);
+        }
+    }
+  else
+    g_array_append_vals (self->points, self->samples->data, self->samples->len);
+
+  for (guint i = 0; i < self->points->len; i++)
+    peak = MAX (peak, g_array_index (self->points, StripPoint, i).value);
+
+  return peak;
+}
+
+/* The strip: its points as steps, filled under, a dashed line at the limit,
+ * its name in the names' column. */
+static void
+draw_strip (ThawThreadTimeline *self,
+            GtkSnapshot        *snapshot,
+            cairo_t            *cr,
+            const GdkRGBA      *fg,
+            double              top,
+            double              track_x,
+            double              track_width,
+            double              name_width,
+            gint64              view_start,
+            gint64              view_end,
+            gint64              stop_us)
+{
+  /* Some room over the limit, so that its line does not hide the top. */
+  double maximum = MAX (self->strip_maximum, MAX (self->strip_limit * 1.2, self->strip_peak));
+  double span = (double) (view_end - view_start);
+  GdkRGBA accent;
+  int w, h;
+
+  if (maximum <= 0)
+    maximum = 1;
+
+#define STRIP_X(t) (track_x + (double) ((t) - view_start) / span * track_width)
+#define STRIP_Y(v) (top + STRIP_HEIGHT - (v) / maximum * (STRIP_HEIGHT - 2))
+
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.05);
+  cairo_rectangle (cr, track_x, top, track_width, STRIP_HEIGHT);
+  cairo_fill (cr);
+
+  if (self->points->len > 0)
+    {
+      thaw_palette_get (THAW_COLOR_ACCENT, &accent);
+      cairo_save (cr);
+      cairo_rectangle (cr, track_x, top, track_width, STRIP_HEIGHT);
+      cairo_clip (cr);
+      cairo_move_to (cr, STRIP_X (g_array_index (self->points, StripPoint, 0).time_us), top + STRIP_HEIGHT);
+      for (guint i = 0; i < self->points->len; i++)
+        {
+          const StripPoint *point = &g_array_index (self->points, StripPoint, i);
+          double value = point->value;
+          gint64 until;
+
+          /* Values that last less than a pixel (one job ends, the next
+           * starts a few microseconds later) are drawn as their highest:
+           * a dip nobody could see the width of would look like a flaw. */
+          while (i + 1 < self->points->len &&
+                 STRIP_X (g_array_index (self->points, StripPoint, i + 1).time_us) - STRIP_X (point->time_us) < 1)
+            value = MAX (value, g_array_index (self->points, StripPoint, ++i).value);
+          until = i + 1 < self->points->len
+                  ? g_array_index (self->points, StripPoint, i + 1).time_us
+                  : MAX (stop_us, g_array_index (self->points, StripPoint, i).time_us);
+
+          cairo_line_to (cr, STRIP_X (point->time_us), STRIP_Y (value));
+          cairo_line_to (cr, STRIP_X (until), STRIP_Y (value));
+        }
+      cairo_line_to (cr, STRIP_X (MAX (stop_us, g_array_index (self->points, StripPoint,
+                                                             self->points->len - 1).time_us)),
+                     top + STRIP_HEIGHT);
+      cairo_close_path (cr);
+      accent.alpha = 0.35f;
+      gdk_cairo_set_source_rgba (cr, &accent);
+      cairo_fill_preserve (cr);
+      accent.alpha = 1;
+      gdk_cairo_set_source_rgba (cr, &accent);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+
+  if (self->strip_limit > 0)
+    {
+      double y = round (STRIP_Y (self->strip_limit)) + 0.5;
+
+      cairo_save (cr);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
+      cairo_set_line_width (cr, 1);
+      cairo_set_dash (cr, (double[]) { 3, 3 }, 2, 0);
+      cairo_move_to (cr, track_x, y);
+      cairo_line_to (cr, track_x + track_width, y);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+
+      if (self->limit_label != NULL)
+        {
+          if (self->limit_layout == NULL)
+            self->limit_layout = create_small_layout (GTK_WIDGET (self), self->limit_label);
+          pango_layout_get_pixel_size (self->limit_layout, &w, &h);
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot,
+                                  &GRAPHENE_POINT_INIT (track_x + track_width - w - 2,
+                                                        MAX (y - h, top)));
+          gtk_snapshot_append_layout (snapshot, self->limit_layout, fg);
+          gtk_snapshot_restore (snapshot);
+        }
+    }
+
+  if (self->strip_layout == NULL)
+    {
+      self->strip_layout = create_small_layout (GTK_WIDGET (self), self->strip_name);
+      pango_layout_set_wrap (self->strip_layout, PANGO_WRAP_WORD_CHAR);
+    }
+  pango_layout_set_width (self->strip_layout, (int) MAX (name_width, 1) * PANGO_SCALE);
+  pango_layout_set_height (self->strip_layout, (int) STRIP_HEIGHT * PANGO_SCALE);
+  pango_layout_set_ellipsize (self->strip_layout, PANGO_ELLIPSIZE_END);
+  pango_layout_get_pixel_size (self->strip_layout, &w, &h);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, top + (STRIP_HEIGHT - h) / 2.0));
+  gtk_snapshot_append_layout (snapshot, self->strip_layout, fg);
+  gtk_snapshot_restore (snapshot);
+
+#undef STRIP_X
+#undef STRIP_Y
+}
+
+/* The time axis under the lanes: a label at each grid line, counted from
+ * the run's start, left out where it would run into the one before. */
+static void
+draw_axis (ThawThreadTimeline *self,
+           GtkSnapshot        *snapshot,
+           const GdkRGBA      *fg,
+           double              top,
+           double              track_x,
+           double              track_width,
+           gint64              view_start,
+           gint64              view_end,
+           gint64              step)
+{
+  GdkRGBA dim = *fg;
+  double right_of_last = -G_MAXDOUBLE;
+
+  dim.alpha = 0.75f;
+  for (guint k = 0; k < MAX_TICKS && view_start + (gint64) k * step <= view_end; k++)
+    {
+      PangoLayout *layout = get_tick_layout (self, k, step);
+      double x = track_x + (double) k * step / (double) (view_end - view_start) * track_width;
+      int w;
+
+      pango_layout_get_pixel_size (layout, &w, NULL);
+      x = CLAMP (x - w / 2.0, track_x, track_x + track_width - w);
+      if (x < right_of_last + 8)
+        continue;
+
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, top + AXIS_GAP));
+      gtk_snapshot_append_layout (snapshot, layout, &dim);
+      gtk_snapshot_restore (snapshot);
+      right_of_last = x + w;
+    }
+}
+
 static void
 thaw_thread_timeline_snapshot (GtkWidget   *widget,
                                GtkSnapshot *snapshot)
@@ -424,9 +732,9 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
   g_autofree LaneReplay *replay = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   gint64 now = g_get_monotonic_time ();
-  gint64 view_start, view_end, step;
+  gint64 view_start, view_end, stop, step;
   guint n_lanes = 0, n_events = 0;
-  double name_width = 0, track_x, track_width, lanes_height;
+  double name_width = 0, track_x, track_width, lanes_height, below;
   gboolean all_finished;
   GdkRGBA fg;
   cairo_t *cr;
@@ -453,13 +761,14 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
       name_width = MAX (name_width, w);
       g_ptr_array_add (names, layout);
     }
+  if (self->strip_name != NULL && n_lanes > 0)
+    name_width = MAX (name_width, MIN (width * 0.2, 80));
 
   track_x = n_lanes > 0 ? ceil (name_width + NAME_GAP) : 0;
   track_width = MAX (width - track_x, 1);
   lanes_height = MAX (n_lanes, EMPTY_LANES) * LANE_HEIGHT;
 
-  /* Replay the events. When every lane has finished, the view stops at the
-   * end of the run instead of scrolling it away. */
+  /* Replay the events, to know whether every lane has finished. */
   replay = g_new0 (LaneReplay, MAX (n_lanes, 1));
   for (guint i = 0; i < n_events; i++)
     {
@@ -475,14 +784,15 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
     if (replay[lane].known && replay[lane].state != THAW_LANE_FINISHED)
       all_finished = FALSE;
 
-  view_end = now;
-  if (all_finished)
-    view_end = MIN (now, self->events[n_events - 1].time_us + self->span_us / 20);
-  view_start = view_end - self->span_us;
+  fit_view (self, self->events, n_events, all_finished, now, &view_start, &view_end);
+  /* Where the bars stop: now, or the run's last event once it is over. */
+  stop = all_finished ? self->events[n_events - 1].time_us : now;
+  self->view_start = view_start;
+  self->view_end = view_end;
 
   /* Nothing runs and the view has stopped: until a new event comes, every
    * frame would look like this one. */
-  self->settled = n_lanes == 0 || (all_finished && view_end < now);
+  self->settled = n_lanes == 0 || all_finished;
   self->last_event = n_events > 0 ? self->events[n_events - 1] : (ThawTimelineEvent) { 0 };
   self->last_width = (int) width;
 
@@ -494,16 +804,18 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
     cairo_rectangle (cr, track_x, lane * LANE_HEIGHT + 2, track_width, LANE_HEIGHT - 4);
   cairo_fill (cr);
 
-  step = grid_step_us (self->span_us);
+  below = lanes_height + strip_height (self);
+  step = grid_step_us (view_end - view_start);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.15);
   cairo_set_line_width (cr, 1);
-  for (gint64 t = view_end - (view_end % step); t > view_start; t -= step)
-    {
-      double x = round (track_x + (double) (t - view_start) / (double) self->span_us * track_width) + 0.5;
+  if (n_events > 0)
+    for (gint64 t = view_start; t <= view_end; t += step)
+      {
+        double x = round (track_x + (double) (t - view_start) / (double) (view_end - view_start) * track_width) + 0.5;
 
-      cairo_move_to (cr, x, 0);
-      cairo_line_to (cr, x, lanes_height);
-    }
+        cairo_move_to (cr, x, 0);
+        cairo_line_to (cr, x, below);
+      }
   cairo_stroke (cr);
 
   memset (replay, 0, sizeof (LaneReplay) * MAX (n_lanes, 1));
@@ -527,11 +839,21 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
 
   for (guint lane = 0; lane < n_lanes; lane++)
     if (replay[lane].known)
-      draw_segment (cr, &fg, replay[lane].state, replay[lane].since_us, view_end,
+      draw_segment (cr, &fg, replay[lane].state, replay[lane].since_us, stop,
                     view_start, view_end, track_x, track_width,
                     (lane + 0.5) * LANE_HEIGHT);
 
-  legend (self, width, lanes_height + LEGEND_GAP, snapshot, cr, &fg);
+  if (self->strip_name != NULL)
+    {
+      self->strip_peak = collect_strip (self, n_lanes, n_events);
+      draw_strip (self, snapshot, cr, &fg, lanes_height + STRIP_GAP, track_x, track_width,
+                  track_x - NAME_GAP, view_start, view_end, stop);
+    }
+
+  if (n_events > 0)
+    draw_axis (self, snapshot, &fg, below, track_x, track_width, view_start, view_end, step);
+
+  legend (self, width, below + axis_height (self) + LEGEND_GAP, snapshot, cr, &fg);
 
   cairo_destroy (cr);
 
@@ -700,7 +1022,8 @@ thaw_thread_timeline_measure (GtkWidget      *widget,
       double width = for_size > 0 ? for_size : 160;
 
       self->n_lanes_drawn = n_lanes;
-      *minimum = *natural = (int) ceil (lanes + LEGEND_GAP + legend (self, width, 0, NULL, NULL, NULL));
+      *minimum = *natural = (int) ceil (lanes + strip_height (self) + axis_height (self) +
+                                        LEGEND_GAP + legend (self, width, 0, NULL, NULL, NULL));
     }
 }
 
@@ -721,6 +1044,10 @@ thaw_thread_timeline_finalize (GObject *object)
   ThawThreadTimeline *self = THAW_THREAD_TIMELINE (object);
 
   g_free (self->events);
+  g_free (self->strip_name);
+  g_free (self->limit_label);
+  g_array_unref (self->samples);
+  g_array_unref (self->points);
   drop_layouts (self);
   g_ptr_array_unref (self->lane_layouts);
   g_ptr_array_unref (self->lane_names);
@@ -776,6 +1103,9 @@ static void
 thaw_thread_timeline_init (ThawThreadTimeline *self)
 {
   self->span_us = 10 * G_USEC_PER_SEC;
+  self->states = (1u << N_STATES) - 1;
+  self->samples = g_array_new (FALSE, FALSE, sizeof (StripPoint));
+  self->points = g_array_new (FALSE, FALSE, sizeof (StripPoint));
   /* g_clear_object, not g_object_unref: a slot may still be empty. */
   self->lane_layouts = g_ptr_array_new_with_free_func (clear_layout);
   self->lane_names = g_ptr_array_new_with_free_func (g_free);
@@ -818,6 +1148,8 @@ thaw_thread_timeline_set_timeline (ThawThreadTimeline *self,
     thaw_timeline_ref (timeline);
   g_clear_pointer (&self->timeline, thaw_timeline_unref);
   self->timeline = timeline;
+  /* The samples belong to the run before. */
+  g_array_set_size (self->samples, 0);
 
   if (timeline != NULL && thaw_timeline_get_capacity (timeline) != self->events_size)
     {
@@ -848,8 +1180,10 @@ thaw_thread_timeline_get_timeline (ThawThreadTimeline *self)
  * @self: a thread timeline
  * @seconds: how much history the lanes show, more than 0
  *
- * A lesson whose runs take milliseconds shows them better over a short
- * span than over the default ten seconds.
+ * The time axis of a run in progress reaches this far from its start; a
+ * longer run is squeezed to fit, and a run that has ended fills the width
+ * whatever its length. A lesson whose runs take milliseconds shows them
+ * better over a short span than over the default ten seconds.
  */
 void
 thaw_thread_timeline_set_span (ThawThreadTimeline *self,
@@ -861,4 +1195,123 @@ thaw_thread_timeline_set_span (ThawThreadTimeline *self,
   self->span_us = MAX ((gint64) (seconds * G_USEC_PER_SEC), 1000);
   wake (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * thaw_thread_timeline_set_states:
+ * @self: a thread timeline
+ * @states: the states the lesson's threads record, each as
+ *   `1 << THAW_LANE_…`
+ *
+ * The legend names only these (all five by default).
+ */
+void
+thaw_thread_timeline_set_states (ThawThreadTimeline *self,
+                                 guint               states)
+{
+  g_return_if_fail (THAW_IS_THREAD_TIMELINE (self));
+  g_return_if_fail (states != 0 && states < (1u << N_STATES));
+
+  self->states = states;
+  wake (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * thaw_thread_timeline_set_strip:
+ * @self: a thread timeline
+ * @name: (nullable): what the strip shows, beside it; %NULL for no strip
+ * @maximum: the value at the strip's top (it grows if a point is higher)
+ * @limit: where to draw a dashed line, or 0 for none
+ * @limit_label: (nullable): the words at the dashed line's right end
+ * @count_states: the lanes' states the strip counts, each as
+ *   `1 << THAW_LANE_…`; or 0 for values the page pushes with
+ *   thaw_thread_timeline_push_strip()
+ *
+ * Adds a strip under the lanes that graphs one number over the run, on the
+ * lanes' time axis.
+ */
+void
+thaw_thread_timeline_set_strip (ThawThreadTimeline *self,
+                                const char         *name,
+                                double              maximum,
+                                double              limit,
+                                const char         *limit_label,
+                                guint               count_states)
+{
+  g_return_if_fail (THAW_IS_THREAD_TIMELINE (self));
+  g_return_if_fail (count_states < (1u << N_STATES));
+
+  g_free (self->strip_name);
+  self->strip_name = g_strdup (name);
+  g_free (self->limit_label);
+  self->limit_label = g_strdup (limit_label);
+  self->strip_maximum = maximum;
+  self->strip_limit = limit;
+  self->count_states = count_states;
+  g_clear_object (&self->strip_layout);
+  g_clear_object (&self->limit_layout);
+  wake (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/**
+ * thaw_thread_timeline_push_strip:
+ * @self: a thread timeline
+ * @value: the strip's value from now on
+ *
+ * For a strip of the page's values: records @value at the current time.
+ * The samples are forgotten when a new timeline is set. Main thread only,
+ * as for every widget.
+ */
+void
+thaw_thread_timeline_push_strip (ThawThreadTimeline *self,
+                                 double              value)
+{
+  StripPoint point = { g_get_monotonic_time (), value };
+
+  g_return_if_fail (THAW_IS_THREAD_TIMELINE (self));
+
+  /* A value that did not change adds nothing to a step graph. */
+  if (self->samples->len > 0 &&
+      g_array_index (self->samples, StripPoint, self->samples->len - 1).value == value)
+    return;
+
+  g_array_append_val (self->samples, point);
+  wake (self);
+}
+
+/**
+ * thaw_thread_timeline_get_strip_peak:
+ * @self: a thread timeline
+ *
+ * Returns: the strip's highest value in the last frame drawn
+ */
+double
+thaw_thread_timeline_get_strip_peak (ThawThreadTimeline *self)
+{
+  g_return_val_if_fail (THAW_IS_THREAD_TIMELINE (self), 0);
+
+  return self->strip_peak;
+}
+
+/**
+ * thaw_thread_timeline_get_view:
+ * @self: a thread timeline
+ * @start_us: (out) (optional): the time at the left edge of the lanes
+ * @end_us: (out) (optional): the time at their right edge
+ *
+ * The time axis of the last frame drawn, in g_get_monotonic_time() units.
+ */
+void
+thaw_thread_timeline_get_view (ThawThreadTimeline *self,
+                               gint64             *start_us,
+                               gint64             *end_us)
+{
+  g_return_if_fail (THAW_IS_THREAD_TIMELINE (self));
+
+  if (start_us != NULL)
+    *start_us = self->view_start;
+  if (end_us != NULL)
+    *end_us = self->view_end;
 }

@@ -22,5 +22,19 @@ ThawTimeline *thaw_thread_timeline_get_timeline  (ThawThreadTimeline *self);
 /* How many seconds of history the lanes show (default 10). */
 void          thaw_thread_timeline_set_span      (ThawThreadTimeline *self,
                                                   double              seconds);
+void          thaw_thread_timeline_set_states    (ThawThreadTimeline *self,
+                                                  guint               states);
+void          thaw_thread_timeline_set_strip     (ThawThreadTimeline *self,
+                                                  const char         *name,
+                                                  double              maximum,
+                                                  double              limit,
+                                                  const char         *limit_label,
+                                                  guint               count_states);
+void          thaw_thread_timeline_push_strip    (ThawThreadTimeline *self,
+                                                  double              value);
+double        thaw_thread_timeline_get_strip_peak (ThawThreadTimeline *self);
+void          thaw_thread_timeline_get_view      (ThawThreadTimeline *self,
+                                                  gint64             *start_us,
+                                                  gint64             *end_us);
 
 G_END_DECLS

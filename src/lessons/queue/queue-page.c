@@ -17,10 +17,9 @@
 #include "thaw-figure.h"
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
-#include "thaw-sparkline.h"
 #include "thaw-thread-timeline.h"
 
-/* The depth graph: a sample every 50 ms. */
+/* The queue's depth, under the lanes: a sample every 50 ms. */
 #define SAMPLE_MS 50
 
 G_DECLARE_FINAL_TYPE (ThawLessonQueue, thaw_lesson_queue, THAW, LESSON_QUEUE, ThawLesson)
@@ -38,7 +37,6 @@ struct _ThawLessonQueue
   AdwActionRow *producer_row;
   AdwActionRow *consumer_row;
   ThawFigure *figures[N_FIGURES];
-  ThawSparkline *depth_graph;
   ThawThreadTimeline *lanes;
   GtkLabel *status;
   ThawRunLog *runs;
@@ -63,6 +61,18 @@ new_timeline (void)
   thaw_timeline_add_lane (timeline, _("Consumer"));
 
   return timeline;
+}
+
+/* Under the lanes, on their time axis: how many items are in the queue. */
+static void
+show_depth_strip (ThawLessonQueue *self,
+                  guint            capacity)
+{
+  /* Translators: at the dashed line on the graph of the queue's depth. */
+  g_autofree char *limit = g_strdup_printf (_("capacity %u"), capacity);
+
+  /* Translators: beside the graph of how many items wait in the queue. */
+  thaw_thread_timeline_set_strip (self->lanes, _("In the queue"), capacity, capacity, limit, 0);
 }
 
 static void
@@ -93,7 +103,7 @@ sample_depth_cb (gpointer data)
 {
   ThawLessonQueue *self = data;
 
-  thaw_sparkline_push (self->depth_graph, queue_work_get_depth (self->work));
+  thaw_thread_timeline_push_strip (self->lanes, queue_work_get_depth (self->work));
   return G_SOURCE_CONTINUE;
 }
 
@@ -118,7 +128,7 @@ receive_news (const QueueNews *news,
   work = g_steal_pointer (&self->work);
   stopped = queue_work_was_stopped (work);
   g_clear_handle_id (&self->sample_id, g_source_remove);
-  thaw_sparkline_push (self->depth_graph, 0);
+  thaw_thread_timeline_push_strip (self->lanes, 0);
   thaw_lesson_end_run (lesson, stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
   seconds = thaw_lesson_get_run_seconds (lesson);
 
@@ -151,8 +161,11 @@ start_cb (GtkWidget  *widget,
   thaw_lesson_begin_run (THAW_LESSON (self), "threads");
   show_news (self, &(QueueNews) { .capacity = capacity });
   thaw_thread_timeline_set_timeline (self->lanes, timeline);
-  thaw_sparkline_clear (self->depth_graph);
-  g_object_set (self->depth_graph, "maximum", (double) capacity, "limit", (double) capacity, NULL);
+  show_depth_strip (self, capacity);
+  thaw_thread_timeline_push_strip (self->lanes, 0);
+  /* The run takes about as long as the slower side needs for its items. */
+  thaw_thread_timeline_set_span (self->lanes,
+                                 1.1 * QUEUE_ITEMS_PER_RUN / MIN (self->producer_speed, self->consumer_speed));
 
   self->work = queue_work_start (QUEUE_ITEMS_PER_RUN, capacity,
                                  self->producer_speed, self->consumer_speed,
@@ -258,7 +271,6 @@ thaw_lesson_queue_class_init (ThawLessonQueueClass *klass)
                                                G_STRUCT_OFFSET (ThawLessonQueue, figures) + i * sizeof (ThawFigure *));
   gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, producer_row);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, consumer_row);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, depth_graph);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, lanes);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonQueue, runs);
@@ -284,5 +296,8 @@ thaw_lesson_queue_init (ThawLessonQueue *self)
   g_signal_connect (self, "notify::producer-speed", G_CALLBACK (speed_changed_cb), NULL);
   g_signal_connect (self, "notify::consumer-speed", G_CALLBACK (speed_changed_cb), NULL);
   thaw_thread_timeline_set_span (self->lanes, 5);
+  thaw_thread_timeline_set_states (self->lanes,
+                                   1u << THAW_LANE_RUNNING | 1u << THAW_LANE_WAITING | 1u << THAW_LANE_FINISHED);
   thaw_thread_timeline_set_timeline (self->lanes, empty);
+  show_depth_strip (self, self->capacity);
 }

@@ -61,6 +61,19 @@ show_new_lanes (ThawLessonSemaphore *self)
       thaw_timeline_add_lane (timeline, name);
     }
   thaw_thread_timeline_set_timeline (self->lanes, timeline);
+
+  /* The run takes about this long: the jobs go through in waves. */
+  thaw_thread_timeline_set_span (self->lanes,
+                                 1.5 * ((self->n_jobs + self->limit - 1) / self->limit) * SEMAPHORE_JOB_MS / 1000.0);
+  {
+    /* Translators: beside a graph of how many jobs run at each moment. */
+    const char *name = _("Jobs running");
+    /* Translators: at the dashed line on the graph of running jobs. */
+    g_autofree char *limit = g_strdup_printf (_("limit %u"), self->limit);
+
+    thaw_thread_timeline_set_strip (self->lanes, name, self->limit, self->limit, limit,
+                                    1u << THAW_LANE_RUNNING);
+  }
 }
 
 /* The figures, and where the run is, in words. */
@@ -208,7 +221,9 @@ thaw_lesson_semaphore_init (ThawLessonSemaphore *self)
   thaw_lesson_init_knobs (THAW_LESSON (self));
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  thaw_thread_timeline_set_span (self->lanes, 6);
+  thaw_thread_timeline_set_states (self->lanes,
+                                   1u << THAW_LANE_RUNNING | 1u << THAW_LANE_WAITING | 1u << THAW_LANE_FINISHED);
   g_signal_connect (self, "notify::jobs", G_CALLBACK (show_new_lanes), NULL);
+  g_signal_connect (self, "notify::limit", G_CALLBACK (show_new_lanes), NULL);
   show_new_lanes (self);
 }
