@@ -112,6 +112,31 @@ test_bounded_drops_oldest (void)
     g_assert_cmpuint (events[i].lane, ==, 12 + i);
 }
 
+/* The run's start outlives its first event, until the timeline is cleared. */
+static void
+test_start_kept (void)
+{
+  g_autoptr(ThawTimeline) timeline = thaw_timeline_new (4);
+  ThawTimelineEvent first, events[4];
+  gint64 before = g_get_monotonic_time ();
+
+  g_assert_cmpint (thaw_timeline_get_start (timeline), ==, 0);
+  thaw_timeline_add_lane (timeline, "lane");
+  thaw_timeline_record (timeline, 0, THAW_LANE_RUNNING);
+  g_assert_cmpuint (thaw_timeline_copy_events (timeline, G_MININT64, &first, 1), ==, 1);
+  g_assert_cmpint (first.time_us, >=, before);
+  g_usleep (2000);
+  for (guint i = 0; i < 10; i++)
+    thaw_timeline_record (timeline, 0, THAW_LANE_WAITING);
+
+  g_assert_cmpuint (thaw_timeline_copy_events (timeline, G_MININT64, events, 4), ==, 4);
+  g_assert_cmpint (events[0].time_us, >, first.time_us);
+  g_assert_cmpint (thaw_timeline_get_start (timeline), ==, first.time_us);
+
+  thaw_timeline_clear (timeline);
+  g_assert_cmpint (thaw_timeline_get_start (timeline), ==, 0);
+}
+
 static void
 test_clear (void)
 {
@@ -239,6 +264,7 @@ main (int   argc,
   g_test_add_func ("/thaw/timeline/lanes-named", test_lanes_named);
   g_test_add_func ("/thaw/timeline/record-in-order", test_record_in_order);
   g_test_add_func ("/thaw/timeline/copy-since", test_copy_since);
+  g_test_add_func ("/thaw/timeline/start-kept", test_start_kept);
   g_test_add_func ("/thaw/timeline/bounded-drops-oldest", test_bounded_drops_oldest);
   g_test_add_func ("/thaw/timeline/clear", test_clear);
   g_test_add_func ("/thaw/timeline/threads", test_threads);

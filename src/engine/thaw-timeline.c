@@ -36,6 +36,7 @@ struct _ThawTimeline
   guint capacity;
   guint head;              /* where the next event goes */
   guint len;               /* how many events the ring holds */
+  gint64 start_us;         /* the first event's time, kept when it is dropped */
   GPtrArray *lane_names;
 };
 
@@ -211,6 +212,8 @@ thaw_timeline_record (ThawTimeline  *self,
         .lane = lane,
         .state = state,
       };
+      if (self->start_us == 0)
+        self->start_us = self->ring[self->head].time_us;
       self->head = (self->head + 1) % self->capacity;
       if (self->len < self->capacity)
         self->len++;
@@ -282,6 +285,30 @@ thaw_timeline_clear (ThawTimeline *self)
   thaw_mutex_lock (&self->mutex);
   self->head = 0;
   self->len = 0;
+  self->start_us = 0;
   g_ptr_array_set_size (self->lane_names, 0);
   thaw_mutex_unlock (&self->mutex);
+}
+
+/**
+ * thaw_timeline_get_start:
+ * @self: a timeline
+ *
+ * When the run started: the time of the first event recorded since the
+ * timeline was made or cleared, even once the ring has dropped it.
+ *
+ * Returns: a g_get_monotonic_time() value, or 0 before any event
+ */
+gint64
+thaw_timeline_get_start (ThawTimeline *self)
+{
+  gint64 start;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  thaw_mutex_lock (&self->mutex);
+  start = self->start_us;
+  thaw_mutex_unlock (&self->mutex);
+
+  return start;
 }

@@ -68,6 +68,7 @@ guint         thaw_timeline_copy_events   (ThawTimeline       *self,
  * of threads): add the lanes again after it. Events recorded for a lane that
  * no longer exists are ignored. */
 void          thaw_timeline_clear         (ThawTimeline       *self);
+gint64        thaw_timeline_get_start     (ThawTimeline       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThawTimeline, thaw_timeline_unref)
 

@@ -506,9 +506,12 @@ fit_view (ThawThreadTimeline      *self,
       return;
     }
 
-  /* The run starts at its first event (a timeline is made for each run;
-   * if it overflowed, at the oldest event it kept). */
-  origin = events[0].time_us;
+  /* The run starts at its first event (a timeline is made or cleared for
+   * each run), which the timeline remembers once its ring has dropped it:
+   * then the lanes are blank up to the oldest event it kept. */
+  origin = thaw_timeline_get_start (self->timeline);
+  if (origin == 0 || origin > events[0].time_us)
+    origin = events[0].time_us;
   end = all_finished ? events[n_events - 1].time_us : now;
 
   *view_start = origin;
