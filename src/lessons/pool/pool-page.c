@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Puts pool-work.c on screen: the buttons and knobs (pool-page.ui) run the
- * 200 tasks one way or all three; the bars, lanes, lists and log show them
+ * tasks one way or all three; the bars, lanes, lists and log show them
  * arrive, each way's row its tasks per second. All on the main thread.
  */
 
@@ -17,8 +17,10 @@
 #include "thaw-run-log.h"
 #include "thaw-thread-timeline.h"
 
-/* The log view keeps this many lines; older ones scroll away for good. */
-#define MAX_LOG_LINES 1000
+/* Each list shows its last rows, always this many (blank before the first
+ * ones come), so that it never grows and needs no scrolling of its own: the
+ * mouse wheel over it scrolls the page. */
+#define N_ROWS 8
 
 G_DECLARE_FINAL_TYPE (ThawLessonPool, thaw_lesson_pool, THAW, LESSON_POOL, ThawLesson)
 
@@ -44,70 +46,93 @@ struct _ThawLessonPool
 
   AdwActionRow *way_rows[POOL_N_WAYS];
   GtkLevelBar *way_bars[POOL_N_WAYS];
-  GtkTextView *views[N_VIEWS];
+  GtkColumnView *views[N_VIEWS];
+  GtkStringList *rows[N_VIEWS];   /* a row's columns, separated by tabs */
   GtkProgressBar *completed_bar, *in_order_bar;
   GtkAdjustment *threads_adjustment;
   GtkStack *stack;
   ThawThreadTimeline *lanes;
-  GtkLabel *status;
+  GtkLabel *status, *rows_caption;
   ThawRunLog *runs;
 
-  guint work_ms, threads;       /* the knobs */
+  guint work_us, threads;       /* the knobs */
   gboolean waits;
   PoolWork *work;               /* while a run goes on */
   PoolWay way;
   gboolean any_run, comparing;
   PoolNews news;                /* the counts of the last news, for --report */
   guint log_lines;
+  gboolean in_order;            /* the ordered list came in order so far */
   gboolean measured[POOL_N_WAYS];
   double figures[POOL_N_WAYS][N_FIGURES];
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonPool, thaw_lesson_pool, THAW_TYPE_LESSON)
 
-static void
-append_text (ThawLessonPool *self,
-             guint           view,
-             const char     *text)
+/* A row of a list: task, result, thread and time, or for the log the
+ * thread, its id, the task and the time. */
+static char *
+format_row (guint             view,
+            const PoolResult *result)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->views[view]);
-  GtkTextIter start, end;
-  int excess;
+  /* Translators: how long a task took, in microseconds. */
+  g_autofree char *time = g_strdup_printf (_("%.0f µs"), result->us);
 
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_buffer_insert (buffer, &end, text, -1);
-  /* A mark that stays at the end as text is added, to scroll to. */
-  gtk_text_view_scroll_to_mark (self->views[view], gtk_text_buffer_get_mark (buffer, "end"), 0, FALSE, 0, 0);
-
-  /* Keep the log bounded: drop its oldest lines. */
-  excess = gtk_text_buffer_get_line_count (buffer) - 1 - MAX_LOG_LINES;
-  if (view == VIEW_LOG && excess > 0)
-    {
-      gtk_text_buffer_get_start_iter (buffer, &start);
-      gtk_text_buffer_get_iter_at_line (buffer, &end, excess);
-      gtk_text_buffer_delete (buffer, &start, &end);
-    }
   if (view == VIEW_LOG)
-    self->log_lines = gtk_text_buffer_get_line_count (buffer) - 1;
+    return g_strdup_printf ("%s\t%ld\t%u\t%s", result->thread_name, result->tid, result->index, time);
+  return g_strdup_printf ("%u\t%08x\t%s\t%s", result->index, result->fingerprint, result->thread_name, time);
 }
 
-/* Reads the ordered list back: line n must be task n, for every result. */
-static gboolean
-ordered_view_is_in_order (ThawLessonPool *self)
+/* Keeps the last N_ROWS rows of @view: the oldest go as @n new ones come. */
+static void
+show_rows (ThawLessonPool   *self,
+           guint             view,
+           const PoolResult *results,
+           guint             n)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->views[VIEW_IN_ORDER]);
-  GtkTextIter start, end;
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint n = 0;
+  guint first = n > N_ROWS ? n - N_ROWS : 0;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
 
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  lines = g_strsplit (text, "\n", -1);
-  while (lines[n][0] == '#' && g_ascii_strtoull (lines[n] + 1, NULL, 10) == n)
-    n++;
+  for (guint i = first; i < n; i++)
+    g_ptr_array_add (rows, format_row (view, &results[i]));
+  g_ptr_array_add (rows, NULL);
+  gtk_string_list_splice (self->rows[view], 0, n - first, (const char * const *) rows->pdata);
+}
 
-  return n == self->news.received && lines[n][0] == '\0' && lines[n + 1] == NULL;
+static void
+clear_rows (ThawLessonPool *self,
+            guint           view)
+{
+  const char *blank[N_ROWS + 1] = { NULL };
+
+  for (guint i = 0; i < N_ROWS; i++)
+    blank[i] = "";
+  gtk_string_list_splice (self->rows[view], 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows[view])), blank);
+}
+
+/* A cell shows its column of the row. */
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  column)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  column)
+{
+  const char *row = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  g_auto(GStrv) cells = g_strsplit (row, "\t", -1);
+  guint n = GPOINTER_TO_UINT (column);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), n < g_strv_length (cells) ? cells[n] : "");
 }
 
 static void
@@ -143,7 +168,7 @@ finish_measured_run (ThawLessonPool *self,
   f[DUPLICATES] = news->duplicates;
   f[WRONG] = news->wrong;
   f[THREADS] = news->threads;
-  f[IN_ORDER] = ordered_view_is_in_order (self);
+  f[IN_ORDER] = self->in_order && news->shown_in_order == news->received;
   self->measured[self->way] = TRUE;
   gtk_label_set_text (self->status, f[IN_ORDER] ? _("Done. Every result arrived once, and the ordered list is in order.")
                                                  : _("Done, but the ordered list is out of order."));
@@ -172,10 +197,14 @@ receive_news (const PoolNews *news,
   g_autoptr(PoolWork) work = NULL;
   g_autofree char *prefix = NULL, *error = NULL;
 
+  /* The ordered list must read 0, 1, 2, … */
+  for (guint i = 0; i < news->n_in_order; i++)
+    self->in_order &= news->in_order[i].index == self->news.shown_in_order + i;
   self->news = *news;
-  append_text (self, VIEW_COMPLETED, news->completed);
-  append_text (self, VIEW_IN_ORDER, news->in_order);
-  append_text (self, VIEW_LOG, news->log);
+  self->log_lines += news->n_logged;
+  show_rows (self, VIEW_COMPLETED, news->completed, news->n_completed);
+  show_rows (self, VIEW_IN_ORDER, news->in_order, news->n_in_order);
+  show_rows (self, VIEW_LOG, news->logged, news->n_logged);
   show_progress (self);
   if (!news->finished)
     return;
@@ -209,17 +238,17 @@ start_way (ThawLessonPool *self,
   self->way = way;
   self->any_run = TRUE;
   self->news = (PoolNews) { .way = way, .n_tasks = POOL_N_TASKS };
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->views[VIEW_COMPLETED]), "", -1);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->views[VIEW_IN_ORDER]), "", -1);
+  self->in_order = TRUE;
+  for (guint view = 0; view < N_VIEWS; view++)
+    clear_rows (self, view);
   show_progress (self);
   thaw_thread_timeline_set_timeline (self->lanes, timeline);
   gtk_label_set_text (self->status, _(ways[way].starting));
 
-  self->work = pool_work_start (way, POOL_N_TASKS, self->work_ms, self->waits, self->threads,
+  self->work = pool_work_start (way, POOL_N_TASKS, self->work_us, self->waits, self->threads,
                                 timeline, receive_news, self, &error);
   if (self->work == NULL)
-    receive_news (&(PoolNews) { .way = way, .n_tasks = POOL_N_TASKS, .completed = "", .in_order = "",
-                                .log = "", .error = error, .finished = TRUE }, self);
+    receive_news (&(PoolNews) { .way = way, .n_tasks = POOL_N_TASKS, .error = error, .finished = TRUE }, self);
 }
 
 /* lesson.start (the pool), lesson.thread-per-task, lesson.gtask, and
@@ -321,13 +350,14 @@ thaw_lesson_pool_class_init (ThawLessonPoolClass *klass)
     CHILD ("view_log", views[VIEW_LOG]), CHILD ("completed_bar", completed_bar),
     CHILD ("in_order_bar", in_order_bar), CHILD ("threads_adjustment", threads_adjustment),
     CHILD ("stack", stack), CHILD ("lanes", lanes), CHILD ("status", status), CHILD ("runs", runs),
+    CHILD ("rows_caption", rows_caption),
 #undef CHILD
   };
 
   lesson_class->report = thaw_lesson_pool_report;
 
-  thaw_lesson_class_add_uint_knob (lesson_class, "work-ms", G_STRUCT_OFFSET (ThawLessonPool, work_ms),
-                                   0, POOL_MAX_WORK_MS, POOL_DEFAULT_WORK_MS);
+  thaw_lesson_class_add_uint_knob (lesson_class, "work-us", G_STRUCT_OFFSET (ThawLessonPool, work_us),
+                                   0, POOL_MAX_WORK_US, POOL_DEFAULT_WORK_US);
   thaw_lesson_class_add_boolean_knob (lesson_class, "waits", G_STRUCT_OFFSET (ThawLessonPool, waits), FALSE);
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonPool, threads),
                                    1, 4 * cores, cores);
@@ -360,15 +390,36 @@ thaw_lesson_pool_init (ThawLessonPool *self)
    * warning. */
   for (guint i = 0; i < POOL_N_WAYS * G_N_ELEMENTS (offsets); i++)
     gtk_level_bar_remove_offset_value (self->way_bars[i / G_N_ELEMENTS (offsets)], offsets[i % G_N_ELEMENTS (offsets)]);
+  /* The columns and their titles are in the template; their cells here. */
   for (guint view = 0; view < N_VIEWS; view++)
     {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->views[view]);
-      GtkTextIter end;
+      GListModel *columns = gtk_column_view_get_columns (self->views[view]);
+      g_autoptr(GtkNoSelection) model = NULL;
 
-      gtk_text_buffer_get_end_iter (buffer, &end);
-      gtk_text_buffer_create_mark (buffer, "end", &end, FALSE);
+      /* The selection owns the list, the view the selection. */
+      self->rows[view] = gtk_string_list_new (NULL);
+      clear_rows (self, view);
+      model = gtk_no_selection_new (G_LIST_MODEL (self->rows[view]));
+      gtk_column_view_set_model (self->views[view], GTK_SELECTION_MODEL (model));
+      for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+        {
+          g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+          g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+          g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GUINT_TO_POINTER (i));
+          g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GUINT_TO_POINTER (i));
+          gtk_column_view_column_set_factory (column, factory);
+        }
     }
+  thaw_label_set_printf (self->rows_caption,
+                         /* Translators: under the lists of results and the log. */
+                         ngettext ("Each list shows its last row. With G_MESSAGES_DEBUG=Thaw the whole log goes to the terminal.",
+                                   "Each list shows its last %u rows. With G_MESSAGES_DEBUG=Thaw the whole log goes to the terminal.",
+                                   N_ROWS), N_ROWS);
   thaw_thread_timeline_set_span (self->lanes, 5);
+  thaw_thread_timeline_set_states (self->lanes,
+                                   1u << THAW_LANE_RUNNING | 1u << THAW_LANE_WAITING |
+                                   1u << THAW_LANE_SLEEPING | 1u << THAW_LANE_FINISHED);
   thaw_thread_timeline_set_timeline (self->lanes, empty);
   show_progress (self);
 }

@@ -1,17 +1,19 @@
-/* pool-work.c — Two hundred small tasks, three ways
+/* pool-work.c — Fifty thousand tiny tasks, three ways
  *
  * Copyright 2026 The Thaw authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Two hundred small tasks of a few milliseconds each, run one of three
- * ways: a thread per task (200 threads), a GThreadPool of our own (one
- * thread per core by default), or a GTask per task on GLib's shared pool.
+ * Fifty thousand tasks of some microseconds each, run one of three
+ * ways: a thread per task (started, run once and joined), a GThreadPool of
+ * our own (one thread per core by default), or a GTask per task on GLib's
+ * shared pool.
  * The main thread gets the results as they complete and in the order the
  * tasks were submitted; each task logs a line naming its thread.
  *
- * Read it top to bottom: the task, what the threads share, the three ways,
- * the hand-off to the main thread, then start, stop and free. GLib, GIO and
- * pthreads only (and Linux, to name threads); pool-page.c shows it.
+ * Read it top to bottom: the task, what the threads share, the three ways
+ * (GTask's with its submission in slices), the hand-off to the main thread,
+ * then start, stop and free. GLib, GIO and pthreads only (and Linux, to name
+ * threads); pool-page.c shows it.
  */
 
 #include "config.h"
@@ -30,16 +32,7 @@
 /* Ids for log lines, never translated. */
 static const char *const way_ids[POOL_N_WAYS] = { "thread-per-task", "pool", "gtask" };
 
-/* The task, on whatever thread runs it. What it hands back: */
-typedef struct
-{
-  guint index;              /* its place in the order of submission */
-  guint32 fingerprint;      /* what it computed */
-  double ms;                /* how long it took */
-  long tid;                 /* the kernel's id of the thread that ran it */
-  char thread_name[16];     /* as `top -H`, gdb and the log show it */
-} PoolResult;
-
+/* The task, on whatever thread runs it. It hands back a PoolResult. */
 static void
 identify_thread (PoolResult *result)
 {
@@ -61,7 +54,7 @@ pool_fingerprint (guint index)
   return hash;
 }
 
-/* Computing counts CPU time: with 200 threads on two cores each gets the
+/* Computing counts CPU time: with many threads on two cores each gets the
  * CPU now and then, and spinning to a wall-clock deadline would do less. */
 static gint64
 clock_us (gboolean waits)
@@ -76,12 +69,12 @@ clock_us (gboolean waits)
  * some long, as in life: a quarter to 1.75 times the set length. */
 static void
 do_work (guint         index,
-         guint         work_ms,
+         guint         work_us,
          gboolean      waits,
          GCancellable *cancellable)
 {
   double spread = ((index * 37u + 11u) % 100u) / 100.0;
-  gint64 end = clock_us (waits) + (gint64) (work_ms * 1000.0 * (0.25 + 1.5 * spread));
+  gint64 end = clock_us (waits) + (gint64) (work_us * (0.25 + 1.5 * spread));
   volatile guint32 sink = 0;
   gint64 now;
 
@@ -89,7 +82,8 @@ do_work (guint         index,
     if (waits)
       g_usleep (MIN (end - now, 1000));
     else
-      for (guint i = 0; i < 2000; i++)
+      /* A microsecond or so between looks at the clock. */
+      for (guint i = 0; i < 500; i++)
         sink = sink * 31u + i;
 }
 
@@ -98,6 +92,7 @@ typedef struct
 {
   PoolWork *work;
   guint index;
+  int ended;                    /* a thread per task: its thread is done (atomic) */
 } PoolTask;
 
 struct _PoolWork
@@ -107,7 +102,7 @@ struct _PoolWork
 
   /* Set before any thread starts, then read-only. */
   PoolWay way;
-  guint n_tasks, work_ms;
+  guint n_tasks, work_us, pool_size;
   gboolean waits;
   PoolTask *tasks;
   GCancellable *cancellable;    /* Stop */
@@ -116,19 +111,26 @@ struct _PoolWork
 
   GMutex lock;                  /* guards the six below */
   GArray *arrived;              /* PoolResult, since the last delivery */
-  GString *log;                 /* log lines, since the last delivery */
+  GArray *logged;               /* PoolResult of the log lines, likewise */
   GHashTable *threads;          /* thread id → its lane, or -1 */
   GError *error;                /* the first thing that went wrong */
   guint failed_thread;          /* the task whose thread did not start */
   gboolean finished;            /* nothing more will come */
 
+  /* What each lane last recorded. A lane is one thread's, and only that
+   * thread writes its slot: no lock. */
+  int lane_state[POOL_MAX_LANES];   /* a ThawLaneState, or -1 before any */
+
   int n_done;                   /* pool: tasks ended, run or not (atomic) */
   int n_pool_threads;           /* pool threads named so far (atomic) */
+  int n_submitted;              /* GTask: tasks handed to GLib so far (atomic) */
+  int n_started;                /* GTask: tasks a thread took on (atomic) */
 
   /* The main thread's alone. */
   GThread *starter;
   GThreadPool *pool;
-  guint n_callbacks;            /* GTask: callbacks so far */
+  GSource *submitter;           /* GTask: submits the next slice, until all are */
+  int n_callbacks;              /* GTask: callbacks so far */
   PoolResult *results;          /* by task number; with a tid once here */
   PoolNews news;
   PoolNewsFunc news_func;
@@ -146,7 +148,7 @@ pool_work_unref (PoolWork *work)
   thaw_latest_unref (work->latest);
   g_mutex_clear (&work->lock);
   g_array_unref (work->arrived);
-  g_string_free (work->log, TRUE);
+  g_array_unref (work->logged);
   g_hash_table_unref (work->threads);
   g_clear_error (&work->error);
   g_free (work->tasks);
@@ -158,15 +160,15 @@ pool_work_unref (PoolWork *work)
 static void
 hand_in (PoolWork         *work,
          const PoolResult *result,
-         const char       *log_line,
+         const PoolResult *logged,
          GError           *error,
          gboolean          finished)
 {
   thaw_mutex_lock (&work->lock);
   if (result != NULL)
     g_array_append_val (work->arrived, *result);
-  if (log_line != NULL)
-    g_string_append (work->log, log_line);
+  if (logged != NULL)
+    g_array_append_val (work->logged, *logged);
   if (work->error == NULL)
     work->error = g_steal_pointer (&error);
   work->finished |= finished;
@@ -177,12 +179,15 @@ hand_in (PoolWork         *work,
 }
 
 /* The lane of the calling thread: the first POOL_MAX_LANES threads to run
- * a task get one, named as the kernel names them. Every thread is counted. */
+ * a task get one, named as the kernel names them. Every thread is counted:
+ * by its id, but a thread per task by its task, since the kernel gives the
+ * ids of threads that ended to new ones. */
 static int
 lane_of_thread (PoolWork         *work,
                 const PoolResult *result)
 {
-  gpointer key = GSIZE_TO_POINTER ((gsize) result->tid), lane;
+  gsize id = work->way == POOL_THREAD_PER_TASK ? result->index + 1u : (gsize) result->tid;
+  gpointer key = GSIZE_TO_POINTER (id), lane;
 
   thaw_mutex_lock (&work->lock);
   if (!g_hash_table_lookup_extended (work->threads, key, NULL, &lane))
@@ -197,66 +202,103 @@ lane_of_thread (PoolWork         *work,
   return GPOINTER_TO_INT (lane);
 }
 
-/* Runs @task here, logs it, and hands in the log line and (unless it
- * travels in a GTask) the result. FALSE if Stop cut it short. */
+/* Records @state on the calling thread's @lane, unless it is there already:
+ * a pool thread running task after task stays one bar, not fifty thousand
+ * events that would push the run's start out of the timeline. */
+static void
+record_lane (PoolWork      *work,
+             int            lane,
+             ThawLaneState  state)
+{
+  if (lane < 0)
+    return;
+
+  /* A timeline used for run after run (the tests do) numbers its lanes
+   * on: those past the first POOL_MAX_LANES record every event. */
+  if (lane < POOL_MAX_LANES)
+    {
+      if (work->lane_state[lane] == (int) state)
+        return;
+      work->lane_state[lane] = state;
+    }
+  thaw_timeline_record (work->timeline, lane, state);
+}
+
+/* Who runs @task: the thread's id and name in @result, and its lane. */
+static int
+meet_thread (PoolTask   *task,
+             PoolResult *result)
+{
+  result->index = task->index;
+  identify_thread (result);
+  return lane_of_thread (task->work, result);
+}
+
+/* Runs @task here, on the thread named in @result and drawn in @lane, logs
+ * it, and hands in the log line and (unless it travels in a GTask) the
+ * result. FALSE if Stop cut it short. */
 static gboolean
 run_task (PoolTask   *task,
           PoolResult *result,
+          int         lane,
           gboolean    hand_in_result)
 {
   PoolWork *work = task->work;
   gint64 start = g_get_monotonic_time ();
-  g_autofree char *line = NULL;
-  int lane;
 
   result->index = task->index;
-  identify_thread (result);
-  lane = lane_of_thread (work, result);
-  if (lane >= 0)
-    thaw_timeline_record (work->timeline, lane, work->waits ? THAW_LANE_SLEEPING : THAW_LANE_RUNNING);
+  record_lane (work, lane, work->waits ? THAW_LANE_SLEEPING : THAW_LANE_RUNNING);
 
-  do_work (task->index, work->work_ms, work->waits, work->cancellable);
+  do_work (task->index, work->work_us, work->waits, work->cancellable);
   result->fingerprint = pool_fingerprint (task->index);
-  result->ms = (g_get_monotonic_time () - start) / 1000.0;
+  result->us = g_get_monotonic_time () - start;
 
-  /* A thread of its own ends with its task; a pool's waits for the next. */
-  if (lane >= 0)
-    thaw_timeline_record (work->timeline, lane,
-                          work->way == POOL_THREAD_PER_TASK ? THAW_LANE_FINISHED : THAW_LANE_WAITING);
+  /* A thread of its own ends with its task; a pool's waits for the next,
+   * if there is none yet, and so does one of GLib's once none of our
+   * GTasks waits for a thread: a busy thread's lane stays one long run,
+   * not two events per task for the main thread to draw. */
+  if (lane >= 0 && work->way == POOL_THREAD_PER_TASK)
+    record_lane (work, lane, THAW_LANE_FINISHED);
+  else if (lane >= 0 && (work->way == POOL_GTASK
+                         ? g_atomic_int_get (&work->n_started) >= g_atomic_int_get (&work->n_submitted)
+                         : g_atomic_int_get (&work->n_done) + (int) work->pool_size >= (int) work->n_tasks))
+    record_lane (work, lane, THAW_LANE_WAITING);
   if (g_cancellable_is_cancelled (work->cancellable))
     return FALSE;
 
   /* To the program's log (G_MESSAGES_DEBUG=Thaw; the thread's name in a
    * field of its own for journald), outside the lock: a terminal may be
-   * slow. The page shows a copy: the log writer is the program's. */
-  line = g_strdup_printf ("%-15s tid %-7ld %-15s task %3u done in %5.1f ms\n",
-                          result->thread_name, result->tid, way_ids[work->way],
-                          result->index, result->ms);
+   * slow. The page shows the same entries: the log writer is the
+   * program's. */
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "THAW_THREAD", result->thread_name,
-                    "MESSAGE", "%.*s", (int) strlen (line) - 1, line);
-  hand_in (work, hand_in_result ? result : NULL, line, NULL, FALSE);
+                    "MESSAGE", "%-15s tid %-7ld %-15s task %5u done in %6.0f µs",
+                    result->thread_name, result->tid, way_ids[work->way],
+                    result->index, result->us);
+  hand_in (work, hand_in_result ? result : NULL, result, NULL, FALSE);
   return TRUE;
 }
 
 /* Way 1: a thread per task. Its whole life: one task. */
 static gpointer
-task_thread (gpointer task)
+task_thread (gpointer data)
 {
+  PoolTask *task = data;
   PoolResult result;
 
-  run_task (task, &result, TRUE);
+  run_task (task, &result, meet_thread (task, &result), TRUE);
+  g_atomic_int_set (&task->ended, TRUE);
   return NULL;
 }
 
-/* Starts the 200 threads and joins them. Joining takes as long as the
- * slowest task, which is why it happens here and not on the main loop. */
+/* Starts a thread per task and joins them. Joining waits for the task,
+ * which is why it happens here and not on the main loop. */
 static gpointer
 starter_thread (gpointer data)
 {
   PoolWork *work = data;
   g_autofree GThread **threads = g_new0 (GThread *, work->n_tasks);
   GError *error = NULL;
-  guint n;
+  guint n, joined = 0;
 
   /* Threads inherit this priority from the thread that starts them. */
   thaw_thread_set_background_priority ();
@@ -274,10 +316,15 @@ starter_thread (gpointer data)
           g_cancellable_cancel (work->cancellable);
           break;
         }
+
+      /* A thread that ended keeps its stack until it is joined: join
+       * those that are done, oldest first, or thousands of stacks pile up. */
+      while (joined < n && g_atomic_int_get (&work->tasks[joined].ended))
+        g_thread_join (threads[joined++]);
     }
 
-  for (guint i = 0; i < n; i++)
-    g_thread_join (threads[i]);
+  for (; joined < n; joined++)
+    g_thread_join (threads[joined]);
 
   hand_in (work, NULL, NULL, error, TRUE);
   return NULL;
@@ -285,28 +332,43 @@ starter_thread (gpointer data)
 
 /* Way 2: a pool of our own. A thread we have not met gets a name of its
  * own and background priority, for life: an exclusive pool's threads serve
- * nobody else, and end with it. After Stop, queued tasks end unrun. */
+ * nobody else, and end with it. So it finds out who it is and its lane
+ * once, and keeps them: no system call and no lock for that at each task,
+ * where tasks take microseconds. After Stop, queued tasks end unrun. */
+typedef struct
+{
+  PoolResult who;
+  int lane;
+} PoolThread;
+
+static GPrivate pool_thread = G_PRIVATE_INIT (g_free);
+
 static void
 pool_task_func (gpointer task,
                 gpointer data)
 {
   PoolWork *work = data;
   int n_tasks = (int) work->n_tasks;   /* read before the count below */
+  PoolThread *me = g_private_get (&pool_thread);
   PoolResult result;
   gboolean last;
 
   THAW_TSAN_ACQUIRE (task);     /* see pool_work_start() */
-  identify_thread (&result);
-  if (!g_str_has_prefix (result.thread_name, "thaw-pool-"))
+  if (me == NULL)
     {
-      g_snprintf (result.thread_name, sizeof result.thread_name, "thaw-pool-%d",
+      me = g_new0 (PoolThread, 1);
+      identify_thread (&me->who);
+      g_snprintf (me->who.thread_name, sizeof me->who.thread_name, "thaw-pool-%d",
                   g_atomic_int_add (&work->n_pool_threads, 1) + 1);
-      prctl (PR_SET_NAME, result.thread_name);
+      prctl (PR_SET_NAME, me->who.thread_name);
       thaw_thread_set_background_priority ();
+      me->lane = lane_of_thread (work, &me->who);
+      g_private_set (&pool_thread, me);
     }
 
+  result = me->who;
   if (!g_cancellable_is_cancelled (work->cancellable))
-    run_task (task, &result, TRUE);
+    run_task (task, &result, me->lane, TRUE);
 
   /* Once counted, only the last may touch the work: it may be freed. Our
    * owner waits for the pool inside GLib, where TSan cannot see: the
@@ -327,21 +389,125 @@ gtask_thread_func (GTask        *gtask,
 {
   PoolResult *result = g_new (PoolResult, 1);
 
-  THAW_TSAN_ACQUIRE (task);     /* see pool_work_start() */
+  THAW_TSAN_ACQUIRE (task);     /* see submit_gtask() */
+  g_atomic_int_inc (&((PoolTask *) task)->work->n_started);
   /* The result travels in the GTask, to the callback on the main loop,
    * through GLib's own lock: say so to TSan. */
-  if (!run_task (task, result, FALSE))
+  if (!run_task (task, result, meet_thread (task, result), FALSE))
     g_clear_pointer (&result, g_free);
   THAW_TSAN_RELEASE (task);
   if (result != NULL)
     g_task_return_pointer (gtask, result, g_free);
   else
-    g_task_return_error_if_cancelled (gtask);
+    g_task_return_new_error (gtask, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Stopped");
 }
 
-/* On the main loop, once per task, with its result or its error. The
- * task's data holds a reference: the work lives at least as long. After
- * pool_work_free() it still hands in, and nobody is called. */
+static void
+release_gtask (PoolTask *task)
+{
+  pool_work_unref (task->work);
+}
+
+static void gtask_done_cb (GObject      *source_object,
+                           GAsyncResult *res,
+                           gpointer      user_data);
+
+static void
+submit_gtask (PoolWork *work,
+              PoolTask *task)
+{
+  /* No source object: a GTask would keep it alive until its callback has
+   * run. Each GTask holds a reference to the work instead. And no
+   * cancellable: GLib connects each GTask to the cancellable's signal, and
+   * a signal's handlers are a list, so with thousands of tasks on one
+   * cancellable that alone takes seconds. The task looks at the work's
+   * cancellable itself. */
+  g_autoptr(GTask) gtask = g_task_new (NULL, NULL, gtask_done_cb, NULL);
+
+  g_atomic_int_inc (&work->ref_count);
+  g_task_set_task_data (gtask, task, (GDestroyNotify) release_gtask);
+  /* GLib's queues hand the task over under locks TSan cannot see. */
+  THAW_TSAN_RELEASE (task);
+  g_task_run_in_thread (gtask, gtask_thread_func);
+}
+
+/* Making and submitting a GTask takes some microseconds of the main
+ * thread, and its callback as many again: fifty thousand of either in one
+ * go would hold the main loop for a quarter of a second or more. So the
+ * GTasks go in slices of at most 3 ms, one every 5 ms, and at most
+ * MAX_IN_FLIGHT of them at a time: all their callbacks may be ready at
+ * once, and GLib runs every ready callback of the same priority in one go.
+ * Between slices the main loop draws frames and answers input. */
+#define SUBMIT_SLICE_US 3000
+#define SUBMIT_EVERY_MS 5
+#define MAX_IN_FLIGHT 256
+
+static gboolean
+more_to_submit (PoolWork *work)
+{
+  return work->n_submitted < (int) work->n_tasks && !g_cancellable_is_cancelled (work->cancellable);
+}
+
+static void
+stop_submitting (PoolWork *work)
+{
+  if (work->submitter == NULL)
+    return;
+  g_source_destroy (work->submitter);
+  g_clear_pointer (&work->submitter, g_source_unref);
+}
+
+static gboolean
+submit_slice_cb (gpointer data)
+{
+  PoolWork *work = data;
+  gint64 end = g_get_monotonic_time () + SUBMIT_SLICE_US;
+
+  while (more_to_submit (work) && work->n_submitted - work->n_callbacks < MAX_IN_FLIGHT &&
+         g_get_monotonic_time () < end)
+    {
+      /* Counted first: a thread that finds every task submitted taken on
+       * draws its lane as waiting. Only this thread writes the count. */
+      g_atomic_int_inc (&work->n_submitted);
+      submit_gtask (work, &work->tasks[work->n_submitted - 1]);
+    }
+
+  /* Out of time: the next slice comes in a few milliseconds. All
+   * submitted, or too many in flight: a callback schedules the next. */
+  if (more_to_submit (work) && work->n_submitted - work->n_callbacks < MAX_IN_FLIGHT)
+    return G_SOURCE_CONTINUE;
+  stop_submitting (work);
+  return G_SOURCE_REMOVE;
+}
+
+/* A timeout, not an idle: an idle below drawing gets no turn while the
+ * window draws, and one above it would let no frame through. The work owns
+ * the source, which holds a bare pointer: Stop and pool_work_free() remove
+ * it. It goes on the main context the GTasks call back on. */
+static void
+schedule_slice (PoolWork *work)
+{
+  if (work->submitter != NULL || !more_to_submit (work))
+    return;
+  work->submitter = g_timeout_source_new (SUBMIT_EVERY_MS);
+  g_source_set_priority (work->submitter, G_PRIORITY_DEFAULT);
+  g_source_set_callback (work->submitter, submit_slice_cb, work, NULL);
+  g_source_set_static_name (work->submitter, "[thaw] pool: submit GTasks");
+  g_source_attach (work->submitter, g_main_context_get_thread_default ());
+}
+
+/* Every GTask submitted has called back, and no more will be submitted:
+ * after the last task, or after Stop. */
+static gboolean
+all_gtasks_back (PoolWork *work)
+{
+  return !more_to_submit (work) && work->n_callbacks == work->n_submitted;
+}
+
+/* On the main loop, once per task, with its result or its error: cheap,
+ * since fifty thousand come. The task's data holds a reference: the work
+ * lives at least as long. After pool_work_free() it still hands in, and
+ * nobody is called; the work is stopped, so no slice follows. */
 static void
 gtask_done_cb (GObject      *source_object,
                GAsyncResult *res,
@@ -355,22 +521,9 @@ gtask_done_cb (GObject      *source_object,
   THAW_TSAN_ACQUIRE (task);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_clear_error (&error);
-  hand_in (work, result, NULL, error, ++work->n_callbacks == work->n_tasks);
-}
-
-static void
-release_gtask (PoolTask *task)
-{
-  pool_work_unref (task->work);
-}
-
-/* A line of a results list, beginning with the task number. */
-static void
-append_line (GString          *text,
-             const PoolResult *result)
-{
-  g_string_append_printf (text, "#%-3u  %08x  %-15s %5.1f ms\n",
-                          result->index, result->fingerprint, result->thread_name, result->ms);
+  work->n_callbacks++;
+  schedule_slice (work);
+  hand_in (work, result, NULL, error, all_gtasks_back (work));
 }
 
 /* The hand-off: however often the doorbell rings, at most one delivery
@@ -382,9 +535,9 @@ deliver_news_cb (gpointer value,
 {
   PoolWork *work = user_data;
   PoolNews *news = &work->news;
-  g_autoptr(GArray) arrived = NULL;
-  g_autoptr(GString) completed = g_string_new (NULL), in_order = g_string_new (NULL);
-  g_autofree char *log = NULL;
+  g_autoptr(GArray) arrived = NULL, logged = NULL;
+  g_autoptr(GArray) completed = g_array_new (FALSE, FALSE, sizeof (PoolResult));
+  g_autoptr(GArray) in_order = g_array_new (FALSE, FALSE, sizeof (PoolResult));
 
   /* A ring that came after the last news was read: nothing new. */
   if (news->finished)
@@ -393,8 +546,8 @@ deliver_news_cb (gpointer value,
   thaw_mutex_lock (&work->lock);
   arrived = g_steal_pointer (&work->arrived);
   work->arrived = g_array_new (FALSE, FALSE, sizeof (PoolResult));
-  log = g_strdup (work->log->str);
-  g_string_truncate (work->log, 0);
+  logged = g_steal_pointer (&work->logged);
+  work->logged = g_array_new (FALSE, FALSE, sizeof (PoolResult));
   news->threads = g_hash_table_size (work->threads);
   news->error = work->error;    /* once set, never changed */
   news->failed_thread = work->failed_thread;
@@ -414,17 +567,20 @@ deliver_news_cb (gpointer value,
       news->wrong += result->fingerprint != pool_fingerprint (result->index);
       news->received++;
       work->results[result->index] = *result;
-      append_line (completed, result);
+      g_array_append_val (completed, *result);
     }
 
   /* In submission order, task 7 can only be shown once tasks 0 to 6 have
    * been: this is what Python's Executor.map() waits for. */
   while (news->shown_in_order < work->n_tasks && work->results[news->shown_in_order].tid != 0)
-    append_line (in_order, &work->results[news->shown_in_order++]);
+    g_array_append_val (in_order, work->results[news->shown_in_order++]);
 
-  news->completed = completed->str;
-  news->in_order = in_order->str;
-  news->log = log;
+  news->completed = (const PoolResult *) completed->data;
+  news->n_completed = completed->len;
+  news->in_order = (const PoolResult *) in_order->data;
+  news->n_in_order = in_order->len;
+  news->logged = (const PoolResult *) logged->data;
+  news->n_logged = logged->len;
   news->stopped = g_cancellable_is_cancelled (work->cancellable);
 
   /* Whoever rang last is returning: these wait microseconds. */
@@ -445,7 +601,7 @@ deliver_news_cb (gpointer value,
 PoolWork *
 pool_work_start (PoolWay        way,
                  guint          n_tasks,
-                 guint          work_ms,
+                 guint          work_us,
                  gboolean       waits,
                  guint          pool_size,
                  ThawTimeline  *timeline,
@@ -456,13 +612,13 @@ pool_work_start (PoolWay        way,
   PoolWork *work = g_new (PoolWork, 1);
 
   *work = (PoolWork) {
-    .way = way, .n_tasks = n_tasks, .work_ms = work_ms, .waits = waits,
+    .way = way, .n_tasks = n_tasks, .work_us = work_us, .pool_size = pool_size, .waits = waits,
     .tasks = g_new (PoolTask, n_tasks),
     .cancellable = g_cancellable_new (),
     .timeline = thaw_timeline_ref (timeline),
     .latest = thaw_latest_ref (thaw_latest_new (deliver_news_cb, work, NULL)),
     .arrived = g_array_new (FALSE, FALSE, sizeof (PoolResult)),
-    .log = g_string_new (NULL),
+    .logged = g_array_new (FALSE, FALSE, sizeof (PoolResult)),
     .threads = g_hash_table_new (NULL, NULL),
     .results = g_new0 (PoolResult, n_tasks),
     .news = { .way = way, .n_tasks = n_tasks },
@@ -472,8 +628,10 @@ pool_work_start (PoolWay        way,
   g_mutex_init (&work->lock);
   for (guint i = 0; i < n_tasks; i++)
     work->tasks[i] = (PoolTask) { work, i };
-  g_string_printf (work->log, "-- %s: %u tasks, %u ms each on average%s --\n",
-                   way_ids[way], n_tasks, work_ms, waits ? " (waiting)" : "");
+  for (guint i = 0; i < POOL_MAX_LANES; i++)
+    work->lane_state[i] = -1;
+  g_debug ("%s: %u tasks, %u µs each on average%s", way_ids[way], n_tasks, work_us,
+           waits ? " (waiting)" : "");
 
   if (way == POOL_THREAD_PER_TASK)
     work->starter = g_thread_try_new ("thaw-starter", starter_thread, work, error);
@@ -493,17 +651,11 @@ pool_work_start (PoolWay        way,
         }
     }
   else
-    for (guint i = 0; i < n_tasks; i++)
-      {
-        /* No source object: a GTask would keep it alive until its callback
-         * has run. Each GTask holds a reference to the work instead. */
-        g_autoptr(GTask) gtask = g_task_new (NULL, work->cancellable, gtask_done_cb, NULL);
-
-        g_atomic_int_inc (&work->ref_count);
-        g_task_set_task_data (gtask, &work->tasks[i], (GDestroyNotify) release_gtask);
-        THAW_TSAN_RELEASE (&work->tasks[i]);
-        g_task_run_in_thread (gtask, gtask_thread_func);
-      }
+    {
+      /* The first slice comes from the main loop too: the click that
+       * started the run is answered first. */
+      schedule_slice (work);
+    }
 
   if (way != POOL_GTASK && work->starter == NULL && work->pool == NULL)
     g_clear_pointer (&work, pool_work_free);
@@ -515,6 +667,15 @@ void
 pool_work_stop (PoolWork *work)
 {
   g_cancellable_cancel (work->cancellable);
+
+  /* GTasks not submitted yet never will be. If those that were have all
+   * called back already, no callback will say this was the last. */
+  if (work->way == POOL_GTASK && work->submitter != NULL)
+    {
+      stop_submitting (work);
+      if (all_gtasks_back (work))
+        hand_in (work, NULL, NULL, NULL, TRUE);
+    }
 }
 
 void
@@ -524,6 +685,7 @@ pool_work_free (PoolWork *work)
     return;
 
   g_cancellable_cancel (work->cancellable);
+  stop_submitting (work);
   if (work->starter != NULL)
     g_thread_join (g_steal_pointer (&work->starter));
   if (work->pool != NULL)
