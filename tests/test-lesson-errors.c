@@ -6,8 +6,8 @@
  * The invariant: when the worker fails, the run ends "failed" with the
  * worker's own GError (domain, code, message), at the point where it
  * failed, and that error is on screen: in the lesson's error box and in a
- * toast. A stop is not shown as a failure, and a good run after a failure
- * clears it.
+ * toast of the window, outside the lesson, whose card keeps its height. A
+ * stop is not shown as a failure, and a good run after a failure clears it.
  *
  * The lesson's temporary inputs go to a private TMPDIR, which must be
  * empty again after every run.
@@ -55,7 +55,7 @@ find_by_type (GtkWidget *root,
   return NULL;
 }
 
-/* Every text the user can see in the lesson, toasts included. */
+/* Every text the user can see under @root. */
 static void
 collect_visible_texts (GtkWidget *root,
                        GPtrArray *texts)
@@ -73,13 +73,13 @@ collect_visible_texts (GtkWidget *root,
 }
 
 static gboolean
-shows_text (ThawLesson *lesson,
-            const char *text,
-            gboolean    exact)
+shows_text_in (GtkWidget  *root,
+               const char *text,
+               gboolean    exact)
 {
   g_autoptr(GPtrArray) texts = g_ptr_array_new ();
 
-  collect_visible_texts (GTK_WIDGET (lesson), texts);
+  collect_visible_texts (root, texts);
   for (guint i = 0; i < texts->len; i++)
     {
       const char *shown = g_ptr_array_index (texts, i);
@@ -89,6 +89,15 @@ shows_text (ThawLesson *lesson,
     }
 
   return FALSE;
+}
+
+/* In the lesson itself. */
+static gboolean
+shows_text (ThawLesson *lesson,
+            const char *text,
+            gboolean    exact)
+{
+  return shows_text_in (GTK_WIDGET (lesson), text, exact);
 }
 
 static void
@@ -104,6 +113,7 @@ typedef struct
 {
   ThawHeartbeat *heartbeat;
   GtkWidget *window;
+  GtkWidget *toasts;        /* the window's, as in ThawWindow */
   ThawLesson *lesson;
 } Fixture;
 
@@ -114,9 +124,12 @@ fixture_open (Fixture *fixture)
 
   fixture->heartbeat = thaw_heartbeat_new (0);
   fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 720);
   page = thaw_lesson_page_new (thaw_lessons_find ("errors"), fixture->heartbeat);
   fixture->lesson = thaw_lesson_page_get_lesson (THAW_LESSON_PAGE (page));
-  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  fixture->toasts = adw_toast_overlay_new ();
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (fixture->toasts), page);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), fixture->toasts);
   gtk_window_present (GTK_WINDOW (fixture->window));
   thaw_test_iterate_for (0.2);
 }
@@ -172,7 +185,7 @@ assert_failure_shown (Fixture    *fixture,
 {
   const char *message = json_object_get_string_member (report, "error_message");
   g_autofree char *details = NULL;
-  g_autofree char *toast = NULL;
+  const char *toast = "The job failed: the error is in the lesson";
 
   g_test_message ("failed at %" G_GINT64_FORMAT " %%: %s",
                   json_object_get_int_member (report, "failed_at_percent"), message);
@@ -186,11 +199,12 @@ assert_failure_shown (Fixture    *fixture,
 
   /* On screen: the message itself, its domain and code, and a toast. */
   details = g_strdup_printf ("Domain g-io-error-quark · code %d (%s)", code, code_name);
-  toast = g_strdup_printf ("The job failed: %s", message);
   g_assert_true (shows_text (fixture->lesson, message, TRUE));
   g_assert_true (shows_text (fixture->lesson, details, TRUE));
+  /* The toast is the window's, not inside the lesson's card. */
+  g_assert_false (shows_text (fixture->lesson, toast, TRUE));
   if (toast_on_screen)
-    g_assert_true (shows_text (fixture->lesson, toast, TRUE));
+    g_assert_true (shows_text_in (fixture->toasts, toast, TRUE));
 }
 
 /* A missing input: GIO's G_IO_ERROR_NOT_FOUND, then a good run clears it. */
@@ -221,6 +235,33 @@ test_missing_then_success (void)
   g_assert_cmpfloat (json_object_get_double_member (succeeded, "job_seconds"), >, 1.5);
   /* The error box is gone (the toast may still be fading). */
   g_assert_false (shows_text (fixture.lesson, message, TRUE));
+
+  fixture_close (&fixture);
+}
+
+/* The lesson's card does not grow or shrink when the error comes or goes:
+ * the page under the learner's eyes stays put. */
+static void
+test_card_keeps_its_height (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(JsonObject) failed = NULL;
+  g_autoptr(JsonObject) succeeded = NULL;
+  int before;
+
+  fixture_open (&fixture);
+  before = gtk_widget_get_height (GTK_WIDGET (fixture.lesson));
+  g_assert_cmpint (before, >, 0);
+
+  failed = run_failing (&fixture, CHOICE_MISSING, 0);
+  g_assert_cmpstr (json_object_get_string_member (failed, "job_state"), ==, "failed");
+  thaw_test_iterate_for (0.1);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (fixture.lesson)), ==, before);
+
+  succeeded = run_succeeding (&fixture);
+  g_assert_cmpstr (json_object_get_string_member (succeeded, "job_state"), ==, "succeeded");
+  thaw_test_iterate_for (0.1);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (fixture.lesson)), ==, before);
 
   fixture_close (&fixture);
 }
@@ -367,6 +408,7 @@ main (int   argc,
 
   g_test_add_func ("/thaw/errors/missing-then-success", test_missing_then_success);
   g_test_add_func ("/thaw/errors/simulated-io-error", test_simulated_io_error);
+  g_test_add_func ("/thaw/errors/card-keeps-its-height", test_card_keeps_its_height);
   g_test_add_func ("/thaw/errors/unreadable", test_unreadable);
   g_test_add_func ("/thaw/errors/fail-at-the-ends", test_fail_at_the_ends);
   g_test_add_func ("/thaw/errors/stop-is-not-a-failure", test_stop_is_not_a_failure);

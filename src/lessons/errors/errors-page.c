@@ -5,7 +5,8 @@
  *
  * Puts errors-work.c on screen (the widgets are in errors-page.ui): the
  * progress fills the bar, and the error the worker brings back reaches the
- * user in a toast and in the error box. All of it on the main thread.
+ * user in the error box and in a toast of the window. All of it on the
+ * main thread.
  */
 
 #include "config.h"
@@ -22,14 +23,12 @@ struct _ThawLessonErrors
 {
   ThawLesson parent_instance;
 
-  AdwToastOverlay *toasts;
-  guint n_toasts;           /* on screen or waiting their turn */
-  GtkWidget *content;
   GtkRange *fail_at_scale;
   GtkDropDown *failure_choice;
   GtkProgressBar *progress;
   GtkLabel *status;
-  GtkWidget *error_box;
+  GtkWidget *error_icon;
+  GtkLabel *error_title_label;
   GtkLabel *error_message_label;
   GtkLabel *error_details_label;
 
@@ -56,18 +55,27 @@ show_progress (guint    inputs_read,
   g_object_set (self->progress, "fraction", (double) inputs_read / ERRORS_N_INPUTS, "text", text, NULL);
 }
 
+/* The error box, before any error and again at each run: it keeps its
+ * place, and says what it is for. */
 static void
-toast_dismissed_cb (AdwToast         *toast,
-                    ThawLessonErrors *self)
+show_no_failure (ThawLessonErrors *self)
 {
-  /* Also emitted while the lesson is being destroyed: then there is
-   * nothing left to tidy up. */
-  if (self->content != NULL && --self->n_toasts == 0)
-    gtk_widget_set_margin_bottom (self->content, 0);
+  gtk_label_set_text (self->error_title_label, _("No error yet"));
+  gtk_label_set_text (self->error_message_label,
+                      _("When the worker fails, its error shows here: the message, then its domain and code."));
+  gtk_label_set_text (self->error_details_label, "–");
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *widget = i == 0 ? self->error_icon : GTK_WIDGET (self->error_title_label);
+
+      gtk_widget_remove_css_class (widget, "error");
+      gtk_widget_add_css_class (widget, "dim-label");
+    }
 }
 
-/* The error reaches the user: a toast says that something failed, and the
- * box under the progress bar keeps the details until the next run. */
+/* The error reaches the user: the box under the progress bar keeps the
+ * details until the next run, and a toast of the window says that
+ * something failed, even to a user who has scrolled the box away. */
 static void
 show_failure (ThawLessonErrors *self,
               const GError     *error)
@@ -75,9 +83,16 @@ show_failure (ThawLessonErrors *self,
   g_autoptr(GEnumClass) codes = g_type_class_ref (G_TYPE_IO_ERROR_ENUM);
   GEnumValue *code = error->domain == G_IO_ERROR ? g_enum_get_value (codes, error->code) : NULL;
   const char *domain = g_quark_to_string (error->domain);
-  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-  AdwToast *toast;
+  GtkWidget *toasts = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkWidget *widget = i == 0 ? self->error_icon : GTK_WIDGET (self->error_title_label);
+
+      gtk_widget_remove_css_class (widget, "dim-label");
+      gtk_widget_add_css_class (widget, "error");
+    }
+  gtk_label_set_text (self->error_title_label, _("The job failed"));
   gtk_label_set_text (self->error_message_label, error->message);
   if (code != NULL)
     /* Translators: an error's domain (e.g. g-io-error-quark), its code
@@ -86,19 +101,18 @@ show_failure (ThawLessonErrors *self,
   else
     /* Translators: an error's domain and its code number. */
     thaw_label_set_printf (self->error_details_label, _("Domain %s · code %d"), domain, error->code);
-  gtk_widget_set_visible (self->error_box, TRUE);
 
-  /* A toast's title is Pango markup: the message must be escaped. A new
-   * toast waits for the one on screen to time out. (Dismissing that one
-   * would be tidier, but libadwaita 1.2 can crash when a toast is
-   * dismissed right after it was added.) */
-  toast = adw_toast_new_format (_("The job failed: %s"), escaped);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, 0);
-  adw_toast_overlay_add_toast (self->toasts, toast);
-
-  /* Room below the error box, so that the toast does not cover it. */
-  self->n_toasts++;
-  gtk_widget_set_margin_bottom (self->content, 76);
+  /* The window's toast overlay, found as an ancestor: the toast floats over
+   * the window's content, not inside the lesson's card, and the card does
+   * not move. A page shown on its own (in a test) has none: the box is
+   * enough. The toast is short, for a toast cuts a long title, and the
+   * message with a path in it is long: the box has it whole. A new toast
+   * waits for the one on screen to time out. (Dismissing that one would be
+   * tidier, but libadwaita 1.2 can crash when a toast is dismissed right
+   * after it was added.) */
+  if (toasts != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (toasts),
+                                 adw_toast_new (_("The job failed: the error is in the lesson")));
 }
 
 /* The outcome of the run, delivered once by errors-work.c, which has
@@ -160,7 +174,7 @@ start_cb (GtkWidget  *widget,
   self->fail_at_percent = failure == ERRORS_FAILURE_NONE ? -1 : (int) percent;
   g_clear_pointer (&self->checksum, g_free);
   g_clear_error (&self->error);
-  gtk_widget_set_visible (self->error_box, FALSE);
+  show_no_failure (self);
   show_progress (0, self);
   gtk_label_set_text (self->status,
                       failure == ERRORS_FAILURE_NONE
@@ -199,10 +213,6 @@ thaw_lesson_errors_dispose (GObject *object)
   g_clear_pointer (&self->checksum, g_free);
   g_clear_error (&self->error);
 
-  /* The toast overlay dismisses its toasts as it goes: that must not touch
-   * the widgets this lesson is about to lose. */
-  self->content = NULL;
-
   G_OBJECT_CLASS (thaw_lesson_errors_parent_class)->dispose (object);
 }
 
@@ -219,13 +229,12 @@ thaw_lesson_errors_class_init (ThawLessonErrorsClass *klass)
   thaw_lesson_class_set_template (lesson_class, "errors");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonErrors, work),
                               (GDestroyNotify) errors_work_stop, (GDestroyNotify) errors_work_free);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, toasts);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, content);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, fail_at_scale);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, failure_choice);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, status);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_box);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_icon);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_title_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_message_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_details_label);
 
@@ -238,4 +247,5 @@ thaw_lesson_errors_init (ThawLessonErrors *self)
 {
   self->fail_at_percent = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
+  show_no_failure (self);
 }
