@@ -58,10 +58,11 @@ test_responsive (gconstpointer data)
   const ThawLessonInfo *info = data;
   g_auto(ThawTestRun) run = { 0 };
   g_autofree char *path = thaw_test_tmp_path ("report.json");
-  /* Every job takes about 3 s and Thaw quits when it ends (--until-done);
-   * its workers run at background priority, so on a busy machine it can
-   * take twice that, and the autoquit is the longest wait. */
-  g_autofree char *autoquit = seconds_arg (8 * thaw_test_time_scale ());
+  /* Thaw quits when the job ends (--until-done); the autoquit is only the
+   * longest wait. Jobs take half a second (pool) to seven (cancel's 1.25
+   * GiB checksum, on this 2-core machine), and their workers run at
+   * background priority, so on a busy machine they take longer still. */
+  g_autofree char *autoquit = seconds_arg (30 * thaw_test_time_scale ());
   g_autoptr(JsonObject) report = NULL;
 
   /* What this measures is time, and a sanitizer build measures the
@@ -89,10 +90,11 @@ test_responsive (gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (report, "lesson"), ==, info->id);
   g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
   /* The heartbeat beat all through the job: every 10 ms while a job runs
-   * (half of those is the bound), and a job lasts a second or more. */
+   * (half of those is the bound); the shortest job (pool's) lasts about
+   * half a second. */
   g_assert_cmpfloat (json_object_get_int_member (report, "samples"), >=,
                      50 * json_object_get_double_member (report, "job_seconds"));
-  g_assert_cmpint (json_object_get_int_member (report, "samples"), >, 50);
+  g_assert_cmpint (json_object_get_int_member (report, "samples"), >, 20);
   g_assert_cmpfloat (json_object_get_double_member (report, "max_ms"), <, thaw_test_lateness_bound_ms ());
 }
 

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "pool-work.h"
@@ -63,6 +65,12 @@ struct _ThawLessonPool
   PoolNews news;                /* the counts of the last news, for --report */
   guint log_lines;
   gboolean in_order;            /* the ordered list came in order so far */
+  /* The newest rows of each list, shown four times a second: thousands of
+   * results arrive a frame, and a list redrawn at every delivery would
+   * cost the main loop more than a frame for rows nobody can read. */
+  PoolResult newest[N_VIEWS][N_ROWS];
+  guint n_newest[N_VIEWS];
+  guint rows_id;
   gboolean measured[POOL_N_WAYS];
   double figures[POOL_N_WAYS][N_FIGURES];
 };
@@ -97,6 +105,46 @@ show_rows (ThawLessonPool   *self,
     g_ptr_array_add (rows, format_row (view, &results[i]));
   g_ptr_array_add (rows, NULL);
   gtk_string_list_splice (self->rows[view], 0, n - first, (const char * const *) rows->pdata);
+}
+
+/* Notes the newest rows of @view, to be shown at the next flush_rows(). */
+static void
+keep_rows (ThawLessonPool   *self,
+           guint             view,
+           const PoolResult *results,
+           guint             n)
+{
+  PoolResult *newest = self->newest[view];
+
+  for (guint i = n > N_ROWS ? n - N_ROWS : 0; i < n; i++)
+    {
+      if (self->n_newest[view] == N_ROWS)
+        memmove (newest, newest + 1, (N_ROWS - 1) * sizeof (PoolResult));
+      else
+        self->n_newest[view]++;
+      newest[self->n_newest[view] - 1] = results[i];
+    }
+}
+
+static void
+flush_rows (ThawLessonPool *self)
+{
+  g_clear_handle_id (&self->rows_id, g_source_remove);
+  for (guint view = 0; view < N_VIEWS; view++)
+    {
+      show_rows (self, view, self->newest[view], self->n_newest[view]);
+      self->n_newest[view] = 0;
+    }
+}
+
+static gboolean
+flush_rows_cb (gpointer data)
+{
+  ThawLessonPool *self = data;
+
+  self->rows_id = 0;
+  flush_rows (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -202,12 +250,18 @@ receive_news (const PoolNews *news,
     self->in_order &= news->in_order[i].index == self->news.shown_in_order + i;
   self->news = *news;
   self->log_lines += news->n_logged;
-  show_rows (self, VIEW_COMPLETED, news->completed, news->n_completed);
-  show_rows (self, VIEW_IN_ORDER, news->in_order, news->n_in_order);
-  show_rows (self, VIEW_LOG, news->logged, news->n_logged);
+  keep_rows (self, VIEW_COMPLETED, news->completed, news->n_completed);
+  keep_rows (self, VIEW_IN_ORDER, news->in_order, news->n_in_order);
+  keep_rows (self, VIEW_LOG, news->logged, news->n_logged);
   show_progress (self);
   if (!news->finished)
-    return;
+    {
+      if (self->rows_id == 0)
+        self->rows_id = g_timeout_add (250, flush_rows_cb, self);
+      return;
+    }
+
+  flush_rows (self);
 
   work = g_steal_pointer (&self->work);
   if (news->error == NULL && !news->stopped)
@@ -239,8 +293,12 @@ start_way (ThawLessonPool *self,
   self->any_run = TRUE;
   self->news = (PoolNews) { .way = way, .n_tasks = POOL_N_TASKS };
   self->in_order = TRUE;
+  g_clear_handle_id (&self->rows_id, g_source_remove);
   for (guint view = 0; view < N_VIEWS; view++)
-    clear_rows (self, view);
+    {
+      self->n_newest[view] = 0;
+      clear_rows (self, view);
+    }
   show_progress (self);
   thaw_thread_timeline_set_timeline (self->lanes, timeline);
   gtk_label_set_text (self->status, _(ways[way].starting));
@@ -365,6 +423,7 @@ thaw_lesson_pool_class_init (ThawLessonPoolClass *klass)
   thaw_lesson_class_set_template (lesson_class, "pool");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonPool, work),
                               NULL, (GDestroyNotify) pool_work_free);
+  thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonPool, rows_id));
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     gtk_widget_class_bind_template_child_full (widget_class, children[i].id, FALSE, children[i].offset);
   gtk_widget_class_bind_template_callback (widget_class, tab_toggled_cb);

@@ -17,10 +17,10 @@ G_BEGIN_DECLS
 
 /* Tasks shorter than starting a thread (some tens of microseconds): a
  * thread each pays that price fifty thousand times, a pool once per
- * thread. Measured on two loaded cores: the pool about 0.6 s, a thread
- * each about four times that (tests/work/test-pool-work.c checks it). */
+ * thread. Measured on two cores: the pool about 1.1 s, a thread each
+ * about three times that (tests/work/test-pool-work.c checks it). */
 #define POOL_N_TASKS 50000
-#define POOL_DEFAULT_WORK_US 10
+#define POOL_DEFAULT_WORK_US 40
 #define POOL_MAX_WORK_US 50000
 /* Lanes of the timeline: the first threads that run a task get one. */
 #define POOL_MAX_LANES 8
