@@ -296,6 +296,23 @@ has_role (GtkWidget         *widget,
   return gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == role;
 }
 
+static ThawWindow *python_map_window;
+
+/* The table's first lesson cell has been laid out (a sanitizer build
+ * takes longer to get there). */
+static gboolean
+lesson_cell_laid_out (gpointer data)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  thaw_test_collect_widgets (GTK_WIDGET (python_map_window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "lesson"))
+      return gtk_widget_get_width (g_ptr_array_index (labels, i)) > 0;
+
+  return FALSE;
+}
+
 /* The From Python to GLib page is a table: named columns above rows that
  * open their lessons. At the default size a lesson's title takes one or
  * two lines; in the narrowest window the cells stack, each beside its
@@ -307,6 +324,7 @@ test_python_map (void)
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
   ThawWindow *window = thaw_window_new (NULL, heartbeat);
 
+  python_map_window = window;
   gtk_window_set_default_size (GTK_WINDOW (window), widths[0], 720);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.python-map", NULL));
@@ -320,7 +338,8 @@ test_python_map (void)
       int line_height;
 
       gtk_window_set_default_size (GTK_WINDOW (window), widths[w], 720);
-      thaw_test_iterate_for (0.4);
+      thaw_test_iterate_for (0.4 * thaw_test_time_scale ());
+      thaw_test_iterate_until (lesson_cell_laid_out, NULL, 5 * thaw_test_time_scale ());
       thaw_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
       gtk_widget_measure (one_line, GTK_ORIENTATION_VERTICAL, -1, &line_height, NULL, NULL, NULL);
       g_object_ref_sink (one_line);

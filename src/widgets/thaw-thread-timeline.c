@@ -622,7 +622,10 @@ draw_strip (ThawThreadTimeline *self,
            * a dip nobody could see the width of would look like a flaw. */
           while (i + 1 < self->points->len &&
                  STRIP_X (g_array_index (self->points, StripPoint, i + 1).time_us) - STRIP_X (point->time_us) < 1)
-            value = MAX (value, g_array_index (self->points, StripPoint, ++i).value);
+            {
+              i++;
+              value = MAX (value, g_array_index (self->points, StripPoint, i).value);
+            }
           until = i + 1 < self->points->len
                   ? g_array_index (self->points, StripPoint, i + 1).time_us
                   : MAX (stop_us, g_array_index (self->points, StripPoint, i).time_us);
