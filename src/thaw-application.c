@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "thaw-application.h"
+#include "thaw-stalls.h"
 #include "thaw-lesson.h"
 #include "thaw-priority.h"
 #include "thaw-window.h"
@@ -279,6 +280,43 @@ thaw_application_handle_local_options (GApplication *application,
   return -1;
 }
 
+static int
+compare_stalls (gconstpointer a,
+                gconstpointer b)
+{
+  double ms_a = ((const ThawStall *) a)->ms, ms_b = ((const ThawStall *) b)->ms;
+
+  return (ms_a < ms_b) - (ms_a > ms_b);
+}
+
+/* `stalls`: the longest turns of the main loop since the heartbeat started,
+ * longest first, with what held it ("" for GTK's and GLib's own work, not
+ * one of Thaw's callbacks) and when, in seconds since the start. */
+static void
+add_stalls (ThawApplication *self,
+            JsonBuilder     *builder)
+{
+  gint64 started = thaw_heartbeat_get_started_at (self->heartbeat);
+  ThawStall stalls[64];
+  guint n = thaw_stalls_copy_recent (started, stalls, G_N_ELEMENTS (stalls));
+
+  qsort (stalls, n, sizeof (ThawStall), compare_stalls);
+  json_builder_set_member_name (builder, "stalls");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < MIN (n, 10); i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, stalls[i].name);
+      json_builder_set_member_name (builder, "ms");
+      json_builder_add_double_value (builder, stalls[i].ms);
+      json_builder_set_member_name (builder, "at_s");
+      json_builder_add_double_value (builder, (stalls[i].end_us - started) / (double) G_USEC_PER_SEC);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static gboolean
 write_report (ThawApplication  *self,
               ThawWindow       *window,
@@ -325,6 +363,7 @@ write_report (ThawApplication  *self,
   json_builder_add_int_value (builder, (gint64) frames);
   json_builder_set_member_name (builder, "fps");
   json_builder_add_double_value (builder, fps);
+  add_stalls (self, builder);
 
   if (page != NULL)
     thaw_lesson_report (thaw_lesson_page_get_lesson (page), builder);
@@ -499,7 +538,10 @@ window_shown_cb (gpointer data)
   self->window_shown_id = 0;
 
   if (!thaw_heartbeat_is_running (self->heartbeat))
-    thaw_heartbeat_start (self->heartbeat, NULL);
+    {
+      thaw_stalls_install (NULL);
+      thaw_heartbeat_start (self->heartbeat, NULL);
+    }
 
   /* --activate presses its button now, on a window that is on screen, so
    * that a blocking action freezes a window one can actually see. */

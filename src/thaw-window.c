@@ -10,6 +10,7 @@
 
 #include "thaw-python-map.h"
 #include "thaw-window.h"
+#include "thaw-stalls.h"
 
 struct _ThawWindow
 {
@@ -30,6 +31,12 @@ struct _ThawWindow
   GSettings *settings;
   ThawHeartbeat *heartbeat;
   ThawLessonPage *page;
+
+  /* GTK's part of each frame, as a scope of thaw-stalls.c. */
+  GdkFrameClock *frame_clock;
+  gulong before_paint_id;
+  gulong after_paint_id;
+  guint paint_scope;
 };
 
 G_DEFINE_FINAL_TYPE (ThawWindow, thaw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -584,6 +591,53 @@ thaw_window_set_property (GObject      *object,
     }
 }
 
+/* A frame: GTK lays the window out and draws it, Thaw's widgets' snapshot
+ * functions included (those have scopes of their own, inside this one). */
+static void
+before_paint_cb (GdkFrameClock *frame_clock,
+                 ThawWindow    *self)
+{
+  thaw_stalls_end (self->paint_scope);
+  /* Translators: what held the main loop, in the meter's list of stalls. */
+  self->paint_scope = thaw_stalls_begin (_("GTK layout and drawing"));
+}
+
+static void
+after_paint_cb (GdkFrameClock *frame_clock,
+                ThawWindow    *self)
+{
+  thaw_stalls_end (self->paint_scope);
+  self->paint_scope = G_MAXUINT;
+}
+
+static void
+thaw_window_realize (GtkWidget *widget)
+{
+  ThawWindow *self = THAW_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (thaw_window_parent_class)->realize (widget);
+
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  self->paint_scope = G_MAXUINT;
+  self->before_paint_id = g_signal_connect (self->frame_clock, "before-paint", G_CALLBACK (before_paint_cb), self);
+  self->after_paint_id = g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+}
+
+static void
+thaw_window_unrealize (GtkWidget *widget)
+{
+  ThawWindow *self = THAW_WINDOW (widget);
+
+  if (self->frame_clock != NULL)
+    {
+      g_clear_signal_handler (&self->before_paint_id, self->frame_clock);
+      g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+      g_clear_object (&self->frame_clock);
+    }
+
+  GTK_WIDGET_CLASS (thaw_window_parent_class)->unrealize (widget);
+}
+
 static void
 thaw_window_class_init (ThawWindowClass *klass)
 {
@@ -596,6 +650,8 @@ thaw_window_class_init (ThawWindowClass *klass)
   object_class->get_property = thaw_window_get_property;
   object_class->set_property = thaw_window_set_property;
   window_class->close_request = thaw_window_close_request;
+  widget_class->realize = thaw_window_realize;
+  widget_class->unrealize = thaw_window_unrealize;
 
   properties[PROP_HEARTBEAT] =
     g_param_spec_object ("heartbeat", NULL, NULL,

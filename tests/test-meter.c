@@ -16,9 +16,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "thaw-bouncer.h"
+#include "thaw-latency-graph.h"
 #include "thaw-lesson-page.h"
 #include "thaw-meter.h"
+#include "thaw-stalls.h"
 #include "thaw-test-util.h"
 #include "thaw-window.h"
 
@@ -82,6 +86,7 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   fixture->heartbeat = thaw_heartbeat_new (0);
+  thaw_stalls_install (NULL);
   thaw_heartbeat_start (fixture->heartbeat, NULL);
   fixture->window = thaw_window_new (NULL, fixture->heartbeat);
   fixture->meter = thaw_window_get_meter (fixture->window);
@@ -203,6 +208,34 @@ test_freeze_from_rest (Fixture       *fixture,
   /* Measured whole: within 5 % of the freeze, and counted as a hang. */
   g_assert_cmpfloat (stats.max_ms, >=, 0.95 * frozen_us / 1000.0);
   g_assert_cmpuint (stats.stalls_hang, >=, 1);
+
+  /* And named: the click handler held the main loop, and the meter's
+   * graph says so in its tooltip once it refreshes. */
+  {
+    ThawStall stalls[64];
+    guint n = thaw_stalls_copy_recent (started, stalls, G_N_ELEMENTS (stalls));
+    gboolean named = FALSE;
+    g_autoptr(GPtrArray) graphs = g_ptr_array_new ();
+    GtkWidget *graph;
+    g_autofree char *tooltip = NULL;
+
+    for (guint i = 0; i < n; i++)
+      if (stalls[i].ms >= 0.95 * frozen_us / 1000.0)
+        {
+          g_test_message ("%.0f ms in \"%s\"", stalls[i].ms, stalls[i].name);
+          named |= g_str_equal (stalls[i].name, "freeze-page.c: block_cb");
+        }
+    g_assert_true (named);
+
+    thaw_test_iterate_for (0.6);
+    thaw_test_collect_widgets (GTK_WIDGET (thaw_window_get_meter (fixture->window)),
+                               THAW_TYPE_LATENCY_GRAPH, graphs);
+    g_assert_cmpuint (graphs->len, ==, 1);
+    graph = g_ptr_array_index (graphs, 0);
+    tooltip = g_strdup (gtk_widget_get_tooltip_text (graph));
+    g_test_message ("the graph's tooltip: %s", tooltip);
+    g_assert_nonnull (strstr (tooltip, "freeze-page.c: block_cb"));
+  }
 }
 
 int

@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include "thaw-latest.h"
+#include "thaw-stalls.h"
 #include "thaw-tsan.h"
 
 struct _ThawLatest
@@ -37,6 +38,7 @@ struct _ThawLatest
   int ref_count;
   GMainContext *context;
   ThawLatestFunc deliver;
+  const char *deliver_name;     /* "file.c: function", for thaw-stalls.c */
   gpointer user_data;
   GDestroyNotify value_free;
 
@@ -121,14 +123,21 @@ deliver_cb (gpointer data)
     g_source_unref (delivery);
 
   if (has_value && !closed)
-    self->deliver (value, self->user_data);
+    {
+      guint scope = thaw_stalls_begin (self->deliver_name);
+
+      self->deliver (value, self->user_data);
+      thaw_stalls_end (scope);
+    }
   drop_value (self, value);
 
   return G_SOURCE_REMOVE;
 }
 
 /**
- * thaw_latest_new:
+ * thaw_latest_new_named:
+ * @name: what @deliver is called where stalls are named; thaw_latest_new()
+ *   gives the name of its source file and function
  * @deliver: receives each delivered value
  * @user_data: for @deliver
  * @value_free: (nullable): frees a value once delivered or replaced
@@ -140,9 +149,10 @@ deliver_cb (gpointer data)
  *   thaw_latest_close()
  */
 ThawLatest *
-thaw_latest_new (ThawLatestFunc deliver,
-                 gpointer       user_data,
-                 GDestroyNotify value_free)
+thaw_latest_new_named (const char     *name,
+                       ThawLatestFunc  deliver,
+                       gpointer        user_data,
+                       GDestroyNotify  value_free)
 {
   ThawLatest *self;
 
@@ -152,6 +162,7 @@ thaw_latest_new (ThawLatestFunc deliver,
   self->ref_count = 1;
   self->context = g_main_context_ref_thread_default ();
   self->deliver = deliver;
+  self->deliver_name = name;
   self->user_data = user_data;
   self->value_free = value_free;
   g_mutex_init (&self->lock);

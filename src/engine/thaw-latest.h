@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "thaw-stalls.h"
+
 G_BEGIN_DECLS
 
 typedef struct _ThawLatest ThawLatest;
@@ -28,9 +30,13 @@ typedef struct _ThawLatest ThawLatest;
 typedef void (*ThawLatestFunc) (gpointer value,
                                 gpointer user_data);
 
-ThawLatest *thaw_latest_new              (ThawLatestFunc  deliver,
+ThawLatest *thaw_latest_new_named        (const char     *name,
+                                          ThawLatestFunc  deliver,
                                           gpointer        user_data,
                                           GDestroyNotify  value_free);
+/* A stall in a delivery is named after the function that receives it. */
+#define thaw_latest_new(deliver, user_data, value_free) \
+  thaw_latest_new_named (THAW_STALL_NAME (deliver), (deliver), (user_data), (value_free))
 ThawLatest *thaw_latest_ref              (ThawLatest     *self);
 void        thaw_latest_unref            (ThawLatest     *self);
 void        thaw_latest_publish          (ThawLatest     *self,

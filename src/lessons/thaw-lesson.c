@@ -920,11 +920,57 @@ thaw_run_state_to_string (ThawRunState state)
     }
 }
 
+/* A run action's handler and its name, for the stalls' names. */
+typedef struct
+{
+  GtkWidgetActionActivateFunc activate;
+  const char *name;
+} RunAction;
+
+static GQuark
+run_action_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("thaw-lesson-run-action-handlers");
+
+  return quark;
+}
+
+/* Every run action goes through here: its handler runs inside a scope
+ * named after it, so that a click handler that holds the main loop (the
+ * wrong way of a lesson) is named in the meter's stalls. */
+static void
+run_action_cb (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  for (GType type = G_OBJECT_TYPE (widget); type != 0 && type != THAW_TYPE_LESSON; type = g_type_parent (type))
+    {
+      GHashTable *handlers = g_type_get_qdata (type, run_action_quark ());
+      RunAction *action = handlers != NULL ? g_hash_table_lookup (handlers, action_name) : NULL;
+
+      if (action != NULL)
+        {
+          guint scope = thaw_stalls_begin (action->name);
+
+          action->activate (widget, action_name, parameter);
+          thaw_stalls_end (scope);
+          return;
+        }
+    }
+
+  g_return_if_reached ();
+}
+
 /**
- * thaw_lesson_class_install_run_action:
+ * thaw_lesson_class_install_run_action_named:
  * @klass: a lesson class
  * @action_name: a `lesson.*` action that starts a run
  * @activate: what it does
+ * @activate_name: what to call @activate where stalls are named; the macro
+ *   thaw_lesson_class_install_run_action() gives its file and function
  *
  * Installs an action that starts a run. While a run goes on (between
  * thaw_lesson_begin_run() and thaw_lesson_end_run()) every run action of
@@ -932,17 +978,31 @@ thaw_run_state_to_string (ThawRunState state)
  * `job_state`, `job_mode`, `job_seconds` and `runs`.
  */
 void
-thaw_lesson_class_install_run_action (ThawLessonClass             *klass,
-                                      const char                  *action_name,
-                                      GtkWidgetActionActivateFunc  activate)
+thaw_lesson_class_install_run_action_named (ThawLessonClass             *klass,
+                                            const char                  *action_name,
+                                            GtkWidgetActionActivateFunc  activate,
+                                            const char                  *activate_name)
 {
   GType type = G_TYPE_FROM_CLASS (klass);
   GPtrArray *actions;
+  GHashTable *handlers;
+  RunAction *action;
 
   g_return_if_fail (THAW_IS_LESSON_CLASS (klass));
   g_return_if_fail (g_str_has_prefix (action_name, "lesson."));
 
-  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), action_name, NULL, activate);
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), action_name, NULL, run_action_cb);
+
+  /* Classes live as long as the program: so do these. */
+  handlers = g_type_get_qdata (type, run_action_quark ());
+  if (handlers == NULL)
+    {
+      handlers = g_hash_table_new (g_str_hash, g_str_equal);
+      g_type_set_qdata (type, run_action_quark (), handlers);
+    }
+  action = g_new (RunAction, 1);
+  *action = (RunAction) { activate, activate_name };
+  g_hash_table_insert (handlers, (gpointer) g_intern_string (action_name), action);
 
   /* The parent's list is found first; a class keeps its own. */
   actions = g_type_get_qdata (type, g_quark_from_static_string ("thaw-lesson-run-actions"));

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <adwaita.h>
+
 #include <json-glib/json-glib.h>
 
 #include "thaw-heartbeat.h"
 #include "thaw-run-log.h"
+#include "thaw-stalls.h"
 
 G_BEGIN_DECLS
 
@@ -112,9 +114,13 @@ typedef enum
 
 const char    *thaw_run_state_to_string  (ThawRunState state);
 
-void           thaw_lesson_class_install_run_action (ThawLessonClass             *klass,
-                                                     const char                  *action_name,
-                                                     GtkWidgetActionActivateFunc  activate);
+void           thaw_lesson_class_install_run_action_named (ThawLessonClass             *klass,
+                                                           const char                  *action_name,
+                                                           GtkWidgetActionActivateFunc  activate,
+                                                           const char                  *activate_name);
+/* A stall in the click handler is named after its function. */
+#define thaw_lesson_class_install_run_action(klass, action_name, activate) \
+  thaw_lesson_class_install_run_action_named ((klass), (action_name), (activate), THAW_STALL_NAME (activate))
 void           thaw_lesson_begin_run     (ThawLesson  *self,
                                           const char  *mode);
 void           thaw_lesson_end_run       (ThawLesson  *self,

@@ -19,6 +19,7 @@
 
 #include "thaw-latency-graph.h"
 #include "thaw-palette.h"
+#include "thaw-stalls.h"
 
 #define WINDOW_US (10 * G_USEC_PER_SEC)
 #define SCALE_MIN_MS 0.5
@@ -174,8 +175,8 @@ draw_seconds (cairo_t       *cr,
 }
 
 static void
-thaw_latency_graph_snapshot (GtkWidget   *widget,
-                             GtkSnapshot *snapshot)
+thaw_latency_graph_draw (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
 {
   ThawLatencyGraph *self = THAW_LATENCY_GRAPH (widget);
   double width = gtk_widget_get_width (widget);
@@ -234,6 +235,17 @@ thaw_latency_graph_snapshot (GtkWidget   *widget,
   draw_text (cr, &fg, 3, 1, FALSE, get_label (self, LABEL_TITLE));
 
   cairo_destroy (cr);
+}
+
+/* Drawing is timed, so that a slow frame names this widget. */
+static void
+thaw_latency_graph_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  guint scope = thaw_stalls_begin (THAW_STALL_NAME (thaw_latency_graph_snapshot));
+
+  thaw_latency_graph_draw (widget, snapshot);
+  thaw_stalls_end (scope);
 }
 
 static gboolean

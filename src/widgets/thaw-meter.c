@@ -28,6 +28,7 @@
 #include "thaw-bouncer.h"
 #include "thaw-latency-graph.h"
 #include "thaw-meter.h"
+#include "thaw-stalls.h"
 
 #define WINDOW_US (10 * G_USEC_PER_SEC)
 #define REFRESH_MS 250
@@ -93,6 +94,77 @@ format_ms (double ms)
 
 static void update_resting (ThawMeter *self);
 
+static int
+compare_stalls (gconstpointer a,
+                gconstpointer b)
+{
+  double ms_a = ((const ThawStall *) a)->ms, ms_b = ((const ThawStall *) b)->ms;
+
+  return (ms_a < ms_b) - (ms_a > ms_b);
+}
+
+/* What held the main loop in the graph's last ten seconds: the longest
+ * turns later than a frame, longest first, each with its duration and the
+ * callback it ran ("freeze-page.c: block_cb"), or GTK's and GLib's own
+ * work. The tooltip of the graph and of the max and stalls figures. */
+static char *
+describe_stalls (void)
+{
+  ThawStall stalls[64];
+  guint n = thaw_stalls_copy_recent (g_get_monotonic_time () - WINDOW_US, stalls, G_N_ELEMENTS (stalls));
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint shown = 0;
+
+  qsort (stalls, n, sizeof (ThawStall), compare_stalls);
+  for (guint i = 0; i < n && shown < 4; i++)
+    {
+      g_autofree char *ms = NULL;
+
+      if (stalls[i].ms < THAW_FRAME_BUDGET_MS)
+        break;
+
+      ms = format_ms (stalls[i].ms);
+      if (shown++ == 0)
+        /* Translators: the heading of the list of what made the main loop late. */
+        g_string_append (text, _("What held the main loop, last 10 s:"));
+      g_string_append_printf (text, "\n%s  %s", ms,
+                              stalls[i].name[0] != '\0' ? stalls[i].name
+                              /* Translators: a stall spent in no callback of Thaw's. */
+                              : _("GTK and GLib, outside Thaw’s callbacks"));
+    }
+
+  if (shown == 0)
+    {
+      if (!thaw_stalls_is_installed ())
+        return NULL;
+      /* Translators: the tooltip of the meter's graph when nothing was late. */
+      return g_strdup (_("No turn of the main loop took longer than a frame in the last 10 s"));
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The figure's own tooltip (from the template, it says what the figure
+ * is), then @held. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *held)
+{
+  const char *own = g_object_get_data (G_OBJECT (widget), "thaw-own-tooltip");
+  g_autofree char *text = NULL;
+
+  if (own == NULL)
+    {
+      own = gtk_widget_get_tooltip_text (widget);
+      g_object_set_data_full (G_OBJECT (widget), "thaw-own-tooltip", g_strdup (own ? own : ""), g_free);
+      own = g_object_get_data (G_OBJECT (widget), "thaw-own-tooltip");
+    }
+
+  text = held == NULL ? g_strdup (own) : own[0] == '\0' ? g_strdup (held) : g_strconcat (own, "\n\n", held, NULL);
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 static gboolean
 refresh_cb (gpointer data)
 {
@@ -139,6 +211,13 @@ refresh_cb (gpointer data)
   set_label (self->stalls_label, stalls);
   set_label (self->hangs_label, hangs);
   set_label (self->fps_label, fps);
+  {
+    g_autofree char *held = describe_stalls ();
+
+    set_tooltip (GTK_WIDGET (self->graph), held);
+    set_tooltip (GTK_WIDGET (self->max_label), held);
+    set_tooltip (GTK_WIDGET (self->stalls_label), held);
+  }
 
   /* At rest the graph moves on once a second while a stall is in view, so
    * that it scrolls away; with only small beats in view it stays as it is,
@@ -535,6 +614,7 @@ thaw_meter_reset (ThawMeter *self)
 
   if (self->heartbeat != NULL)
     thaw_heartbeat_reset (self->heartbeat);
+  thaw_stalls_clear ();
   thaw_bouncer_reset (self->bouncer);
   self->last_activity = g_get_monotonic_time ();
   update_resting (self);

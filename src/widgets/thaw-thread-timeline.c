@@ -38,6 +38,7 @@
 #include <math.h>
 
 #include "thaw-palette.h"
+#include "thaw-stalls.h"
 #include "thaw-thread-timeline.h"
 
 #define LANE_HEIGHT 24.0
@@ -729,8 +730,8 @@ draw_axis (ThawThreadTimeline *self,
 }
 
 static void
-thaw_thread_timeline_snapshot (GtkWidget   *widget,
-                               GtkSnapshot *snapshot)
+thaw_thread_timeline_draw (GtkWidget   *widget,
+                           GtkSnapshot *snapshot)
 {
   ThawThreadTimeline *self = THAW_THREAD_TIMELINE (widget);
   double width = gtk_widget_get_width (widget);
@@ -892,6 +893,17 @@ thaw_thread_timeline_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_layout (snapshot, layout, &dim);
       gtk_snapshot_restore (snapshot);
     }
+}
+
+/* Drawing is timed, so that a slow frame names this widget. */
+static void
+thaw_thread_timeline_snapshot (GtkWidget   *widget,
+                               GtkSnapshot *snapshot)
+{
+  guint scope = thaw_stalls_begin (THAW_STALL_NAME (thaw_thread_timeline_snapshot));
+
+  thaw_thread_timeline_draw (widget, snapshot);
+  thaw_stalls_end (scope);
 }
 
 /* Whether the picture may have changed since it was last drawn. */
