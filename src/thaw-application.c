@@ -280,15 +280,6 @@ thaw_application_handle_local_options (GApplication *application,
   return -1;
 }
 
-static int
-compare_stalls (gconstpointer a,
-                gconstpointer b)
-{
-  double ms_a = ((const ThawStall *) a)->ms, ms_b = ((const ThawStall *) b)->ms;
-
-  return (ms_a < ms_b) - (ms_a > ms_b);
-}
-
 /* `stalls`: the longest turns of the main loop since the heartbeat started,
  * longest first, with what held it ("" for GTK's and GLib's own work, not
  * one of Thaw's callbacks) and when, in seconds since the start. */
@@ -297,13 +288,12 @@ add_stalls (ThawApplication *self,
             JsonBuilder     *builder)
 {
   gint64 started = thaw_heartbeat_get_started_at (self->heartbeat);
-  ThawStall stalls[64];
-  guint n = thaw_stalls_copy_recent (started, stalls, G_N_ELEMENTS (stalls));
+  ThawStall stalls[10];
+  guint n = thaw_stalls_copy_longest (started, stalls, G_N_ELEMENTS (stalls));
 
-  qsort (stalls, n, sizeof (ThawStall), compare_stalls);
   json_builder_set_member_name (builder, "stalls");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < MIN (n, 10); i++)
+  for (guint i = 0; i < n; i++)
     {
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
@@ -538,10 +528,7 @@ window_shown_cb (gpointer data)
   self->window_shown_id = 0;
 
   if (!thaw_heartbeat_is_running (self->heartbeat))
-    {
-      thaw_stalls_install (NULL);
-      thaw_heartbeat_start (self->heartbeat, NULL);
-    }
+    thaw_heartbeat_start (self->heartbeat, NULL);
 
   /* --activate presses its button now, on a window that is on screen, so
    * that a blocking action freezes a window one can actually see. */
@@ -630,6 +617,10 @@ thaw_application_startup (GApplication *application)
   };
 
   G_APPLICATION_CLASS (thaw_application_parent_class)->startup (application);
+
+  /* Every turn of the main loop is timed from here on, window and pages
+   * built included: the meter and the report name what held it. */
+  thaw_stalls_install (NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

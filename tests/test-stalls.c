@@ -171,6 +171,36 @@ test_other_threads_ignored (void)
   g_assert_cmpstr (the_stall (since, 50).name, ==, "held_cb");
 }
 
+static gboolean
+sleep_cb (gpointer data)
+{
+  g_usleep (GPOINTER_TO_UINT (data) * 1000);
+  return G_SOURCE_REMOVE;
+}
+
+/* The longest few, longest first, whatever order they came in. */
+static void
+test_longest (void)
+{
+  static const guint ms[] = { 20, 60, 40, 30 };
+  gint64 since = g_get_monotonic_time ();
+  ThawStall longest[2];
+
+  for (guint i = 0; i < G_N_ELEMENTS (ms); i++)
+    {
+      g_idle_add (sleep_cb, GUINT_TO_POINTER (ms[i]));
+      iterate_for (0.03);
+      g_main_context_iteration (NULL, FALSE);
+    }
+
+  g_assert_cmpuint (thaw_stalls_copy_longest (since, longest, G_N_ELEMENTS (longest)), ==, 2);
+  g_test_message ("the longest: %.1f ms, then %.1f ms", longest[0].ms, longest[1].ms);
+  g_assert_cmpfloat (longest[0].ms, >=, 60);
+  g_assert_cmpfloat (longest[1].ms, >=, 40);
+  g_assert_cmpfloat (longest[1].ms, <, longest[0].ms);
+  g_assert_cmpuint (thaw_stalls_copy_longest (g_get_monotonic_time () + G_USEC_PER_SEC, longest, 2), ==, 0);
+}
+
 /* Quick turns are not stalls; clear forgets. */
 static void
 test_quiet_and_clear (void)
@@ -204,6 +234,7 @@ main (int   argc,
   g_test_add_func ("/thaw/stalls/named-delivery", test_named_delivery);
   g_test_add_func ("/thaw/stalls/nesting", test_nesting);
   g_test_add_func ("/thaw/stalls/other-threads-ignored", test_other_threads_ignored);
+  g_test_add_func ("/thaw/stalls/longest", test_longest);
   g_test_add_func ("/thaw/stalls/quiet-and-clear", test_quiet_and_clear);
 
   return g_test_run ();

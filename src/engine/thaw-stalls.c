@@ -33,7 +33,10 @@
 #include "thaw-stalls.h"
 
 #define MAX_DEPTH 16
-#define N_KEPT 64
+/* Ten seconds of frames at 60 Hz, each a stall if GTK took 4 ms or more
+ * over it, and room to spare: a freeze is not pushed out by the frames
+ * after it before the meter's window has moved past it. */
+#define N_KEPT 2048
 #define NOT_COUNTED G_MAXUINT
 
 typedef struct
@@ -268,6 +271,44 @@ thaw_stalls_copy_recent (gint64     since_us,
 
       if (stall->end_us >= since_us)
         out[n++] = *stall;
+    }
+
+  return n;
+}
+
+/**
+ * thaw_stalls_copy_longest:
+ * @since_us: monotonic time; stalls that ended before are left out
+ * @out: (array length=max) (out caller-allocates): where to copy
+ * @max: room in @out
+ *
+ * Returns: how many stalls were copied, the longest first
+ */
+guint
+thaw_stalls_copy_longest (gint64     since_us,
+                          ThawStall *out,
+                          guint      max)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < stalls.len; i++)
+    {
+      const ThawStall *stall = &stalls.kept[(stalls.next + N_KEPT - stalls.len + i) % N_KEPT];
+      guint at;
+
+      if (stall->end_us < since_us || (n == max && (max == 0 || stall->ms <= out[n - 1].ms)))
+        continue;
+
+      /* Insertion into the sorted few. */
+      at = MIN (n, max - 1);
+      if (n < max)
+        n++;
+      while (at > 0 && out[at - 1].ms < stall->ms)
+        {
+          out[at] = out[at - 1];
+          at--;
+        }
+      out[at] = *stall;
     }
 
   return n;

@@ -42,6 +42,9 @@ void  thaw_stalls_end          (guint         depth);
 guint thaw_stalls_copy_recent  (gint64        since_us,
                                 ThawStall    *out,
                                 guint         max);
+guint thaw_stalls_copy_longest (gint64       since_us,
+                                ThawStall   *out,
+                                guint        max);
 void  thaw_stalls_clear        (void);
 
 G_END_DECLS

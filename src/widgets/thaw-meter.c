@@ -94,15 +94,6 @@ format_ms (double ms)
 
 static void update_resting (ThawMeter *self);
 
-static int
-compare_stalls (gconstpointer a,
-                gconstpointer b)
-{
-  double ms_a = ((const ThawStall *) a)->ms, ms_b = ((const ThawStall *) b)->ms;
-
-  return (ms_a < ms_b) - (ms_a > ms_b);
-}
-
 /* What held the main loop in the graph's last ten seconds: the longest
  * turns later than a frame, longest first, each with its duration and the
  * callback it ran ("freeze-page.c: block_cb"), or GTK's and GLib's own
@@ -110,13 +101,12 @@ compare_stalls (gconstpointer a,
 static char *
 describe_stalls (void)
 {
-  ThawStall stalls[64];
-  guint n = thaw_stalls_copy_recent (g_get_monotonic_time () - WINDOW_US, stalls, G_N_ELEMENTS (stalls));
+  ThawStall stalls[4];
+  guint n = thaw_stalls_copy_longest (g_get_monotonic_time () - WINDOW_US, stalls, G_N_ELEMENTS (stalls));
   g_autoptr(GString) text = g_string_new (NULL);
   guint shown = 0;
 
-  qsort (stalls, n, sizeof (ThawStall), compare_stalls);
-  for (guint i = 0; i < n && shown < 4; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autofree char *ms = NULL;
 
