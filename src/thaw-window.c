@@ -34,9 +34,11 @@ struct _ThawWindow
 
   /* GTK's part of each frame, as a scope of thaw-stalls.c. */
   GdkFrameClock *frame_clock;
-  gulong before_paint_id;
-  gulong after_paint_id;
-  guint paint_scope;
+  gulong frame_ids[4];
+  guint frame_scope;
+  guint part_scope;
+  const char *layout_name;
+  const char *drawing_name;
 };
 
 G_DEFINE_FINAL_TYPE (ThawWindow, thaw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -591,23 +593,47 @@ thaw_window_set_property (GObject      *object,
     }
 }
 
-/* A frame: GTK lays the window out and draws it, Thaw's widgets' snapshot
- * functions included (those have scopes of their own, inside this one). */
+/* A frame: GTK lays the window out if something changed size, then draws
+ * it (Thaw's widgets' snapshots have scopes of their own, inside). Thaw's
+ * handlers run after GTK's for each signal of the frame clock, so the
+ * frame's first part ends at ours for "layout" when GTK laid the window
+ * out, and at ours for "paint" when it did not: that part is then named
+ * after what it was. */
 static void
 before_paint_cb (GdkFrameClock *frame_clock,
                  ThawWindow    *self)
 {
-  thaw_stalls_end (self->paint_scope);
-  /* Translators: what held the main loop, in the meter's list of stalls. */
-  self->paint_scope = thaw_stalls_begin (_("GTK layout and drawing"));
+  thaw_stalls_end (self->frame_scope);
+  /* Translators: what held the main loop, in the meter's list of stalls:
+   * GTK drawing one frame of the window. */
+  self->frame_scope = thaw_stalls_begin (_("GTK frame"));
+  self->part_scope = thaw_stalls_begin (self->layout_name);
+}
+
+static void
+layout_cb (GdkFrameClock *frame_clock,
+           ThawWindow    *self)
+{
+  thaw_stalls_end (self->part_scope);
+  self->part_scope = thaw_stalls_begin (self->drawing_name);
+}
+
+static void
+paint_cb (GdkFrameClock *frame_clock,
+          ThawWindow    *self)
+{
+  thaw_stalls_rename (self->part_scope, self->drawing_name);
+  thaw_stalls_end (self->part_scope);
+  self->part_scope = G_MAXUINT;
 }
 
 static void
 after_paint_cb (GdkFrameClock *frame_clock,
                 ThawWindow    *self)
 {
-  thaw_stalls_end (self->paint_scope);
-  self->paint_scope = G_MAXUINT;
+  thaw_stalls_end (self->frame_scope);
+  self->frame_scope = G_MAXUINT;
+  self->part_scope = G_MAXUINT;
 }
 
 static void
@@ -618,9 +644,17 @@ thaw_window_realize (GtkWidget *widget)
   GTK_WIDGET_CLASS (thaw_window_parent_class)->realize (widget);
 
   self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
-  self->paint_scope = G_MAXUINT;
-  self->before_paint_id = g_signal_connect (self->frame_clock, "before-paint", G_CALLBACK (before_paint_cb), self);
-  self->after_paint_id = g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (after_paint_cb), self);
+  self->frame_scope = G_MAXUINT;
+  self->part_scope = G_MAXUINT;
+  /* Translators: a part of a GTK frame, in the meter's list of stalls:
+   * measuring widgets, applying CSS, placing them. */
+  self->layout_name = _("layout (sizes and CSS)");
+  /* Translators: a part of a GTK frame, in the meter's list of stalls. */
+  self->drawing_name = _("drawing");
+  self->frame_ids[0] = g_signal_connect (self->frame_clock, "before-paint", G_CALLBACK (before_paint_cb), self);
+  self->frame_ids[1] = g_signal_connect (self->frame_clock, "layout", G_CALLBACK (layout_cb), self);
+  self->frame_ids[2] = g_signal_connect (self->frame_clock, "paint", G_CALLBACK (paint_cb), self);
+  self->frame_ids[3] = g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (after_paint_cb), self);
 }
 
 static void
@@ -630,8 +664,8 @@ thaw_window_unrealize (GtkWidget *widget)
 
   if (self->frame_clock != NULL)
     {
-      g_clear_signal_handler (&self->before_paint_id, self->frame_clock);
-      g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+      for (guint i = 0; i < G_N_ELEMENTS (self->frame_ids); i++)
+        g_clear_signal_handler (&self->frame_ids[i], self->frame_clock);
       g_clear_object (&self->frame_clock);
     }
 

@@ -103,6 +103,22 @@ short_inner_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* As a frame does: the part after the frame's start is named once it is
+ * known what it was. */
+static gboolean
+renamed_cb (gpointer data)
+{
+  guint outer = thaw_stalls_begin ("frame");
+  guint inner = thaw_stalls_begin ("layout");
+
+  g_usleep (60000);
+  thaw_stalls_rename (inner, "drawing");
+  thaw_stalls_end (inner);
+  thaw_stalls_end (outer);
+
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 quick_cb (gpointer data)
 {
@@ -136,6 +152,11 @@ test_nesting (void)
   g_idle_add (unnamed_cb, NULL);
   iterate_for (0.1);
   g_assert_cmpstr (the_stall (since, 50).name, ==, "");
+
+  since = g_get_monotonic_time ();
+  g_idle_add (renamed_cb, NULL);
+  iterate_for (0.1);
+  g_assert_cmpstr (the_stall (since, 50).name, ==, "frame › drawing");
 }
 
 static gpointer

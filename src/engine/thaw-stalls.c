@@ -183,6 +183,25 @@ thaw_stalls_begin (const char *name)
   return depth;
 }
 
+/**
+ * thaw_stalls_rename:
+ * @depth: what thaw_stalls_begin() returned, for a scope still open
+ * @name: (not nullable): its new name, a static string
+ *
+ * Names an open scope after what it turned out to be: a frame's first
+ * part is GTK's layout if GTK lays the window out in that frame, and its
+ * drawing if not, which is known only once the layout would have ended.
+ */
+void
+thaw_stalls_rename (guint       depth,
+                    const char *name)
+{
+  if (depth == NOT_COUNTED || !on_owner () || depth >= stalls.depth || depth >= MAX_DEPTH)
+    return;
+
+  stalls.stack[depth].name = name;
+}
+
 /* "../src/lessons/pool/pool-work.c: deliver_news_cb" without "../src/lessons/pool/". */
 static const char *
 without_folders (const char *name)

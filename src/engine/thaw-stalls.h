@@ -38,6 +38,8 @@ gboolean thaw_stalls_is_installed (void);
 
 guint thaw_stalls_begin        (const char   *name);
 void  thaw_stalls_end          (guint         depth);
+void  thaw_stalls_rename       (guint         depth,
+                                const char   *name);
 
 guint thaw_stalls_copy_recent  (gint64        since_us,
                                 ThawStall    *out,

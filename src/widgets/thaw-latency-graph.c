@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "thaw-latency-graph.h"
 #include "thaw-palette.h"
@@ -37,6 +38,13 @@ struct _ThawLatencyGraph
   /* The title and the lines' names, laid out once rather than at every
    * frame; dropped when the style (the font) changes. */
   PangoLayout *labels[3];
+  /* The ticks, lines and names, drawn for this size and scale. */
+  cairo_surface_t *overlay;
+  int overlay_width, overlay_height, overlay_scale;
+
+  /* The lateness shown in each column of pixels. */
+  double *columns;
+  guint n_columns;
 };
 
 enum {
@@ -174,14 +182,136 @@ draw_seconds (cairo_t       *cr,
   cairo_restore (cr);
 }
 
+/* What lies over the bars and does not move: the ticks, the two lines and
+ * the names. Outlining letters for their halo is the dearest drawing in
+ * the graph, so it is done once for a size and a style, into an image that
+ * every frame then only copies. */
+static cairo_surface_t *
+get_overlay (ThawLatencyGraph *self,
+             int               width,
+             int               height)
+{
+  int scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  GdkRGBA fg;
+  cairo_t *cr;
+
+  if (self->overlay != NULL
+      && self->overlay_width == width
+      && self->overlay_height == height
+      && self->overlay_scale == scale_factor)
+    return self->overlay;
+
+  g_clear_pointer (&self->overlay, cairo_surface_destroy);
+  self->overlay = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale_factor, height * scale_factor);
+  cairo_surface_set_device_scale (self->overlay, scale_factor, scale_factor);
+  self->overlay_width = width;
+  self->overlay_height = height;
+  self->overlay_scale = scale_factor;
+
+  thaw_palette_get_foreground (GTK_WIDGET (self), 0.7f, &fg);
+  cr = cairo_create (self->overlay);
+  draw_seconds (cr, &fg, width, height);
+  draw_threshold (cr, &fg, width, height, THAW_FRAME_BUDGET_MS, get_label (self, LABEL_FRAME));
+  draw_threshold (cr, &fg, width, height, THAW_HANG_MS, get_label (self, LABEL_HANG));
+  fg.alpha = 0.9f;
+  draw_text (cr, &fg, 3, 1, FALSE, get_label (self, LABEL_TITLE));
+  cairo_destroy (cr);
+
+  return self->overlay;
+}
+
+static void
+clear_overlay (ThawLatencyGraph *self)
+{
+  g_clear_pointer (&self->overlay, cairo_surface_destroy);
+  clear_labels (self);
+}
+
+/* How bad @ms is: 0 within a frame, 1 over a frame, 2 a hang. */
+static guint
+level_of (double ms)
+{
+  return ms > THAW_HANG_MS ? 2 : ms > THAW_FRAME_BUDGET_MS ? 1 : 0;
+}
+
+/* The bars. A beat that ran at time t was due lateness earlier, so its bar
+ * covers the whole stretch the main loop was stuck, not a sliver. There
+ * are more beats than pixels, so each column of pixels shows the latest
+ * beat over it, whole pixels wide and tall; neighbouring columns of one
+ * height and colour are one rectangle, and each colour is one fill: a few
+ * fills a frame, not one per beat. */
+static void
+draw_bars (ThawLatencyGraph *self,
+           cairo_t          *cr,
+           int               width,
+           int               height,
+           guint             n,
+           gint64            now)
+{
+  GdkRGBA colors[3];
+
+  if ((guint) width > self->n_columns)
+    {
+      self->n_columns = width;
+      self->columns = g_renew (double, self->columns, self->n_columns);
+    }
+  memset (self->columns, 0, sizeof (double) * width);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const ThawHeartbeatSample *beat = &self->beats[i];
+      double x1 = width - (double) (now - beat->time_us) / WINDOW_US * width;
+      double x0 = MIN (x1 - 1.5, x1 - beat->lateness_ms * 1000.0 / WINDOW_US * width);
+      int first = MAX (0, (int) floor (x0));
+      int last = MIN (width - 1, (int) ceil (x1) - 1);
+
+      for (int x = first; x <= last; x++)
+        self->columns[x] = MAX (self->columns[x], beat->lateness_ms);
+    }
+
+  thaw_palette_get (THAW_COLOR_ACCENT, &colors[0]);
+  thaw_palette_get (THAW_COLOR_WARNING, &colors[1]);
+  thaw_palette_get (THAW_COLOR_ERROR, &colors[2]);
+
+  for (guint level = 0; level < G_N_ELEMENTS (colors); level++)
+    {
+      gboolean any = FALSE;
+
+      for (int x = 0; x < width;)
+        {
+          int h = (int) ceil (scale (self->columns[x]) * height);
+          int run = 1;
+
+          if (self->columns[x] <= 0 || level_of (self->columns[x]) != level)
+            {
+              x++;
+              continue;
+            }
+          while (x + run < width
+                 && self->columns[x + run] > 0
+                 && level_of (self->columns[x + run]) == level
+                 && (int) ceil (scale (self->columns[x + run]) * height) == h)
+            run++;
+          cairo_rectangle (cr, x, height - h, run, h);
+          any = TRUE;
+          x += run;
+        }
+      if (any)
+        {
+          gdk_cairo_set_source_rgba (cr, &colors[level]);
+          cairo_fill (cr);
+        }
+    }
+}
+
 static void
 thaw_latency_graph_draw (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
   ThawLatencyGraph *self = THAW_LATENCY_GRAPH (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
-  GdkRGBA fg, ok, slow, hung;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkRGBA fg;
   cairo_t *cr;
   gint64 now = g_get_monotonic_time ();
   guint n = 0;
@@ -189,51 +319,17 @@ thaw_latency_graph_draw (GtkWidget   *widget,
   if (width <= 0 || height <= 0)
     return;
 
-  thaw_palette_get_foreground (widget, 1.0f, &fg);
-  thaw_palette_get (THAW_COLOR_ACCENT, &ok);
-  thaw_palette_get (THAW_COLOR_WARNING, &slow);
-  thaw_palette_get (THAW_COLOR_ERROR, &hung);
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
   /* A faint background so the empty graph still reads as a graph. */
-  cairo_save (cr);
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.05);
-  cairo_rectangle (cr, 0, 0, width, height);
-  cairo_fill (cr);
-  cairo_restore (cr);
+  thaw_palette_get_foreground (widget, 0.05f, &fg);
+  gtk_snapshot_append_color (snapshot, &fg, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   if (self->heartbeat != NULL)
     n = thaw_heartbeat_copy_recent (self->heartbeat, now - WINDOW_US, self->beats, MAX_BEATS);
 
-  for (guint i = 0; i < n; i++)
-    {
-      const ThawHeartbeatSample *beat = &self->beats[i];
-      /* A beat that ran at time t was due lateness earlier: draw the bar
-       * over the whole stretch the main loop was stuck, not as a sliver. */
-      double x1 = width - (double) (now - beat->time_us) / WINDOW_US * width;
-      double x0 = x1 - beat->lateness_ms * 1000.0 / WINDOW_US * width;
-      double h = scale (beat->lateness_ms) * height;
-      const GdkRGBA *color = &ok;
-
-      if (beat->lateness_ms > THAW_HANG_MS)
-        color = &hung;
-      else if (beat->lateness_ms > THAW_FRAME_BUDGET_MS)
-        color = &slow;
-
-      x0 = MIN (x0, x1 - 1.5);
-      gdk_cairo_set_source_rgba (cr, color);
-      cairo_rectangle (cr, x0, height - h, x1 - x0, h);
-      cairo_fill (cr);
-    }
-
-  fg.alpha = 0.7f;
-  draw_seconds (cr, &fg, width, height);
-  draw_threshold (cr, &fg, width, height, THAW_FRAME_BUDGET_MS, get_label (self, LABEL_FRAME));
-  draw_threshold (cr, &fg, width, height, THAW_HANG_MS, get_label (self, LABEL_HANG));
-  fg.alpha = 0.9f;
-  draw_text (cr, &fg, 3, 1, FALSE, get_label (self, LABEL_TITLE));
-
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw_bars (self, cr, width, height, n, now);
+  cairo_set_source_surface (cr, get_overlay (self, width, height), 0, 0);
+  cairo_paint (cr);
   cairo_destroy (cr);
 }
 
@@ -284,7 +380,7 @@ thaw_latency_graph_dispose (GObject *object)
   ThawLatencyGraph *self = THAW_LATENCY_GRAPH (object);
 
   g_clear_object (&self->heartbeat);
-  clear_labels (self);
+  clear_overlay (self);
 
   G_OBJECT_CLASS (thaw_latency_graph_parent_class)->dispose (object);
 }
@@ -295,7 +391,7 @@ thaw_latency_graph_css_changed (GtkWidget         *widget,
 {
   GTK_WIDGET_CLASS (thaw_latency_graph_parent_class)->css_changed (widget, change);
 
-  clear_labels (THAW_LATENCY_GRAPH (widget));
+  clear_overlay (THAW_LATENCY_GRAPH (widget));
 }
 
 static void
@@ -304,6 +400,7 @@ thaw_latency_graph_finalize (GObject *object)
   ThawLatencyGraph *self = THAW_LATENCY_GRAPH (object);
 
   g_free (self->beats);
+  g_free (self->columns);
 
   G_OBJECT_CLASS (thaw_latency_graph_parent_class)->finalize (object);
 }
