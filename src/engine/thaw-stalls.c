@@ -269,6 +269,13 @@ thaw_stalls_end (guint depth)
     close_scope ();
 }
 
+/* The @i-th oldest stall kept. */
+static const ThawStall *
+kept_at (guint i)
+{
+  return &stalls.kept[(stalls.next + N_KEPT - stalls.len + i) % N_KEPT];
+}
+
 /**
  * thaw_stalls_copy_recent:
  * @since_us: monotonic time; stalls that ended before are left out
@@ -286,7 +293,7 @@ thaw_stalls_copy_recent (gint64     since_us,
 
   for (guint i = 0; i < stalls.len && n < max; i++)
     {
-      const ThawStall *stall = &stalls.kept[(stalls.next + N_KEPT - stalls.len + i) % N_KEPT];
+      const ThawStall *stall = kept_at (i);
 
       if (stall->end_us >= since_us)
         out[n++] = *stall;
@@ -312,7 +319,7 @@ thaw_stalls_copy_longest (gint64     since_us,
 
   for (guint i = 0; i < stalls.len; i++)
     {
-      const ThawStall *stall = &stalls.kept[(stalls.next + N_KEPT - stalls.len + i) % N_KEPT];
+      const ThawStall *stall = kept_at (i);
       guint at;
 
       if (stall->end_us < since_us || (n == max && (max == 0 || stall->ms <= out[n - 1].ms)))

@@ -14,6 +14,22 @@ G_BEGIN_DECLS
  * shows it without the file's folders, "pool-work.c: deliver_news_cb". */
 #define THAW_STALL_NAME(function) (__FILE__ ": " #function)
 
+/* Defines @function, a widget's snapshot function that runs @draw (same
+ * arguments) in a scope named after @function, so that a slow frame names
+ * the widget. It times building the widget's render nodes; what GTK then
+ * rasterises for all widgets at once is the frame's "drawing". Only the
+ * widgets use it: until it is expanded it names no GTK type, and the engine
+ * stays GLib-only. */
+#define THAW_TIMED_SNAPSHOT(function, draw)                               \
+  static void                                                             \
+  function (GtkWidget *widget, GtkSnapshot *snapshot)                     \
+  {                                                                       \
+    guint scope_ = thaw_stalls_begin (THAW_STALL_NAME (function));        \
+                                                                          \
+    draw (widget, snapshot);                                              \
+    thaw_stalls_end (scope_);                                             \
+  }
+
 /* A turn of the main loop longer than this is recorded. */
 #define THAW_STALL_THRESHOLD_MS 4.0
 

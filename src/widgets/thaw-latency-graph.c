@@ -334,15 +334,7 @@ thaw_latency_graph_draw (GtkWidget   *widget,
 }
 
 /* Drawing is timed, so that a slow frame names this widget. */
-static void
-thaw_latency_graph_snapshot (GtkWidget   *widget,
-                             GtkSnapshot *snapshot)
-{
-  guint scope = thaw_stalls_begin (THAW_STALL_NAME (thaw_latency_graph_snapshot));
-
-  thaw_latency_graph_draw (widget, snapshot);
-  thaw_stalls_end (scope);
-}
+THAW_TIMED_SNAPSHOT (thaw_latency_graph_snapshot, thaw_latency_graph_draw)
 
 static gboolean
 tick_cb (GtkWidget     *widget,

@@ -524,48 +524,51 @@ fit_view (ThawThreadTimeline      *self,
     *view_end = MAX (origin + self->span_us, end);
 }
 
-/* The strip's points over the run: counted from the lanes' states, or the
- * page's samples. Returns the highest value. */
+/* One replay of the events before drawing: each lane's last state, to
+ * know whether the run is over, and the strip's points over the run,
+ * counted from the lanes' states or taken from the page's samples.
+ * Returns the strip's highest value. */
 static double
-collect_strip (ThawThreadTimeline *self,
+replay_events (ThawThreadTimeline *self,
                guint               n_lanes,
-               guint               n_events)
+               guint               n_events,
+               LaneReplay         *replay)
 {
+  gboolean counting = self->strip_name != NULL && self->count_states != 0;
   double peak = 0;
+  int count = 0;
 
   g_array_set_size (self->points, 0);
 
-  if (self->count_states != 0)
+  for (guint i = 0; i < n_events; i++)
     {
-      g_autofree ThawLaneState *states = g_new0 (ThawLaneState, MAX (n_lanes, 1));
-      g_autofree gboolean *known = g_new0 (gboolean, MAX (n_lanes, 1));
-      int count = 0;
+      const ThawTimelineEvent *event = &self->events[i];
+      LaneReplay *lane;
+      StripPoint point;
 
-      for (guint i = 0; i < n_events; i++)
-        {
-          const ThawTimelineEvent *event = &self->events[i];
-          StripPoint point;
+      if (event->lane >= n_lanes)
+        continue;
 
-          if (event->lane >= n_lanes)
-            continue;
+      lane = &replay[event->lane];
+      if (counting && lane->known && (self->count_states & (1u << lane->state)) != 0)
+        count--;
+      lane->known = TRUE;
+      lane->state = event->state;
+      if (!counting)
+        continue;
+      if ((self->count_states & (1u << event->state)) != 0)
+        count++;
 
-          if (known[event->lane] && (self->count_states & (1u << states[event->lane])) != 0)
-            count--;
-          known[event->lane] = TRUE;
-          states[event->lane] = event->state;
-          if ((self->count_states & (1u << event->state)) != 0)
-            count++;
-
-          point = (StripPoint) { event->time_us, count };
-          /* Events at the same instant make one point. */
-          if (self->points->len > 0 &&
-              g_array_index (self->points, StripPoint, self->points->len - 1).time_us == event->time_us)
-            g_array_index (self->points, StripPoint, self->points->len - 1) = point;
-          else
-            g_array_append_val (self->points, point);
-        }
+      point = (StripPoint) { event->time_us, count };
+      /* Events at the same instant make one point. */
+      if (self->points->len > 0 &&
+          g_array_index (self->points, StripPoint, self->points->len - 1).time_us == event->time_us)
+        g_array_index (self->points, StripPoint, self->points->len - 1) = point;
+      else
+        g_array_append_val (self->points, point);
     }
-  else
+
+  if (self->strip_name != NULL && !counting)
     g_array_append_vals (self->points, self->samples->data, self->samples->len);
 
   for (guint i = 0; i < self->points->len; i++)
@@ -741,7 +744,7 @@ thaw_thread_timeline_draw (GtkWidget   *widget,
   gint64 now = g_get_monotonic_time ();
   gint64 view_start, view_end, stop, step;
   guint n_lanes = 0, n_events = 0;
-  double name_width = 0, track_x, track_width, lanes_height, below;
+  double name_width = 0, track_x, track_width, lanes_height, below, strip_peak;
   gboolean all_finished;
   GdkRGBA fg;
   cairo_t *cr;
@@ -775,16 +778,8 @@ thaw_thread_timeline_draw (GtkWidget   *widget,
   track_width = MAX (width - track_x, 1);
   lanes_height = MAX (n_lanes, EMPTY_LANES) * LANE_HEIGHT;
 
-  /* Replay the events, to know whether every lane has finished. */
   replay = g_new0 (LaneReplay, MAX (n_lanes, 1));
-  for (guint i = 0; i < n_events; i++)
-    {
-      if (self->events[i].lane < n_lanes)
-        {
-          replay[self->events[i].lane].known = TRUE;
-          replay[self->events[i].lane].state = self->events[i].state;
-        }
-    }
+  strip_peak = replay_events (self, n_lanes, n_events, replay);
 
   all_finished = n_events > 0;
   for (guint lane = 0; lane < n_lanes; lane++)
@@ -852,7 +847,7 @@ thaw_thread_timeline_draw (GtkWidget   *widget,
 
   if (self->strip_name != NULL)
     {
-      self->strip_peak = collect_strip (self, n_lanes, n_events);
+      self->strip_peak = strip_peak;
       draw_strip (self, snapshot, cr, &fg, lanes_height + STRIP_GAP, track_x, track_width,
                   track_x - NAME_GAP, view_start, view_end, stop);
     }
@@ -896,15 +891,7 @@ thaw_thread_timeline_draw (GtkWidget   *widget,
 }
 
 /* Drawing is timed, so that a slow frame names this widget. */
-static void
-thaw_thread_timeline_snapshot (GtkWidget   *widget,
-                               GtkSnapshot *snapshot)
-{
-  guint scope = thaw_stalls_begin (THAW_STALL_NAME (thaw_thread_timeline_snapshot));
-
-  thaw_thread_timeline_draw (widget, snapshot);
-  thaw_stalls_end (scope);
-}
+THAW_TIMED_SNAPSHOT (thaw_thread_timeline_snapshot, thaw_thread_timeline_draw)
 
 /* Whether the picture may have changed since it was last drawn. */
 static gboolean

@@ -112,13 +112,18 @@ struct _PoolWork
   GMutex lock;                  /* guards the six below */
   GArray *arrived;              /* PoolResult, since the last delivery */
   GArray *logged;               /* PoolResult of the log lines, likewise */
-  GHashTable *threads;          /* thread id → its lane, or -1 */
+  GHashTable *threads;          /* thread id → its slot, or -1 */
   GError *error;                /* the first thing that went wrong */
   guint failed_thread;          /* the task whose thread did not start */
   gboolean finished;            /* nothing more will come */
 
-  /* What each lane last recorded. A lane is one thread's, and only that
-   * thread writes its slot: no lock. */
+  /* The threads drawn, in the order they came: slot i is the timeline's
+   * lane lanes[i], and what it last recorded. A slot is one thread's: that
+   * thread fills it in (under the lock, as it counts the slots) and alone
+   * reads and writes it afterwards, until the main thread reads the lanes
+   * once every thread is done. */
+  guint lanes[POOL_MAX_LANES];
+  guint n_lanes;
   int lane_state[POOL_MAX_LANES];   /* a ThawLaneState, or -1 before any */
 
   int n_done;                   /* pool: tasks ended, run or not (atomic) */
@@ -178,8 +183,9 @@ hand_in (PoolWork         *work,
   thaw_latest_publish (work->latest, NULL);
 }
 
-/* The lane of the calling thread: the first POOL_MAX_LANES threads to run
- * a task get one, named as the kernel names them. Every thread is counted:
+/* The slot of the calling thread: the first POOL_MAX_LANES threads to run
+ * a task get one, and a lane named as the kernel names them. Every thread
+ * is counted:
  * by its id, but a thread per task by its task, since the kernel gives the
  * ids of threads that ended to new ones. */
 static int
@@ -193,8 +199,11 @@ lane_of_thread (PoolWork         *work,
   if (!g_hash_table_lookup_extended (work->threads, key, NULL, &lane))
     {
       lane = GINT_TO_POINTER (-1);
-      if (g_hash_table_size (work->threads) < POOL_MAX_LANES)
-        lane = GINT_TO_POINTER ((int) thaw_timeline_add_lane (work->timeline, result->thread_name));
+      if (work->n_lanes < POOL_MAX_LANES)
+        {
+          work->lanes[work->n_lanes] = thaw_timeline_add_lane (work->timeline, result->thread_name);
+          lane = GINT_TO_POINTER ((int) work->n_lanes++);
+        }
       g_hash_table_insert (work->threads, key, lane);
     }
   thaw_mutex_unlock (&work->lock);
@@ -202,26 +211,20 @@ lane_of_thread (PoolWork         *work,
   return GPOINTER_TO_INT (lane);
 }
 
-/* Records @state on the calling thread's @lane, unless it is there already:
- * a pool thread running task after task stays one bar, not fifty thousand
- * events that would push the run's start out of the timeline. */
+/* Records @state in the lane of the calling thread's @slot, unless it is
+ * there already: a pool thread running task after task stays one bar, not
+ * fifty thousand events that would push the run's start out of the
+ * timeline. */
 static void
 record_lane (PoolWork      *work,
-             int            lane,
+             int            slot,
              ThawLaneState  state)
 {
-  if (lane < 0)
+  if (slot < 0 || work->lane_state[slot] == (int) state)
     return;
 
-  /* A timeline used for run after run (the tests do) numbers its lanes
-   * on: those past the first POOL_MAX_LANES record every event. */
-  if (lane < POOL_MAX_LANES)
-    {
-      if (work->lane_state[lane] == (int) state)
-        return;
-      work->lane_state[lane] = state;
-    }
-  thaw_timeline_record (work->timeline, lane, state);
+  work->lane_state[slot] = state;
+  thaw_timeline_record (work->timeline, work->lanes[slot], state);
 }
 
 /* Who runs @task: the thread's id and name in @result, and its lane. */
@@ -234,20 +237,20 @@ meet_thread (PoolTask   *task,
   return lane_of_thread (task->work, result);
 }
 
-/* Runs @task here, on the thread named in @result and drawn in @lane, logs
- * it, and hands in the log line and (unless it travels in a GTask) the
- * result. FALSE if Stop cut it short. */
+/* Runs @task here, on the thread named in @result and drawn in its
+ * @slot's lane, logs it, and hands in the log line and (unless it travels
+ * in a GTask) the result. FALSE if Stop cut it short. */
 static gboolean
 run_task (PoolTask   *task,
           PoolResult *result,
-          int         lane,
+          int         slot,
           gboolean    hand_in_result)
 {
   PoolWork *work = task->work;
   gint64 start = g_get_monotonic_time ();
 
   result->index = task->index;
-  record_lane (work, lane, work->waits ? THAW_LANE_SLEEPING : THAW_LANE_RUNNING);
+  record_lane (work, slot, work->waits ? THAW_LANE_SLEEPING : THAW_LANE_RUNNING);
 
   do_work (task->index, work->work_us, work->waits, work->cancellable);
   result->fingerprint = pool_fingerprint (task->index);
@@ -257,12 +260,12 @@ run_task (PoolTask   *task,
    * if there is none yet, and so does one of GLib's once none of our
    * GTasks waits for a thread: a busy thread's lane stays one long run,
    * not two events per task for the main thread to draw. */
-  if (lane >= 0 && work->way == POOL_THREAD_PER_TASK)
-    record_lane (work, lane, THAW_LANE_FINISHED);
-  else if (lane >= 0 && (work->way == POOL_GTASK
+  if (slot >= 0 && work->way == POOL_THREAD_PER_TASK)
+    record_lane (work, slot, THAW_LANE_FINISHED);
+  else if (slot >= 0 && (work->way == POOL_GTASK
                          ? g_atomic_int_get (&work->n_started) >= g_atomic_int_get (&work->n_submitted)
                          : g_atomic_int_get (&work->n_done) + (int) work->pool_size >= (int) work->n_tasks))
-    record_lane (work, lane, THAW_LANE_WAITING);
+    record_lane (work, slot, THAW_LANE_WAITING);
   if (g_cancellable_is_cancelled (work->cancellable))
     return FALSE;
 
@@ -591,8 +594,13 @@ deliver_news_cb (gpointer value,
       g_thread_pool_free (g_steal_pointer (&work->pool), FALSE, TRUE);
       THAW_TSAN_ACQUIRE (work);
     }
-  for (guint lane = 0; news->finished && lane < thaw_timeline_get_n_lanes (work->timeline); lane++)
-    thaw_timeline_record (work->timeline, lane, THAW_LANE_FINISHED);
+  if (news->finished)
+    {
+      thaw_mutex_lock (&work->lock);
+      for (guint slot = 0; slot < work->n_lanes; slot++)
+        thaw_timeline_record (work->timeline, work->lanes[slot], THAW_LANE_FINISHED);
+      thaw_mutex_unlock (&work->lock);
+    }
 
   /* Last: the news function may free the work once it is finished. */
   work->news_func (news, work->user_data);
