@@ -222,6 +222,40 @@ test_longest (void)
   g_assert_cmpuint (thaw_stalls_copy_longest (g_get_monotonic_time () + G_USEC_PER_SEC, longest, 2), ==, 0);
 }
 
+static gboolean
+small_cb (gpointer data)
+{
+  guint scope = thaw_stalls_begin ("small_cb");
+
+  g_usleep (3000);
+  thaw_stalls_end (scope);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+once_cb (gpointer data)
+{
+  guint scope = thaw_stalls_begin ("once_cb");
+
+  g_usleep (10000);
+  thaw_stalls_end (scope);
+  return G_SOURCE_REMOVE;
+}
+
+/* Twenty callbacks of 3 ms ready together run in one turn: together they
+ * held it, more than the one of 10 ms, and the stall says how many. */
+static void
+test_many_in_one_turn (void)
+{
+  gint64 since = g_get_monotonic_time ();
+
+  g_idle_add (once_cb, NULL);
+  for (guint i = 0; i < 20; i++)
+    g_idle_add (small_cb, NULL);
+  iterate_for (0.1);
+  g_assert_cmpstr (the_stall (since, 50).name, ==, "small_cb ×20");
+}
+
 /* Quick turns are not stalls; clear forgets. */
 static void
 test_quiet_and_clear (void)
@@ -256,6 +290,7 @@ main (int   argc,
   g_test_add_func ("/thaw/stalls/nesting", test_nesting);
   g_test_add_func ("/thaw/stalls/other-threads-ignored", test_other_threads_ignored);
   g_test_add_func ("/thaw/stalls/longest", test_longest);
+  g_test_add_func ("/thaw/stalls/many-in-one-turn", test_many_in_one_turn);
   g_test_add_func ("/thaw/stalls/quiet-and-clear", test_quiet_and_clear);
 
   return g_test_run ();

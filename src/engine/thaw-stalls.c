@@ -17,10 +17,13 @@
  *    click handler, a delivery of the workers' news, the drawing of a
  *    graph. Scopes nest; each keeps the name of the longest scope inside it.
  *
- * A stall is named after the longest scope of its turn if that scope took
- * at least half of it, followed by the scope inside it that took at least
- * half of that ("block_cb › count_primes"). Otherwise its name is empty:
- * the time went to code that is not Thaw's, GTK's and GLib's own.
+ * A stall is named after the scope of its turn that took most of it, if
+ * that scope took at least half, followed by the scope inside it that took
+ * at least half of that ("block_cb › count_primes"). A callback that ran
+ * many times in one turn (GLib runs every ready source of a priority in
+ * one go) counts once with its time summed and says how often,
+ * "gtask_done_cb ×256". Otherwise the name is empty: the time went to code
+ * that is not Thaw's, GTK's and GLib's own.
  *
  * Everything here belongs to the thread that iterates the context, the
  * main thread; a scope opened on any other thread is ignored.
@@ -47,6 +50,19 @@ typedef struct
   char longest_inside[sizeof ((ThawStall *) NULL)->name];
 } Scope;
 
+/* One name's scopes in a turn: their time together, how many, and the
+ * label of the longest (with the scope inside it). */
+typedef struct
+{
+  const char *name;
+  double total_ms;
+  guint count;
+  double longest_ms;
+  char label[sizeof ((ThawStall *) NULL)->name];
+} TurnEntry;
+
+#define MAX_TURN_NAMES 8
+
 static struct
 {
   GMainContext *context;
@@ -57,9 +73,9 @@ static struct
   Scope stack[MAX_DEPTH];
   guint depth;                  /* may pass MAX_DEPTH: those are not kept */
 
-  /* The longest scope closed in this turn, at the outermost level. */
-  double turn_longest_ms;
-  char turn_longest[sizeof ((ThawStall *) NULL)->name];
+  /* The scopes closed in this turn at the outermost level, by name. */
+  TurnEntry turn[MAX_TURN_NAMES];
+  guint n_turn;
 
   ThawStall kept[N_KEPT];       /* a ring, the newest at next - 1 */
   guint next;
@@ -86,6 +102,43 @@ keep (gint64  end_us,
   stalls.len = MIN (stalls.len + 1, N_KEPT);
 }
 
+/* "../src/lessons/pool/pool-work.c: deliver_news_cb" without "../src/lessons/pool/". */
+static const char *
+without_folders (const char *name)
+{
+  const char *end = strstr (name, ": ");
+  const char *start = name;
+
+  for (const char *c = name; *c != '\0' && (end == NULL || c < end); c++)
+    if (*c == '/')
+      start = c + 1;
+
+  return start;
+}
+
+/* Keeps the turn that ended at @end_us, named after the name that took
+ * most of it, if one took half. */
+static void
+keep_turn (gint64 end_us,
+           double busy_ms)
+{
+  const TurnEntry *most = NULL;
+  char name[sizeof ((ThawStall *) NULL)->name];
+
+  for (guint i = 0; i < stalls.n_turn; i++)
+    if (most == NULL || stalls.turn[i].total_ms > most->total_ms)
+      most = &stalls.turn[i];
+
+  if (most == NULL || most->total_ms < busy_ms / 2)
+    name[0] = '\0';
+  else if (most->count > 1)
+    g_snprintf (name, sizeof name, "%s ×%u", without_folders (most->name), most->count);
+  else
+    g_strlcpy (name, most->label, sizeof name);
+
+  keep (end_us, busy_ms, name);
+}
+
 static gint
 timed_poll (GPollFD *fds,
             guint    n_fds,
@@ -99,10 +152,9 @@ timed_poll (GPollFD *fds,
       double busy_ms = (now - stalls.poll_returned_us) / 1000.0;
 
       if (busy_ms >= THAW_STALL_THRESHOLD_MS)
-        keep (now, busy_ms, stalls.turn_longest_ms >= busy_ms / 2 ? stalls.turn_longest : "");
+        keep_turn (now, busy_ms);
     }
-  stalls.turn_longest_ms = 0;
-  stalls.turn_longest[0] = '\0';
+  stalls.n_turn = 0;
 
   result = stalls.poll (fds, n_fds, timeout);
   stalls.poll_returned_us = g_get_monotonic_time ();
@@ -202,18 +254,42 @@ thaw_stalls_rename (guint       depth,
   stalls.stack[depth].name = name;
 }
 
-/* "../src/lessons/pool/pool-work.c: deliver_news_cb" without "../src/lessons/pool/". */
-static const char *
-without_folders (const char *name)
+/* Counts an outermost scope's @ms in its turn, under its @name. */
+static void
+add_to_turn (const char *name,
+             double      ms,
+             const char *label)
 {
-  const char *end = strstr (name, ": ");
-  const char *start = name;
+  TurnEntry *entry = NULL;
 
-  for (const char *c = name; *c != '\0' && (end == NULL || c < end); c++)
-    if (*c == '/')
-      start = c + 1;
+  for (guint i = 0; i < stalls.n_turn && entry == NULL; i++)
+    if (stalls.turn[i].name == name || strcmp (stalls.turn[i].name, name) == 0)
+      entry = &stalls.turn[i];
 
-  return start;
+  if (entry == NULL)
+    {
+      /* Full: the new name takes the place of the least, if it is more. */
+      if (stalls.n_turn < MAX_TURN_NAMES)
+        entry = &stalls.turn[stalls.n_turn++];
+      else
+        {
+          entry = &stalls.turn[0];
+          for (guint i = 1; i < MAX_TURN_NAMES; i++)
+            if (stalls.turn[i].total_ms < entry->total_ms)
+              entry = &stalls.turn[i];
+          if (entry->total_ms >= ms)
+            return;
+        }
+      *entry = (TurnEntry) { .name = name };
+    }
+
+  entry->total_ms += ms;
+  entry->count++;
+  if (ms > entry->longest_ms)
+    {
+      entry->longest_ms = ms;
+      g_strlcpy (entry->label, label, sizeof entry->label);
+    }
 }
 
 /* Closes the innermost scope, and hands its time and name to the scope
@@ -246,11 +322,8 @@ close_scope (void)
           g_strlcpy (outer->longest_inside, label, sizeof outer->longest_inside);
         }
     }
-  else if (ms > stalls.turn_longest_ms)
-    {
-      stalls.turn_longest_ms = ms;
-      g_strlcpy (stalls.turn_longest, label, sizeof stalls.turn_longest);
-    }
+  else
+    add_to_turn (scope->name, ms, label);
 }
 
 /**

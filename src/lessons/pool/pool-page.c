@@ -17,6 +17,7 @@
 #include "pool-work.h"
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
+#include "thaw-stalls.h"
 #include "thaw-thread-timeline.h"
 
 /* Each list shows its last rows, always this many (blank before the first
@@ -141,9 +142,11 @@ static gboolean
 flush_rows_cb (gpointer data)
 {
   ThawLessonPool *self = data;
+  guint scope = thaw_stalls_begin (THAW_STALL_NAME (flush_rows_cb));
 
   self->rows_id = 0;
   flush_rows (self);
+  thaw_stalls_end (scope);
   return G_SOURCE_REMOVE;
 }
 

@@ -27,6 +27,7 @@
 #include "pool-work.h"
 #include "thaw-latest.h"
 #include "thaw-priority.h"
+#include "thaw-stalls.h"
 #include "thaw-tsan.h"
 
 /* Ids for log lines, never translated. */
@@ -520,6 +521,9 @@ gtask_done_cb (GObject      *source_object,
   PoolWork *work = task->work;
   GError *error = NULL;
   g_autofree PoolResult *result = g_task_propagate_pointer (G_TASK (res), &error);
+  /* Timed, as every callback of Thaw's is: when hundreds run in one turn
+   * of the main loop, the meter names this function and how many. */
+  guint scope = thaw_stalls_begin (THAW_STALL_NAME (gtask_done_cb));
 
   THAW_TSAN_ACQUIRE (task);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -527,6 +531,7 @@ gtask_done_cb (GObject      *source_object,
   work->n_callbacks++;
   schedule_slice (work);
   hand_in (work, result, NULL, error, all_gtasks_back (work));
+  thaw_stalls_end (scope);
 }
 
 /* The hand-off: however often the doorbell rings, at most one delivery
