@@ -22,6 +22,7 @@
 #include "thaw-procfs.h"
 #include "thaw-sparkline.h"
 #include "thaw-test-util.h"
+#include "thaw-text-row.h"
 
 typedef struct
 {
@@ -92,18 +93,18 @@ find_spin (GtkWidget *root)
   return NULL;
 }
 
-/* Collects the titles of the rows that list threads: every AdwActionRow
- * whose subtitle starts with "Thread ". */
+/* Collects the titles of the rows that list threads: every row whose
+ * subtitle starts with "Thread ". */
 static void
 collect_thread_names (GtkWidget *root,
                       GPtrArray *names)
 {
-  if (ADW_IS_ACTION_ROW (root))
+  if (THAW_IS_TEXT_ROW (root))
     {
-      const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (root));
+      const char *subtitle = thaw_text_row_get_subtitle (THAW_TEXT_ROW (root));
 
       if (subtitle != NULL && g_str_has_prefix (subtitle, "Thread "))
-        g_ptr_array_add (names, (gpointer) adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)));
+        g_ptr_array_add (names, (gpointer) thaw_text_row_get_title (THAW_TEXT_ROW (root)));
       return;
     }
 

@@ -38,6 +38,7 @@
 #include "thaw-python-map.h"
 #include "thaw-test-util.h"
 #include "thaw-window.h"
+#include "thaw-text-row.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -646,9 +647,9 @@ test_grouping (void)
 
       g_assert_true (thaw_lesson_activate_verb (lesson, "stop"));
       thaw_test_iterate_until (run_is_over, lesson, 30 * thaw_test_time_scale ());
-      thaw_test_collect_widgets (GTK_WIDGET (lesson), ADW_TYPE_ACTION_ROW, rows);
+      thaw_test_collect_widgets (GTK_WIDGET (lesson), THAW_TYPE_TEXT_ROW, rows);
       g_assert_cmpuint (rows->len, >=, 1);
-      text = adw_preferences_row_get_title (g_ptr_array_index (rows, 0));
+      text = thaw_text_row_get_title (g_ptr_array_index (rows, 0));
       g_test_message ("run: %s", text);
       g_assert_true (g_regex_match_simple ("[0-9],[0-9]{2} s$", text, 0, 0));
 

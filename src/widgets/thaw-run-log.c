@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "thaw-run-log.h"
+#include "thaw-text-row.h"
 
 /* Longer than a heartbeat's interval (10 ms), awake or resting (100 ms). */
 #define READ_OUT_DELAY_MS 150
@@ -25,7 +26,7 @@ struct _ThawRunLog
   GtkListBox *list;
 
   /* The row still waiting for its read-out. */
-  AdwActionRow *pending_row;
+  ThawTextRow *pending_row;
   char *pending_detail;
   ThawHeartbeat *pending_heartbeat;
   gint64 pending_since;
@@ -64,7 +65,7 @@ read_out (ThawRunLog *self)
                                 self->pending_detail, stats.max_ms);
   else
     subtitle = g_strdup_printf (_("Longest wait of the main loop: %'.0f ms"), stats.max_ms);
-  adw_action_row_set_subtitle (self->pending_row, subtitle);
+  thaw_text_row_set_subtitle (self->pending_row, subtitle);
 
   self->pending_row = NULL;
   g_clear_pointer (&self->pending_detail, g_free);
@@ -163,13 +164,11 @@ thaw_run_log_add (ThawRunLog    *self,
 
   read_out (self);
 
-  row = adw_action_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Measuring…"));
+  row = thaw_text_row_new (title, _("Measuring…"));
   gtk_list_box_prepend (self->list, row);
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
 
-  self->pending_row = ADW_ACTION_ROW (row);
+  self->pending_row = THAW_TEXT_ROW (row);
   self->pending_detail = g_strdup (detail);
   g_set_object (&self->pending_heartbeat, heartbeat);
   self->pending_since = since_us;

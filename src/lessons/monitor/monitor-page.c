@@ -13,6 +13,7 @@
 #include "monitor-work.h"
 #include "thaw-lesson.h"
 #include "thaw-sparkline.h"
+#include "thaw-text-row.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonMonitor, thaw_lesson_monitor, THAW, LESSON_MONITOR, ThawLesson)
 
@@ -70,6 +71,38 @@ add_core_card (ThawLessonMonitor *self)
   return label;
 }
 
+/* A row per thread. The rows stay from one sample to the next, and a sample
+ * changes only the words that changed, adds the rows it needs and removes
+ * the rest: new rows every second (AdwActionRows) held a frame for 20–30
+ * ms here, and now a second's sample costs a label or two. */
+static void
+show_threads (ThawLessonMonitor *self,
+              GPtrArray         *threads)
+{
+  GtkListBoxRow *extra;
+
+  for (guint i = 0; i < threads->len; i++)
+    {
+      ThawThreadInfo *info = g_ptr_array_index (threads, i);
+      const char *letter = info->state != 0 ? g_utf8_strchr (state_letters, -1, info->state) : NULL;
+      guint word = letter != NULL ? (guint) (letter - state_letters) : sizeof state_letters - 1;
+      /* Translators: a thread's id and state, e.g. "Thread 4242 · sleeping". */
+      g_autofree char *subtitle = g_strdup_printf (_("Thread %d · %s"), info->tid,
+                                                   gtk_string_list_get_string (self->state_words, word));
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->threads_list, (int) i);
+
+      if (row == NULL)
+        gtk_list_box_append (self->threads_list, thaw_text_row_new (info->name, subtitle));
+      else
+        {
+          thaw_text_row_set_title (THAW_TEXT_ROW (row), info->name);
+          thaw_text_row_set_subtitle (THAW_TEXT_ROW (row), subtitle);
+        }
+    }
+  while ((extra = gtk_list_box_get_row_at_index (self->threads_list, (int) threads->len)) != NULL)
+    gtk_list_box_remove (self->threads_list, GTK_WIDGET (extra));
+}
+
 static void
 show_snapshot (ThawLessonMonitor     *self,
                const MonitorSnapshot *snapshot)
@@ -104,19 +137,7 @@ show_snapshot (ThawLessonMonitor     *self,
   gtk_label_set_text (self->memory_label, memory_text);
   thaw_sparkline_push (self->memory_graph, self->memory_used);
 
-  thaw_list_box_remove_all (self->threads_list);
-  for (guint i = 0; i < snapshot->threads->len; i++)
-    {
-      ThawThreadInfo *info = g_ptr_array_index (snapshot->threads, i);
-      const char *letter = info->state != 0 ? g_utf8_strchr (state_letters, -1, info->state) : NULL;
-      guint word = letter != NULL ? (guint) (letter - state_letters) : sizeof state_letters - 1;
-      /* Translators: a thread's id and state, e.g. "Thread 4242 · sleeping". */
-      g_autofree char *subtitle = g_strdup_printf (_("Thread %d · %s"), info->tid,
-                                                   gtk_string_list_get_string (self->state_words, word));
-
-      gtk_list_box_append (self->threads_list, g_object_new (ADW_TYPE_ACTION_ROW, "title", info->name,
-                                                             "use-markup", FALSE, "subtitle", subtitle, NULL));
-    }
+  show_threads (self, snapshot->threads);
   gtk_widget_set_visible (GTK_WIDGET (self->threads_list), snapshot->threads->len > 0);
   self->snapshots++;
   self->cores = snapshot->n_cores;

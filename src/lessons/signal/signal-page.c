@@ -15,6 +15,7 @@
 
 #include "signal-work.h"
 #include "thaw-lesson.h"
+#include "thaw-text-row.h"
 
 /* lesson.start says Go this long after lining up, so that every thread is
  * asleep at the gate by then (and the learner sees them there). */
@@ -31,7 +32,7 @@ struct _ThawLessonSignal
   GtkButton *go_button;
   GtkListBox *thread_list;
   GtkLabel *status;
-  AdwActionRow *rows[SIGNAL_MAX_THREADS];   /* of the coming or the last run */
+  ThawTextRow *rows[SIGNAL_MAX_THREADS];   /* of the coming or the last run */
   GtkLevelBar *bars[SIGNAL_MAX_THREADS];
 
   guint n_threads;
@@ -56,12 +57,12 @@ make_rows (ThawLessonSignal *self)
       /* Translators: "%s" is the name of a thread, e.g. "Thread 3". */
       g_autofree char *bar_label = g_strdup_printf (_("Work of %s"), title);
 
-      self->rows[i] = g_object_new (ADW_TYPE_ACTION_ROW, "title", title, "subtitle", _("Not started"), NULL);
+      self->rows[i] = THAW_TEXT_ROW (thaw_text_row_new (title, _("Not started")));
       self->bars[i] = g_object_new (GTK_TYPE_LEVEL_BAR, "valign", GTK_ALIGN_CENTER, "width-request", 64, NULL);
       gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_LOW);
       gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_HIGH);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars[i]), GTK_ACCESSIBLE_PROPERTY_LABEL, bar_label, -1);
-      adw_action_row_add_suffix (self->rows[i], GTK_WIDGET (self->bars[i]));
+      thaw_text_row_add_suffix (self->rows[i], GTK_WIDGET (self->bars[i]));
       gtk_list_box_append (self->thread_list, GTK_WIDGET (self->rows[i]));
     }
 }
@@ -109,7 +110,7 @@ show_news (ThawLessonSignal *self,
     {
       g_autofree char *text = describe_runner (&news->runners[i]);
 
-      adw_action_row_set_subtitle (self->rows[i], text);
+      thaw_text_row_set_subtitle (self->rows[i], text);
       gtk_level_bar_set_value (self->bars[i], news->runners[i].work_permille / 1000.0);
     }
 }

@@ -15,6 +15,7 @@
 
 #include "thread-local-work.h"
 #include "thaw-lesson.h"
+#include "thaw-text-row.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonThreadLocal, thaw_lesson_thread_local, THAW, LESSON_THREAD_LOCAL, ThawLesson)
 
@@ -27,7 +28,7 @@ struct _ThawLessonThreadLocal
   GtkLabel *status;
 
   /* The rows of the coming or the last run. */
-  AdwActionRow *rows[TLS_MAX_THREADS];
+  ThawTextRow *rows[TLS_MAX_THREADS];
   GtkLevelBar *bars[TLS_MAX_THREADS];
 
   guint n_threads;
@@ -62,12 +63,12 @@ make_rows (ThawLessonThreadLocal *self,
       /* Translators: "%s" is the name of a thread, e.g. "Thread 3". */
       g_autofree char *bar_label = g_strdup_printf (_("Lines formatted by %s"), title);
 
-      self->rows[i] = g_object_new (ADW_TYPE_ACTION_ROW, "title", title, "subtitle", _("Not started"), NULL);
+      self->rows[i] = THAW_TEXT_ROW (thaw_text_row_new (title, _("Not started")));
       self->bars[i] = g_object_new (GTK_TYPE_LEVEL_BAR, "valign", GTK_ALIGN_CENTER, "width-request", 64, NULL);
       gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_LOW);
       gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_HIGH);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars[i]), GTK_ACCESSIBLE_PROPERTY_LABEL, bar_label, -1);
-      adw_action_row_add_suffix (self->rows[i], GTK_WIDGET (self->bars[i]));
+      thaw_text_row_add_suffix (self->rows[i], GTK_WIDGET (self->bars[i]));
       gtk_list_box_append (self->thread_list, GTK_WIDGET (self->rows[i]));
     }
 
@@ -98,7 +99,7 @@ show_news (ThawLessonThreadLocal *self,
                                           "Exited with %d lines · its destroy notify ran %d µs after its function returned",
                                           thread->lines),
                                 thread->lines, thread->notify_delay_us);
-      adw_action_row_set_subtitle (self->rows[i], text);
+      thaw_text_row_set_subtitle (self->rows[i], text);
     }
 }
 

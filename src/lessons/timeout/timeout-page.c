@@ -15,6 +15,7 @@
 #include "timeout-work.h"
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
+#include "thaw-text-row.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonTimeout, thaw_lesson_timeout, THAW, LESSON_TIMEOUT, ThawLesson)
 
@@ -44,7 +45,7 @@ add_event (ThawLessonTimeout *self,
            const char        *title,
            const char        *subtitle)
 {
-  GtkWidget *row = g_object_new (ADW_TYPE_ACTION_ROW, "title", title, "subtitle", subtitle, NULL);
+  GtkWidget *row = thaw_text_row_new (title, subtitle);
 
   gtk_list_box_append (self->events, row);
   gtk_widget_set_visible (GTK_WIDGET (self->events), TRUE);
