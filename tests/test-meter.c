@@ -235,6 +235,9 @@ test_freeze_from_rest (Fixture       *fixture,
     tooltip = g_strdup (gtk_widget_get_tooltip_text (graph));
     g_test_message ("the graph's tooltip: %s", tooltip);
     g_assert_nonnull (strstr (tooltip, "freeze-page.c: block_cb"));
+    /* And over its bar, once the graph has been drawn. */
+    g_test_message ("over the stall: %s", thaw_latency_graph_get_stall_label (THAW_LATENCY_GRAPH (graph)));
+    g_assert_nonnull (strstr (thaw_latency_graph_get_stall_label (THAW_LATENCY_GRAPH (graph)), "freeze-page.c: block_cb"));
   }
 }
 

@@ -45,6 +45,11 @@ struct _ThawLatencyGraph
   /* The lateness shown in each column of pixels. */
   double *columns;
   guint n_columns;
+
+  /* The name of the longest stall in view, laid out for its text. */
+  PangoLayout *stall_layout;
+  char *stall_text;
+  gboolean stall_shown;         /* in the last frame */
 };
 
 enum {
@@ -224,6 +229,7 @@ static void
 clear_overlay (ThawLatencyGraph *self)
 {
   g_clear_pointer (&self->overlay, cairo_surface_destroy);
+  g_clear_object (&self->stall_layout);
   clear_labels (self);
 }
 
@@ -304,6 +310,64 @@ draw_bars (ThawLatencyGraph *self,
     }
 }
 
+/* Over the longest stall in view, later than a frame: what held the main
+ * loop, and how long ("freeze-page.c: block_cb › count_primes · 3,012 ms"),
+ * on a pale box at the left of its bar. The meter's tooltips list more. */
+static void
+draw_stall_name (ThawLatencyGraph *self,
+                 cairo_t          *cr,
+                 int               width,
+                 int               height,
+                 gint64            now)
+{
+  ThawStall stall;
+  g_autofree char *text = NULL;
+  GdkRGBA fg, bg;
+  double x0, x;
+  int w, h;
+
+  /* Since the heartbeat started: the graph has no bars before, and a
+   * stall from the window's start-up would have none under it. */
+  gint64 since = MAX (now - WINDOW_US, self->heartbeat != NULL ? thaw_heartbeat_get_started_at (self->heartbeat) : now);
+
+  self->stall_shown = FALSE;
+  if (thaw_stalls_copy_longest (since, &stall, 1) == 0 || stall.ms < THAW_FRAME_BUDGET_MS)
+    return;
+
+  text = g_strdup_printf (stall.ms >= 100
+                          /* Translators: on the meter's graph, over a stall: what held the main
+                           * loop and for how long, e.g. "freeze-page.c: block_cb · 3,012 ms". */
+                          ? _("%s · %'.0f ms") : _("%s · %.1f ms"),
+                          stall.name[0] != '\0' ? stall.name
+                          /* Translators: on the meter's graph, a stall spent in no callback of Thaw's. */
+                          : _("GTK and GLib"),
+                          stall.ms);
+  if (self->stall_layout == NULL || g_strcmp0 (self->stall_text, text) != 0)
+    {
+      g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+
+      g_clear_object (&self->stall_layout);
+      self->stall_layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+      pango_attr_list_insert (attrs, pango_attr_scale_new (0.75));
+      pango_layout_set_attributes (self->stall_layout, attrs);
+      g_free (self->stall_text);
+      self->stall_text = g_steal_pointer (&text);
+    }
+
+  pango_layout_get_pixel_size (self->stall_layout, &w, &h);
+  x0 = width - (double) (now - stall.end_us) / WINDOW_US * width - stall.ms * 1000.0 / WINDOW_US * width;
+  x = CLAMP (round (x0) + 4, 3, MAX (3, width - w - 7));
+  thaw_palette_get_foreground (GTK_WIDGET (self), 1.0f, &fg);
+  bg = (GdkRGBA) { 1 - fg.red, 1 - fg.green, 1 - fg.blue, 0.85f };
+  gdk_cairo_set_source_rgba (cr, &bg);
+  cairo_rectangle (cr, x - 3, height - h - 6, w + 6, h + 2);
+  cairo_fill (cr);
+  gdk_cairo_set_source_rgba (cr, &fg);
+  cairo_move_to (cr, x, height - h - 5);
+  pango_cairo_show_layout (cr, self->stall_layout);
+  self->stall_shown = TRUE;
+}
+
 static void
 thaw_latency_graph_draw (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
@@ -330,6 +394,7 @@ thaw_latency_graph_draw (GtkWidget   *widget,
   draw_bars (self, cr, width, height, n, now);
   cairo_set_source_surface (cr, get_overlay (self, width, height), 0, 0);
   cairo_paint (cr);
+  draw_stall_name (self, cr, width, height, now);
   cairo_destroy (cr);
 }
 
@@ -393,6 +458,7 @@ thaw_latency_graph_finalize (GObject *object)
 
   g_free (self->beats);
   g_free (self->columns);
+  g_free (self->stall_text);
 
   G_OBJECT_CLASS (thaw_latency_graph_parent_class)->finalize (object);
 }
@@ -536,4 +602,19 @@ thaw_latency_graph_get_heartbeat (ThawLatencyGraph *self)
   g_return_val_if_fail (THAW_IS_LATENCY_GRAPH (self), NULL);
 
   return self->heartbeat;
+}
+
+/**
+ * thaw_latency_graph_get_stall_label:
+ * @self: a graph
+ *
+ * Returns: what the last frame wrote over the longest stall in view, or
+ *   "" if it wrote nothing
+ */
+const char *
+thaw_latency_graph_get_stall_label (ThawLatencyGraph *self)
+{
+  g_return_val_if_fail (THAW_IS_LATENCY_GRAPH (self), NULL);
+
+  return self->stall_shown ? self->stall_text : "";
 }

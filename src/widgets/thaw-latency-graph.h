@@ -21,5 +21,6 @@ void           thaw_latency_graph_set_heartbeat (ThawLatencyGraph *self,
 ThawHeartbeat *thaw_latency_graph_get_heartbeat (ThawLatencyGraph *self);
 void           thaw_latency_graph_set_scrolling (ThawLatencyGraph *self,
                                                  gboolean          scrolling);
+const char    *thaw_latency_graph_get_stall_label (ThawLatencyGraph *self);
 
 G_END_DECLS
