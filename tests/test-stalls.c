@@ -222,22 +222,20 @@ test_longest (void)
   g_assert_cmpuint (thaw_stalls_copy_longest (g_get_monotonic_time () + G_USEC_PER_SEC, longest, 2), ==, 0);
 }
 
-static gboolean
-small_cb (gpointer data)
+/* A callback that opens a scope of its name and sleeps in it. */
+typedef struct
 {
-  guint scope = thaw_stalls_begin ("small_cb");
-
-  g_usleep (3000);
-  thaw_stalls_end (scope);
-  return G_SOURCE_REMOVE;
-}
+  const char *name;
+  guint ms;
+} NamedSleep;
 
 static gboolean
-once_cb (gpointer data)
+named_sleep_cb (gpointer data)
 {
-  guint scope = thaw_stalls_begin ("once_cb");
+  const NamedSleep *nap = data;
+  guint scope = thaw_stalls_begin (nap->name);
 
-  g_usleep (10000);
+  g_usleep (nap->ms * 1000);
   thaw_stalls_end (scope);
   return G_SOURCE_REMOVE;
 }
@@ -247,11 +245,12 @@ once_cb (gpointer data)
 static void
 test_many_in_one_turn (void)
 {
+  static const NamedSleep once = { "once_cb", 10 }, small = { "small_cb", 3 };
   gint64 since = g_get_monotonic_time ();
 
-  g_idle_add (once_cb, NULL);
+  g_idle_add (named_sleep_cb, (gpointer) &once);
   for (guint i = 0; i < 20; i++)
-    g_idle_add (small_cb, NULL);
+    g_idle_add (named_sleep_cb, (gpointer) &small);
   iterate_for (0.1);
   g_assert_cmpstr (the_stall (since, 50).name, ==, "small_cb ×20");
 }
