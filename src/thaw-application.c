@@ -375,6 +375,10 @@ static gboolean
 window_close_request_cb (ThawWindow      *window,
                          ThawApplication *self)
 {
+  /* Closed before --activate pressed its button: there is nothing left
+   * to press (SIGTERM during a slow start-up). */
+  g_clear_handle_id (&self->press_id, g_source_remove);
+
   if (self->options.report != NULL && !self->report_written)
     {
       g_autoptr(GError) error = NULL;

@@ -82,7 +82,7 @@ is_finished (gpointer data)
 
 /* is_finished(), counting the download threads at every look as well as
  * at every delivery: on a loaded machine (a sanitizer build beside other
- * tests) deliveries are few, and fell between the threads' starts and ends. */
+ * tests) deliveries are few. */
 static gboolean
 is_finished_counting (gpointer data)
 {
@@ -148,7 +148,13 @@ test_all_at_once (void)
   assert_all_done (&progress.last, 4, 0.4);
   g_assert_cmpuint (progress.finished, ==, 1);
   g_assert_true (progress.in_order);
-  g_assert_cmpuint (progress.most_threads, ==, 4);
+  /* A thread each, running together. Not always all four at one look: the
+   * run thread that starts them runs at background priority, and in the
+   * ASan run beside other tests it was starved long enough for the first
+   * download to end before the last began (3 of 4 seen). */
+  g_test_message ("at most %u download threads at once", progress.most_threads);
+  g_assert_cmpuint (progress.most_threads, >=, 2);
+  g_assert_cmpuint (progress.most_threads, <=, 4);
   /* Waiting together overlaps: about one download, not four. */
   g_assert_cmpfloat (progress.last.seconds, >=, 0.4);
   g_assert_cmpfloat (progress.last.seconds, <, 0.6 * progress.last.waiting_seconds);
