@@ -140,8 +140,8 @@ clear_rows (ThawLessonPool *self,
 }
 
 /* Shows the rows noted since the last flush in the list on screen: a
- * list's new rows cost about 3 ms of layout here, and the lists in the
- * other tabs get theirs when their tab is shown. */
+ * list's new rows cost about 3 ms of layout here, and a list in another
+ * tab (or on a page not shown) gets them when it is mapped. */
 static void
 flush_rows (ThawLessonPool *self)
 {
@@ -168,7 +168,6 @@ flush_rows_cb (gpointer data)
   thaw_stalls_end (scope);
   return G_SOURCE_REMOVE;
 }
-
 
 /* A cell shows its column of the row. */
 static void
@@ -361,10 +360,8 @@ static void
 tab_toggled_cb (GtkToggleButton *tab,
                 ThawLessonPool  *self)
 {
-  if (!gtk_toggle_button_get_active (tab))
-    return;
-  gtk_stack_set_visible_child_name (self->stack, gtk_widget_get_name (GTK_WIDGET (tab)));
-  flush_rows (self);
+  if (gtk_toggle_button_get_active (tab))
+    gtk_stack_set_visible_child_name (self->stack, gtk_widget_get_name (GTK_WIDGET (tab)));
 }
 
 /* @kind: 'i'nt, 'd'ouble or 'b'oolean */
@@ -477,6 +474,7 @@ thaw_lesson_pool_init (ThawLessonPool *self)
       clear_rows (self, view);
       model = gtk_no_selection_new (G_LIST_MODEL (self->rows[view]));
       gtk_column_view_set_model (self->views[view], GTK_SELECTION_MODEL (model));
+      g_signal_connect_object (self->views[view], "map", G_CALLBACK (flush_rows), self, G_CONNECT_SWAPPED);
       for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
         {
           g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
