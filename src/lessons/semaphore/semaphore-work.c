@@ -276,7 +276,10 @@ deliver_news_cb (gpointer value,
   news->running = (guint) g_atomic_int_get (&work->running);
   news->max_running = (guint) g_atomic_int_get (&work->max_running);
   news->threads_used = (guint) g_atomic_int_get (&work->threads_used);
-  news->completed = (guint) g_atomic_int_get (&work->completed);
+  /* Read after "done", this may count a job that has finished its work
+   * and not yet counted itself done: such a job is not done yet, and not
+   * shown as completed either. */
+  news->completed = MIN ((guint) g_atomic_int_get (&work->completed), news->done);
   news->stopped = g_atomic_int_get (&work->stopping);
   news->finished = news->done == work->n_jobs;
 
