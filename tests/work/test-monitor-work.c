@@ -199,7 +199,10 @@ test_load (void)
   g_assert_cmpuint (progress.finished, ==, 1);
   g_assert_true (progress.in_order);
   g_assert_true (progress.saw_load);
-  g_assert_cmpuint (progress.snapshots, >=, 6);
+  /* It samples for as long as the load runs: more than the two asked
+   * for. About six, but one interval can be lost on a loaded machine (5 in
+   * the ASan run beside other tests), so four is the bound. */
+  g_assert_cmpuint (progress.snapshots, >=, 4);
   g_assert_false (progress.last_lists_load);
   g_assert_cmpuint (progress.load_running, ==, 0);
   work_test_wait_for_threads ("thaw-load-", 0);
