@@ -37,8 +37,6 @@ struct _ThawWindow
   gulong frame_ids[4];
   guint frame_scope;
   guint part_scope;
-  const char *layout_name;
-  const char *drawing_name;
 };
 
 G_DEFINE_FINAL_TYPE (ThawWindow, thaw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -599,6 +597,21 @@ thaw_window_set_property (GObject      *object,
  * frame's first part ends at ours for "layout" when GTK laid the window
  * out, and at ours for "paint" when it did not: that part is then named
  * after what it was. */
+static const char *
+layout_name (void)
+{
+  /* Translators: a part of a GTK frame, in the meter's list of stalls:
+   * measuring widgets, applying CSS, placing them. */
+  return _("layout (sizes and CSS)");
+}
+
+static const char *
+drawing_name (void)
+{
+  /* Translators: a part of a GTK frame, in the meter's list of stalls. */
+  return _("drawing");
+}
+
 static void
 before_paint_cb (GdkFrameClock *frame_clock,
                  ThawWindow    *self)
@@ -607,7 +620,7 @@ before_paint_cb (GdkFrameClock *frame_clock,
   /* Translators: what held the main loop, in the meter's list of stalls:
    * GTK drawing one frame of the window. */
   self->frame_scope = thaw_stalls_begin (_("GTK frame"));
-  self->part_scope = thaw_stalls_begin (self->layout_name);
+  self->part_scope = thaw_stalls_begin (layout_name ());
 }
 
 static void
@@ -615,14 +628,14 @@ layout_cb (GdkFrameClock *frame_clock,
            ThawWindow    *self)
 {
   thaw_stalls_end (self->part_scope);
-  self->part_scope = thaw_stalls_begin (self->drawing_name);
+  self->part_scope = thaw_stalls_begin (drawing_name ());
 }
 
 static void
 paint_cb (GdkFrameClock *frame_clock,
           ThawWindow    *self)
 {
-  thaw_stalls_rename (self->part_scope, self->drawing_name);
+  thaw_stalls_rename (self->part_scope, drawing_name ());
   thaw_stalls_end (self->part_scope);
   self->part_scope = G_MAXUINT;
 }
@@ -646,11 +659,6 @@ thaw_window_realize (GtkWidget *widget)
   self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
   self->frame_scope = G_MAXUINT;
   self->part_scope = G_MAXUINT;
-  /* Translators: a part of a GTK frame, in the meter's list of stalls:
-   * measuring widgets, applying CSS, placing them. */
-  self->layout_name = _("layout (sizes and CSS)");
-  /* Translators: a part of a GTK frame, in the meter's list of stalls. */
-  self->drawing_name = _("drawing");
   self->frame_ids[0] = g_signal_connect (self->frame_clock, "before-paint", G_CALLBACK (before_paint_cb), self);
   self->frame_ids[1] = g_signal_connect (self->frame_clock, "layout", G_CALLBACK (layout_cb), self);
   self->frame_ids[2] = g_signal_connect (self->frame_clock, "paint", G_CALLBACK (paint_cb), self);

@@ -46,7 +46,10 @@ struct _ThawLatencyGraph
   double *columns;
   guint n_columns;
 
-  /* The name of the longest stall in view, laid out for its text. */
+  /* The longest stall in view, as the meter last handed it over, and its
+   * name laid out for its text. */
+  ThawStall stall;
+  gboolean has_stall;
   PangoLayout *stall_layout;
   char *stall_text;
   gboolean stall_shown;         /* in the last frame */
@@ -320,28 +323,24 @@ draw_stall_name (ThawLatencyGraph *self,
                  int               height,
                  gint64            now)
 {
-  ThawStall stall;
+  const ThawStall *stall = &self->stall;
   g_autofree char *text = NULL;
   GdkRGBA fg, bg;
   double x0, x;
   int w, h;
 
-  /* Since the heartbeat started: the graph has no bars before, and a
-   * stall from the window's start-up would have none under it. */
-  gint64 since = MAX (now - WINDOW_US, self->heartbeat != NULL ? thaw_heartbeat_get_started_at (self->heartbeat) : now);
-
   self->stall_shown = FALSE;
-  if (thaw_stalls_copy_longest (since, &stall, 1) == 0 || stall.ms < THAW_FRAME_BUDGET_MS)
+  if (!self->has_stall || stall->end_us < now - WINDOW_US)
     return;
 
-  text = g_strdup_printf (stall.ms >= 100
+  text = g_strdup_printf (stall->ms >= 100
                           /* Translators: on the meter's graph, over a stall: what held the main
                            * loop and for how long, e.g. "freeze-page.c: block_cb · 3,012 ms". */
                           ? _("%s · %'.0f ms") : _("%s · %.1f ms"),
-                          stall.name[0] != '\0' ? stall.name
+                          stall->name[0] != '\0' ? stall->name
                           /* Translators: on the meter's graph, a stall spent in no callback of Thaw's. */
                           : _("GTK and GLib"),
-                          stall.ms);
+                          stall->ms);
   if (self->stall_layout == NULL || g_strcmp0 (self->stall_text, text) != 0)
     {
       g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
@@ -355,7 +354,7 @@ draw_stall_name (ThawLatencyGraph *self,
     }
 
   pango_layout_get_pixel_size (self->stall_layout, &w, &h);
-  x0 = width - (double) (now - stall.end_us) / WINDOW_US * width - stall.ms * 1000.0 / WINDOW_US * width;
+  x0 = width - (double) (now - stall->end_us) / WINDOW_US * width - stall->ms * 1000.0 / WINDOW_US * width;
   x = CLAMP (round (x0) + 4, 3, MAX (3, width - w - 7));
   thaw_palette_get_foreground (GTK_WIDGET (self), 1.0f, &fg);
   bg = (GdkRGBA) { 1 - fg.red, 1 - fg.green, 1 - fg.blue, 0.85f };
@@ -602,6 +601,26 @@ thaw_latency_graph_get_heartbeat (ThawLatencyGraph *self)
   g_return_val_if_fail (THAW_IS_LATENCY_GRAPH (self), NULL);
 
   return self->heartbeat;
+}
+
+/**
+ * thaw_latency_graph_set_stall:
+ * @self: a graph
+ * @stall: (nullable): the longest stall in view, or %NULL for none
+ *
+ * What the graph names over the longest stall in its last ten seconds; the
+ * meter hands it over when it refreshes its figures, and the graph draws it
+ * at every frame while it is in view.
+ */
+void
+thaw_latency_graph_set_stall (ThawLatencyGraph *self,
+                              const ThawStall  *stall)
+{
+  g_return_if_fail (THAW_IS_LATENCY_GRAPH (self));
+
+  self->has_stall = stall != NULL;
+  if (stall != NULL)
+    self->stall = *stall;
 }
 
 /**

@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "thaw-heartbeat.h"
+#include "thaw-stalls.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,8 @@ void           thaw_latency_graph_set_heartbeat (ThawLatencyGraph *self,
 ThawHeartbeat *thaw_latency_graph_get_heartbeat (ThawLatencyGraph *self);
 void           thaw_latency_graph_set_scrolling (ThawLatencyGraph *self,
                                                  gboolean          scrolling);
+void           thaw_latency_graph_set_stall     (ThawLatencyGraph *self,
+                                                 const ThawStall  *stall);
 const char    *thaw_latency_graph_get_stall_label (ThawLatencyGraph *self);
 
 G_END_DECLS

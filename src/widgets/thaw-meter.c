@@ -99,10 +99,9 @@ static void update_resting (ThawMeter *self);
  * callback it ran ("freeze-page.c: block_cb"), or GTK's and GLib's own
  * work. The tooltip of the graph and of the max and stalls figures. */
 static char *
-describe_stalls (void)
+describe_stalls (const ThawStall *stalls,
+                 guint            n)
 {
-  ThawStall stalls[4];
-  guint n = thaw_stalls_copy_longest (g_get_monotonic_time () - WINDOW_US, stalls, G_N_ELEMENTS (stalls));
   g_autoptr(GString) text = g_string_new (NULL);
   guint shown = 0;
 
@@ -202,8 +201,15 @@ refresh_cb (gpointer data)
   set_label (self->hangs_label, hangs);
   set_label (self->fps_label, fps);
   {
-    g_autofree char *held = describe_stalls ();
+    /* Since the heartbeat started: the graph has no bars before, and a
+     * stall from the window's start-up would have none under it. */
+    gint64 now = g_get_monotonic_time ();
+    gint64 since = self->heartbeat != NULL ? MAX (now - WINDOW_US, thaw_heartbeat_get_started_at (self->heartbeat)) : now - WINDOW_US;
+    ThawStall longest[4];
+    guint n = thaw_stalls_copy_longest (since, longest, G_N_ELEMENTS (longest));
+    g_autofree char *held = describe_stalls (longest, n);
 
+    thaw_latency_graph_set_stall (self->graph, n > 0 && longest[0].ms >= THAW_FRAME_BUDGET_MS ? &longest[0] : NULL);
     set_tooltip (GTK_WIDGET (self->graph), held);
     set_tooltip (GTK_WIDGET (self->max_label), held);
     set_tooltip (GTK_WIDGET (self->stalls_label), held);

@@ -149,3 +149,31 @@ thaw_text_row_add_suffix (ThawTextRow *self,
   gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (self->box), suffix);
 }
+
+/**
+ * thaw_text_row_add_level_bar:
+ * @self: a row
+ * @label: what the bar shows, for assistive technologies ("Work of Thread 3")
+ *
+ * Adds a narrow level bar at the row's end, from 0 to 1 and without the
+ * low and high marks: one thread's share of the work, say.
+ *
+ * Returns: (transfer none): the bar
+ */
+GtkLevelBar *
+thaw_text_row_add_level_bar (ThawTextRow *self,
+                             const char  *label)
+{
+  GtkLevelBar *bar;
+
+  g_return_val_if_fail (THAW_IS_TEXT_ROW (self), NULL);
+
+  bar = GTK_LEVEL_BAR (gtk_level_bar_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (bar), 64, -1);
+  gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (bar, GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  thaw_text_row_add_suffix (self, GTK_WIDGET (bar));
+
+  return bar;
+}

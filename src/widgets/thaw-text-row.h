@@ -23,5 +23,7 @@ void        thaw_text_row_set_subtitle (ThawTextRow *self,
 const char *thaw_text_row_get_subtitle (ThawTextRow *self);
 void        thaw_text_row_add_suffix   (ThawTextRow *self,
                                         GtkWidget   *suffix);
+GtkLevelBar *thaw_text_row_add_level_bar (ThawTextRow *self,
+                                          const char  *label);
 
 G_END_DECLS

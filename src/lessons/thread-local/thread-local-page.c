@@ -64,11 +64,7 @@ make_rows (ThawLessonThreadLocal *self,
       g_autofree char *bar_label = g_strdup_printf (_("Lines formatted by %s"), title);
 
       self->rows[i] = THAW_TEXT_ROW (thaw_text_row_new (title, _("Not started")));
-      self->bars[i] = g_object_new (GTK_TYPE_LEVEL_BAR, "valign", GTK_ALIGN_CENTER, "width-request", 64, NULL);
-      gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_LOW);
-      gtk_level_bar_remove_offset_value (self->bars[i], GTK_LEVEL_BAR_OFFSET_HIGH);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->bars[i]), GTK_ACCESSIBLE_PROPERTY_LABEL, bar_label, -1);
-      thaw_text_row_add_suffix (self->rows[i], GTK_WIDGET (self->bars[i]));
+      self->bars[i] = thaw_text_row_add_level_bar (self->rows[i], bar_label);
       gtk_list_box_append (self->thread_list, GTK_WIDGET (self->rows[i]));
     }
 
