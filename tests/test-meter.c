@@ -190,10 +190,19 @@ test_freeze_from_rest (Fixture       *fixture,
   ThawLesson *lesson = thaw_lesson_page_get_lesson (thaw_window_get_lesson_page (fixture->window));
   ThawLatencyStats stats;
   gint64 started, frozen_us;
+  g_autoptr(GPtrArray) graphs = g_ptr_array_new ();
+  GtkWidget *graph;
+  int rest_width;
+
+  thaw_test_collect_widgets (GTK_WIDGET (thaw_window_get_meter (fixture->window)),
+                             THAW_TYPE_LATENCY_GRAPH, graphs);
+  g_assert_cmpuint (graphs->len, ==, 1);
+  graph = g_ptr_array_index (graphs, 0);
 
   wait_for_rest (fixture);
   thaw_heartbeat_reset (fixture->heartbeat);
   thaw_test_iterate_for (0.25);
+  rest_width = gtk_widget_get_width (graph);
 
   /* The wrong way: the job runs inside the action, on this main loop. */
   started = g_get_monotonic_time ();
@@ -215,8 +224,6 @@ test_freeze_from_rest (Fixture       *fixture,
     ThawStall stalls[64];
     guint n = thaw_stalls_copy_recent (started, stalls, G_N_ELEMENTS (stalls));
     gboolean named = FALSE;
-    g_autoptr(GPtrArray) graphs = g_ptr_array_new ();
-    GtkWidget *graph;
     g_autofree char *tooltip = NULL;
 
     for (guint i = 0; i < n; i++)
@@ -228,10 +235,6 @@ test_freeze_from_rest (Fixture       *fixture,
     g_assert_true (named);
 
     thaw_test_iterate_for (0.6);
-    thaw_test_collect_widgets (GTK_WIDGET (thaw_window_get_meter (fixture->window)),
-                               THAW_TYPE_LATENCY_GRAPH, graphs);
-    g_assert_cmpuint (graphs->len, ==, 1);
-    graph = g_ptr_array_index (graphs, 0);
     tooltip = g_strdup (gtk_widget_get_tooltip_text (graph));
     g_test_message ("the graph's tooltip: %s", tooltip);
     g_assert_nonnull (strstr (tooltip, "freeze-page.c: block_cb"));
@@ -239,6 +242,13 @@ test_freeze_from_rest (Fixture       *fixture,
     g_test_message ("over the stall: %s", thaw_latency_graph_get_stall_label (THAW_LATENCY_GRAPH (graph)));
     g_assert_nonnull (strstr (thaw_latency_graph_get_stall_label (THAW_LATENCY_GRAPH (graph)), "freeze-page.c: block_cb"));
   }
+
+  /* The figures went from "at rest" and a fraction of a millisecond to
+   * seconds and a hang, and the graph beside them kept its width (had it
+   * changed, it would draw its ticks and names again mid-run). */
+  g_test_message ("the graph was %d px wide at rest, %d px after the freeze", rest_width, gtk_widget_get_width (graph));
+  g_assert_cmpint (rest_width, >, 0);
+  g_assert_cmpint (gtk_widget_get_width (graph), ==, rest_width);
 }
 
 int

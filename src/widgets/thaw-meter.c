@@ -94,6 +94,56 @@ format_ms (double ms)
 
 static void update_resting (ThawMeter *self);
 
+/* Makes @label at least as wide as the wider of @text and @other_text
+ * (when not %NULL), in its own font. */
+static void
+reserve_width (GtkLabel   *label,
+               const char *text,
+               const char *other_text)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (label), text);
+  int width, other_width = 0;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  if (other_text != NULL)
+    {
+      pango_layout_set_text (layout, other_text, -1);
+      pango_layout_get_pixel_size (layout, &other_width, NULL);
+    }
+  gtk_widget_set_size_request (GTK_WIDGET (label), MAX (width, other_width), -1);
+}
+
+/* Each figure keeps the width of the widest text it shows in practice, so
+ * that the graph beside them keeps its width as they change: a graph made
+ * narrower or wider draws its ticks and names again, and the whole meter
+ * with them, in the middle of a run. */
+static void
+reserve_widths (ThawMeter *self)
+{
+  /* Digits are all as wide as each other ("tnum" in style.css). */
+  g_autofree char *ms = format_ms (8888);
+  g_autofree char *p99 = g_strdup_printf (_("p99 %s"), ms);
+  g_autofree char *max = g_strdup_printf (_("max %s"), ms);
+  g_autofree char *fps = g_strdup_printf (_("%.0f fps"), 888.0);
+  g_autofree char *stalls = g_strdup_printf (ngettext ("%u stall", "%u stalls", 8888), 8888);
+  g_autofree char *hangs = g_strdup_printf (ngettext ("%u hang", "%u hangs", 888), 888);
+
+  reserve_width (self->p99_label, p99, NULL);
+  reserve_width (self->max_label, max, NULL);
+  reserve_width (self->stalls_label, stalls, NULL);
+  reserve_width (self->hangs_label, hangs, NULL);
+  reserve_width (self->fps_label, fps, _("at rest"));
+}
+
+static void
+thaw_meter_css_changed (GtkWidget         *widget,
+                        GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (thaw_meter_parent_class)->css_changed (widget, change);
+
+  reserve_widths (THAW_METER (widget));
+}
+
 /* What held the main loop in the graph's last ten seconds: the longest
  * turns later than a frame, longest first, each with its duration and the
  * callback it ran ("freeze-page.c: block_cb"), or GTK's and GLib's own
@@ -476,6 +526,8 @@ thaw_meter_class_init (ThawMeterClass *klass)
 
   g_type_ensure (THAW_TYPE_BOUNCER);
   g_type_ensure (THAW_TYPE_LATENCY_GRAPH);
+
+  widget_class->css_changed = thaw_meter_css_changed;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/widgets/thaw-meter.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawMeter, bouncer);
