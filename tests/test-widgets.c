@@ -11,7 +11,10 @@
  *   bar-chart  bars as tall as their values, in their colours, a
  *              reference line through the slots and an upright marker; a
  *              scale of a few round steps, for speed-ups as for counts;
- *   palette    the dark style takes other shades than the light one.
+ *   palette    the dark style takes other shades than the light one;
+ *   text-row   title and subtitle as set, and for assistive technologies;
+ *              the subtitle hidden while empty; wrapping lines, or
+ *              single lines that a long text does not widen.
  */
 
 #include "config.h"
@@ -20,6 +23,7 @@
 #include "thaw-figure.h"
 #include "thaw-palette.h"
 #include "thaw-sparkline.h"
+#include "thaw-text-row.h"
 #include "thaw-thread-timeline.h"
 #include "thaw-test-util.h"
 
@@ -333,6 +337,54 @@ test_palette (void)
   g_assert_cmpfloat (dark.red + dark.green + dark.blue, >, light.red + light.green + light.blue);
 }
 
+/* The narrowest @widget can be. */
+static int
+minimum_width (GtkWidget *widget)
+{
+  int minimum;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  return minimum;
+}
+
+static void
+test_text_row (void)
+{
+  g_autofree char *long_text = NULL;
+  ThawTextRow *row = THAW_TEXT_ROW (g_object_ref_sink (thaw_text_row_new ("Thread 1", NULL)));
+  GtkWidget *lines = gtk_widget_get_first_child (gtk_widget_get_first_child (GTK_WIDGET (row)));
+  GtkWidget *subtitle = gtk_widget_get_last_child (lines);
+  int wrapping, single;
+  GString *text = g_string_new (NULL);
+
+  g_assert_cmpstr (thaw_text_row_get_title (row), ==, "Thread 1");
+  g_assert_cmpstr (thaw_text_row_get_subtitle (row), ==, "");
+  g_assert_false (gtk_widget_get_visible (subtitle));
+  thaw_text_row_set_subtitle (row, "Waiting at the gate");
+  g_assert_true (gtk_widget_get_visible (subtitle));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (subtitle)), ==, "Waiting at the gate");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Waiting at the gate");
+
+  /* A subtitle of one long word: wrapping breaks it anywhere (word-char),
+   * and a single line ends it with "…"; neither makes the row wide. */
+  for (guint i = 0; i < 40; i++)
+    g_string_append (text, "Unbreakable");
+  long_text = g_string_free (text, FALSE);
+  thaw_text_row_set_subtitle (row, long_text);
+  wrapping = minimum_width (GTK_WIDGET (row));
+  thaw_text_row_set_single_line (row, TRUE);
+  g_assert_false (gtk_label_get_wrap (GTK_LABEL (subtitle)));
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (subtitle)), ==, PANGO_ELLIPSIZE_END);
+  single = minimum_width (GTK_WIDGET (row));
+  g_test_message ("the row at its narrowest: %d px wrapping, %d px on single lines", wrapping, single);
+  g_assert_cmpint (wrapping, <, 200);
+  g_assert_cmpint (single, <, 200);
+  thaw_text_row_set_single_line (row, FALSE);
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (subtitle)));
+
+  g_object_unref (row);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +398,7 @@ main (int   argc,
   g_test_add_func ("/thaw/widgets/bar-chart", test_bar_chart);
   g_test_add_func ("/thaw/widgets/thread-timeline", test_thread_timeline);
   g_test_add_func ("/thaw/widgets/palette", test_palette);
+  g_test_add_func ("/thaw/widgets/text-row", test_text_row);
 
   return g_test_run ();
 }

@@ -10,6 +10,12 @@
  * template, and a few made in one go held the frame after them for 20–30 ms
  * on the machine Thaw is tested on. Setting a text it already shows does
  * nothing, so a label is measured and drawn again only when it changes.
+ *
+ * Its lines wrap, unless the row is made single-line: a wrapping label is
+ * measured anew at each width its containers try, each time shaping its
+ * text again, and a list of them shown or changed at once held a frame for
+ * 15–30 ms (monitor's threads, signal's threads at Go). Rows that change
+ * while a job runs, with short texts, are single-line.
  */
 
 #include "config.h"
@@ -176,4 +182,25 @@ thaw_text_row_add_level_bar (ThawTextRow *self,
   thaw_text_row_add_suffix (self, GTK_WIDGET (bar));
 
   return bar;
+}
+
+/**
+ * thaw_text_row_set_single_line:
+ * @self: a row
+ * @single_line: whether each line stays on one line, ended with "…" where
+ *   it does not fit, instead of wrapping
+ */
+void
+thaw_text_row_set_single_line (ThawTextRow *self,
+                               gboolean     single_line)
+{
+  GtkLabel *labels[] = { self->title, self->subtitle };
+
+  g_return_if_fail (THAW_IS_TEXT_ROW (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      gtk_label_set_wrap (labels[i], !single_line);
+      gtk_label_set_ellipsize (labels[i], single_line ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+    }
 }

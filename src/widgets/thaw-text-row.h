@@ -25,5 +25,7 @@ void        thaw_text_row_add_suffix   (ThawTextRow *self,
                                         GtkWidget   *suffix);
 GtkLevelBar *thaw_text_row_add_level_bar (ThawTextRow *self,
                                           const char  *label);
+void        thaw_text_row_set_single_line (ThawTextRow *self,
+                                           gboolean     single_line);
 
 G_END_DECLS

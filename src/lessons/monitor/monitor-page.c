@@ -74,7 +74,9 @@ add_core_card (ThawLessonMonitor *self)
 /* A row per thread. The rows stay from one sample to the next, and a sample
  * changes only the words that changed, adds the rows it needs and removes
  * the rest: new rows every second (AdwActionRows) held a frame for 20–30
- * ms here, and now a second's sample costs a label or two. */
+ * ms here, and now a second's sample costs a label or two. The rows are
+ * single-line (a thread's name is at most 15 bytes): the first sample's
+ * list of wrapping rows held its frame for 15–30 ms. */
 static void
 show_threads (ThawLessonMonitor *self,
               GPtrArray         *threads)
@@ -92,7 +94,11 @@ show_threads (ThawLessonMonitor *self,
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->threads_list, (int) i);
 
       if (row == NULL)
-        gtk_list_box_append (self->threads_list, thaw_text_row_new (info->name, subtitle));
+        {
+          row = GTK_LIST_BOX_ROW (thaw_text_row_new (info->name, subtitle));
+          thaw_text_row_set_single_line (THAW_TEXT_ROW (row), TRUE);
+          gtk_list_box_append (self->threads_list, GTK_WIDGET (row));
+        }
       else
         {
           thaw_text_row_set_title (THAW_TEXT_ROW (row), info->name);

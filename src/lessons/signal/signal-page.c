@@ -58,6 +58,7 @@ make_rows (ThawLessonSignal *self)
       g_autofree char *bar_label = g_strdup_printf (_("Work of %s"), title);
 
       self->rows[i] = THAW_TEXT_ROW (thaw_text_row_new (title, _("Not started")));
+      thaw_text_row_set_single_line (self->rows[i], TRUE);
       self->bars[i] = thaw_text_row_add_level_bar (self->rows[i], bar_label);
       gtk_list_box_append (self->thread_list, GTK_WIDGET (self->rows[i]));
     }
