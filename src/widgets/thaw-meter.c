@@ -95,14 +95,21 @@ format_ms (double ms)
 static void update_resting (ThawMeter *self);
 
 /* Makes @label at least as wide as the wider of @text and @other_text
- * (when not %NULL), in its own font. */
+ * (when not %NULL), in its own font; with @text %NULL, as wide as its own. */
 static void
 reserve_width (GtkLabel   *label,
                const char *text,
                const char *other_text)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (label), text);
+  g_autoptr(PangoLayout) layout = NULL;
   int width, other_width = 0;
+
+  if (text == NULL)
+    {
+      gtk_widget_set_size_request (GTK_WIDGET (label), -1, -1);
+      return;
+    }
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (label), text);
 
   pango_layout_get_pixel_size (layout, &width, NULL);
   if (other_text != NULL)
@@ -116,10 +123,13 @@ reserve_width (GtkLabel   *label,
 /* Each figure keeps the width of the widest text it shows in practice, so
  * that the graph beside them keeps its width as they change: a graph made
  * narrower or wider draws its ticks and names again, and the whole meter
- * with them, in the middle of a run. */
+ * with them, in the middle of a run. A compact meter has the graph above
+ * the figures, as wide as the window: there they take only their width,
+ * which a narrow window needs (360 px). */
 static void
 reserve_widths (ThawMeter *self)
 {
+  gboolean beside = !self->compact;
   /* Digits are all as wide as each other ("tnum" in style.css). */
   g_autofree char *ms = format_ms (8888);
   g_autofree char *p99 = g_strdup_printf (_("p99 %s"), ms);
@@ -128,11 +138,14 @@ reserve_widths (ThawMeter *self)
   g_autofree char *stalls = g_strdup_printf (ngettext ("%u stall", "%u stalls", 8888), 8888);
   g_autofree char *hangs = g_strdup_printf (ngettext ("%u hang", "%u hangs", 888), 888);
 
-  reserve_width (self->p99_label, p99, NULL);
-  reserve_width (self->max_label, max, NULL);
-  reserve_width (self->stalls_label, stalls, NULL);
-  reserve_width (self->hangs_label, hangs, NULL);
-  reserve_width (self->fps_label, fps, _("at rest"));
+  if (self->p99_label == NULL)   /* not built yet, or disposed */
+    return;
+
+  reserve_width (self->p99_label, beside ? p99 : NULL, NULL);
+  reserve_width (self->max_label, beside ? max : NULL, NULL);
+  reserve_width (self->stalls_label, beside ? stalls : NULL, NULL);
+  reserve_width (self->hangs_label, beside ? hangs : NULL, NULL);
+  reserve_width (self->fps_label, beside ? fps : NULL, _("at rest"));
 }
 
 static void
@@ -697,5 +710,6 @@ thaw_meter_set_compact (ThawMeter *self,
                                       compact ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
       gtk_box_set_spacing (GTK_BOX (layout), compact ? 4 : 10);
     }
+  reserve_widths (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
 }
