@@ -355,6 +355,16 @@ write_report (ThawApplication  *self,
   json_builder_set_member_name (builder, "fps");
   json_builder_add_double_value (builder, fps);
   add_stalls (self, builder);
+  {
+    double build_ms, first_frame_ms;
+
+    /* What opening the lesson cost: its page built, then drawn. */
+    if (thaw_window_get_page_cost (window, &build_ms, &first_frame_ms))
+      {
+        thaw_report_double (builder, "page_build_ms", build_ms);
+        thaw_report_double (builder, "page_first_frame_ms", first_frame_ms);
+      }
+  }
 
   if (page != NULL)
     thaw_lesson_report (thaw_lesson_page_get_lesson (page), builder);

@@ -37,6 +37,13 @@ struct _ThawWindow
   gulong frame_ids[4];
   guint frame_scope;
   guint part_scope;
+
+  /* What the lesson on screen cost the main loop as it opened: building
+   * its page, and the first frame that drew it (negative until drawn). */
+  double page_build_ms;
+  double page_frame_ms;
+  gint64 page_frame_start;  /* 0: not waiting for it */
+  gboolean page_frame_pending;
 };
 
 G_DEFINE_FINAL_TYPE (ThawWindow, thaw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -293,6 +300,8 @@ thaw_window_show_lesson (ThawWindow *self,
   const ThawLessonInfo *info;
   GtkListBoxRow *row;
   GtkWidget *page;
+  gint64 built;
+  guint scope;
 
   g_return_val_if_fail (THAW_IS_WINDOW (self), FALSE);
 
@@ -310,10 +319,17 @@ thaw_window_show_lesson (ThawWindow *self,
   if (self->page != NULL && thaw_lesson_page_get_info (self->page) == info)
     return TRUE;
 
+  /* Named in the meter's list of stalls: closing the old lesson, building
+   * the new one. */
+  scope = thaw_stalls_begin (THAW_STALL_NAME (thaw_window_show_lesson));
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
+  built = g_get_monotonic_time ();
   page = thaw_lesson_page_new (info, self->heartbeat);
   self->page = THAW_LESSON_PAGE (page);
   adw_bin_set_child (self->page_bin, page);
+  self->page_build_ms = (g_get_monotonic_time () - built) / 1000.0;
+  self->page_frame_ms = -1;
+  self->page_frame_pending = TRUE;
 
   /* While the lesson's job runs the meter stays awake; the old lesson, now
    * gone, took its job and its signal with it. */
@@ -326,6 +342,7 @@ thaw_window_show_lesson (ThawWindow *self,
   adw_view_switcher_bar_set_stack (self->switcher_bar, thaw_lesson_page_get_stack (self->page));
 
   g_settings_set_string (self->settings, "last-lesson", info->id);
+  thaw_stalls_end (scope);
 
   return TRUE;
 }
@@ -620,6 +637,8 @@ before_paint_cb (GdkFrameClock *frame_clock,
   /* Translators: what held the main loop, in the meter's list of stalls:
    * GTK drawing one frame of the window. */
   self->frame_scope = thaw_stalls_begin (_("GTK frame"));
+  if (self->page_frame_pending)
+    self->page_frame_start = g_get_monotonic_time ();
   self->part_scope = thaw_stalls_begin (layout_name ());
 }
 
@@ -647,6 +666,12 @@ after_paint_cb (GdkFrameClock *frame_clock,
   thaw_stalls_end (self->frame_scope);
   self->frame_scope = G_MAXUINT;
   self->part_scope = G_MAXUINT;
+  if (self->page_frame_start != 0)
+    {
+      self->page_frame_ms = (g_get_monotonic_time () - self->page_frame_start) / 1000.0;
+      self->page_frame_start = 0;
+      self->page_frame_pending = FALSE;
+    }
 }
 
 static void
@@ -803,4 +828,30 @@ thaw_window_get_meter (ThawWindow *self)
   g_return_val_if_fail (THAW_IS_WINDOW (self), NULL);
 
   return self->meter;
+}
+
+/**
+ * thaw_window_get_page_cost:
+ * @self: a window
+ * @build_ms: (out) (optional): how long building the lesson's page took
+ * @first_frame_ms: (out) (optional): how long the first frame that drew it
+ *   took (for the window's first lesson, that frame draws the whole window)
+ *
+ * What opening the lesson on screen cost the main loop: two turns of it.
+ *
+ * Returns: %FALSE if no lesson is on screen or its first frame is not drawn yet
+ */
+gboolean
+thaw_window_get_page_cost (ThawWindow *self,
+                           double     *build_ms,
+                           double     *first_frame_ms)
+{
+  g_return_val_if_fail (THAW_IS_WINDOW (self), FALSE);
+
+  if (build_ms != NULL)
+    *build_ms = self->page_build_ms;
+  if (first_frame_ms != NULL)
+    *first_frame_ms = self->page_frame_ms;
+
+  return self->page != NULL && self->page_frame_ms >= 0;
 }

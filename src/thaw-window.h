@@ -24,5 +24,8 @@ gboolean        thaw_window_show_lesson      (ThawWindow     *self,
 void            thaw_window_show_python_map  (ThawWindow     *self);
 ThawLessonPage *thaw_window_get_lesson_page  (ThawWindow     *self);
 ThawMeter      *thaw_window_get_meter        (ThawWindow     *self);
+gboolean        thaw_window_get_page_cost    (ThawWindow     *self,
+                                              double         *build_ms,
+                                              double         *first_frame_ms);
 
 G_END_DECLS
