@@ -577,6 +577,12 @@ find_unreachable (GtkWindow *window,
 
 /* The tests ------------------------------------------------------------- */
 
+static gboolean
+page_is_whole (gpointer page)
+{
+  return thaw_lesson_page_is_whole (page);
+}
+
 static GtkWidget *
 present_lesson (const ThawLessonInfo  *info,
                 ThawHeartbeat         *heartbeat,
@@ -589,6 +595,8 @@ present_lesson (const ThawLessonInfo  *info,
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));
   thaw_test_iterate_for (0.3);
+  /* All of it: what is below the lesson's controls comes a frame at a time. */
+  thaw_test_iterate_until (page_is_whole, page, 5 * thaw_test_time_scale ());
 
   *page_out = THAW_LESSON_PAGE (page);
 

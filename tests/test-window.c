@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
 #include <locale.h>
+#include <string.h>
 
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
@@ -206,6 +208,78 @@ test_sidebar_follows (void)
   g_assert_cmpfloat (top.y, >=, gtk_adjustment_get_value (adjustment));
   g_assert_cmpfloat (top.y + gtk_widget_get_height (GTK_WIDGET (row)), <=,
                      gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.1);
+  g_assert_finalize_object (g_steal_pointer (&heartbeat));
+}
+
+static gboolean
+page_drawn (gpointer window)
+{
+  return thaw_window_get_page_cost (window, NULL, NULL);
+}
+
+static gboolean
+page_is_whole (gpointer page)
+{
+  return thaw_lesson_page_is_whole (page);
+}
+
+static char *
+buffer_text (GtkSourceView *view)
+{
+  GtkTextIter start, end;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Opening a lesson: what it cost is measured (the report's page_build_ms
+ * and page_first_frame_ms); what is below the lesson's controls comes a
+ * frame at a time after the first, and all of it within a few; the Source
+ * tab loads the lesson's work file when it is first shown. */
+static void
+test_open_lesson (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+  g_autoptr(GBytes) work = NULL;
+  g_autofree char *shown = NULL;
+  ThawLessonPage *page;
+  double build_ms, first_frame_ms;
+
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.3);
+  g_assert_true (thaw_window_show_lesson (window, "race"));
+  /* Not drawn yet: nothing to say of its first frame. */
+  g_assert_false (thaw_window_get_page_cost (window, &build_ms, NULL));
+  thaw_test_iterate_until (page_drawn, window, 5 * thaw_test_time_scale ());
+  g_assert_true (thaw_window_get_page_cost (window, &build_ms, &first_frame_ms));
+  g_test_message ("race: built in %.1f ms, first frame %.1f ms", build_ms, first_frame_ms);
+  g_assert_cmpfloat (build_ms, >, 0);
+  g_assert_cmpfloat (first_frame_ms, >, 0);
+
+  page = thaw_window_get_lesson_page (window);
+  g_assert_false (thaw_lesson_page_is_whole (page));
+  thaw_test_iterate_until (page_is_whole, page, 5 * thaw_test_time_scale ());
+
+  thaw_test_collect_widgets (GTK_WIDGET (page), GTK_SOURCE_TYPE_VIEW, views);
+  g_assert_cmpuint (views->len, ==, 3);
+  /* The Lesson tab's programs are on screen. */
+  g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (views, 0)));
+  g_assert_true (gtk_widget_get_mapped (g_ptr_array_index (views, 1)));
+  shown = buffer_text (g_ptr_array_index (views, 2));
+  g_assert_cmpstr (shown, ==, "");
+  adw_view_stack_set_visible_child_name (thaw_lesson_page_get_stack (page), "source");
+  g_free (shown);
+  shown = buffer_text (g_ptr_array_index (views, 2));
+  work = g_resources_lookup_data (RESOURCE_BASE "/lessons/race/race-work.c", 0, NULL);
+  g_assert_nonnull (work);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (work, NULL), shown));
+  g_assert_nonnull (strstr (shown, "race_work_start"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   thaw_test_iterate_for (0.1);
@@ -491,6 +565,7 @@ main (int   argc,
   g_test_add_func ("/thaw/window/search-matches", test_search_matches);
   g_test_add_func ("/thaw/window/sidebar-follows", test_sidebar_follows);
   g_test_add_func ("/thaw/window/size-remembered", test_window_size_remembered);
+  g_test_add_func ("/thaw/window/open-lesson", test_open_lesson);
   g_test_add_func ("/thaw/window/narrow", test_window_narrow);
   g_test_add_func ("/thaw/window/narrow-pt-BR", test_window_narrow_translated);
   g_test_add_func ("/thaw/freeze/stop", test_freeze_stop);

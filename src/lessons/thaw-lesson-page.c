@@ -37,6 +37,12 @@ struct _ThawLessonPage
   GtkSourceView *source_view;
   GtkWidget *source_files_scroller;
   GtkBox *source_files;
+  GtkToggleButton *first_source_file;
+
+  /* What is below the lesson's controls, hidden until its turn to be shown:
+   * see reveal_cb(). */
+  GPtrArray *to_reveal;
+  guint reveal_frames;
 
   const ThawLessonInfo *info;
   ThawLesson *lesson;
@@ -116,7 +122,10 @@ source_file_toggled_cb (GtkToggleButton *button,
 }
 
 /* The Source tab: the lesson's work file first, then its page and the
- * page's template, one button each. */
+ * page's template, one button each. The work file is loaded when the tab
+ * is first shown (source_shown_cb): GtkSourceView highlights a file in
+ * idle slices of up to 30 ms, and a file of several hundred lines loaded
+ * with the page held the main loop for 40-80 ms after each lesson opened. */
 static void
 add_source_files (ThawLessonPage *self)
 {
@@ -138,7 +147,17 @@ add_source_files (ThawLessonPage *self)
     }
 
   gtk_widget_set_visible (self->source_files_scroller, TRUE);
-  gtk_toggle_button_set_active (first, TRUE);
+  self->first_source_file = first;
+}
+
+static void
+source_shown_cb (ThawLessonPage *self)
+{
+  if (self->first_source_file == NULL
+      || g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "source") != 0)
+    return;
+
+  gtk_toggle_button_set_active (g_steal_pointer (&self->first_source_file), TRUE);
 }
 
 static void
@@ -155,6 +174,10 @@ add_steps (ThawLessonPage *self)
       text = g_strdup_printf (_("%u. %s"), i + 1, _(steps[i]));
       label = gtk_label_new (text);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      /* As the explanation's in thaw-lesson-page.ui: bounds that keep
+       * measuring a wrapping label cheap. */
+      gtk_label_set_width_chars (GTK_LABEL (label), 20);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 90);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_box_append (self->steps_box, label);
@@ -189,10 +212,50 @@ release_source_view (GtkSourceView *view)
   gtk_text_view_set_buffer (GTK_TEXT_VIEW (view), NULL);
 }
 
+/* Opening a lesson lays out and draws what is above the fold in its first
+ * frame, and the rest (Try This, How It Works, the programs) one widget a
+ * frame after it: shaping the prose and the programs' text for their first
+ * layout held that first frame for 30-90 ms, a visible hitch at every
+ * lesson opened. A tick callback runs before the frame's layout, so what it
+ * shows is laid out in that same frame. */
+static gboolean
+reveal_cb (GtkWidget     *widget,
+           GdkFrameClock *frame_clock,
+           gpointer       user_data)
+{
+  ThawLessonPage *self = THAW_LESSON_PAGE (widget);
+
+  /* The first frame is the page's own. */
+  if (self->reveal_frames++ == 0)
+    return G_SOURCE_CONTINUE;
+
+  gtk_widget_set_visible (g_ptr_array_steal_index (self->to_reveal, 0), TRUE);
+  return self->to_reveal->len > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Hides what follows the lesson's controls, for reveal_cb(). */
+static void
+reveal_later (ThawLessonPage *self)
+{
+  self->to_reveal = g_ptr_array_new ();
+  for (GtkWidget *next = gtk_widget_get_next_sibling (GTK_WIDGET (self->lesson_bin));
+       next != NULL;
+       next = gtk_widget_get_next_sibling (next))
+    if (gtk_widget_get_visible (next))
+      {
+        gtk_widget_set_visible (next, FALSE);
+        g_ptr_array_add (self->to_reveal, next);
+      }
+  if (self->to_reveal->len > 0)
+    gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_cb, NULL, NULL);
+}
+
 static void
 thaw_lesson_page_dispose (GObject *object)
 {
   ThawLessonPage *self = THAW_LESSON_PAGE (object);
+
+  g_clear_pointer (&self->to_reveal, g_ptr_array_unref);
 
   if (self->source_view != NULL)
     release_source_view (g_steal_pointer (&self->source_view));
@@ -271,7 +334,10 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
   load_code (self->python_view, "python3", python);
   load_code (self->glib_view, "c", glib);
   add_source_files (self);
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (source_shown_cb), self, G_CONNECT_SWAPPED);
 
+  reveal_later (self);
   self->lesson = g_object_new (info->get_type (), "heartbeat", heartbeat, NULL);
   adw_bin_set_child (self->lesson_bin, GTK_WIDGET (self->lesson));
   /* Until the first run, the headline says what to do first. */
@@ -318,4 +384,20 @@ thaw_lesson_page_get_stack (ThawLessonPage *self)
   g_return_val_if_fail (THAW_IS_LESSON_PAGE (self), NULL);
 
   return self->stack;
+}
+
+/**
+ * thaw_lesson_page_is_whole:
+ * @self: a page
+ *
+ * Returns: whether everything of the Lesson tab is shown: a page opened
+ *   shows what is below the lesson's controls over the frames after its
+ *   first (see reveal_cb())
+ */
+gboolean
+thaw_lesson_page_is_whole (ThawLessonPage *self)
+{
+  g_return_val_if_fail (THAW_IS_LESSON_PAGE (self), FALSE);
+
+  return self->to_reveal == NULL || self->to_reveal->len == 0;
 }

@@ -20,5 +20,6 @@ GtkWidget            *thaw_lesson_page_new        (const ThawLessonInfo *info,
 const ThawLessonInfo *thaw_lesson_page_get_info   (ThawLessonPage       *self);
 ThawLesson           *thaw_lesson_page_get_lesson (ThawLessonPage       *self);
 AdwViewStack         *thaw_lesson_page_get_stack  (ThawLessonPage       *self);
+gboolean              thaw_lesson_page_is_whole   (ThawLessonPage       *self);
 
 G_END_DECLS
