@@ -148,12 +148,13 @@ test_all_at_once (void)
   assert_all_done (&progress.last, 4, 0.4);
   g_assert_cmpuint (progress.finished, ==, 1);
   g_assert_true (progress.in_order);
-  /* A thread each, running together. Not always all four at one look: the
-   * run thread that starts them runs at background priority, and in the
-   * ASan run beside other tests it was starved long enough for the first
-   * download to end before the last began (3 of 4 seen). */
+  /* Download threads of their own, never more than the downloads. How
+   * many at one look says little: this thread looks between iterations, and
+   * in the ASan run beside other tests it saw 3, 2 and once only 1 of the 4
+   * (the run thread that starts them runs at background priority). That
+   * they run together is measured by the time, below. */
   g_test_message ("at most %u download threads at once", progress.most_threads);
-  g_assert_cmpuint (progress.most_threads, >=, 2);
+  g_assert_cmpuint (progress.most_threads, >=, 1);
   g_assert_cmpuint (progress.most_threads, <=, 4);
   /* Waiting together overlaps: about one download, not four. */
   g_assert_cmpfloat (progress.last.seconds, >=, 0.4);
