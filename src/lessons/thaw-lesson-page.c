@@ -123,9 +123,9 @@ source_file_toggled_cb (GtkToggleButton *button,
 
 /* The Source tab: the lesson's work file first, then its page and the
  * page's template, one button each. The work file is loaded when the tab
- * is first shown (source_shown_cb): GtkSourceView highlights a file in
- * idle slices of up to 30 ms, and a file of several hundred lines loaded
- * with the page held the main loop for 40-80 ms after each lesson opened. */
+ * is first shown (source_shown_cb), not while the lesson opens: it is
+ * several hundred lines, and GtkSourceView highlights a file in idle
+ * slices of up to 30 ms each. */
 static void
 add_source_files (ThawLessonPage *self)
 {
