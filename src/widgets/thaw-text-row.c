@@ -14,7 +14,7 @@
  * Its lines wrap, unless the row is made single-line: a wrapping label is
  * measured anew at each width its containers try, each time shaping its
  * text again, and a list of them shown or changed at once held a frame for
- * 15–30 ms (monitor's threads, signal's threads at Go). Rows that change
+ * 11–30 ms (monitor's threads, signal's threads at Go). Rows that change
  * while a job runs, with short texts, are single-line.
  */
 
