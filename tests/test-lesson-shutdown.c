@@ -527,23 +527,47 @@ test_simulate_quit (void)
   fixture_close (&fixture);
 }
 
+/* Writes the old file (and judges it into @old), runs @verb, and at
+ * @percent of the new file @stop_verb; then waits for the end. The main loop hears of the percentage a little later than the
+ * writer reaches it: in the ASan CI run, beside other tests, once so late
+ * that the file was done when the quit came. Then the run proves nothing,
+ * and it is tried again (three times at most). */
+static void
+interrupt_at (ThawLesson *lesson,
+              Verdict    *old,
+              const char *verb,
+              gint64      percent,
+              const char *stop_verb)
+{
+  g_autofree char *path = target_file (cache_home);
+
+  for (guint attempt = 1; ; attempt++)
+    {
+      write_old_file (cache_home);
+      verdict_clear (old);
+      judge (path, old);
+      g_assert_true (thaw_lesson_activate_verb (lesson, verb));
+      wait_for_percent (lesson, percent);
+      g_assert_true (thaw_lesson_activate_verb (lesson, stop_verb));
+      thaw_test_iterate_until (write_ended, lesson, 5 * thaw_test_time_scale ());
+      if (attempt == 3 || !has_state (lesson, "write_outcome", "kept"))
+        return;
+      g_test_message ("%s came after the file was written; again", stop_verb);
+    }
+}
+
 /* Stop abandons the file cleanly, and stopping twice is harmless. */
 static void
 test_stop (void)
 {
-  g_autofree char *path = target_file (cache_home);
   Fixture fixture = { 0 };
   g_autoptr(JsonObject) report = NULL;
   g_auto(Verdict) old = { 0 };
 
   write_old_file (cache_home);
-  judge (path, &old);
   fixture_open (&fixture);
 
-  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "start"));
-  wait_for_percent (fixture.lesson, 50);
-  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "stop"));
-  thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
+  interrupt_at (fixture.lesson, &old, "start", 50, "stop");
   thaw_lesson_activate_verb (fixture.lesson, "stop");
 
   report = thaw_test_lesson_report (fixture.lesson);
@@ -562,15 +586,14 @@ test_in_place_leaves_half (void)
   g_autofree char *path = target_file (cache_home);
   Fixture fixture = { 0 };
   g_autoptr(JsonObject) report = NULL;
+  g_auto(Verdict) old = { 0 };
   g_auto(Verdict) after = { 0 };
 
   write_old_file (cache_home);
   fixture_open (&fixture);
 
-  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "write-in-place"));
-  wait_for_percent (fixture.lesson, 30);
-  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "simulate-quit"));
-  thaw_test_iterate_until (write_ended, fixture.lesson, 5 * thaw_test_time_scale ());
+  interrupt_at (fixture.lesson, &old, "write-in-place", 30, "simulate-quit");
+  /* The lesson reads the file back. */
   thaw_test_iterate_for (0.5);
 
   judge (path, &after);
