@@ -199,12 +199,18 @@ test_stop (Fixture       *fixture,
 {
   g_autoptr(JsonObject) stopped = NULL;
   g_autoptr(JsonObject) again = NULL;
+  g_autofree char *reason = NULL;
 
   set_levels (fixture->lesson, 12);
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
   thaw_test_iterate_for (0.4);
   g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, 1);
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
+  /* Until the worker's last word ends the run, Stop says it was heard. */
+  g_assert_true (thaw_lesson_get_busy (fixture->lesson));
+  g_assert_false (thaw_lesson_can_activate_verb (fixture->lesson, "stop"));
+  reason = thaw_lesson_dup_verb_disabled_reason (fixture->lesson, "stop");
+  g_assert_true (g_str_has_prefix (reason, "Already stopping"));
 
   thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
   g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, 0);

@@ -471,9 +471,28 @@ find_work_slot (ThawLesson *self,
   return NULL;
 }
 
+/* The page's status line: its template's "status" label, if it has one. */
+static void
+set_status (ThawLesson *self,
+            const char *text)
+{
+  for (GType type = G_OBJECT_TYPE (self); type != THAW_TYPE_LESSON; type = g_type_parent (type))
+    {
+      GObject *status = gtk_widget_get_template_child (GTK_WIDGET (self), type, "status");
+
+      if (GTK_IS_LABEL (status))
+        {
+          gtk_label_set_text (GTK_LABEL (status), text);
+          return;
+        }
+    }
+}
+
 /* lesson.stop, for a page that gave thaw_lesson_class_set_work() a stop
  * function: ask the work to stop, and say so in the page's status line
- * (the template's "status" label). The work's last delivery ends the run. */
+ * (the template's "status" label) and in the Stop button, greyed out
+ * ("Already stopping") until the run ends: asked once is enough. The
+ * work's last delivery ends the run. */
 static void
 work_stop_cb (GtkWidget  *widget,
               const char *action_name,
@@ -482,14 +501,13 @@ work_stop_cb (GtkWidget  *widget,
   GType type;
   WorkSlot *slot = find_work_slot (THAW_LESSON (widget), &type);
   gpointer work = G_STRUCT_MEMBER (gpointer, widget, slot->offset);
-  GObject *status = gtk_widget_get_template_child (widget, type, "status");
 
   if (work == NULL)
     return;
 
   slot->stop_func (work);
-  if (GTK_IS_LABEL (status))
-    gtk_label_set_text (GTK_LABEL (status), _("Stopping…"));
+  gtk_widget_action_set_enabled (widget, "lesson.stop", FALSE);
+  set_status (THAW_LESSON (widget), _("Stopping…"));
 }
 
 /**
@@ -502,7 +520,8 @@ work_stop_cb (GtkWidget  *widget,
  * @free_func: the work's free function
  *
  * With @stop_func, `lesson.stop` (enabled while the lesson is busy) calls
- * it on the work and writes "Stopping…" in the template's `status` label.
+ * it on the work, writes "Stopping…" in the template's `status` label and
+ * disables itself until the next run.
  *
  * The window may close mid-run. When the page is disposed, after its own
  * dispose if it has one, ThawLesson frees the work with @free_func, which
@@ -1129,6 +1148,30 @@ thaw_lesson_end_run (ThawLesson   *self,
   thaw_lesson_set_busy (self, FALSE);
 }
 
+/**
+ * thaw_lesson_fail_start:
+ * @self: a lesson
+ * @error: why the run's threads could not start
+ *
+ * For a run whose work could not start (no thread to be had): ends it as
+ * failed, and says why in the template's `status` label.
+ */
+void
+thaw_lesson_fail_start (ThawLesson   *self,
+                        const GError *error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (THAW_IS_LESSON (self));
+  g_return_if_fail (error != NULL);
+
+  thaw_lesson_end_run (self, THAW_RUN_FAILED);
+  /* Translators: "%s" is an error message, e.g. "Error creating thread:
+   * Resource temporarily unavailable". */
+  text = g_strdup_printf (_("The run could not start: %s"), error->message);
+  set_status (self, text);
+}
+
 ThawRunState
 thaw_lesson_get_run_state (ThawLesson *self)
 {
@@ -1648,6 +1691,30 @@ thaw_report_double (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, name);
   json_builder_add_double_value (builder, value);
+}
+
+/**
+ * thaw_report_measured:
+ * @builder: a report being built, inside its object
+ * @name: the member's name
+ * @measured: whether @value was measured yet
+ * @value: the figure
+ *
+ * Adds a figure that a run may not have measured yet: until it has, the
+ * member is null, for "no timeout yet" is not "0 s". A %NULL string is
+ * null in thaw_report_string() likewise.
+ */
+void
+thaw_report_measured (JsonBuilder *builder,
+                      const char  *name,
+                      gboolean     measured,
+                      double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (measured)
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
 }
 
 void

@@ -125,6 +125,8 @@ void           thaw_lesson_begin_run     (ThawLesson  *self,
                                           const char  *mode);
 void           thaw_lesson_end_run       (ThawLesson  *self,
                                           ThawRunState state);
+void           thaw_lesson_fail_start    (ThawLesson  *self,
+                                          const GError *error);
 ThawRunState   thaw_lesson_get_run_state (ThawLesson  *self);
 gint64         thaw_lesson_get_run_started_at (ThawLesson *self);
 double         thaw_lesson_get_run_seconds (ThawLesson *self);
@@ -188,6 +190,10 @@ void           thaw_report_int           (JsonBuilder *builder,
                                           gint64       value);
 void           thaw_report_double        (JsonBuilder *builder,
                                           const char  *name,
+                                          double       value);
+void           thaw_report_measured      (JsonBuilder *builder,
+                                          const char  *name,
+                                          gboolean     measured,
                                           double       value);
 void           thaw_report_string        (JsonBuilder *builder,
                                           const char  *name,

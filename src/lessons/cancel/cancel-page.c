@@ -14,6 +14,7 @@
 
 #include "cancel-work.h"
 #include "thaw-lesson.h"
+#include "thaw-text-row.h"
 
 /* How many stops the list keeps, newest first. */
 #define HISTORY_LENGTH 5
@@ -24,11 +25,9 @@ struct _ThawLessonCancel
 {
   ThawLesson parent_instance;
 
-  GtkWidget *look_every_row;
   GtkSpinButton *look_every;
   GtkProgressBar *progress;
   GtkLabel *status;
-  GtkWidget *history_title;
   GtkListBox *history;
 
   CancelWork *work;           /* while the worker runs */
@@ -57,10 +56,9 @@ show_progress (ThawLessonCancel *self,
   g_autofree char *text = NULL;
 
   self->progress_fraction = (double) blocks_done / n_blocks;
-  gtk_progress_bar_set_fraction (self->progress, self->progress_fraction);
   /* Translators: the progress of a checksum, e.g. "444.6 MB of 1.3 GB hashed". */
   text = g_strdup_printf (_("%s of %s hashed"), done, total);
-  gtk_progress_bar_set_text (self->progress, text);
+  g_object_set (self->progress, "fraction", self->progress_fraction, "text", text, NULL);
 }
 
 /* Adds a row to the list of stops, newest first, keeping the last few. */
@@ -69,16 +67,12 @@ add_to_history (ThawLessonCancel *self,
                 const char       *title,
                 const char       *subtitle)
 {
-  GtkWidget *row = adw_action_row_new ();
   GtkWidget *oldest = gtk_widget_get_last_child (GTK_WIDGET (self->history));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   if (oldest != NULL && gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (oldest)) == HISTORY_LENGTH - 1)
     gtk_list_box_remove (self->history, oldest);
-  gtk_list_box_prepend (self->history, row);
-
-  gtk_widget_set_visible (self->history_title, TRUE);
+  gtk_list_box_prepend (self->history, thaw_text_row_new (title, subtitle));
+  /* Its heading shows with it (cancel-page.ui binds them). */
   gtk_widget_set_visible (GTK_WIDGET (self->history), TRUE);
 }
 
@@ -93,6 +87,7 @@ worker_progress (const CancelProgress *progress,
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *value = NULL;
 
   show_progress (self, progress->blocks_done, progress->n_blocks);
   if (!progress->finished)
@@ -115,12 +110,9 @@ worker_progress (const CancelProgress *progress,
                                   100 * self->progress_fraction, self->look_every_ms,
                                   progress->delivered_ms);
       add_to_history (self, title, subtitle);
-      {
-        /* Translators: a time in milliseconds, e.g. "6.8 ms". */
-        g_autofree char *value = g_strdup_printf (_("%.1f ms"), progress->latency_ms);
-
-        thaw_lesson_set_headline (lesson, _("From Stop to the worker stopping"), value, subtitle);
-      }
+      /* Translators: a time in milliseconds, e.g. "6.8 ms". */
+      value = g_strdup_printf (_("%.1f ms"), progress->latency_ms);
+      thaw_lesson_set_headline (lesson, _("From Stop to the worker stopping"), value, subtitle);
       /* Translators: "%.1f" is a time in milliseconds. */
       text = g_strdup_printf (_("Stopped: the worker noticed %.1f ms after the click."),
                               progress->latency_ms);
@@ -162,10 +154,7 @@ start_cb (GtkWidget  *widget,
   self->work = cancel_work_start (CANCEL_N_BLOCKS, self->look_every_ms,
                                   worker_progress, self, &error);
   if (self->work == NULL)
-    {
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, error->message);
-    }
+    thaw_lesson_fail_start (THAW_LESSON (self), error);
 }
 
 /* lesson.stop: ask. The worker's last delivery ends the run. */
@@ -211,37 +200,20 @@ start_and_stop_cb (GtkWidget  *widget,
     self->auto_stop_id = g_timeout_add ((guint) g_random_int_range (400, 1200), auto_stop_cb, self);
 }
 
-/* No cancel yet is not "0 ms": such a figure is left empty. */
-static void
-add_member (JsonBuilder *builder,
-            const char  *name,
-            gboolean     known,
-            double       ms)
-{
-  json_builder_set_member_name (builder, name);
-  if (known)
-    json_builder_add_double_value (builder, ms);
-  else
-    json_builder_add_null_value (builder);
-}
-
 static void
 thaw_lesson_cancel_report (ThawLesson  *lesson,
                            JsonBuilder *builder)
 {
   ThawLessonCancel *self = THAW_LESSON_CANCEL (lesson);
 
-  add_member (builder, "progress", TRUE, self->progress_fraction);
-  add_member (builder, "cancel_latency_ms", self->n_cancels > 0, self->cancel_latency_ms);
-  add_member (builder, "cancel_delivered_ms", self->n_cancels > 0, self->cancel_delivered_ms);
+  thaw_report_double (builder, "progress", self->progress_fraction);
+  /* No cancel yet is not "0 ms": such a figure is left empty. */
+  thaw_report_measured (builder, "cancel_latency_ms", self->n_cancels > 0, self->cancel_latency_ms);
+  thaw_report_measured (builder, "cancel_delivered_ms", self->n_cancels > 0, self->cancel_delivered_ms);
   thaw_report_int (builder, "cancels", self->n_cancels);
   thaw_report_int (builder, "late_stops", self->n_late_stops);
   thaw_report_int (builder, "look_every_ms", gtk_spin_button_get_value_as_int (self->look_every));
-  json_builder_set_member_name (builder, "checksum");
-  if (self->checksum != NULL)
-    json_builder_add_string_value (builder, self->checksum);
-  else
-    json_builder_add_null_value (builder);
+  thaw_report_string (builder, "checksum", self->checksum);
 }
 
 static void
@@ -257,11 +229,9 @@ thaw_lesson_cancel_class_init (ThawLessonCancelClass *klass)
                               NULL, (GDestroyNotify) cancel_work_free);
   thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonCancel, auto_stop_id));
   thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonCancel, checksum), g_free);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every_row);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, look_every);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, status);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, history_title);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonCancel, history);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
@@ -273,7 +243,4 @@ static void
 thaw_lesson_cancel_init (ThawLessonCancel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* The worker reads the interval once, as it starts. */
-  g_object_bind_property (self, "busy", self->look_every_row, "sensitive",
-                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 }

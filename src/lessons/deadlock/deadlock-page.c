@@ -241,11 +241,11 @@ action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   self->work = deadlock_work_start (order, self->delay_ms, timeline, receive_news, self, &error);
   if (self->work == NULL)
-    thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-  gtk_label_set_text (self->status, self->work == NULL ? error->message
-                                    : order == DEADLOCK_OPPOSITE
-                                    ? _("Each thread locks the account it pays from, then the other…")
-                                    : _("Both threads lock account 1 first, then account 2…"));
+    thaw_lesson_fail_start (THAW_LESSON (self), error);
+  else
+    gtk_label_set_text (self->status, order == DEADLOCK_OPPOSITE
+                                      ? _("Each thread locks the account it pays from, then the other…")
+                                      : _("Both threads lock account 1 first, then account 2…"));
 }
 
 static void

@@ -186,13 +186,7 @@ thaw_lesson_downloads_report (ThawLesson  *lesson,
   thaw_report_int (builder, "downloads", self->n_downloads);
   thaw_report_double (builder, "seconds_each", self->seconds_each);
   for (guint i = 0; i < N_TOTALS; i++)
-    {
-      json_builder_set_member_name (builder, total_ids[i]);
-      if (self->totals[i].finished)
-        json_builder_add_double_value (builder, self->totals[i].seconds);
-      else
-        json_builder_add_null_value (builder);    /* not measured yet */
-    }
+    thaw_report_measured (builder, total_ids[i], self->totals[i].finished, self->totals[i].seconds);
   /* ThawLesson's "runs" counts the runs; this lists them. */
   json_builder_set_member_name (builder, "run_list");
   json_builder_add_value (builder, json_node_init_array (json_node_alloc (), self->run_list));

@@ -55,6 +55,20 @@ show_progress (guint    inputs_read,
   g_object_set (self->progress, "fraction", (double) inputs_read / ERRORS_N_INPUTS, "text", text, NULL);
 }
 
+/* The error box's icon and title: red for an error, dim before one. */
+static void
+mark_failed (ThawLessonErrors *self,
+             gboolean          failed)
+{
+  GtkWidget *widgets[] = { self->error_icon, GTK_WIDGET (self->error_title_label) };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
+    {
+      gtk_widget_remove_css_class (widgets[i], failed ? "dim-label" : "error");
+      gtk_widget_add_css_class (widgets[i], failed ? "error" : "dim-label");
+    }
+}
+
 /* The error box, before any error and again at each run: it keeps its
  * place, and says what it is for. */
 static void
@@ -64,13 +78,7 @@ show_no_failure (ThawLessonErrors *self)
   gtk_label_set_text (self->error_message_label,
                       _("When the worker fails, its error shows here: the message, then its domain and code."));
   gtk_label_set_text (self->error_details_label, "–");
-  for (guint i = 0; i < 2; i++)
-    {
-      GtkWidget *widget = i == 0 ? self->error_icon : GTK_WIDGET (self->error_title_label);
-
-      gtk_widget_remove_css_class (widget, "error");
-      gtk_widget_add_css_class (widget, "dim-label");
-    }
+  mark_failed (self, FALSE);
 }
 
 /* The error reaches the user: the box under the progress bar keeps the
@@ -85,13 +93,7 @@ show_failure (ThawLessonErrors *self,
   const char *domain = g_quark_to_string (error->domain);
   GtkWidget *toasts = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
-  for (guint i = 0; i < 2; i++)
-    {
-      GtkWidget *widget = i == 0 ? self->error_icon : GTK_WIDGET (self->error_title_label);
-
-      gtk_widget_remove_css_class (widget, "dim-label");
-      gtk_widget_add_css_class (widget, "error");
-    }
+  mark_failed (self, TRUE);
   gtk_label_set_text (self->error_title_label, _("The job failed"));
   gtk_label_set_text (self->error_message_label, error->message);
   if (code != NULL)
@@ -206,29 +208,18 @@ thaw_lesson_errors_report (ThawLesson  *lesson,
 }
 
 static void
-thaw_lesson_errors_dispose (GObject *object)
-{
-  ThawLessonErrors *self = THAW_LESSON_ERRORS (object);
-
-  g_clear_pointer (&self->checksum, g_free);
-  g_clear_error (&self->error);
-
-  G_OBJECT_CLASS (thaw_lesson_errors_parent_class)->dispose (object);
-}
-
-static void
 thaw_lesson_errors_class_init (ThawLessonErrorsClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   ThawLessonClass *lesson_class = THAW_LESSON_CLASS (klass);
 
-  object_class->dispose = thaw_lesson_errors_dispose;
   lesson_class->report = thaw_lesson_errors_report;
 
   thaw_lesson_class_set_template (lesson_class, "errors");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonErrors, work),
                               (GDestroyNotify) errors_work_stop, (GDestroyNotify) errors_work_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonErrors, checksum), g_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonErrors, error), (GDestroyNotify) g_error_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, fail_at_scale);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, failure_choice);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, progress);

@@ -158,10 +158,13 @@ start_cb (GtkWidget  *widget,
 
   self->work = flood_work_start (way, FLOOD_UPDATES, FLOOD_MAX_PENDING, show_update, self, &error);
   if (self->work == NULL)
-    thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-  else if (self->tick_id == 0)
+    {
+      thaw_lesson_fail_start (THAW_LESSON (self), error);
+      return;
+    }
+  if (self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (widget, tick_cb, NULL, NULL);
-  gtk_label_set_text (self->status, self->work != NULL ? _(ways[way].status) : error->message);
+  gtk_label_set_text (self->status, _(ways[way].status));
 }
 
 static void

@@ -113,10 +113,7 @@ start_cb (GtkWidget  *widget,
 
   self->work = freeze_work_start (FREEZE_PRIME_LIMIT, worker_progress, self, &error);
   if (self->work == NULL)
-    {
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, error->message);
-    }
+    thaw_lesson_fail_start (THAW_LESSON (self), error);
 }
 
 static void

@@ -222,16 +222,16 @@ action_cb (GtkWidget  *widget,
       self->work = monitor_work_start (self->seconds + 1, MONITOR_INTERVAL_US, receive_news, self, &error);
     }
   if (self->work == NULL)
-    thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
+    thaw_lesson_fail_start (THAW_LESSON (self), error);
   else if (!load)
     gtk_label_set_text (self->status, _("Sampling once a second…"));
   else
     {
       gtk_widget_action_set_enabled (widget, "lesson.load", FALSE);
-      monitor_work_add_load (self->work, g_get_num_processors (), MONITOR_LOAD_US, &error);
+      /* The load's threads may fail to start; the sampling goes on. */
+      if (!monitor_work_add_load (self->work, g_get_num_processors (), MONITOR_LOAD_US, &error))
+        gtk_label_set_text (self->status, error->message);
     }
-  if (error != NULL)
-    gtk_label_set_text (self->status, error->message);
 }
 
 static void

@@ -134,12 +134,7 @@ start_cb (GtkWidget  *widget,
 
   self->work = darts_work_start (DARTS_LESSON_COUNT, worker_progress, self, &error);
   if (self->work == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not start a thread: %s"), error->message);
-
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, text);
-    }
+    thaw_lesson_fail_start (THAW_LESSON (self), error);
 }
 
 /* lesson.block: the wrong way, on purpose. */
@@ -156,22 +151,6 @@ block_cb (GtkWidget  *widget,
   self->hits = darts_throw_on_this_thread (DARTS_LESSON_COUNT, show_progress, self);
   self->thrown = DARTS_LESSON_COUNT;
   finish_run (self, _("On the main loop"), FALSE, _("Done, and the window was frozen all along."));
-}
-
-/* lesson.stop: raise the flag; the worker's last delivery ends the run. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonPthread *self = THAW_LESSON_PTHREAD (widget);
-
-  if (self->work == NULL)
-    return;
-
-  darts_work_stop (self->work);
-  gtk_widget_action_set_enabled (widget, "lesson.stop", FALSE);
-  gtk_label_set_text (self->status, _("Stopping…"));
 }
 
 static void
@@ -196,14 +175,13 @@ thaw_lesson_pthread_class_init (ThawLessonPthreadClass *klass)
 
   thaw_lesson_class_set_template (lesson_class, "pthread");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonPthread, work),
-                              NULL, (GDestroyNotify) darts_work_free);
+                              (GDestroyNotify) darts_work_stop, (GDestroyNotify) darts_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPthread, runs);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.block", block_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

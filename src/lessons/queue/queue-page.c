@@ -172,12 +172,7 @@ start_cb (GtkWidget  *widget,
                                  timeline, receive_news, self, &error);
   if (self->work == NULL)
     {
-      g_autofree char *status = NULL;
-
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      /* Translators: "%s" is an error message. */
-      status = g_strdup_printf (_("Could not start the threads: %s"), error->message);
-      gtk_label_set_text (self->status, status);
+      thaw_lesson_fail_start (THAW_LESSON (self), error);
       return;
     }
 

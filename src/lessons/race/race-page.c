@@ -295,8 +295,7 @@ start_cb (GtkWidget  *widget,
                                 self->last_slow_motion, self->timeline, series_news, self, &error);
   if (self->work == NULL)
     {
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, error->message);
+      thaw_lesson_fail_start (THAW_LESSON (self), error);
       gtk_widget_set_sensitive (self->knobs, TRUE);
     }
 }

@@ -189,25 +189,7 @@ run_cb (GtkWidget  *widget,
 
   self->work = recursive_work_start (kind, levels, kinds[kind].read_folder_us, worker_progress, self, &error);
   if (self->work == NULL)
-    {
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, error->message);
-    }
-}
-
-/* lesson.stop: ask the worker to stop; its last delivery ends the run. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonRecursive *self = THAW_LESSON_RECURSIVE (widget);
-
-  if (self->work != NULL)
-    {
-      recursive_work_stop (self->work);
-      gtk_label_set_text (self->status, _("Stopping…"));
-    }
+    thaw_lesson_fail_start (THAW_LESSON (self), error);
 }
 
 static void
@@ -243,7 +225,7 @@ thaw_lesson_recursive_class_init (ThawLessonRecursiveClass *klass)
 
   thaw_lesson_class_set_template (lesson_class, "recursive");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonRecursive, work),
-                              NULL, (GDestroyNotify) recursive_work_free);
+                              (GDestroyNotify) recursive_work_stop, (GDestroyNotify) recursive_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, levels);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, nesting);
@@ -253,7 +235,6 @@ thaw_lesson_recursive_class_init (ThawLessonRecursiveClass *klass)
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     thaw_lesson_class_install_run_action (lesson_class, kinds[i].action, run_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

@@ -162,13 +162,7 @@ start_cb (GtkWidget  *widget,
                                      thaw_thread_timeline_get_timeline (self->lanes),
                                      receive_news, self, &error);
   if (self->work == NULL)
-    {
-      /* Translators: "%s" is an error message. */
-      g_autofree char *status = g_strdup_printf (_("Could not start the jobs: %s"), error->message);
-
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, status);
-    }
+    thaw_lesson_fail_start (THAW_LESSON (self), error);
 }
 
 static void

@@ -182,8 +182,7 @@ line_up_cb (GtkWidget  *widget,
   self->work = signal_work_line_up (self->n_threads, SIGNAL_LESSON_WORK_US, receive_news, self, &error);
   if (self->work == NULL)
     {
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, error->message);
+      thaw_lesson_fail_start (THAW_LESSON (self), error);
       return;
     }
 

@@ -137,30 +137,13 @@ start_cb (GtkWidget  *widget,
                                TLS_LESSON_LINE_US, receive_news, self, &error);
   if (self->work == NULL)
     {
-      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_FAILED);
-      gtk_label_set_text (self->status, error->message);
+      thaw_lesson_fail_start (THAW_LESSON (self), error);
       return;
     }
 
   show_news (self, tls_work_get_news (self->work));
   gtk_label_set_text (self->status,
                       _("Each thread counts its lines in its own scratch, with no lock. Watch them exit."));
-}
-
-/* lesson.stop: ask the threads to stop; their notifies end the run. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (widget);
-
-  if (self->work == NULL)
-    return;
-
-  tls_work_stop (self->work);
-  gtk_widget_action_set_enabled (widget, "lesson.stop", FALSE);
-  gtk_label_set_text (self->status, _("Stopping…"));
 }
 
 static void
@@ -218,13 +201,12 @@ thaw_lesson_thread_local_class_init (ThawLessonThreadLocalClass *klass)
 
   thaw_lesson_class_set_template (lesson_class, "thread-local");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonThreadLocal, work),
-                              NULL, (GDestroyNotify) tls_work_free);
+                              (GDestroyNotify) tls_work_stop, (GDestroyNotify) tls_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, notifies_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, thread_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, status);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void

@@ -45,9 +45,7 @@ add_event (ThawLessonTimeout *self,
            const char        *title,
            const char        *subtitle)
 {
-  GtkWidget *row = thaw_text_row_new (title, subtitle);
-
-  gtk_list_box_append (self->events, row);
+  gtk_list_box_append (self->events, thaw_text_row_new (title, subtitle));
   gtk_widget_set_visible (GTK_WIDGET (self->events), TRUE);
 }
 
@@ -140,11 +138,13 @@ show_progress (const TimeoutProgress *p,
   set_asking (self, p->asking);
 }
 
-/* Every action of the page:
+/* Every action of the page but lesson.stop (ThawLesson's):
  *   lesson.start         waits on a waiter thread;
  *   lesson.block         the wrong way, on the main loop: returns only when
  *                        the job is over;
- *   lesson.keep-waiting  and lesson.stop, the two answers to “still running”. */
+ *   lesson.keep-waiting  and lesson.stop are the two answers to “still
+ *                        running”: the job sees a stop at its next step,
+ *                        and its end wakes the waiter. */
 static void
 action_cb (GtkWidget  *widget,
            const char *action_name,
@@ -154,18 +154,10 @@ action_cb (GtkWidget  *widget,
   const char *verb = action_name + strlen ("lesson.");
   g_autoptr(GError) error = NULL;
 
-  if (g_str_equal (verb, "keep-waiting") || g_str_equal (verb, "stop"))
+  if (g_str_equal (verb, "keep-waiting"))
     {
-      if (self->work == NULL)
-        return;
-      if (g_str_equal (verb, "keep-waiting"))
+      if (self->work != NULL)
         timeout_work_keep_waiting (self->work);
-      else
-        {
-          /* The job sees it at its next step, and its end wakes the waiter. */
-          timeout_work_stop (self->work);
-          gtk_label_set_text (self->status, _("Stopping…"));
-        }
       set_asking (self, FALSE);
       return;
     }
@@ -200,12 +192,7 @@ thaw_lesson_timeout_report (ThawLesson  *lesson,
   thaw_report_double (builder, "timeout_seconds", idle ? self->timeout : self->run_timeout);
   thaw_report_double (builder, "job_length_seconds", self->job_length);
   thaw_report_int (builder, "timeouts_hit", self->timeouts_hit);
-  /* No timeout yet is not "0 s": it is left empty. */
-  json_builder_set_member_name (builder, "first_timeout_seconds");
-  if (self->first_timeout_s < 0)
-    json_builder_add_null_value (builder);
-  else
-    json_builder_add_double_value (builder, self->first_timeout_s);
+  thaw_report_measured (builder, "first_timeout_seconds", self->first_timeout_s >= 0, self->first_timeout_s);
   thaw_report_boolean (builder, "asking", self->asking);
 }
 
@@ -237,7 +224,7 @@ thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
 
   thaw_lesson_class_set_template (lesson_class, "timeout");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonTimeout, work),
-                              NULL, (GDestroyNotify) timeout_work_free);
+                              (GDestroyNotify) timeout_work_stop, (GDestroyNotify) timeout_work_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, progress);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonTimeout, events);
@@ -246,7 +233,6 @@ thaw_lesson_timeout_class_init (ThawLessonTimeoutClass *klass)
   thaw_lesson_class_install_run_action (lesson_class, "lesson.block", action_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", action_cb);
   gtk_widget_class_install_action (widget_class, "lesson.keep-waiting", NULL, action_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, action_cb);
 }
 
 static void
