@@ -14,7 +14,11 @@
  *   palette    the dark style takes other shades than the light one;
  *   text-row   title and subtitle as set, and for assistive technologies;
  *              the subtitle hidden while empty; wrapping lines, or
- *              single lines that a long text does not widen.
+ *              single lines that a long text does not widen;
+ *   row-tail   always its number of rows, blank before the first; new rows
+ *              only at a flush, at the bottom, the oldest leaving the top,
+ *              cells split at tabs; a view not mapped gets them, and a
+ *              clear, when it is mapped.
  */
 
 #include "config.h"
@@ -22,6 +26,7 @@
 #include "thaw-bar-chart.h"
 #include "thaw-figure.h"
 #include "thaw-palette.h"
+#include "thaw-row-tail.h"
 #include "thaw-sparkline.h"
 #include "thaw-text-row.h"
 #include "thaw-thread-timeline.h"
@@ -385,6 +390,86 @@ test_text_row (void)
   g_object_unref (row);
 }
 
+/* The rows @view shows, each "cell|cell|…", top to bottom, in one string
+ * separated by spaces. */
+static char *
+shown_rows (GtkColumnView *view)
+{
+  GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (view));
+  GString *shown = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkStringObject) row = g_list_model_get_item (rows, i);
+      g_autofree char *cells = g_strdelimit (g_strdup (gtk_string_object_get_string (row)), "\t", '|');
+
+      g_string_append_printf (shown, "%s%s", i > 0 ? " " : "", *cells != '\0' ? cells : "-");
+    }
+  return g_string_free (shown, FALSE);
+}
+
+static void
+test_row_tail (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+  ThawRowTail *tail;
+  char *shown;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = gtk_column_view_column_new (i == 0 ? "Task" : "Thread", NULL);
+
+      gtk_column_view_append_column (view, column);
+    }
+  tail = thaw_row_tail_new (view, 3);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+
+  /* Not mapped: rows wait. */
+  thaw_row_tail_add (tail, g_strdup ("1\ta"));
+  thaw_row_tail_flush (tail);
+  shown = shown_rows (view);
+  g_assert_cmpstr (shown, ==, "- - -");
+  g_free (shown);
+
+  /* Mapped: they come, and only the newest three of a burst. */
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, view, 5);
+  shown = shown_rows (view);
+  g_assert_cmpstr (shown, ==, "- - 1|a");
+  g_free (shown);
+  for (guint i = 2; i <= 6; i++)
+    thaw_row_tail_add (tail, g_strdup_printf ("%u\tb", i));
+  shown = shown_rows (view);
+  g_assert_cmpstr (shown, ==, "- - 1|a");
+  g_free (shown);
+  thaw_row_tail_flush (tail);
+  shown = shown_rows (view);
+  g_assert_cmpstr (shown, ==, "4|b 5|b 6|b");
+  g_free (shown);
+  thaw_row_tail_add (tail, g_strdup ("7\tc"));
+  thaw_row_tail_flush (tail);
+  shown = shown_rows (view);
+  g_assert_cmpstr (shown, ==, "5|b 6|b 7|c");
+  g_free (shown);
+
+  /* A clear while hidden shows when mapped again, before new rows. */
+  gtk_widget_set_visible (window, FALSE);
+  thaw_row_tail_clear (tail);
+  thaw_row_tail_add (tail, g_strdup ("8\td"));
+  shown = shown_rows (view);
+  g_assert_cmpstr (shown, ==, "5|b 6|b 7|c");
+  g_free (shown);
+  gtk_window_present (GTK_WINDOW (window));
+  thaw_test_iterate_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, view, 5);
+  shown = shown_rows (view);
+  g_assert_cmpstr (shown, ==, "- - 8|d");
+  g_free (shown);
+
+  thaw_row_tail_free (tail);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -399,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/thaw/widgets/thread-timeline", test_thread_timeline);
   g_test_add_func ("/thaw/widgets/palette", test_palette);
   g_test_add_func ("/thaw/widgets/text-row", test_text_row);
+  g_test_add_func ("/thaw/widgets/row-tail", test_row_tail);
 
   return g_test_run ();
 }

@@ -10,19 +10,16 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "pool-work.h"
 #include "thaw-lesson.h"
+#include "thaw-row-tail.h"
 #include "thaw-run-log.h"
 #include "thaw-stalls.h"
 #include "thaw-thread-timeline.h"
 
-/* Each list shows its last rows, always this many (blank before the first
- * ones come), so that it never grows and needs no scrolling of its own: the
- * mouse wheel over it scrolls the page. */
+/* Each list shows its last rows, always this many (thaw-row-tail.c). */
 #define N_ROWS 8
 
 G_DECLARE_FINAL_TYPE (ThawLessonPool, thaw_lesson_pool, THAW, LESSON_POOL, ThawLesson)
@@ -50,7 +47,7 @@ struct _ThawLessonPool
   AdwActionRow *way_rows[POOL_N_WAYS];
   GtkLevelBar *way_bars[POOL_N_WAYS];
   GtkColumnView *views[N_VIEWS];
-  GtkStringList *rows[N_VIEWS];   /* a row's columns, separated by tabs */
+  ThawRowTail *tails[N_VIEWS];
   GtkProgressBar *completed_bar, *in_order_bar;
   GtkAdjustment *threads_adjustment;
   GtkStack *stack;
@@ -66,12 +63,9 @@ struct _ThawLessonPool
   PoolNews news;                /* the counts of the last news, for --report */
   guint log_lines;
   gboolean in_order;            /* the ordered list came in order so far */
-  /* The newest rows of each list, shown four times a second: thousands of
+  /* The lists get their newest rows four times a second: thousands of
    * results arrive a frame, and a list redrawn at every delivery would
    * cost the main loop more than a frame for rows nobody can read. */
-  PoolResult newest[N_VIEWS][N_ROWS];
-  guint n_newest[N_VIEWS];
-  gboolean blank_pending[N_VIEWS];   /* a run began while it was hidden */
   guint rows_id;
   gboolean measured[POOL_N_WAYS];
   double figures[POOL_N_WAYS][N_FIGURES];
@@ -93,22 +87,6 @@ format_row (guint             view,
   return g_strdup_printf ("%u\t%08x\t%s\t%s", result->index, result->fingerprint, result->thread_name, time);
 }
 
-/* Keeps the last N_ROWS rows of @view: the oldest go as @n new ones come. */
-static void
-show_rows (ThawLessonPool   *self,
-           guint             view,
-           const PoolResult *results,
-           guint             n)
-{
-  guint first = n > N_ROWS ? n - N_ROWS : 0;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = first; i < n; i++)
-    g_ptr_array_add (rows, format_row (view, &results[i]));
-  g_ptr_array_add (rows, NULL);
-  gtk_string_list_splice (self->rows[view], 0, n - first, (const char * const *) rows->pdata);
-}
-
 /* Notes the newest rows of @view, to be shown at the next flush_rows(). */
 static void
 keep_rows (ThawLessonPool   *self,
@@ -116,45 +94,16 @@ keep_rows (ThawLessonPool   *self,
            const PoolResult *results,
            guint             n)
 {
-  PoolResult *newest = self->newest[view];
-
   for (guint i = n > N_ROWS ? n - N_ROWS : 0; i < n; i++)
-    {
-      if (self->n_newest[view] == N_ROWS)
-        memmove (newest, newest + 1, (N_ROWS - 1) * sizeof (PoolResult));
-      else
-        self->n_newest[view]++;
-      newest[self->n_newest[view] - 1] = results[i];
-    }
+    thaw_row_tail_add (self->tails[view], format_row (view, &results[i]));
 }
 
-static void
-clear_rows (ThawLessonPool *self,
-            guint           view)
-{
-  const char *blank[N_ROWS + 1] = { NULL };
-
-  for (guint i = 0; i < N_ROWS; i++)
-    blank[i] = "";
-  gtk_string_list_splice (self->rows[view], 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows[view])), blank);
-}
-
-/* Shows the rows noted since the last flush in the list on screen: a
- * list's new rows cost about 3 ms of layout here, and a list in another
- * tab (or on a page not shown) gets them when it is mapped. */
 static void
 flush_rows (ThawLessonPool *self)
 {
   g_clear_handle_id (&self->rows_id, g_source_remove);
   for (guint view = 0; view < N_VIEWS; view++)
-    if (gtk_widget_get_mapped (GTK_WIDGET (self->views[view])))
-      {
-        if (self->blank_pending[view])
-          clear_rows (self, view);
-        self->blank_pending[view] = FALSE;
-        show_rows (self, view, self->newest[view], self->n_newest[view]);
-        self->n_newest[view] = 0;
-      }
+    thaw_row_tail_flush (self->tails[view]);
 }
 
 static gboolean
@@ -169,31 +118,6 @@ flush_rows_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* A cell shows its column of the row. */
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  column)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  column)
-{
-  const char *row = gtk_string_object_get_string (gtk_list_item_get_item (item));
-  g_auto(GStrv) cells = g_strsplit (row, "\t", -1);
-  guint n = GPOINTER_TO_UINT (column);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), n < g_strv_length (cells) ? cells[n] : "");
-}
-
 static void
 show_progress (ThawLessonPool *self)
 {
@@ -203,10 +127,8 @@ show_progress (ThawLessonPool *self)
   g_autofree char *in_order = g_strdup_printf (_("In submission order: %u of %u"),
                                                self->news.shown_in_order, POOL_N_TASKS);
 
-  gtk_progress_bar_set_fraction (self->completed_bar, (double) self->news.received / POOL_N_TASKS);
-  gtk_progress_bar_set_text (self->completed_bar, completed);
-  gtk_progress_bar_set_fraction (self->in_order_bar, (double) self->news.shown_in_order / POOL_N_TASKS);
-  gtk_progress_bar_set_text (self->in_order_bar, in_order);
+  g_object_set (self->completed_bar, "fraction", (double) self->news.received / POOL_N_TASKS, "text", completed, NULL);
+  g_object_set (self->in_order_bar, "fraction", (double) self->news.shown_in_order / POOL_N_TASKS, "text", in_order, NULL);
 }
 
 static void start_way (ThawLessonPool *self, PoolWay way);
@@ -305,14 +227,8 @@ start_way (ThawLessonPool *self,
   self->news = (PoolNews) { .way = way, .n_tasks = POOL_N_TASKS };
   self->in_order = TRUE;
   g_clear_handle_id (&self->rows_id, g_source_remove);
-  /* The lists in the other tabs are blanked when they are next shown. */
   for (guint view = 0; view < N_VIEWS; view++)
-    {
-      self->n_newest[view] = 0;
-      self->blank_pending[view] = !gtk_widget_get_mapped (GTK_WIDGET (self->views[view]));
-      if (!self->blank_pending[view])
-        clear_rows (self, view);
-    }
+    thaw_row_tail_clear (self->tails[view]);
   show_progress (self);
   thaw_thread_timeline_set_timeline (self->lanes, timeline);
   gtk_label_set_text (self->status, _(ways[way].starting));
@@ -338,22 +254,6 @@ run_cb (GtkWidget  *widget,
       way = w;
   self->comparing = g_str_equal (action_name, "lesson.compare");
   start_way (self, way);
-}
-
-/* lesson.stop: the work's last news ends the run. */
-static void
-stop_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
-{
-  ThawLessonPool *self = THAW_LESSON_POOL (widget);
-
-  if (self->work == NULL)
-    return;
-
-  self->comparing = FALSE;
-  pool_work_stop (self->work);
-  gtk_label_set_text (self->status, _("Stopping…"));
 }
 
 static void
@@ -436,8 +336,11 @@ thaw_lesson_pool_class_init (ThawLessonPoolClass *klass)
 
   thaw_lesson_class_set_template (lesson_class, "pool");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonPool, work),
-                              NULL, (GDestroyNotify) pool_work_free);
+                              (GDestroyNotify) pool_work_stop, (GDestroyNotify) pool_work_free);
   thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonPool, rows_id));
+  for (guint view = 0; view < N_VIEWS; view++)
+    thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonPool, tails) + view * sizeof (ThawRowTail *),
+                           (GDestroyNotify) thaw_row_tail_free);
   for (guint i = 0; i < G_N_ELEMENTS (children); i++)
     gtk_widget_class_bind_template_child_full (widget_class, children[i].id, FALSE, children[i].offset);
   gtk_widget_class_bind_template_callback (widget_class, tab_toggled_cb);
@@ -445,7 +348,6 @@ thaw_lesson_pool_class_init (ThawLessonPoolClass *klass)
   for (PoolWay way = 0; way < POOL_N_WAYS; way++)
     thaw_lesson_class_install_run_action (lesson_class, ways[way].action, run_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.compare", run_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 
 static void
@@ -463,28 +365,9 @@ thaw_lesson_pool_init (ThawLessonPool *self)
    * warning. */
   for (guint i = 0; i < POOL_N_WAYS * G_N_ELEMENTS (offsets); i++)
     gtk_level_bar_remove_offset_value (self->way_bars[i / G_N_ELEMENTS (offsets)], offsets[i % G_N_ELEMENTS (offsets)]);
-  /* The columns and their titles are in the template; their cells here. */
+  /* The columns and their titles are in the template. */
   for (guint view = 0; view < N_VIEWS; view++)
-    {
-      GListModel *columns = gtk_column_view_get_columns (self->views[view]);
-      g_autoptr(GtkNoSelection) model = NULL;
-
-      /* The selection owns the list, the view the selection. */
-      self->rows[view] = gtk_string_list_new (NULL);
-      clear_rows (self, view);
-      model = gtk_no_selection_new (G_LIST_MODEL (self->rows[view]));
-      gtk_column_view_set_model (self->views[view], GTK_SELECTION_MODEL (model));
-      g_signal_connect_object (self->views[view], "map", G_CALLBACK (flush_rows), self, G_CONNECT_SWAPPED);
-      for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-        {
-          g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-          g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-
-          g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GUINT_TO_POINTER (i));
-          g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GUINT_TO_POINTER (i));
-          gtk_column_view_column_set_factory (column, factory);
-        }
-    }
+    self->tails[view] = thaw_row_tail_new (self->views[view], N_ROWS);
   thaw_label_set_printf (self->rows_caption,
                          /* Translators: under the lists of results and the log. */
                          ngettext ("Each list shows its last row. With G_MESSAGES_DEBUG=Thaw the whole log goes to the terminal.",

@@ -33,7 +33,7 @@
 /* Ids for log lines, never translated. */
 static const char *const way_ids[POOL_N_WAYS] = { "thread-per-task", "pool", "gtask" };
 
-/* The task, on whatever thread runs it. It hands back a PoolResult. */
+/* Who runs the task: the thread's id and name, as the kernel knows them. */
 static void
 identify_thread (PoolResult *result)
 {
@@ -186,9 +186,8 @@ hand_in (PoolWork         *work,
 
 /* The slot of the calling thread: the first POOL_MAX_LANES threads to run
  * a task get one, and a lane named as the kernel names them. Every thread
- * is counted:
- * by its id, but a thread per task by its task, since the kernel gives the
- * ids of threads that ended to new ones. */
+ * is counted: by its id, but a thread per task by its task, since the
+ * kernel gives the ids of threads that ended to new ones. */
 static int
 lane_of_thread (PoolWork         *work,
                 const PoolResult *result)
@@ -609,16 +608,14 @@ deliver_news_cb (gpointer value,
   news->n_logged = logged->len;
   news->stopped = g_cancellable_is_cancelled (work->cancellable);
 
-  /* Whoever rang last is returning: these wait microseconds. */
-  if (news->finished && work->starter != NULL)
-    g_thread_join (g_steal_pointer (&work->starter));
-  if (news->finished && work->pool != NULL)
-    {
-      g_thread_pool_free (g_steal_pointer (&work->pool), FALSE, TRUE);
-      THAW_TSAN_ACQUIRE (work);
-    }
+  /* Whoever rang last is returning: the joins wait microseconds. */
   if (news->finished)
     {
+      if (work->starter != NULL)
+        g_thread_join (g_steal_pointer (&work->starter));
+      if (work->pool != NULL)
+        g_thread_pool_free (g_steal_pointer (&work->pool), FALSE, TRUE);
+      THAW_TSAN_ACQUIRE (work);
       thaw_mutex_lock (&work->lock);
       for (guint slot = 0; slot < work->n_lanes; slot++)
         thaw_timeline_record (work->timeline, work->lanes[slot], THAW_LANE_FINISHED);
