@@ -228,6 +228,24 @@ populate_lessons (ThawWindow *self)
   gtk_list_box_set_placeholder (self->lesson_list, placeholder);
 }
 
+/* The bar at the bottom shows the lesson's tabs when the header is too
+ * narrow for them (its reveal follows the title's title-visible). Given a
+ * lesson's tabs it builds its buttons, milliseconds of a lesson's opening,
+ * so it gets them only while it shows. It never keeps the tabs of a lesson
+ * that went: it would keep that lesson, and its work, alive. */
+static void
+point_switcher_bar (ThawWindow *self)
+{
+  AdwViewStack *stack = NULL;
+
+  if (self->switcher_bar == NULL)   /* the window is going */
+    return;
+  if (self->page != NULL && adw_view_switcher_bar_get_reveal (self->switcher_bar))
+    stack = thaw_lesson_page_get_stack (self->page);
+  if (adw_view_switcher_bar_get_stack (self->switcher_bar) != stack)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, stack);
+}
+
 static void
 lesson_busy_cb (ThawWindow *self)
 {
@@ -339,7 +357,7 @@ thaw_window_show_lesson (ThawWindow *self,
 
   adw_view_switcher_title_set_stack (self->switcher_title, thaw_lesson_page_get_stack (self->page));
   adw_view_switcher_title_set_title (self->switcher_title, _(info->title));
-  adw_view_switcher_bar_set_stack (self->switcher_bar, thaw_lesson_page_get_stack (self->page));
+  point_switcher_bar (self);
 
   g_settings_set_string (self->settings, "last-lesson", info->id);
   thaw_stalls_end (scope);
@@ -369,7 +387,7 @@ thaw_window_show_python_map (ThawWindow *self)
   adw_bin_set_child (self->page_bin, thaw_python_map_new ());
   lesson_busy_cb (self);
   adw_view_switcher_title_set_stack (self->switcher_title, NULL);
-  adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+  point_switcher_bar (self);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   adw_view_switcher_title_set_title (self->switcher_title, _("From Python to GLib"));
 }
@@ -778,6 +796,7 @@ thaw_window_init (ThawWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect_object (self->lesson_list, "map", G_CALLBACK (scroll_to_selected_row), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->switcher_bar, "notify::reveal", G_CALLBACK (point_switcher_bar), self, G_CONNECT_SWAPPED);
   populate_lessons (self);
 
   gtk_event_controller_set_propagation_phase (input, GTK_PHASE_CAPTURE);

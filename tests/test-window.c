@@ -368,6 +368,53 @@ widest_offender (GtkWidget *widget,
   return widget;
 }
 
+/* The bar of tabs at the bottom shows when the header has no room for the
+ * tabs (its reveal follows the title's title-visible). Only then has it
+ * the tabs of the lesson on screen, never those of a lesson that went. */
+static void
+test_window_tab_bar (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+  AdwViewSwitcherBar *bar;
+  AdwViewStack *stack;
+  GtkWidget *first_page;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", "freeze"));
+  thaw_test_iterate_for (0.3);
+  bar = ADW_VIEW_SWITCHER_BAR (find_by_type (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR, NULL));
+  g_assert_false (adw_view_switcher_bar_get_reveal (bar));
+  g_assert_null (adw_view_switcher_bar_get_stack (bar));
+
+  /* As when the header gets too narrow. */
+  adw_view_switcher_bar_set_reveal (bar, TRUE);
+  stack = adw_view_switcher_bar_get_stack (bar);
+  g_assert_nonnull (stack);
+  first_page = gtk_widget_get_ancestor (GTK_WIDGET (stack), THAW_TYPE_LESSON_PAGE);
+  g_assert_nonnull (first_page);
+  g_object_add_weak_pointer (G_OBJECT (first_page), (gpointer *) &first_page);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", "race"));
+  thaw_test_iterate_for (0.3);
+  g_assert_null (first_page);
+  stack = adw_view_switcher_bar_get_stack (bar);
+  g_assert_nonnull (stack);
+  g_assert_nonnull (gtk_widget_get_ancestor (GTK_WIDGET (stack), THAW_TYPE_LESSON_PAGE));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.python-map", NULL));
+  g_assert_null (adw_view_switcher_bar_get_stack (bar));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", "freeze"));
+  g_assert_nonnull (adw_view_switcher_bar_get_stack (bar));
+  adw_view_switcher_bar_set_reveal (bar, FALSE);
+  g_assert_null (adw_view_switcher_bar_get_stack (bar));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  thaw_test_iterate_for (0.1);
+  g_assert_finalize_object (g_steal_pointer (&heartbeat));
+}
+
 /* The whole window, meter included, fits 360 pixels wide with every lesson
  * and the Python map, in English and in the longest translation. */
 static void
@@ -567,6 +614,7 @@ main (int   argc,
   g_test_add_func ("/thaw/window/size-remembered", test_window_size_remembered);
   g_test_add_func ("/thaw/window/open-lesson", test_open_lesson);
   g_test_add_func ("/thaw/window/narrow", test_window_narrow);
+  g_test_add_func ("/thaw/window/tab-bar", test_window_tab_bar);
   g_test_add_func ("/thaw/window/narrow-pt-BR", test_window_narrow_translated);
   g_test_add_func ("/thaw/freeze/stop", test_freeze_stop);
   g_test_add_func ("/thaw/freeze/worker-result", test_freeze_worker_result);
