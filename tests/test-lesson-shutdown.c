@@ -363,6 +363,49 @@ wait_for_percent (ThawLesson *lesson,
   thaw_test_iterate_until (reached_percent, lesson, 10 * thaw_test_time_scale ());
 }
 
+/* The lines the writer has put on disk so far: in the target (written in
+ * place) or in its temporary file, whichever has more. Read from the disk,
+ * not from the page: the page's news comes at idle priority, below drawing,
+ * and in the ASan build, where a frame can take longer than a frame's time,
+ * it can come a second late. */
+static guint
+lines_on_disk (void)
+{
+  g_autofree char *folder = target_folder (cache_home);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint most = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_equal (name, "shutdown-lesson.txt") || g_str_has_prefix (name, ".shutdown-lesson.txt."))
+      {
+        g_autofree char *path = g_build_filename (folder, name, NULL);
+        g_autofree char *contents = NULL;
+        gsize length = 0;
+        guint lines = 0;
+
+        if (g_file_get_contents (path, &contents, &length, NULL))
+          for (gsize i = 0; i < length; i++)
+            lines += contents[i] == '\n';
+        most = MAX (most, lines);
+      }
+  return most;
+}
+
+static gboolean
+reached_lines (gpointer data)
+{
+  return lines_on_disk () >= wanted_percent * N_LINES / 100;
+}
+
+/* Waits until @percent of the new file is on disk. */
+static void
+wait_on_disk (gint64 percent)
+{
+  wanted_percent = percent;
+  thaw_test_iterate_until (reached_lines, NULL, 10 * thaw_test_time_scale ());
+}
+
 typedef struct
 {
   ThawHeartbeat *heartbeat;
@@ -435,7 +478,7 @@ close_at (gint64   percent,
 
   g_object_add_weak_pointer (G_OBJECT (fixture.lesson), (gpointer *) &fixture.lesson);
   g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "start"));
-  wait_for_percent (fixture.lesson, percent);
+  wait_on_disk (percent);
 
   start = g_get_monotonic_time ();
   gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&fixture.window)));
@@ -528,10 +571,11 @@ test_simulate_quit (void)
 }
 
 /* Writes the old file (and judges it into @old), runs @verb, and at
- * @percent of the new file @stop_verb; then waits for the end. The main loop hears of the percentage a little later than the
- * writer reaches it: in the ASan CI run, beside other tests, once so late
- * that the file was done when the quit came. Then the run proves nothing,
- * and it is tried again (three times at most). */
+ * @percent of the new file on disk @stop_verb; then waits for the end. Had
+ * the writer finished before @stop_verb came (a very slow turn of the main
+ * loop), the run would prove nothing: then it is tried again, three times
+ * at most. (Waiting for the page's percentage instead, the ASan CI run
+ * came too late in two runs of three.) */
 static void
 interrupt_at (ThawLesson *lesson,
               Verdict    *old,
@@ -547,7 +591,7 @@ interrupt_at (ThawLesson *lesson,
       verdict_clear (old);
       judge (path, old);
       g_assert_true (thaw_lesson_activate_verb (lesson, verb));
-      wait_for_percent (lesson, percent);
+      wait_on_disk (percent);
       g_assert_true (thaw_lesson_activate_verb (lesson, stop_verb));
       thaw_test_iterate_until (write_ended, lesson, 5 * thaw_test_time_scale ());
       if (attempt == 3 || !has_state (lesson, "write_outcome", "kept"))
