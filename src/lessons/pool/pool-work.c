@@ -3,12 +3,11 @@
  * Copyright 2026 The Thaw authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Fifty thousand tasks of some microseconds each, run one of three
- * ways: a thread per task (started, run once and joined), a GThreadPool of
- * our own (one thread per core by default), or a GTask per task on GLib's
- * shared pool.
- * The main thread gets the results as they complete and in the order the
- * tasks were submitted; each task logs a line naming its thread.
+ * Fifty thousand tasks of some microseconds each, run one of three ways:
+ * a thread per task (started, run once and joined), a GThreadPool of our
+ * own (a thread per core by default), or a GTask per task on GLib's shared
+ * pool. The main thread gets the results as they complete and in the order
+ * the tasks were submitted; each task logs a line naming its thread.
  *
  * Read it top to bottom: the task, what the threads share, the three ways
  * (GTask's with its submission in slices), the hand-off to the main thread,
@@ -30,8 +29,7 @@
 #include "thaw-stalls.h"
 #include "thaw-tsan.h"
 
-/* Ids for log lines, never translated. */
-static const char *const way_ids[POOL_N_WAYS] = { "thread-per-task", "pool", "gtask" };
+static const char *const way_ids[POOL_N_WAYS] = { "thread-per-task", "pool", "gtask" }; /* log */
 
 /* Who runs the task: the thread's id and name, as the kernel knows them. */
 static void
@@ -42,8 +40,7 @@ identify_thread (PoolResult *result)
   prctl (PR_GET_NAME, result->thread_name);
 }
 
-/* A task's answer: the FNV-1a hash of its number. The main thread checks
- * it, so a result delivered for the wrong task would be caught. */
+/* A task's answer, which the main thread checks: its number's FNV-1a hash. */
 guint32
 pool_fingerprint (guint index)
 {
@@ -55,8 +52,8 @@ pool_fingerprint (guint index)
   return hash;
 }
 
-/* Computing counts CPU time: with many threads on two cores each gets the
- * CPU now and then, and spinning to a wall-clock deadline would do less. */
+/* Computing counts CPU time: with many threads on few cores, spinning to a
+ * wall-clock deadline would do less. */
 static gint64
 clock_us (gboolean waits)
 {
@@ -98,8 +95,7 @@ typedef struct
 
 struct _PoolWork
 {
-  int ref_count;                /* the owner's, and one per GTask in flight:
-                                 * g_atomic_int_*(), which TSan sees */
+  int ref_count;                /* the owner's, and one per GTask in flight */
 
   /* Set before any thread starts, then read-only. */
   PoolWay way;
@@ -118,11 +114,9 @@ struct _PoolWork
   guint failed_thread;          /* the task whose thread did not start */
   gboolean finished;            /* nothing more will come */
 
-  /* The threads drawn, in the order they came: slot i is the timeline's
-   * lane lanes[i], and what it last recorded. A slot is one thread's: that
-   * thread fills it in (under the lock, as it counts the slots) and alone
-   * reads and writes it afterwards, until the main thread reads the lanes
-   * once every thread is done. */
+  /* The threads drawn, in the order they came: slot i is lane lanes[i],
+   * and what it last recorded. A slot is one thread's alone once it has
+   * taken it under the lock, until every thread is done. */
   guint lanes[POOL_MAX_LANES];
   guint n_lanes;
   int lane_state[POOL_MAX_LANES];   /* a ThawLaneState, or -1 before any */
@@ -184,10 +178,9 @@ hand_in (PoolWork         *work,
   thaw_latest_publish (work->latest, NULL);
 }
 
-/* The slot of the calling thread: the first POOL_MAX_LANES threads to run
- * a task get one, and a lane named as the kernel names them. Every thread
- * is counted: by its id, but a thread per task by its task, since the
- * kernel gives the ids of threads that ended to new ones. */
+/* The calling thread's slot: the first POOL_MAX_LANES threads get a lane
+ * named as the kernel names them. Threads are counted by id, but a thread
+ * per task by its task: the kernel reuses the ids of threads that ended. */
 static int
 lane_of_thread (PoolWork         *work,
                 const PoolResult *result)
@@ -212,9 +205,7 @@ lane_of_thread (PoolWork         *work,
 }
 
 /* Records @state in the lane of the calling thread's @slot, unless it is
- * there already: a pool thread running task after task stays one bar, not
- * fifty thousand events that would push the run's start out of the
- * timeline. */
+ * there already: a pool thread running task after task stays one bar. */
 static void
 record_lane (PoolWork      *work,
              int            slot,
@@ -256,10 +247,9 @@ run_task (PoolTask   *task,
   result->fingerprint = pool_fingerprint (task->index);
   result->us = g_get_monotonic_time () - start;
 
-  /* A thread of its own ends with its task; a pool's waits for the next,
-   * if there is none yet, and so does one of GLib's once none of our
-   * GTasks waits for a thread: a busy thread's lane stays one long run,
-   * not two events per task for the main thread to draw. */
+  /* A thread of its own ends with its task; a pool's waits if no task is
+   * left for it, and so does one of GLib's once none of our GTasks waits:
+   * a busy thread's lane stays one long run, not two events per task. */
   if (slot >= 0 && work->way == POOL_THREAD_PER_TASK)
     record_lane (work, slot, THAW_LANE_FINISHED);
   else if (slot >= 0 && (work->way == POOL_GTASK
@@ -270,9 +260,7 @@ run_task (PoolTask   *task,
     return FALSE;
 
   /* To the program's log (G_MESSAGES_DEBUG=Thaw; the thread's name in a
-   * field of its own for journald), outside the lock: a terminal may be
-   * slow. The page shows the same entries: the log writer is the
-   * program's. */
+   * field of its own for journald), outside the lock: a terminal is slow. */
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "THAW_THREAD", result->thread_name,
                     "MESSAGE", "%-15s tid %-7ld %-15s task %5u done in %6.0f µs",
                     result->thread_name, result->tid, way_ids[work->way],
@@ -314,8 +302,7 @@ starter_thread (gpointer data)
       threads[n] = g_thread_try_new (name, task_thread, &work->tasks[n], &error);
       if (threads[n] == NULL)
         {
-          /* Out of threads: start no more, and say which one failed. */
-          work->failed_thread = n + 1;
+              work->failed_thread = n + 1;     /* out of threads: no more */
           g_cancellable_cancel (work->cancellable);
           break;
         }
@@ -351,11 +338,11 @@ feeder_thread (gpointer data)
   return NULL;
 }
 
-/* Way 2: a pool of our own. A thread we have not met gets a name of its
- * own and background priority, for life: an exclusive pool's threads serve
- * nobody else, and end with it. So it finds out who it is and its lane
- * once, and keeps them: no system call and no lock for that at each task,
- * where tasks take microseconds. After Stop, queued tasks end unrun. */
+/* Way 2: a pool of our own. A thread we have not met gets a name and
+ * background priority for life (an exclusive pool's threads serve nobody
+ * else, and end with it), and finds out who it is and its lane once: no
+ * system call and no lock for that at each task. After Stop, queued tasks
+ * end unrun. */
 typedef struct
 {
   PoolResult who;
@@ -392,8 +379,7 @@ pool_task_func (gpointer task,
     run_task (task, &result, me->lane, TRUE);
 
   /* Once counted, only the last may touch the work: it may be freed. Our
-   * owner waits for the pool inside GLib, where TSan cannot see: the
-   * release names the address, and reads nothing. */
+   * owner waits for the pool inside GLib, where TSan cannot see. */
   last = g_atomic_int_add (&work->n_done, 1) + 1 == n_tasks;
   THAW_TSAN_RELEASE (work);
   if (last)
@@ -437,12 +423,9 @@ static void
 submit_gtask (PoolWork *work,
               PoolTask *task)
 {
-  /* No source object: a GTask would keep it alive until its callback has
-   * run. Each GTask holds a reference to the work instead. And no
-   * cancellable: GLib connects each GTask to the cancellable's signal, and
-   * a signal's handlers are a list, so with thousands of tasks on one
-   * cancellable that alone takes seconds. The task looks at the work's
-   * cancellable itself. */
+  /* Each GTask holds a reference to the work. No cancellable: GLib would
+   * connect each GTask to its signal, and with thousands of handlers on
+   * one signal that alone takes seconds. The task looks at it itself. */
   g_autoptr(GTask) gtask = g_task_new (NULL, NULL, gtask_done_cb, NULL);
 
   g_atomic_int_inc (&work->ref_count);
@@ -455,10 +438,9 @@ submit_gtask (PoolWork *work,
 /* Making and submitting a GTask takes some microseconds of the main
  * thread, and its callback as many again: fifty thousand of either in one
  * go would hold the main loop for a quarter of a second or more. So the
- * GTasks go in slices of at most 3 ms, one every 5 ms, and at most
- * MAX_IN_FLIGHT of them at a time: all their callbacks may be ready at
- * once, and GLib runs every ready callback of the same priority in one go.
- * Between slices the main loop draws frames and answers input. */
+ * GTasks go in slices of at most 3 ms, one every 5 ms, at most
+ * MAX_IN_FLIGHT at a time (GLib runs every ready callback in one go), and
+ * between slices the main loop draws frames and answers input. */
 #define SUBMIT_SLICE_US 3000
 #define SUBMIT_EVERY_MS 5
 #define MAX_IN_FLIGHT 256
@@ -502,9 +484,8 @@ submit_slice_cb (gpointer data)
 }
 
 /* A timeout, not an idle: an idle below drawing gets no turn while the
- * window draws, and one above it would let no frame through. The work owns
- * the source, which holds a bare pointer: Stop and pool_work_free() remove
- * it. It goes on the main context the GTasks call back on. */
+ * window draws, and one above it would let no frame through. The source
+ * holds a bare pointer: Stop and pool_work_free() remove it. */
 static void
 schedule_slice (PoolWork *work)
 {
@@ -525,10 +506,9 @@ all_gtasks_back (PoolWork *work)
   return !more_to_submit (work) && work->n_callbacks == work->n_submitted;
 }
 
-/* On the main loop, once per task, with its result or its error: cheap,
- * since fifty thousand come. The task's data holds a reference: the work
- * lives at least as long. After pool_work_free() it still hands in, and
- * nobody is called; the work is stopped, so no slice follows. */
+/* On the main loop, once per task: cheap, since fifty thousand come. The
+ * task's data holds a reference to the work; after pool_work_free() it
+ * hands in to nobody, and no slice follows. */
 static void
 gtask_done_cb (GObject      *source_object,
                GAsyncResult *res,
@@ -538,8 +518,7 @@ gtask_done_cb (GObject      *source_object,
   PoolWork *work = task->work;
   GError *error = NULL;
   g_autofree PoolResult *result = g_task_propagate_pointer (G_TASK (res), &error);
-  /* Timed, as every callback of Thaw's is: when hundreds run in one turn
-   * of the main loop, the meter names this function and how many. */
+  /* Timed: when hundreds run in one turn, the meter names this. */
   guint scope = thaw_stalls_begin (THAW_STALL_NAME (gtask_done_cb));
 
   THAW_TSAN_ACQUIRE (task);
@@ -579,11 +558,11 @@ deliver_news_cb (gpointer value,
   news->finished = work->finished;
   thaw_mutex_unlock (&work->lock);
 
-  /* Each task's result is taken once, and checked. */
   for (guint i = 0; i < arrived->len; i++)
     {
       PoolResult *result = &g_array_index (arrived, PoolResult, i);
 
+      /* Each task's result is taken once, and checked. */
       if (result->index >= work->n_tasks || work->results[result->index].tid != 0)
         {
           news->duplicates++;
@@ -650,14 +629,12 @@ pool_work_start (PoolWay        way,
     .threads = g_hash_table_new (NULL, NULL),
     .results = g_new0 (PoolResult, n_tasks),
     .news = { .way = way, .n_tasks = n_tasks },
-    .news_func = news_func, .user_data = user_data,
+    .news_func = news_func, .user_data = user_data, .ref_count = 1,
   };
-  work->ref_count = 1;
   g_mutex_init (&work->lock);
   for (guint i = 0; i < n_tasks; i++)
     work->tasks[i] = (PoolTask) { work, i };
-  for (guint i = 0; i < POOL_MAX_LANES; i++)
-    work->lane_state[i] = -1;
+  memset (work->lane_state, 0xff, sizeof work->lane_state);   /* all -1 */
   g_debug ("%s: %u tasks, %u µs each on average%s", way_ids[way], n_tasks, work_us,
            waits ? " (waiting)" : "");
 
