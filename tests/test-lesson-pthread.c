@@ -71,12 +71,12 @@ test_worker_result (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autoptr(JsonObject) report = NULL;
-  guint threads_before = thaw_test_count_threads ();
+  guint threads_before = thaw_test_count_threads_named ("thaw-darts");
   double pi;
 
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
   thaw_test_iterate_for (0.3);
-  g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before + 1);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-darts"), ==, threads_before + 1);
   thaw_test_iterate_until (job_ended, fixture->lesson, 30 * thaw_test_time_scale ());
 
   report = thaw_test_lesson_report (fixture->lesson);
@@ -98,7 +98,7 @@ test_worker_result (Fixture       *fixture,
   g_assert_cmpfloat (json_object_get_double_member (report, "join_wait_ms"), <, 50);
 
   /* And the thread is gone: joined, not leaked. */
-  g_assert_cmpuint (thaw_test_count_threads (), <=, threads_before);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-darts"), <=, threads_before);
 }
 
 /* How late the main loop was, at worst, since @since_us. */
@@ -170,11 +170,11 @@ test_stop (Fixture       *fixture,
 {
   g_autoptr(JsonObject) report = NULL;
   g_autoptr(JsonObject) again = NULL;
-  guint threads_before = thaw_test_count_threads ();
+  guint threads_before = thaw_test_count_threads_named ("thaw-darts");
 
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "start"));
   thaw_test_iterate_for (0.3);
-  g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before + 1);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-darts"), ==, threads_before + 1);
 
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
   /* The flag is raised; a second press has nothing more to do. */
@@ -186,7 +186,7 @@ test_stop (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (report, "darts"), >, 0);
   g_assert_cmpint (json_object_get_int_member (report, "darts"), <, N_DARTS);
   g_assert_cmpint (json_object_get_int_member (report, "runs"), ==, 1);
-  g_assert_cmpuint (thaw_test_count_threads (), <=, threads_before);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-darts"), <=, threads_before);
 
   /* Stopping with nothing running changes nothing. */
   thaw_lesson_activate_verb (fixture->lesson, "stop");
