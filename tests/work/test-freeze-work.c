@@ -92,7 +92,6 @@ test_runs_to_the_end (void)
   g_assert_cmpuint (progress.primes, ==, PRIMES_BELOW_LIMIT);
   g_assert_cmpuint (progress.deliveries, >=, 1);
   g_assert_cmpuint (progress.deliveries, <=, 51);
-  g_assert_false (freeze_work_was_stopped (work));
   /* Joined by the last delivery, before it called back. */
   work_test_wait_for_threads ("thaw-primes", threads_before);
 }
@@ -144,7 +143,6 @@ test_stop (void)
   freeze_work_stop (work);
   work_test_iterate_until (is_finished, &progress, 10);
 
-  g_assert_true (freeze_work_was_stopped (work));
   g_assert_cmpuint (progress.finished, ==, 1);
   g_assert_cmpuint (progress.checked, <, FREEZE_PRIME_LIMIT);
   work_test_wait_for_threads ("thaw-primes", threads_before);

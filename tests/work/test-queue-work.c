@@ -139,7 +139,7 @@ test_to_the_end (void)
   g_assert_cmpuint (progress.last.max_depth, ==, 4);
   g_assert_cmpuint (progress.last.waits[QUEUE_PRODUCER], >, 0);
   g_assert_cmpfloat (progress.last.max_wait_ms, >, 0);
-  g_assert_false (queue_work_was_stopped (work));
+  g_assert_false (progress.last.stopped);
   g_assert_cmpuint (queue_work_get_depth (work), ==, 0);
   /* Joined by the last delivery, before it called back. */
   wait_for_threads ();
@@ -186,7 +186,7 @@ test_stop (void)
   queue_work_stop (work);
   work_test_iterate_until (is_finished, &progress, 10);
 
-  g_assert_true (queue_work_was_stopped (work));
+  g_assert_true (progress.last.stopped);
   g_assert_cmpuint (progress.finished, ==, 1);
   g_assert_cmpuint (progress.last.produced, <, 1000);
   g_assert_cmpuint (progress.last.produced, ==, progress.last.consumed);

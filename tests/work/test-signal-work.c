@@ -179,7 +179,7 @@ test_let_one (void)
   g_assert_cmpuint (record.news.released, ==, n_threads);
   for (guint i = 0; i < n_threads; i++)
     g_assert_cmpint (record.news.runners[i].passes, ==, 1);
-  g_assert_false (signal_work_was_stopped (work));
+  g_assert_false (record.news.stopped);
   work_test_wait_for_threads (THREAD_NAME, threads_before);
 }
 
@@ -199,7 +199,7 @@ test_stop_asleep (void)
   signal_work_stop (work);
   work_test_iterate_until (is_finished, &record, 5);
 
-  g_assert_true (signal_work_was_stopped (work));
+  g_assert_true (record.news.stopped);
   g_assert_cmpuint (record.news.released, ==, 0);
   g_assert_cmpuint (record.news.waiting, ==, 0);
   for (guint i = 0; i < n_threads; i++)
@@ -236,7 +236,7 @@ test_stop_working (void)
   signal_work_stop (work);
   work_test_iterate_until (is_finished, &record, 5);
 
-  g_assert_true (signal_work_was_stopped (work));
+  g_assert_true (record.news.stopped);
   for (guint i = 0; i < n_threads; i++)
     {
       g_assert_cmpint (record.news.runners[i].state, ==, SIGNAL_RUNNER_DONE);

@@ -123,7 +123,7 @@ test_runs_to_the_end (void)
   g_assert_cmpuint (received.finished, ==, 1);
   g_assert_true (received.in_order);
   g_assert_true (received.saw_some_notifies);
-  g_assert_false (tls_work_was_stopped (work));
+  g_assert_false (received.last.stopped);
   assert_one_notify_each (&received.last, n_threads);
 
   /* Each thread counted its own lines and nobody else's: 10, 20, 30, 40. */
@@ -187,7 +187,7 @@ test_stop (void)
   tls_work_stop (work);
   work_test_iterate_until (is_finished, &received, 10);
 
-  g_assert_true (tls_work_was_stopped (work));
+  g_assert_true (received.last.stopped);
   g_assert_cmpuint (received.finished, ==, 1);
   assert_one_notify_each (&received.last, n_threads);
   for (guint i = 0; i < n_threads; i++)

@@ -118,8 +118,8 @@ show_update (guint    value,
   if (!finished)
     return;
 
-  /* flood-work.c has joined the thread. */
-  stopped = flood_work_was_stopped (self->work);
+  /* flood-work.c has joined the thread. Short of the whole: stopped. */
+  stopped = value < FLOOD_UPDATES;
   flood_work_get_counters (self->work, &self->counters);
   g_clear_pointer (&self->work, flood_work_free);
   thaw_lesson_end_run (lesson, stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);

@@ -286,12 +286,6 @@ flood_work_stop (FloodWork *work)
   g_atomic_int_set (&work->stopping, TRUE);
 }
 
-gboolean
-flood_work_was_stopped (FloodWork *work)
-{
-  return g_atomic_int_get (&work->stopping);
-}
-
 /* A worker still running is stopped and joined first, which is quick. The
  * callbacks it added stay on the main loop, up to @max_pending of them:
  * each finds the job closed and calls nobody. */

@@ -45,7 +45,6 @@ void       flood_work_frame        (FloodWork     *work,
 void       flood_work_get_counters (FloodWork     *work,
                                     FloodCounters *counters);
 void       flood_work_stop         (FloodWork     *work);
-gboolean   flood_work_was_stopped  (FloodWork     *work);
 void       flood_work_free         (FloodWork     *work);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FloodWork, flood_work_free)

@@ -94,7 +94,7 @@ worker_progress (guint    checked,
 
   /* freeze-work.c has joined the thread already. */
   self->primes = primes;
-  finish_run (self, _("On a worker thread"), freeze_work_was_stopped (self->work));
+  finish_run (self, _("On a worker thread"), checked < FREEZE_PRIME_LIMIT);
   g_clear_pointer (&self->work, freeze_work_free);
 }
 

@@ -301,20 +301,6 @@ freeze_work_stop (FreezeWork *work)
 }
 
 /**
- * freeze_work_was_stopped:
- * @work: a job
- *
- * Returns: whether freeze_work_stop() was called for @work
- */
-gboolean
-freeze_work_was_stopped (FreezeWork *work)
-{
-  g_return_val_if_fail (work != NULL, FALSE);
-
-  return g_cancellable_is_cancelled (work->cancellable);
-}
-
-/**
  * freeze_work_has_finished:
  * @work: a job
  *

@@ -44,7 +44,6 @@ FreezeWork *freeze_work_start       (guint              limit,
                                      gpointer           user_data,
                                      GError           **error);
 void        freeze_work_stop        (FreezeWork        *work);
-gboolean    freeze_work_was_stopped (FreezeWork        *work);
 gboolean    freeze_work_has_finished (FreezeWork       *work);
 void        freeze_work_free        (FreezeWork        *work);
 

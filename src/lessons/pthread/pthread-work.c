@@ -359,20 +359,6 @@ darts_work_stop (DartsWork *work)
 }
 
 /**
- * darts_work_was_stopped:
- * @work: a job
- *
- * Returns: whether darts_work_stop() was called for @work
- */
-gboolean
-darts_work_was_stopped (DartsWork *work)
-{
-  g_return_val_if_fail (work != NULL, FALSE);
-
-  return atomic_load (&work->stop_requested);
-}
-
-/**
  * darts_work_has_finished:
  * @work: a job
  *

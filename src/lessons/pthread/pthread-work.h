@@ -52,7 +52,6 @@ DartsWork *darts_work_start            (guint64            n_darts,
                                         gpointer           user_data,
                                         GError           **error);
 void       darts_work_stop             (DartsWork         *work);
-gboolean   darts_work_was_stopped      (DartsWork         *work);
 gboolean   darts_work_has_finished     (DartsWork         *work);
 double     darts_work_get_join_wait_ms (DartsWork         *work);
 void       darts_work_free             (DartsWork         *work);

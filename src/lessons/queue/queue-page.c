@@ -126,7 +126,7 @@ receive_news (const QueueNews *news,
 
   /* Both threads have been joined: the run is over. */
   work = g_steal_pointer (&self->work);
-  stopped = queue_work_was_stopped (work);
+  stopped = news->stopped;
   g_clear_handle_id (&self->sample_id, g_source_remove);
   thaw_thread_timeline_push_strip (self->lanes, 0);
   thaw_lesson_end_run (lesson, stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);

@@ -312,6 +312,7 @@ deliver_news_cb (gpointer value,
 
   /* "finished" first: if it is set, every count before it is visible. */
   news->finished = g_atomic_int_get (&work->finished);
+  news->stopped = news->finished && g_atomic_int_get (&work->stopping);
   news->produced = (guint) g_atomic_int_get (&work->produced);
   news->consumed = (guint) g_atomic_int_get (&work->consumed);
   news->max_depth = (guint) g_atomic_int_get (&work->max_depth);
@@ -482,20 +483,6 @@ queue_work_stop (QueueWork *work)
   g_return_if_fail (work != NULL);
 
   g_atomic_int_set (&work->stopping, TRUE);
-}
-
-/**
- * queue_work_was_stopped:
- * @work: a job
- *
- * Returns: whether queue_work_stop() was called for @work
- */
-gboolean
-queue_work_was_stopped (QueueWork *work)
-{
-  g_return_val_if_fail (work != NULL, FALSE);
-
-  return g_atomic_int_get (&work->stopping);
 }
 
 /**

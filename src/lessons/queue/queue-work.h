@@ -52,6 +52,7 @@ typedef struct _QueueWork QueueWork;
  *   the consumer for an empty one
  * @max_wait_ms: the longest an item spent in the queue
  * @finished: both threads have ended and been joined: the last news
+ * @stopped: with @finished, whether Stop cut the run short
  *
  * The figures of a run, read at once on the main thread.
  */
@@ -64,6 +65,7 @@ typedef struct
   guint waits[QUEUE_N_SIDES];
   double max_wait_ms;
   gboolean finished;
+  gboolean stopped;
 } QueueNews;
 
 /**
@@ -89,7 +91,6 @@ void       queue_work_set_speed   (QueueWork     *work,
                                    guint          items_per_second);
 guint      queue_work_get_depth   (QueueWork     *work);
 void       queue_work_stop        (QueueWork     *work);
-gboolean   queue_work_was_stopped (QueueWork     *work);
 void       queue_work_free        (QueueWork     *work);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QueueWork, queue_work_free)

@@ -162,7 +162,7 @@ finish_series (ThawLessonRace *self,
                const RaceNews *news)
 {
   ThawRunState state = news->error != NULL ? THAW_RUN_FAILED
-                     : race_work_was_stopped (self->work) ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED;
+                     : news->stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED;
   const WayResult *mutex = &self->ways[RACE_WITH_MUTEX], *atomic = &self->ways[RACE_WITH_ATOMIC_ADD];
   double span;
   g_autofree char *text = NULL;

@@ -443,6 +443,7 @@ conductor_thread (gpointer data)
 
   /* The last news: the ThawLatest always delivers the last value. */
   news.finished = TRUE;
+  news.stopped = g_cancellable_is_cancelled (c->cancellable);
   thaw_latest_publish (c->latest, g_memdup2 (&news, sizeof news));
 
   thaw_latest_unref (c->latest);
@@ -546,20 +547,6 @@ race_work_stop (RaceWork *work)
   g_return_if_fail (work != NULL);
 
   g_cancellable_cancel (work->cancellable);
-}
-
-/**
- * race_work_was_stopped:
- * @work: a series
- *
- * Returns: whether race_work_stop() was called for @work
- */
-gboolean
-race_work_was_stopped (RaceWork *work)
-{
-  g_return_val_if_fail (work != NULL, FALSE);
-
-  return g_cancellable_is_cancelled (work->cancellable);
 }
 
 /**

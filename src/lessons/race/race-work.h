@@ -41,6 +41,7 @@ typedef struct _RaceWork RaceWork;
  * @totals: the counter's total at the end of each of them
  * @last_adding_us: the last run's time spent adding, naps left out
  * @finished: whether this is the series' last news
+ * @stopped: with @finished, whether Stop cut the series short
  * @error: (nullable): why a run could not start, with @finished
  *
  * What the page is told, always on the main thread.
@@ -51,6 +52,7 @@ typedef struct
   guint totals[RACE_MANY_RUNS];
   gint64 last_adding_us;
   gboolean finished;
+  gboolean stopped;
   GError *error;
 } RaceNews;
 
@@ -76,7 +78,6 @@ RaceWork *race_work_start    (RaceWay        way,
                               gpointer       user_data,
                               GError       **error);
 void      race_work_stop     (RaceWork      *work);
-gboolean  race_work_was_stopped (RaceWork   *work);
 void      race_work_free     (RaceWork      *work);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RaceWork, race_work_free)

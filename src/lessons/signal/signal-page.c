@@ -149,7 +149,7 @@ receive_news (const SignalNews *news,
 
   /* Every thread has returned and been joined: the run is over. */
   work = g_steal_pointer (&self->work);
-  stopped = signal_work_was_stopped (work);
+  stopped = news->stopped;
   set_gate_closed (self, FALSE);
   thaw_lesson_end_run (THAW_LESSON (self), stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
   gtk_label_set_text (self->status, stopped ? _("Stopped. The threads still at the gate were woken to leave.")

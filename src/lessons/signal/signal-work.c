@@ -282,6 +282,7 @@ deliver_news_cb (gpointer value,
       joined += work->threads[i] == NULL;
     }
   news->finished = joined == work->n_threads;
+  news->stopped = news->finished && g_cancellable_is_cancelled (work->cancellable);
 
   /* Last: the news function may free the work once it is finished. */
   work->news_func (news, work->user_data);
@@ -359,13 +360,6 @@ const SignalNews *
 signal_work_get_news (SignalWork *work)
 {
   return &work->news;
-}
-
-/* Whether signal_work_stop() was called. */
-gboolean
-signal_work_was_stopped (SignalWork *work)
-{
-  return g_cancellable_is_cancelled (work->cancellable);
 }
 
 /* Lets go of the job, from anywhere on the main thread, the news function

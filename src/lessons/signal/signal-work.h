@@ -50,6 +50,7 @@ typedef struct
   guint released;           /* threads through it */
   int max_latency_us;       /* the slowest of them */
   gboolean finished;        /* every thread has been joined: the last news */
+  gboolean stopped;         /* with finished: Stop cut the run short */
   SignalRunner runners[SIGNAL_MAX_THREADS];
 } SignalNews;
 
@@ -65,7 +66,6 @@ SignalWork       *signal_work_line_up     (guint            n_threads,
 void              signal_work_go          (SignalWork      *work);
 void              signal_work_let_one     (SignalWork      *work);
 void              signal_work_stop        (SignalWork      *work);
-gboolean          signal_work_was_stopped (SignalWork      *work);
 const SignalNews *signal_work_get_news    (SignalWork      *work);
 void              signal_work_free        (SignalWork      *work);
 

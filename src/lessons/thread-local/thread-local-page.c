@@ -115,7 +115,7 @@ receive_news (const TlsNews *news,
 
   /* Every thread has been joined: the run is over. */
   work = g_steal_pointer (&self->work);
-  stopped = tls_work_was_stopped (work);
+  stopped = news->stopped;
   thaw_lesson_end_run (THAW_LESSON (self), stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
   thaw_label_set_printf (self->status, stopped ? _("Stopped early after %.2f s. The destroy notifies ran all the same.")
                                                : _("Done in %.2f s. One destroy notify per thread, each on its own thread as it exited."),

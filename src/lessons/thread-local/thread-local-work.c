@@ -203,6 +203,7 @@ deliver_news_cb (gpointer value,
         }
     }
   news->finished = work->n_joined == work->n_threads;
+  news->stopped = news->finished && g_cancellable_is_cancelled (work->cancellable);
 
   /* Last: the news function may free the work once it is finished. */
   work->news_func (news, work->user_data);
@@ -330,20 +331,6 @@ tls_work_stop (TlsWork *work)
   g_return_if_fail (work != NULL);
 
   g_cancellable_cancel (work->cancellable);
-}
-
-/**
- * tls_work_was_stopped:
- * @work: a job
- *
- * Returns: whether tls_work_stop() was called for @work
- */
-gboolean
-tls_work_was_stopped (TlsWork *work)
-{
-  g_return_val_if_fail (work != NULL, FALSE);
-
-  return g_cancellable_is_cancelled (work->cancellable);
 }
 
 /**

@@ -53,6 +53,7 @@ typedef struct
  * @n_threads: how many threads the job started
  * @destroy_notifies: the destroy notifies that ran, all threads together
  * @finished: every thread has exited and been joined: the last news
+ * @stopped: with @finished, whether Stop cut the job short
  * @threads: one for each of the @n_threads threads
  *
  * The figures of the whole job, read at once on the main thread.
@@ -62,6 +63,7 @@ typedef struct
   guint n_threads;
   guint destroy_notifies;
   gboolean finished;
+  gboolean stopped;
   TlsThreadNews threads[TLS_MAX_THREADS];
 } TlsNews;
 
@@ -84,7 +86,6 @@ TlsWork       *tls_work_start        (guint         n_threads,
                                       GError      **error);
 const TlsNews *tls_work_get_news     (TlsWork      *work);
 void           tls_work_stop         (TlsWork      *work);
-gboolean       tls_work_was_stopped  (TlsWork      *work);
 void           tls_work_free         (TlsWork      *work);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TlsWork, tls_work_free)
