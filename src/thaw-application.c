@@ -621,7 +621,7 @@ thaw_application_activate (GApplication *application)
 
   if (window == NULL)
     {
-      window = GTK_WINDOW (thaw_window_new (ADW_APPLICATION (self), self->heartbeat));
+      window = GTK_WINDOW (thaw_window_new (ADW_APPLICATION (self), self->heartbeat, self->options.run));
       g_signal_connect_object (window, "close-request",
                                G_CALLBACK (window_close_request_cb), self, 0);
     }

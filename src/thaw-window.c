@@ -30,6 +30,7 @@ struct _ThawWindow
 
   GSettings *settings;
   ThawHeartbeat *heartbeat;
+  char *first_lesson;           /* construct-only, until constructed() */
   ThawLessonPage *page;
 
   /* GTK's part of each frame, as a scope of thaw-stalls.c. */
@@ -51,6 +52,7 @@ G_DEFINE_FINAL_TYPE (ThawWindow, thaw_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_HEARTBEAT,
+  PROP_FIRST_LESSON,
   N_PROPS
 };
 
@@ -559,13 +561,16 @@ thaw_window_constructed (GObject *object)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  /* The lesson asked for, else the last one: one page built, not two. */
   last = g_settings_get_string (self->settings, "last-lesson");
-  if (!thaw_window_show_lesson (self, last))
+  if ((self->first_lesson == NULL || !thaw_window_show_lesson (self, self->first_lesson)) &&
+      !thaw_window_show_lesson (self, last))
     {
       guint n;
 
       thaw_window_show_lesson (self, thaw_lessons_get_all (&n)[0]->id);
     }
+  g_clear_pointer (&self->first_lesson, g_free);
 
   /* A narrow window opens on the lesson, not on the list: there is always
    * a lesson on screen, and the back button leads to the others. */
@@ -619,6 +624,10 @@ thaw_window_set_property (GObject      *object,
     {
     case PROP_HEARTBEAT:
       self->heartbeat = g_value_dup_object (value);
+      break;
+
+    case PROP_FIRST_LESSON:
+      self->first_lesson = g_value_dup_string (value);
       break;
 
     default:
@@ -742,6 +751,10 @@ thaw_window_class_init (ThawWindowClass *klass)
     g_param_spec_object ("heartbeat", NULL, NULL,
                          THAW_TYPE_HEARTBEAT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The lesson to open first, in place of the last one shown. */
+  properties[PROP_FIRST_LESSON] =
+    g_param_spec_string ("first-lesson", NULL, NULL, NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -808,16 +821,20 @@ thaw_window_init (ThawWindow *self)
  * thaw_window_new:
  * @application: the application
  * @heartbeat: the heartbeat the meter shows
+ * @lesson: (nullable): the id of the lesson to show first; %NULL, or an
+ *   unknown id, shows the lesson shown last
  *
  * Returns: (transfer none): a new window, owned by @application
  */
 ThawWindow *
 thaw_window_new (AdwApplication *application,
-                 ThawHeartbeat  *heartbeat)
+                 ThawHeartbeat  *heartbeat,
+                 const char     *lesson)
 {
   return g_object_new (THAW_TYPE_WINDOW,
                        "application", application,
                        "heartbeat", heartbeat,
+                       "first-lesson", lesson,
                        NULL);
 }
 

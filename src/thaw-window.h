@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ThawWindow, thaw_window, THAW, WINDOW, AdwApplicationWindow)
 
 ThawWindow     *thaw_window_new              (AdwApplication *application,
-                                              ThawHeartbeat  *heartbeat);
+                                              ThawHeartbeat  *heartbeat,
+                                              const char     *lesson);
 gboolean        thaw_window_show_lesson      (ThawWindow     *self,
                                               const char     *id);
 void            thaw_window_show_python_map  (ThawWindow     *self);

@@ -677,7 +677,7 @@ static void
 test_window_names (void)
 {
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
-  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat, NULL);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   gtk_window_present (GTK_WINDOW (window));
@@ -705,7 +705,7 @@ static void
 test_window_keyboard (void)
 {
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
-  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat, NULL);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   gtk_window_present (GTK_WINDOW (window));
@@ -798,7 +798,7 @@ static void
 test_mnemonics (void)
 {
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
-  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat, NULL);
   const ThawLessonInfo *const *lessons;
   guint n, n_clashes = 0;
 

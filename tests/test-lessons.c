@@ -324,7 +324,7 @@ test_python_map (void)
 {
   static const int widths[] = { 1100, 360 };
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
-  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat, NULL);
 
   python_map_window = window;
   gtk_window_set_default_size (GTK_WINDOW (window), widths[0], 720);
@@ -692,7 +692,7 @@ test_headline (gconstpointer data)
   const char *value;
 
   thaw_heartbeat_start (heartbeat, NULL);
-  window = thaw_window_new (NULL, heartbeat);
+  window = thaw_window_new (NULL, heartbeat, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-lesson", "s", info->id));

@@ -88,7 +88,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->heartbeat = thaw_heartbeat_new (0);
   thaw_stalls_install (NULL);
   thaw_heartbeat_start (fixture->heartbeat, NULL);
-  fixture->window = thaw_window_new (NULL, fixture->heartbeat);
+  fixture->window = thaw_window_new (NULL, fixture->heartbeat, NULL);
   fixture->meter = thaw_window_get_meter (fixture->window);
   fixture->bouncer = THAW_BOUNCER (find_by_type (GTK_WIDGET (fixture->meter), THAW_TYPE_BOUNCER));
   g_object_set (fixture->meter, "rest-delay", REST_DELAY_MS, NULL);

@@ -98,7 +98,7 @@ test_window_lists_lessons (void)
   guint n_lessons;
 
   lessons = thaw_lessons_get_all (&n_lessons);
-  window = thaw_window_new (NULL, heartbeat);
+  window = thaw_window_new (NULL, heartbeat, NULL);
   gtk_window_present (GTK_WINDOW (window));
   thaw_test_iterate_for (0.3);
 
@@ -187,7 +187,7 @@ test_sidebar_follows (void)
   guint n;
 
   lessons = thaw_lessons_get_all (&n);
-  window = thaw_window_new (NULL, heartbeat);
+  window = thaw_window_new (NULL, heartbeat, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 420);
   gtk_window_present (GTK_WINDOW (window));
   thaw_test_iterate_for (0.3);
@@ -244,7 +244,7 @@ static void
 test_open_lesson (void)
 {
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
-  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat, NULL);
   g_autoptr(GPtrArray) views = g_ptr_array_new ();
   g_autoptr(GBytes) work = NULL;
   g_autofree char *shown = NULL;
@@ -286,6 +286,35 @@ test_open_lesson (void)
   g_assert_finalize_object (g_steal_pointer (&heartbeat));
 }
 
+/* A window asked for a lesson builds that lesson's page, and not the last
+ * lesson's too: run first, before any test has built monitor's page. */
+static void
+test_window_first_lesson (void)
+{
+  g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GType monitor_type = thaw_lessons_find ("monitor")->get_type ();
+  ThawWindow *window;
+
+  g_assert_null (g_type_class_peek (monitor_type));
+  g_settings_set_string (settings, "last-lesson", "monitor");
+
+  window = thaw_window_new (NULL, heartbeat, "queue");
+  g_assert_cmpstr (thaw_lesson_page_get_info (thaw_window_get_lesson_page (window))->id, ==, "queue");
+  g_assert_null (g_type_class_peek (monitor_type));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* An unknown id: the last lesson, as without one. (Showing queue made
+   * it the last.) */
+  g_settings_set_string (settings, "last-lesson", "monitor");
+  window = thaw_window_new (NULL, heartbeat, "no-such-lesson");
+  g_assert_cmpstr (thaw_lesson_page_get_info (thaw_window_get_lesson_page (window))->id, ==, "monitor");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_reset (settings, "last-lesson");
+  thaw_test_iterate_for (0.1);
+}
+
 /* The window comes back at the size it was closed at. */
 static void
 test_window_size_remembered (void)
@@ -295,7 +324,7 @@ test_window_size_remembered (void)
   ThawWindow *window;
   int width, height;
 
-  window = thaw_window_new (NULL, heartbeat);
+  window = thaw_window_new (NULL, heartbeat, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
   gtk_window_present (GTK_WINDOW (window));
   thaw_test_iterate_for (0.2);
@@ -305,7 +334,7 @@ test_window_size_remembered (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 700);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 500);
 
-  window = thaw_window_new (NULL, heartbeat);
+  window = thaw_window_new (NULL, heartbeat, NULL);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 700);
   g_assert_cmpint (height, ==, 500);
@@ -375,7 +404,7 @@ static void
 test_window_tab_bar (void)
 {
   g_autoptr(ThawHeartbeat) heartbeat = thaw_heartbeat_new (0);
-  ThawWindow *window = thaw_window_new (NULL, heartbeat);
+  ThawWindow *window = thaw_window_new (NULL, heartbeat, NULL);
   AdwViewSwitcherBar *bar;
   AdwViewStack *stack;
   GtkWidget *first_page;
@@ -430,7 +459,7 @@ test_window_narrow (void)
 
   lessons = thaw_lessons_get_all (&n);
   g_test_message ("the first lesson is “%s”", _(lessons[0]->title));
-  window = thaw_window_new (NULL, heartbeat);
+  window = thaw_window_new (NULL, heartbeat, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
   gtk_window_present (GTK_WINDOW (window));
   thaw_test_iterate_for (0.3);
@@ -608,6 +637,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/thaw/window/first-lesson", test_window_first_lesson);
   g_test_add_func ("/thaw/window/lists-lessons", test_window_lists_lessons);
   g_test_add_func ("/thaw/window/search-matches", test_search_matches);
   g_test_add_func ("/thaw/window/sidebar-follows", test_sidebar_follows);
