@@ -541,16 +541,16 @@ test_freeze_stop (void)
   gtk_window_present (GTK_WINDOW (window));
   thaw_test_iterate_for (0.2);
 
-  threads_before = thaw_test_count_threads ();
+  threads_before = thaw_test_count_threads_named ("thaw-primes");
   g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
   thaw_test_iterate_for (0.3);
-  g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before + 1);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-primes"), ==, threads_before + 1);
   g_assert_true (thaw_lesson_activate_verb (lesson, "stop"));
   thaw_test_iterate_until (job_ended, lesson, 10 * thaw_test_time_scale ());
 
   state = lesson_state (lesson);
   g_assert_cmpstr (state, ==, "cancelled");
-  g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-primes"), ==, threads_before);
   /* The bar the Stop left short says so; the next run clears it. */
   bar = find_by_type (GTK_WIDGET (lesson), GTK_TYPE_PROGRESS_BAR, NULL);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), <, 1.0);
@@ -610,7 +610,7 @@ test_freeze_close_mid_job (void)
   gtk_window_present (GTK_WINDOW (window));
   thaw_test_iterate_for (0.2);
 
-  threads_before = thaw_test_count_threads ();
+  threads_before = thaw_test_count_threads_named ("thaw-primes");
   g_object_add_weak_pointer (G_OBJECT (lesson), (gpointer *) &lesson);
   g_assert_true (thaw_lesson_activate_verb (lesson, "start"));
   thaw_test_iterate_for (0.5);
@@ -622,7 +622,7 @@ test_freeze_close_mid_job (void)
 
   /* The lesson is gone and so is its thread... */
   g_assert_null (lesson);
-  g_assert_cmpuint (thaw_test_count_threads (), ==, threads_before);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-primes"), ==, threads_before);
   /* ...and deliveries it had scheduled run into nothing. */
   thaw_test_iterate_for (0.3);
   g_assert_finalize_object (g_steal_pointer (&heartbeat));
