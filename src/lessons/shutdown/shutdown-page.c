@@ -273,9 +273,13 @@ thaw_lesson_shutdown_report (ThawLesson  *lesson,
   ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (lesson);
   gboolean ran = thaw_lesson_get_run_state (lesson) != THAW_RUN_IDLE;
   g_autofree char *modified = self->facts.modified ? g_date_time_format_iso8601 (self->facts.modified) : NULL;
+  guint write_percent = self->write_percent;
 
   thaw_report_string (builder, "write_outcome", ran ? outcomes[self->outcomes[SHUTDOWN_WRITER]].name : "none");
-  thaw_report_int (builder, "write_percent", self->write_percent);
+  /* While the writer runs, its own count: its news may come late. */
+  if (self->work != NULL && self->outcomes[SHUTDOWN_WRITER] == SHUTDOWN_RUNNING)
+    write_percent = MAX (write_percent, shutdown_work_get_percent (self->work, SHUTDOWN_WRITER));
+  thaw_report_int (builder, "write_percent", write_percent);
   thaw_report_double (builder, "write_seconds", self->write_seconds);
   thaw_report_string (builder, "abandon_reason", self->abandon_reason);
   thaw_report_string (builder, "throwaway_state", ran ? outcomes[self->outcomes[SHUTDOWN_WARMUP]].name : "idle");

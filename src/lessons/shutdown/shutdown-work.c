@@ -70,6 +70,7 @@ typedef struct
   ShutdownWork *work;
   guint total;              /* chunks, or warm-up steps */
   guint done;               /* the worker's alone */
+  int done_shared;          /* the same, for the main thread (atomic) */
   GCancellable *cancellable;
   ThawLatest *latest;       /* the worker holds a reference of its own */
   GThread *thread;          /* main thread only; NULL once joined */
@@ -108,6 +109,7 @@ publish (Job             *job,
   News *news = g_new0 (News, 1);
 
   job->done = news->done = done;
+  g_atomic_int_set (&job->done_shared, (int) done);
   news->outcome = outcome;
   news->error = error;
   thaw_latest_publish (job->latest, news);
@@ -413,6 +415,17 @@ shutdown_work_start (const char       *path,
   start_job (work, SHUTDOWN_WARMUP, "thaw-warm-up", warm_cache_thread, n_chunks * 3 / 2);
 
   return work;
+}
+
+/* How far @job has got, in percent, as its worker last said: at once, where
+ * its news may wait behind the main loop's frames. The report uses it. */
+guint
+shutdown_work_get_percent (ShutdownWork *work,
+                           ShutdownJob   job)
+{
+  guint total = work->jobs[job].total;
+
+  return total > 0 ? (guint) g_atomic_int_get (&work->jobs[job].done_shared) * 100 / total : 0;
 }
 
 /* Cancels both jobs: the must-finish file is abandoned cleanly. */

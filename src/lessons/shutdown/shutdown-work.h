@@ -80,6 +80,8 @@ ShutdownWork *shutdown_work_start   (const char       *path,
 ShutdownWork *shutdown_work_check   (const char       *path,
                                      ShutdownNewsFunc  news,
                                      gpointer          user_data);
+guint         shutdown_work_get_percent (ShutdownWork *work,
+                                         ShutdownJob   job);
 void          shutdown_work_stop    (ShutdownWork     *work);
 void          shutdown_work_quit    (ShutdownWork     *work,
                                      guint             grace_ms);
