@@ -155,6 +155,50 @@ test_last_arrives (void)
   thaw_latest_close (worker.latest);
 }
 
+/* GDK's drawing runs at G_PRIORITY_HIGH_IDLE + 20. A frame that takes
+ * longer than a frame's time (a slow machine, a sanitizer build) leaves
+ * the next one ready at once: drawing is always ready, as here. */
+#define DRAWING_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
+
+static gboolean
+slow_frame_cb (gpointer data)
+{
+  guint *frames = data;
+
+  (*frames)++;
+  g_usleep (20000);
+  return G_SOURCE_CONTINUE;
+}
+
+/* A delivery still comes while frames come back to back: at idle priority,
+ * below drawing, it waited as long as they did. */
+static void
+test_not_starved_by_drawing (void)
+{
+  Received received = { g_thread_self (), 0, 0, TRUE };
+  ThawLatest *latest = thaw_latest_new (receive, &received, free_value);
+  guint frames = 0;
+  guint drawing = g_idle_add_full (DRAWING_PRIORITY, slow_frame_cb, &frames, NULL);
+
+  thaw_latest_publish (latest, new_value (1));
+  /* Twenty slow frames: a second, fifty times a delivery's pace. */
+  while (frames < 20)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("%u deliveries during %u frames of 20 ms", received.deliveries, frames);
+  g_assert_cmpuint (received.deliveries, ==, 1);
+  g_assert_cmpuint (received.last, ==, 1);
+
+  /* And again later, paced a frame after the first. */
+  thaw_latest_publish (latest, new_value (2));
+  for (guint until = frames + 20; frames < until;)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (received.deliveries, ==, 2);
+  g_assert_cmpuint (received.last, ==, 2);
+
+  g_source_remove (drawing);
+  thaw_latest_close (latest);
+}
+
 static void
 test_close (void)
 {
@@ -215,6 +259,7 @@ main (int   argc,
   g_test_add_func ("/thaw/latest/coalesces", test_coalesces);
   g_test_add_func ("/thaw/latest/last-arrives", test_last_arrives);
   g_test_add_func ("/thaw/latest/close", test_close);
+  g_test_add_func ("/thaw/latest/not-starved-by-drawing", test_not_starved_by_drawing);
   g_test_add_func ("/thaw/latest/worker-lets-go-last", test_worker_lets_go_last);
 
   return g_test_run ();

@@ -16,8 +16,10 @@
  * However often a worker publishes, at most one delivery waits on the main
  * context, and it hands over the newest value: the others were replaced
  * (and freed) unseen. Deliveries come at most once a frame (16.7 ms after
- * the previous one), at idle priority, below input and drawing. A value published after a delivery took its value
- * schedules the next one, so the last value published is always delivered.
+ * the previous one), below input but above drawing, so that the frame that
+ * follows shows the value. A value published after a delivery took its
+ * value schedules the next one, so the last value published is always
+ * delivered.
  * After thaw_latest_close() nothing is delivered any more: the owner calls
  * it when it goes away, and a delivery already scheduled runs and calls
  * nobody. The lock is a GMutex that ThreadSanitizer is told about
@@ -208,7 +210,12 @@ thaw_latest_publish (ThawLatest *self,
            * no more than one change per frame. */
           self->delivery = wait_us > 0 ? g_timeout_source_new ((guint) ((wait_us + 999) / 1000))
                                        : g_idle_source_new ();
-          g_source_set_priority (self->delivery, G_PRIORITY_DEFAULT_IDLE);
+          /* Above GDK's drawing (G_PRIORITY_HIGH_IDLE + 20): paced as it
+           * is, it cannot keep frames out, while an idle below drawing
+           * waited as long as frames came back to back, which they do
+           * wherever a frame takes longer than a frame's time (a slow
+           * machine, the ASan build: there news came a second late). */
+          g_source_set_priority (self->delivery, G_PRIORITY_HIGH_IDLE + 10);
           g_source_set_static_name (self->delivery, "[thaw] latest value");
           g_source_set_callback (self->delivery, deliver_cb, thaw_latest_ref (self),
                                  (GDestroyNotify) thaw_latest_unref);
