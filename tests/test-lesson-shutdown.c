@@ -365,9 +365,8 @@ wait_for_percent (ThawLesson *lesson,
 
 /* The lines the writer has put on disk so far: in the target (written in
  * place) or in its temporary file, whichever has more. Read from the disk,
- * not from the page: the page's news comes at idle priority, below drawing,
- * and in the ASan build, where a frame can take longer than a frame's time,
- * it can come a second late. */
+ * not from the page: the page hears of it through the main loop, which in
+ * the ASan build, beside other tests, can be far behind the writer. */
 static guint
 lines_on_disk (void)
 {
@@ -423,9 +422,8 @@ read_back (gpointer data)
 }
 
 /* After a run the lesson reads the file back on a worker, and says what it
- * found: waits until it says what is on disk (@on_disk), as it must. Its
- * news comes at idle priority, below drawing: in the ASan build, beside
- * other tests, that took longer than half a second. */
+ * found: waits until it says what is on disk (@on_disk), as it must. In
+ * the ASan build, beside other tests, that took longer than half a second. */
 static void
 wait_for_read_back (ThawLesson    *lesson,
                     const Verdict *on_disk)

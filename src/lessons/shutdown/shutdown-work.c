@@ -69,8 +69,7 @@ typedef struct
 {
   ShutdownWork *work;
   guint total;              /* chunks, or warm-up steps */
-  guint done;               /* the worker's alone */
-  int done_shared;          /* the same, for the main thread (atomic) */
+  int done;                 /* the worker writes it, anyone reads (atomic) */
   GCancellable *cancellable;
   ThawLatest *latest;       /* the worker holds a reference of its own */
   GThread *thread;          /* main thread only; NULL once joined */
@@ -108,8 +107,8 @@ publish (Job             *job,
 {
   News *news = g_new0 (News, 1);
 
-  job->done = news->done = done;
-  g_atomic_int_set (&job->done_shared, (int) done);
+  g_atomic_int_set (&job->done, (int) done);
+  news->done = done;
   news->outcome = outcome;
   news->error = error;
   thaw_latest_publish (job->latest, news);
@@ -288,7 +287,7 @@ write_file_thread (gpointer data)
   thaw_thread_set_background_priority ();
 
   outcome = write_file (job->work, &error);
-  publish (job, job->done, outcome, error);
+  publish (job, (guint) g_atomic_int_get (&job->done), outcome, error);
 
   thaw_latest_unref (job->latest);
   return NULL;
@@ -425,7 +424,7 @@ shutdown_work_get_percent (ShutdownWork *work,
 {
   guint total = work->jobs[job].total;
 
-  return total > 0 ? (guint) g_atomic_int_get (&work->jobs[job].done_shared) * 100 / total : 0;
+  return total > 0 ? (guint) g_atomic_int_get (&work->jobs[job].done) * 100 / total : 0;
 }
 
 /* Cancels both jobs: the must-finish file is abandoned cleanly. */
