@@ -5,7 +5,7 @@
  *
  * The heartbeat is a source on a main context that asks to run every few
  * milliseconds and writes down how late it actually ran. A main loop that is
- * free runs it within a millisecond; a main loop stuck in a long callback runs
+ * free runs it within a tenth of a millisecond; a loop stuck in a long callback runs
  * it only when the callback returns, and the lateness of that one beat is the
  * length of the freeze. Nothing else in Thaw's figures is more direct than
  * that, which is why the meter, the reports and thaw-bench all stand on it.
@@ -17,9 +17,14 @@
 
 #include "thaw-heartbeat.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef HAVE_TIMERFD
+#include <sys/timerfd.h>
+#endif
 
 /* Enough recent beats for the meter's ten-second graph, with room to spare. */
 #define RING_SIZE 4096
@@ -30,6 +35,8 @@ struct _ThawHeartbeat
 
   guint interval_ms;
   GSource *source;
+  /* A timer file descriptor armed for the beat's due time, or -1. */
+  int timer_fd;
   gint64 started_at;
 
   /* Every beat since start or reset, oldest first. */
@@ -114,6 +121,34 @@ thaw_latency_stats_compute (const double     *lateness_ms,
   out->mean_ms = sum / (double) n;
 }
 
+/* A source with only a ready time wakes the loop late: GLib gives poll() a
+ * timeout in whole milliseconds, rounded up, so a free loop would run each
+ * beat up to a millisecond after it was due, and the meter would show that
+ * as lateness of the main loop. A timer file descriptor instead becomes
+ * readable at the due time to the microsecond, the way an input event's
+ * descriptor does when the event arrives: a beat is then late only by what
+ * the loop was doing, which is what the meter means to show. The ready time
+ * stays set as well; it is what dispatch measures from, and where timerfd
+ * is missing, the heartbeat works on it alone. */
+static void
+set_due (ThawHeartbeat *self,
+         gint64         due)
+{
+  g_source_set_ready_time (self->source, due);
+#ifdef HAVE_TIMERFD
+  if (self->timer_fd >= 0)
+    {
+      /* g_get_monotonic_time() is CLOCK_MONOTONIC in microseconds. */
+      struct itimerspec spec = {
+        .it_value = { .tv_sec = due / G_USEC_PER_SEC, .tv_nsec = (due % G_USEC_PER_SEC) * 1000 },
+      };
+
+      if (timerfd_settime (self->timer_fd, TFD_TIMER_ABSTIME, &spec, NULL) != 0)
+        g_warning ("Could not arm the heartbeat's timer: %s", g_strerror (errno));
+    }
+#endif
+}
+
 static gboolean
 beat_dispatch (GSource     *source,
                GSourceFunc  callback,
@@ -125,10 +160,20 @@ beat_dispatch (GSource     *source,
 
   thaw_heartbeat_record (self, now, (double) (now - due) / 1000.0);
 
+  if (self->timer_fd >= 0)
+    {
+      guint64 expirations;
+
+      /* Take the expiry, or the descriptor stays readable; a beat that ran
+       * on its ready time before the descriptor woke has none to take. */
+      if (read (self->timer_fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+        g_warning ("Could not read the heartbeat's timer: %s", g_strerror (errno));
+    }
+
   /* The next beat is due one interval after this one really ran, not after
    * it was due: after a freeze the heartbeat does not fire a burst of
    * catch-up beats that would hide the freeze among many small numbers. */
-  g_source_set_ready_time (source, now + (gint64) self->interval_ms * 1000);
+  set_due (self, now + (gint64) self->interval_ms * 1000);
 
   return G_SOURCE_CONTINUE;
 }
@@ -161,6 +206,7 @@ static void
 thaw_heartbeat_init (ThawHeartbeat *self)
 {
   self->interval_ms = THAW_HEARTBEAT_INTERVAL_MS;
+  self->timer_fd = -1;
   self->beats = g_array_new (FALSE, FALSE, sizeof (ThawHeartbeatSample));
   self->ring = g_new0 (ThawHeartbeatSample, RING_SIZE);
   self->started_at = g_get_monotonic_time ();
@@ -219,7 +265,7 @@ thaw_heartbeat_set_interval_ms (ThawHeartbeat *self,
       gint64 soonest = g_get_monotonic_time () + (gint64) interval_ms * 1000;
 
       if (g_source_get_ready_time (self->source) > soonest)
-        g_source_set_ready_time (self->source, soonest);
+        set_due (self, soonest);
     }
 }
 
@@ -245,8 +291,12 @@ thaw_heartbeat_start (ThawHeartbeat *self,
   g_source_set_priority (self->source, G_PRIORITY_DEFAULT);
   /* The source holds no reference: stop() or finalize() destroys it. */
   g_source_set_callback (self->source, NULL, self, NULL);
-  g_source_set_ready_time (self->source,
-                           g_get_monotonic_time () + (gint64) self->interval_ms * 1000);
+#ifdef HAVE_TIMERFD
+  self->timer_fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (self->timer_fd >= 0)
+    g_source_add_unix_fd (self->source, self->timer_fd, G_IO_IN);
+#endif
+  set_due (self, g_get_monotonic_time () + (gint64) self->interval_ms * 1000);
   g_source_attach (self->source, context);
   self->started_at = g_get_monotonic_time ();
 }
@@ -261,6 +311,11 @@ thaw_heartbeat_stop (ThawHeartbeat *self)
 
   g_source_destroy (self->source);
   g_clear_pointer (&self->source, g_source_unref);
+  if (self->timer_fd >= 0)
+    {
+      close (self->timer_fd);
+      self->timer_fd = -1;
+    }
 }
 
 gboolean
