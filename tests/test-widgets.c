@@ -18,12 +18,15 @@
  *   row-tail   always its number of rows, blank before the first; new rows
  *              only at a flush, at the bottom, the oldest leaving the top,
  *              cells split at tabs; a view not mapped gets them, and a
- *              clear, when it is mapped.
+ *              clear, when it is mapped;
+ *   cull-box   draws the children its scrolled window shows and not the
+ *              others, and a child scrolled into view is drawn then.
  */
 
 #include "config.h"
 
 #include "thaw-bar-chart.h"
+#include "thaw-cull-box.h"
 #include "thaw-figure.h"
 #include "thaw-palette.h"
 #include "thaw-row-tail.h"
@@ -470,6 +473,67 @@ test_row_tail (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+count_draw (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        data)
+{
+  (*(guint *) data)++;
+}
+
+static GtkWidget *
+counting_area (guint *draws)
+{
+  GtkWidget *area = gtk_drawing_area_new ();
+
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (area), 100);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), count_draw, draws, NULL);
+  return area;
+}
+
+static gboolean
+has_drawn (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+static void
+test_cull_box (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *box = thaw_cull_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *gap = gtk_drawing_area_new ();
+  GtkAdjustment *adjustment;
+  guint top_draws = 0, bottom_draws = 0;
+
+  /* 200 px of window over 1,200 px of box: the bottom area starts 900 px
+   * below the top of the view. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 200);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (gap), 1000);
+  gtk_box_append (GTK_BOX (box), counting_area (&top_draws));
+  gtk_box_append (GTK_BOX (box), gap);
+  gtk_box_append (GTK_BOX (box), counting_area (&bottom_draws));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+
+  thaw_test_iterate_until (has_drawn, &top_draws, 10);
+  thaw_test_iterate_for (0.2);
+  /* A GtkBox would have drawn both. */
+  g_assert_cmpuint (bottom_draws, ==, 0);
+
+  /* Scrolled to the bottom: only the box moved, and it draws again. */
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  thaw_test_iterate_until (has_drawn, &bottom_draws, 10);
+  g_assert_cmpuint (bottom_draws, >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -485,6 +549,7 @@ main (int   argc,
   g_test_add_func ("/thaw/widgets/palette", test_palette);
   g_test_add_func ("/thaw/widgets/text-row", test_text_row);
   g_test_add_func ("/thaw/widgets/row-tail", test_row_tail);
+  g_test_add_func ("/thaw/widgets/cull-box", test_cull_box);
 
   return g_test_run ();
 }

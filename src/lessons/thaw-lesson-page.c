@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "thaw-cull-box.h"
 #include "thaw-figure.h"
 #include "thaw-lesson-page.h"
 
@@ -277,6 +278,7 @@ thaw_lesson_page_class_init (ThawLessonPageClass *klass)
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 
+  g_type_ensure (THAW_TYPE_CULL_BOX);
   g_type_ensure (THAW_TYPE_FIGURE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/lessons/thaw-lesson-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ThawLessonPage, stack);
