@@ -108,7 +108,9 @@ max_running_lanes (ThawLesson *lesson,
   g_assert_cmpuint (n_finished, ==, n_lanes);
   g_assert_cmpuint (running, ==, 0);
 
-  /* The strip under the lanes counts the same, from the same events. */
+  /* The strip under the lanes counts the same, from the same events, in
+   * the frame it draws. */
+  thaw_test_scroll_into_view (widget);
   thaw_test_iterate_for (0.3);
   g_assert_cmpfloat (thaw_thread_timeline_get_strip_peak (THAW_THREAD_TIMELINE (widget)), ==, max_running);
 

@@ -450,6 +450,27 @@ thaw_test_iterate_for (double seconds)
 }
 
 /**
+ * thaw_test_scroll_into_view:
+ * @widget: a widget in a scrolled window, such as a lesson's
+ *
+ * Scrolls its scrolled window so that @widget's top is at the top of the
+ * view: a lesson page draws only what shows (ThawCullBox), and a test of
+ * what a widget drew needs it drawn.
+ */
+void
+thaw_test_scroll_into_view (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+
+  g_assert_nonnull (scroller);
+  g_assert_true (gtk_widget_compute_bounds (widget, scroller, &bounds));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + bounds.origin.y);
+}
+
+/**
  * thaw_test_iterate_until:
  * @done: a predicate, checked between iterations
  * @data: its argument

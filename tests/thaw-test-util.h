@@ -48,6 +48,7 @@ guint       thaw_test_count_threads_with_prefix (const char *prefix);
 GtkWidget  *thaw_test_find_button    (GtkWidget          *root,
                                       const char         *action);
 void        thaw_test_iterate_for    (double              seconds);
+void        thaw_test_scroll_into_view (GtkWidget        *widget);
 void        thaw_test_iterate_until  (gboolean          (*done) (gpointer),
                                       gpointer            data,
                                       double              seconds);
