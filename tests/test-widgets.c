@@ -19,6 +19,10 @@
  *              only at a flush, at the bottom, the oldest leaving the top,
  *              cells split at tabs; a view not mapped gets them, and a
  *              clear, when it is mapped;
+ *   paced-text a text is shown at once, or at most a tenth of a second
+ *              after the one before, the newest one; "now" drops what
+ *              waits; nothing runs once the object is gone; a figure's
+ *              value is the newest at once, its label follows;
  *   cull-box   draws the children its scrolled window shows and not the
  *              others, and a child scrolled into view is drawn then.
  */
@@ -28,6 +32,7 @@
 #include "thaw-bar-chart.h"
 #include "thaw-cull-box.h"
 #include "thaw-figure.h"
+#include "thaw-paced-text.h"
 #include "thaw-palette.h"
 #include "thaw-row-tail.h"
 #include "thaw-sparkline.h"
@@ -473,6 +478,66 @@ test_row_tail (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+label_is (gpointer data)
+{
+  GtkLabel *label = data;
+
+  return g_str_equal (gtk_label_get_text (label), g_object_get_data (G_OBJECT (label), "wanted"));
+}
+
+static void
+test_paced_text (void)
+{
+  GtkLabel *label = GTK_LABEL (g_object_ref_sink (gtk_label_new (NULL)));
+  GtkLabel *gone = GTK_LABEL (g_object_ref_sink (gtk_label_new (NULL)));
+  ThawFigure *figure = THAW_FIGURE (g_object_ref_sink (thaw_figure_new ("Caption")));
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkLabel *shown = NULL;
+  gint64 start;
+
+  /* The first text shows at once; the next ones wait, and the newest of
+   * them shows when a tenth of a second has passed. */
+  start = g_get_monotonic_time ();
+  thaw_paced_text_set (label, "label", "1", FALSE);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "1");
+  thaw_paced_text_set (label, "label", "2", FALSE);
+  thaw_paced_text_set (label, "label", "3", FALSE);
+  if (g_get_monotonic_time () - start < THAW_PACED_TEXT_INTERVAL_US)
+    g_assert_cmpstr (gtk_label_get_text (label), ==, "1");
+  g_object_set_data (G_OBJECT (label), "wanted", (gpointer) "3");
+  thaw_test_iterate_until (label_is, label, 5);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, THAW_PACED_TEXT_INTERVAL_US - 1000);
+
+  /* "now" shows at once, and what was waiting never comes after it. */
+  thaw_paced_text_set (label, "label", "4", FALSE);
+  thaw_paced_text_set (label, "label", "5", TRUE);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "5");
+  thaw_test_iterate_for (0.25);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "5");
+
+  /* A text waiting on an object that goes: its timeout goes with it. */
+  thaw_paced_text_set (gone, "label", "a", FALSE);
+  thaw_paced_text_set (gone, "label", "b", FALSE);
+  g_object_unref (gone);
+  thaw_test_iterate_for (0.25);
+
+  /* A figure's value is the newest at once; its label follows. */
+  thaw_figure_set_value (figure, "10");
+  thaw_figure_set_value (figure, "20");
+  g_assert_cmpstr (thaw_figure_get_value (figure), ==, "20");
+  thaw_test_collect_widgets (GTK_WIDGET (figure), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_equal (gtk_label_get_text (g_ptr_array_index (labels, i)), "10"))
+      shown = g_ptr_array_index (labels, i);
+  g_assert_nonnull (shown);
+  g_object_set_data (G_OBJECT (shown), "wanted", (gpointer) "20");
+  thaw_test_iterate_until (label_is, shown, 5);
+
+  g_object_unref (figure);
+  g_object_unref (label);
+}
+
 static void
 count_draw (GtkDrawingArea *area,
             cairo_t        *cr,
@@ -549,6 +614,7 @@ main (int   argc,
   g_test_add_func ("/thaw/widgets/palette", test_palette);
   g_test_add_func ("/thaw/widgets/text-row", test_text_row);
   g_test_add_func ("/thaw/widgets/row-tail", test_row_tail);
+  g_test_add_func ("/thaw/widgets/paced-text", test_paced_text);
   g_test_add_func ("/thaw/widgets/cull-box", test_cull_box);
 
   return g_test_run ();

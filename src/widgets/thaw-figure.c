@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "thaw-figure.h"
+#include "thaw-paced-text.h"
 
 struct _ThawFigure
 {
@@ -28,6 +29,7 @@ struct _ThawFigure
 
   GtkLabel *caption;
   GtkLabel *value;
+  char *value_text;     /* the value set last; shown paced */
   GtkLabel *detail;
   gboolean large;
 };
@@ -131,6 +133,14 @@ thaw_figure_dispose (GObject *object)
 }
 
 static void
+thaw_figure_finalize (GObject *object)
+{
+  g_free (THAW_FIGURE (object)->value_text);
+
+  G_OBJECT_CLASS (thaw_figure_parent_class)->finalize (object);
+}
+
+static void
 thaw_figure_class_init (ThawFigureClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -139,6 +149,7 @@ thaw_figure_class_init (ThawFigureClass *klass)
   object_class->get_property = thaw_figure_get_property;
   object_class->set_property = thaw_figure_set_property;
   object_class->dispose = thaw_figure_dispose;
+  object_class->finalize = thaw_figure_finalize;
 
   properties[PROP_CAPTION] =
     g_param_spec_string ("caption", NULL, NULL, NULL,
@@ -187,7 +198,8 @@ thaw_figure_init (ThawFigure *self)
 
   self->caption = add_label (self, NULL, "caption-heading", "dim-label");
   /* Translators: shown instead of a figure not measured yet. */
-  self->value = add_label (self, _("—"), "title-2", "numeric");
+  self->value_text = g_strdup (_("—"));
+  self->value = add_label (self, self->value_text, "title-2", "numeric");
   self->detail = add_label (self, NULL, "caption", "dim-label");
   gtk_widget_set_visible (GTK_WIDGET (self->detail), FALSE);
 }
@@ -210,10 +222,14 @@ thaw_figure_set_value (ThawFigure *self,
 
   if (value == NULL)
     value = _("—");
-  if (g_strcmp0 (value, gtk_label_get_text (self->value)) == 0)
+  if (g_strcmp0 (value, self->value_text) == 0)
     return;
 
-  gtk_label_set_text (self->value, value);
+  g_free (self->value_text);
+  self->value_text = g_strdup (value);
+  /* A figure that changes with each delivery is read, and laid out, ten
+   * times a second (thaw-paced-text.c); the property is the value at once. */
+  thaw_paced_text_set (self->value, "label", value, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
 }
 
@@ -222,7 +238,7 @@ thaw_figure_get_value (ThawFigure *self)
 {
   g_return_val_if_fail (THAW_IS_FIGURE (self), NULL);
 
-  return gtk_label_get_text (self->value);
+  return self->value_text;
 }
 
 /**

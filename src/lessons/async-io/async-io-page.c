@@ -13,6 +13,7 @@
 #include "async-io-work.h"
 #include "thaw-figure.h"
 #include "thaw-lesson.h"
+#include "thaw-paced-text.h"
 #include "thaw-run-log.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonAsyncIo, thaw_lesson_async_io, THAW, LESSON_ASYNC_IO, ThawLesson)
@@ -106,7 +107,7 @@ show_progress (ThawLessonAsyncIo *self,
     gtk_progress_bar_set_fraction (self->progress, MIN (1.0, (double) news->done / news->total));
   else
     gtk_progress_bar_pulse (self->progress);
-  gtk_progress_bar_set_text (self->progress, text);
+  thaw_paced_text_set (self->progress, "text", text, news->finished);
 }
 
 /* The work's news, on the main thread; the last one ends the run. */
@@ -196,7 +197,7 @@ run_cb (GtkWidget  *widget,
   self->file = get_source (self);
   thaw_lesson_begin_run (THAW_LESSON (self), ways[self->way].id);
   gtk_progress_bar_set_fraction (self->progress, 0);
-  gtk_progress_bar_set_text (self->progress, NULL);
+  thaw_paced_text_set (self->progress, "text", NULL, TRUE);
 
   if (ways[self->way].reading != NULL)
     gtk_label_set_text (self->status, _(ways[self->way].reading));

@@ -13,6 +13,7 @@
 #include "flood-work.h"
 #include "thaw-figure.h"
 #include "thaw-lesson.h"
+#include "thaw-paced-text.h"
 #include "thaw-run-log.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonFlood, thaw_lesson_flood, THAW, LESSON_FLOOD, ThawLesson)
@@ -114,7 +115,7 @@ show_update (guint    value,
   gtk_progress_bar_set_fraction (self->progress, (double) value / FLOOD_UPDATES);
   /* Translators: the progress bar of the flood lesson. */
   text = g_strdup_printf (_("%'u of %'u updates shown"), value, FLOOD_UPDATES);
-  gtk_progress_bar_set_text (self->progress, text);
+  thaw_paced_text_set (self->progress, "text", text, finished);
   if (!finished)
     return;
 

@@ -14,6 +14,7 @@
 
 #include "freeze-work.h"
 #include "thaw-lesson.h"
+#include "thaw-paced-text.h"
 #include "thaw-run-log.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonFreeze, thaw_lesson_freeze, THAW, LESSON_FREEZE, ThawLesson)
@@ -42,7 +43,7 @@ show_progress (ThawLessonFreeze *self,
   gtk_progress_bar_set_fraction (self->progress, (double) checked / FREEZE_PRIME_LIMIT);
   /* Translators: the progress of a job that counts prime numbers. */
   text = g_strdup_printf (_("%'u numbers tested, %'u primes found"), checked, primes);
-  gtk_progress_bar_set_text (self->progress, text);
+  thaw_paced_text_set (self->progress, "text", text, FALSE);
 }
 
 /* Ends a run and adds it to the list of runs, newest first. */

@@ -16,6 +16,7 @@
 
 #include "pthread-work.h"
 #include "thaw-lesson.h"
+#include "thaw-paced-text.h"
 #include "thaw-run-log.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonPthread, thaw_lesson_pthread, THAW, LESSON_PTHREAD, ThawLesson)
@@ -54,7 +55,7 @@ show_progress (guint64  thrown,
    * darts; "%'.1f" is millions of darts, "%.5f" the estimate so far. */
   text = g_strdup_printf (_("%'.1f million darts, π ≈ %.5f"),
                           thrown / 1e6, darts_estimate_pi (thrown, hits));
-  gtk_progress_bar_set_text (self->progress, text);
+  thaw_paced_text_set (self->progress, "text", text, FALSE);
 }
 
 /* Ends a run and adds it to the list of runs, newest first. */

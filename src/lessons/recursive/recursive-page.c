@@ -16,6 +16,7 @@
 
 #include "recursive-work.h"
 #include "thaw-lesson.h"
+#include "thaw-paced-text.h"
 #include "thaw-run-log.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonRecursive, thaw_lesson_recursive, THAW, LESSON_RECURSIVE, ThawLesson)
@@ -160,7 +161,7 @@ worker_progress (const RecursiveProgress *p,
     /* Translators: %s is what pthread_mutex_lock() returned, e.g. "EDEADLK". */
     text = g_strdup_printf (_("The second lock by its owner: %s"), error_name (p->second_lock));
   gtk_progress_bar_set_fraction (self->progress, CLAMP (fraction, 0.0, 1.0));
-  gtk_progress_bar_set_text (self->progress, text);
+  thaw_paced_text_set (self->progress, "text", text, p->finished);
 
   if (p->finished)
     {

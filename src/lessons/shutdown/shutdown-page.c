@@ -14,6 +14,7 @@
 
 #include "shutdown-work.h"
 #include "thaw-lesson.h"
+#include "thaw-paced-text.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonShutdown, thaw_lesson_shutdown, THAW, LESSON_SHUTDOWN, ThawLesson)
 
@@ -78,7 +79,7 @@ show_progress (ThawLessonShutdown *self,
   else
     /* Translators: %u is a percentage. */
     text = g_strdup_printf (_("%u %% warm"), done * 100 / total);
-  gtk_progress_bar_set_text (self->bars[job], text);
+  thaw_paced_text_set (self->bars[job], "text", text, FALSE);
 }
 
 /* The writer's last news: what became of the file. */
@@ -186,7 +187,7 @@ job_news (const ShutdownNews *news,
   show_progress (self, news->job, news->done, news->total);
   self->outcomes[news->job] = news->outcome;
   if (news->outcome == SHUTDOWN_THROWN_AWAY)
-    gtk_progress_bar_set_text (self->bars[SHUTDOWN_WARMUP], _("Cancelled and thrown away"));
+    thaw_paced_text_set (self->bars[SHUTDOWN_WARMUP], "text", _("Cancelled and thrown away"), TRUE);
   if (news->job == SHUTDOWN_WRITER && news->outcome != SHUTDOWN_RUNNING)
     {
       text = describe_write (self, news->error);
