@@ -7,8 +7,9 @@
  * milliseconds and writes down how late it actually ran. A main loop that is
  * free runs it within a tenth of a millisecond; a loop stuck in a long
  * callback runs it only when the callback returns, and the lateness of that
- * one beat is the length of the freeze. Nothing else in Thaw's figures is more direct than
- * that, which is why the meter, the reports and thaw-bench all stand on it.
+ * one beat is the length of the freeze. Nothing else in Thaw's figures is
+ * more direct than that, which is why the meter, the reports and thaw-bench
+ * all stand on it.
  *
  * A heartbeat belongs to the thread that runs its context: it takes no locks.
  */
