@@ -377,6 +377,10 @@ test_text_row (void)
   g_assert_true (gtk_widget_get_visible (subtitle));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (subtitle)), ==, "Waiting at the gate");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Waiting at the gate");
+  /* The same through the property, as thaw_paced_text_set() sets it. */
+  g_object_set (row, "subtitle", "Through the gate", NULL);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (subtitle)), ==, "Through the gate");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "Through the gate");
 
   /* A subtitle of one long word: wrapping breaks it anywhere (word-char),
    * and a single line ends it with "…"; neither makes the row wide. */

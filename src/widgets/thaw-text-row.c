@@ -33,6 +33,17 @@ struct _ThawTextRow
 
 G_DEFINE_FINAL_TYPE (ThawTextRow, thaw_text_row, GTK_TYPE_LIST_BOX_ROW)
 
+/* The lines as properties too, so that thaw_paced_text_set() can set them. */
+enum
+{
+  PROP_0,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 update_accessible (ThawTextRow *self)
 {
@@ -43,8 +54,62 @@ update_accessible (ThawTextRow *self)
 }
 
 static void
+thaw_text_row_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  ThawTextRow *self = THAW_TEXT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, thaw_text_row_get_title (self));
+      break;
+    case PROP_SUBTITLE:
+      g_value_set_string (value, thaw_text_row_get_subtitle (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+thaw_text_row_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  ThawTextRow *self = THAW_TEXT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      thaw_text_row_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_SUBTITLE:
+      thaw_text_row_set_subtitle (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 thaw_text_row_class_init (ThawTextRowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = thaw_text_row_get_property;
+  object_class->set_property = thaw_text_row_set_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUBTITLE] =
+    g_param_spec_string ("subtitle", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -109,6 +174,7 @@ thaw_text_row_set_title (ThawTextRow *self,
     return;
   gtk_label_set_text (self->title, title);
   update_accessible (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
 const char *
@@ -130,6 +196,7 @@ thaw_text_row_set_subtitle (ThawTextRow *self,
   gtk_label_set_text (self->subtitle, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle), subtitle != NULL && *subtitle != '\0');
   update_accessible (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
 }
 
 const char *

@@ -15,6 +15,7 @@
 
 #include "thread-local-work.h"
 #include "thaw-lesson.h"
+#include "thaw-paced-text.h"
 #include "thaw-text-row.h"
 
 G_DECLARE_FINAL_TYPE (ThawLessonThreadLocal, thaw_lesson_thread_local, THAW, LESSON_THREAD_LOCAL, ThawLesson)
@@ -96,7 +97,8 @@ show_news (ThawLessonThreadLocal *self,
                                           "Exited with %d lines · its destroy notify ran %d µs after its function returned",
                                           thread->lines),
                                 thread->lines, thread->notify_delay_us);
-      thaw_text_row_set_subtitle (self->rows[i], text);
+      /* Its counter changes at every delivery: read ten times a second. */
+      thaw_paced_text_set (self->rows[i], "subtitle", text, news->finished);
     }
 }
 
