@@ -33,8 +33,7 @@ typedef struct
   GObject *object;        /* not owned: this is its data */
   const char *property;   /* interned */
   gint64 shown_at;
-  char *waiting;
-  gboolean has_waiting;   /* @waiting may be %NULL: "no text" */
+  char *waiting;          /* while @timeout_id; may be %NULL: "no text" */
   guint timeout_id;
 } Paced;
 
@@ -63,7 +62,6 @@ show_waiting_cb (gpointer data)
   g_autofree char *text = g_steal_pointer (&paced->waiting);
 
   paced->timeout_id = 0;
-  paced->has_waiting = FALSE;
   show (paced, text);
 
   return G_SOURCE_REMOVE;
@@ -117,23 +115,23 @@ thaw_paced_text_set (gpointer    object,
 
   paced = get_paced (object, property);
   age = g_get_monotonic_time () - paced->shown_at;
-  if (now || (!paced->has_waiting && age >= THAW_PACED_TEXT_INTERVAL_US))
+  if (now || (paced->timeout_id == 0 && age >= THAW_PACED_TEXT_INTERVAL_US))
     {
       g_clear_handle_id (&paced->timeout_id, g_source_remove);
       g_clear_pointer (&paced->waiting, g_free);
-      paced->has_waiting = FALSE;
       show (paced, text);
       return;
     }
 
   g_free (paced->waiting);
   paced->waiting = g_strdup (text);
-  paced->has_waiting = TRUE;
   if (paced->timeout_id == 0)
     {
       guint ms = (guint) ((THAW_PACED_TEXT_INTERVAL_US - MIN (age, THAW_PACED_TEXT_INTERVAL_US) + 999) / 1000);
+      g_autoptr(GSource) source = g_timeout_source_new (ms);
 
-      paced->timeout_id = g_timeout_add (ms, show_waiting_cb, paced);
-      g_source_set_static_name (g_main_context_find_source_by_id (NULL, paced->timeout_id), "[thaw] paced text");
+      g_source_set_static_name (source, "[thaw] paced text");
+      g_source_set_callback (source, show_waiting_cb, paced, NULL);
+      paced->timeout_id = g_source_attach (source, NULL);
     }
 }
