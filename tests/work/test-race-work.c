@@ -15,10 +15,24 @@
  *   slow-motion         a slow run is stretched over the rounds
  *   stop                Stop ends a long series early, with a last news
  *   free-while-running  freeing joins every thread and calls nobody after
+ *
+ * Stepped (race-steps.c), the learner as the scheduler:
+ *   steps/lost-update   A reads, B reads, A writes, B writes: one update is
+ *                       lost, and the schedule says so, step by step
+ *   steps/serial        one thread's whole addition before the other's:
+ *                       exact
+ *   steps/page          the same lost update through the page's calls,
+ *                       step by step on the main loop, news and all
+ *   steps/free-paused   freeing a run whose threads wait for steps joins
+ *                       them at once
+ *   steps/trial         random schedules on a conductor thread: some lose
+ *                       an update and some do not, and the count is the
+ *                       one the same seed gives run by run
  */
 
 #include "config.h"
 
+#include "race-steps.h"
 #include "race-work.h"
 #include "work-test-util.h"
 
@@ -178,6 +192,225 @@ test_free_while_running (void)
   g_assert_cmpuint (seen.deliveries, ==, 0);
 }
 
+/* ---- stepped ----------------------------------------------------------- */
+
+#define STEP_TOTAL (RACE_STEP_THREADS * RACE_STEP_INCREMENTS)
+
+static void
+assert_event (const RaceStepEvent *event,
+              guint                thread,
+              RaceStep             step,
+              int                  value)
+{
+  g_assert_cmpuint (event->thread, ==, thread);
+  g_assert_cmpint (event->step, ==, step);
+  g_assert_cmpint (event->value, ==, value);
+}
+
+static void
+test_steps_lost_update (void)
+{
+  static const guint losing[] = { 0, 1, 0, 1 };
+  RaceStepEvent events[RACE_STEP_EVENTS];
+  guint n_events;
+  g_autoptr(GError) error = NULL;
+  int total = race_steps_run_schedule (losing, G_N_ELEMENTS (losing), NULL, events, &n_events, &error);
+
+  g_assert_no_error (error);
+  /* Both read 0, both write 1: thread 0's update is lost. Then thread 0
+   * adds again (1 → 2), and thread 1 (2 → 3). */
+  g_assert_cmpuint (n_events, ==, RACE_STEP_EVENTS);
+  assert_event (&events[0], 0, RACE_STEP_READ, 0);
+  assert_event (&events[1], 1, RACE_STEP_READ, 0);
+  assert_event (&events[2], 0, RACE_STEP_WRITE, 1);
+  assert_event (&events[3], 1, RACE_STEP_WRITE, 1);
+  assert_event (&events[4], 0, RACE_STEP_READ, 1);
+  assert_event (&events[5], 0, RACE_STEP_WRITE, 2);
+  assert_event (&events[6], 1, RACE_STEP_READ, 2);
+  assert_event (&events[7], 1, RACE_STEP_WRITE, 3);
+  g_assert_cmpint (total, ==, STEP_TOTAL - 1);
+  work_test_wait_for_threads ("thaw-stepped", 0);
+}
+
+static void
+test_steps_serial (void)
+{
+  static const guint serial[] = { 0, 0, 1, 1, 1, 1, 0, 0 };
+  RaceStepEvent events[RACE_STEP_EVENTS];
+  guint n_events;
+  int total = race_steps_run_schedule (serial, G_N_ELEMENTS (serial), NULL, events, &n_events, NULL);
+
+  g_assert_cmpint (total, ==, STEP_TOTAL);
+  g_assert_cmpuint (n_events, ==, RACE_STEP_EVENTS);
+  for (guint i = 0; i < n_events; i++)
+    {
+      /* Every write puts back one more than the read before it, and every
+       * read sees the write before it. */
+      assert_event (&events[i], serial[i], i % 2 == 0 ? RACE_STEP_READ : RACE_STEP_WRITE, (int) (i + 1) / 2);
+    }
+}
+
+typedef struct
+{
+  GThread *main_thread;
+  RaceStepsNews last;
+  guint deliveries;
+} StepsSeen;
+
+static void
+record_steps_news (const RaceStepsNews *news,
+                   gpointer             user_data)
+{
+  StepsSeen *seen = user_data;
+
+  g_assert_true (g_thread_self () == seen->main_thread);
+  seen->last = *news;
+  seen->deliveries++;
+}
+
+static gboolean
+steps_finished (gpointer data)
+{
+  return ((StepsSeen *) data)->last.finished;
+}
+
+typedef struct
+{
+  StepsSeen *seen;
+  guint thread;
+  guint n_events;
+} PausedAfter;
+
+/* Thread @thread paused (or done) with @n_events events in the log. */
+static gboolean
+is_settled (gpointer data)
+{
+  PausedAfter *wait = data;
+  const RaceStepsNews *news = &wait->seen->last;
+
+  return news->n_events == wait->n_events &&
+         (news->threads[wait->thread].state == THAW_STEPPER_PAUSED ||
+          news->threads[wait->thread].state == THAW_STEPPER_DONE);
+}
+
+static void
+test_steps_page (void)
+{
+  static const guint losing[] = { 0, 1, 0, 1 };
+  StepsSeen seen = { g_thread_self () };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RaceSteps) steps = race_steps_start (record_steps_news, &seen, &error);
+  PausedAfter wait = { &seen, 0, 0 };
+
+  g_assert_no_error (error);
+  /* Both paused at their first read. */
+  wait.thread = 1;
+  work_test_iterate_until (is_settled, &wait, 10);
+  g_assert_cmpint (seen.last.threads[0].state, ==, THAW_STEPPER_PAUSED);
+  g_assert_cmpint (seen.last.threads[1].state, ==, THAW_STEPPER_PAUSED);
+  g_assert_cmpuint (seen.last.threads[0].step, ==, RACE_STEP_READ);
+
+  for (guint i = 0; i < G_N_ELEMENTS (losing); i++)
+    {
+      g_assert_true (race_steps_step (steps, losing[i]));
+      wait = (PausedAfter) { &seen, losing[i], i + 1 };
+      work_test_iterate_until (is_settled, &wait, 10);
+    }
+  /* Both wrote 1: the counter says 1 after two increments. */
+  g_assert_cmpint (seen.last.counter, ==, 1);
+  g_assert_cmpint (seen.last.values[0], ==, 0);
+  g_assert_cmpint (seen.last.values[1], ==, 0);
+  g_assert_cmpuint (seen.last.threads[0].step, ==, RACE_STEP_READ);
+  g_assert_false (seen.last.finished);
+
+  /* The rest at full speed, both at once: at most 4 − 1 whatever happens. */
+  race_steps_run_all (steps);
+  work_test_iterate_until (steps_finished, &seen, 10);
+  g_assert_cmpint (seen.last.counter, <=, STEP_TOTAL - 1);
+  g_assert_cmpint (seen.last.counter, >=, 2);
+  g_assert_cmpuint (seen.last.n_events, ==, RACE_STEP_EVENTS);
+  g_clear_pointer (&steps, race_steps_free);
+  work_test_wait_for_threads ("thaw-stepped", 0);
+}
+
+static void
+test_steps_free_paused (void)
+{
+  StepsSeen seen = { g_thread_self () };
+  RaceSteps *steps = race_steps_start (record_steps_news, &seen, NULL);
+  PausedAfter wait = { &seen, 1, 0 };
+  guint delivered;
+
+  work_test_iterate_until (is_settled, &wait, 10);
+  g_assert_true (race_steps_step (steps, 1));
+  race_steps_free (steps);
+  work_test_wait_for_threads ("thaw-stepped", 0);
+  /* Nobody is called after the free. */
+  delivered = seen.deliveries;
+  work_test_iterate_for (0.1);
+  g_assert_cmpuint (seen.deliveries, ==, delivered);
+}
+
+typedef struct
+{
+  GThread *main_thread;
+  RaceTrialNews last;
+  guint finished;
+} TrialSeen;
+
+static void
+record_trial_news (const RaceTrialNews *news,
+                   gpointer             user_data)
+{
+  TrialSeen *seen = user_data;
+
+  g_assert_true (g_thread_self () == seen->main_thread);
+  g_assert_cmpuint (seen->finished, ==, 0);
+  seen->last = *news;
+  seen->finished += news->finished;
+}
+
+static gboolean
+trial_finished (gpointer data)
+{
+  return ((TrialSeen *) data)->finished > 0;
+}
+
+static void
+test_steps_trial (void)
+{
+  const guint n_runs = 200;
+  const guint32 seed = 20261207;
+  TrialSeen seen = { g_thread_self () };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(RaceTrial) trial = NULL;
+  guint lost = 0;
+
+  /* The same schedules, run by this thread. */
+  for (guint i = 0; i < n_runs; i++)
+    {
+      RaceStepEvent events[RACE_STEP_EVENTS];
+      guint n_events;
+
+      lost += race_steps_run_schedule (NULL, 0, rand, events, &n_events, NULL) < STEP_TOTAL;
+    }
+  /* Some schedules lose an update, some do not. */
+  g_assert_cmpuint (lost, >, 0);
+  g_assert_cmpuint (lost, <, n_runs);
+
+  trial = race_trial_start (n_runs, seed, record_trial_news, &seen, &error);
+  g_assert_no_error (error);
+  work_test_iterate_until (trial_finished, &seen, 60);
+  g_assert_cmpuint (seen.last.n_done, ==, n_runs);
+  g_assert_false (seen.last.stopped);
+  g_assert_cmpuint (seen.last.n_lost, ==, lost);
+  g_assert_cmpint (seen.last.first_lost_total, <, STEP_TOTAL);
+  g_assert_cmpuint (seen.last.n_first_lost, ==, RACE_STEP_EVENTS);
+  work_test_wait_for_threads ("thaw-conductor", 0);
+  work_test_wait_for_threads ("thaw-stepped", 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -191,6 +424,11 @@ main (int   argc,
   g_test_add_func ("/work/race/slow-motion", test_slow_motion);
   g_test_add_func ("/work/race/stop", test_stop);
   g_test_add_func ("/work/race/free-while-running", test_free_while_running);
+  g_test_add_func ("/work/race/steps/lost-update", test_steps_lost_update);
+  g_test_add_func ("/work/race/steps/serial", test_steps_serial);
+  g_test_add_func ("/work/race/steps/page", test_steps_page);
+  g_test_add_func ("/work/race/steps/free-paused", test_steps_free_paused);
+  g_test_add_func ("/work/race/steps/trial", test_steps_trial);
 
   return g_test_run ();
 }

@@ -1,0 +1,326 @@
+/* thaw-stepper.c — the learner as the scheduler of real threads
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A lesson's threads are real GThreads. Before each action that matters (a
+ * read of a shared counter, a write, taking a lock) a thread calls
+ * thaw_step() with the number of that action. In step mode the thread
+ * stops there, tells the work through the "changed" callback where it is,
+ * and sleeps on a GCond until the scheduler gives it one step with
+ * thaw_stepper_grant(): it then runs up to its next step point and stops
+ * again. The scheduler is whoever calls grant: the learner's buttons on the
+ * page, a test, or a thread that tries random schedules. Nothing is
+ * simulated: the actions between two step points are the work's own code,
+ * run by the thread that was given the step, while the other threads sleep.
+ *
+ * A thread that runs free (thaw_stepper_run_thread(), thaw_stepper_run_all(),
+ * or a stepper made with stepping off) passes its step points without
+ * stopping: one atomic read of its "free" flag and one of "cancelled", so
+ * the same code can run at full speed with its step points in place; the
+ * bench's "step-points" row measures what they cost.
+ *
+ * Cancelling makes every step point return FALSE at once, paused or not:
+ * the work then leaves its loop, and its threads can be joined.
+ */
+
+#include "config.h"
+
+#include "thaw-stepper.h"
+
+#include "thaw-tsan.h"
+
+typedef struct
+{
+  ThawStepperThread public;    /* guarded by the mutex, except public.free */
+  gboolean granted;            /* a step was given and not yet taken */
+  int free;                    /* atomic: pass step points without pausing */
+} Slot;
+
+struct _ThawStepper
+{
+  guint n_threads;
+  Slot *slots;
+  int cancelled;               /* atomic */
+
+  ThawStepperFunc changed;
+  gpointer user_data;
+
+  GMutex mutex;
+  GCond cond;                  /* broadcast on every change of a slot */
+};
+
+/**
+ * thaw_stepper_new:
+ * @n_threads: how many threads it steps, numbered from 0
+ * @stepping: %TRUE to pause every thread at its first step point, %FALSE
+ *   to let every thread run free
+ * @changed: (nullable): called on a thread each time it pauses or finishes
+ * @user_data: for @changed
+ *
+ * Returns: (transfer full): a stepper; free it with thaw_stepper_free()
+ *   once every thread it steps has been joined
+ */
+ThawStepper *
+thaw_stepper_new (guint           n_threads,
+                  gboolean        stepping,
+                  ThawStepperFunc changed,
+                  gpointer        user_data)
+{
+  ThawStepper *self = g_new0 (ThawStepper, 1);
+
+  g_return_val_if_fail (n_threads > 0, NULL);
+
+  self->n_threads = n_threads;
+  self->slots = g_new0 (Slot, n_threads);
+  for (guint i = 0; i < n_threads; i++)
+    {
+      self->slots[i].free = !stepping;
+      self->slots[i].public.free = !stepping;
+    }
+  self->changed = changed;
+  self->user_data = user_data;
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+
+  return self;
+}
+
+/**
+ * thaw_stepper_free:
+ * @self: (transfer full) (nullable): a stepper whose threads were all joined
+ */
+void
+thaw_stepper_free (ThawStepper *self)
+{
+  if (self == NULL)
+    return;
+
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_free (self->slots);
+  g_free (self);
+}
+
+static void
+changed (ThawStepper *self,
+         guint        thread)
+{
+  g_cond_broadcast (&self->cond);
+  if (self->changed != NULL)
+    self->changed (self, thread, self->user_data);
+}
+
+/**
+ * thaw_step:
+ * @self: (nullable): the stepper, or %NULL for none
+ * @thread: the calling thread's number
+ * @step: the action the thread is about to take, as the work numbers them
+ *
+ * A step point. A thread that runs free returns at once; one being stepped
+ * waits here until the scheduler gives it a step, runs it free, or cancels.
+ *
+ * Returns: %FALSE once the stepper is cancelled: leave the loop
+ */
+gboolean
+thaw_step (ThawStepper *self,
+           guint        thread,
+           guint        step)
+{
+  Slot *slot;
+  gboolean go_on;
+
+  if (self == NULL)
+    return TRUE;
+
+  slot = &self->slots[thread];
+  if (G_LIKELY (g_atomic_int_get (&slot->free)))
+    return !g_atomic_int_get (&self->cancelled);
+
+  thaw_mutex_lock (&self->mutex);
+  slot->public.state = THAW_STEPPER_PAUSED;
+  slot->public.step = step;
+  thaw_mutex_unlock (&self->mutex);
+  changed (self, thread);
+
+  thaw_mutex_lock (&self->mutex);
+  while (!slot->granted && !g_atomic_int_get (&slot->free) && !g_atomic_int_get (&self->cancelled))
+    thaw_cond_wait (&self->cond, &self->mutex);
+  go_on = !g_atomic_int_get (&self->cancelled);
+  slot->granted = FALSE;
+  slot->public.state = THAW_STEPPER_RUNNING;
+  slot->public.n_taken += go_on;
+  thaw_mutex_unlock (&self->mutex);
+
+  return go_on;
+}
+
+/**
+ * thaw_stepper_finish:
+ * @self: (nullable): the stepper
+ * @thread: the calling thread's number
+ *
+ * The thread's last call, however it leaves its work.
+ */
+void
+thaw_stepper_finish (ThawStepper *self,
+                     guint        thread)
+{
+  if (self == NULL)
+    return;
+
+  thaw_mutex_lock (&self->mutex);
+  self->slots[thread].public.state = THAW_STEPPER_DONE;
+  thaw_mutex_unlock (&self->mutex);
+  changed (self, thread);
+}
+
+/**
+ * thaw_stepper_grant:
+ * @self: the stepper
+ * @thread: a thread that is paused
+ *
+ * Lets @thread take one step: it runs up to its next step point, or to its
+ * end. From now until then it is %THAW_STEPPER_RUNNING.
+ *
+ * Returns: %FALSE if @thread was not paused (nothing happens then)
+ */
+gboolean
+thaw_stepper_grant (ThawStepper *self,
+                    guint        thread)
+{
+  Slot *slot;
+  gboolean granted = FALSE;
+
+  g_return_val_if_fail (thread < self->n_threads, FALSE);
+
+  slot = &self->slots[thread];
+  thaw_mutex_lock (&self->mutex);
+  if (slot->public.state == THAW_STEPPER_PAUSED && !slot->granted)
+    {
+      slot->granted = TRUE;
+      slot->public.state = THAW_STEPPER_RUNNING;
+      granted = TRUE;
+    }
+  thaw_mutex_unlock (&self->mutex);
+  g_cond_broadcast (&self->cond);
+
+  return granted;
+}
+
+static void
+set_free_locked (ThawStepper *self,
+                 guint        thread)
+{
+  Slot *slot = &self->slots[thread];
+
+  g_atomic_int_set (&slot->free, TRUE);
+  slot->public.free = TRUE;
+  if (slot->public.state == THAW_STEPPER_PAUSED)
+    slot->public.state = THAW_STEPPER_RUNNING;
+}
+
+/**
+ * thaw_stepper_run_thread:
+ * @self: the stepper
+ * @thread: a thread
+ *
+ * Lets @thread run to its end without pausing again.
+ */
+void
+thaw_stepper_run_thread (ThawStepper *self,
+                         guint        thread)
+{
+  g_return_if_fail (thread < self->n_threads);
+
+  thaw_mutex_lock (&self->mutex);
+  set_free_locked (self, thread);
+  thaw_mutex_unlock (&self->mutex);
+  g_cond_broadcast (&self->cond);
+}
+
+/**
+ * thaw_stepper_run_all:
+ * @self: the stepper
+ *
+ * Lets every thread run to its end at once, as the threads of a program
+ * without step points would.
+ */
+void
+thaw_stepper_run_all (ThawStepper *self)
+{
+  thaw_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->n_threads; i++)
+    set_free_locked (self, i);
+  thaw_mutex_unlock (&self->mutex);
+  g_cond_broadcast (&self->cond);
+}
+
+/**
+ * thaw_stepper_cancel:
+ * @self: the stepper
+ *
+ * Every step point returns %FALSE from now on, the paused ones at once.
+ */
+void
+thaw_stepper_cancel (ThawStepper *self)
+{
+  thaw_mutex_lock (&self->mutex);
+  g_atomic_int_set (&self->cancelled, TRUE);
+  thaw_mutex_unlock (&self->mutex);
+  g_cond_broadcast (&self->cond);
+}
+
+/**
+ * thaw_stepper_wait_settled:
+ * @self: the stepper
+ * @thread: a thread
+ * @end_time: the monotonic time to give up at
+ *
+ * Waits until @thread is paused at a step point or done. Never call it on
+ * the main loop: it blocks. A conductor thread that plays the scheduler, or
+ * a test, waits here after each grant.
+ *
+ * Returns: %FALSE if @end_time came first: the thread still runs, or it is
+ *   blocked somewhere that is not a step point (a lock, a condition)
+ */
+gboolean
+thaw_stepper_wait_settled (ThawStepper *self,
+                           guint        thread,
+                           gint64       end_time)
+{
+  ThawStepperThread *slot = &self->slots[thread].public;
+  gboolean settled;
+
+  thaw_mutex_lock (&self->mutex);
+  while (slot->state != THAW_STEPPER_PAUSED && slot->state != THAW_STEPPER_DONE)
+    if (!thaw_cond_wait_until (&self->cond, &self->mutex, end_time))
+      break;
+  settled = slot->state == THAW_STEPPER_PAUSED || slot->state == THAW_STEPPER_DONE;
+  thaw_mutex_unlock (&self->mutex);
+
+  return settled;
+}
+
+guint
+thaw_stepper_get_n_threads (ThawStepper *self)
+{
+  return self->n_threads;
+}
+
+/**
+ * thaw_stepper_get_threads:
+ * @self: the stepper
+ * @threads: (out caller-allocates) (array): room for every thread's state
+ *
+ * Copies where every thread is, all at one moment.
+ */
+void
+thaw_stepper_get_threads (ThawStepper       *self,
+                          ThawStepperThread *threads)
+{
+  thaw_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->n_threads; i++)
+    threads[i] = self->slots[i].public;
+  thaw_mutex_unlock (&self->mutex);
+}

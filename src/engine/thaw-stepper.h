@@ -1,0 +1,88 @@
+/* thaw-stepper.h — the learner as the scheduler of real threads
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _ThawStepper ThawStepper;
+
+/**
+ * ThawStepperState:
+ * @THAW_STEPPER_STARTING: the thread has not reached its first step point
+ * @THAW_STEPPER_PAUSED: the thread waits at a step point for its next step
+ * @THAW_STEPPER_RUNNING: the thread is between two step points: it was
+ *   given a step, or it runs free
+ * @THAW_STEPPER_DONE: the thread has finished
+ */
+typedef enum
+{
+  THAW_STEPPER_STARTING,
+  THAW_STEPPER_PAUSED,
+  THAW_STEPPER_RUNNING,
+  THAW_STEPPER_DONE,
+} ThawStepperState;
+
+/**
+ * ThawStepperThread:
+ * @state: where the thread is
+ * @step: the step point it waits at (or last passed), as the work numbers them
+ * @n_taken: how many steps it has taken
+ * @free: whether it runs to its end without pausing again
+ */
+typedef struct
+{
+  ThawStepperState state;
+  guint step;
+  guint n_taken;
+  gboolean free;
+} ThawStepperThread;
+
+/**
+ * ThawStepperFunc:
+ * @stepper: the stepper
+ * @thread: the thread that paused or finished
+ * @user_data: as given to thaw_stepper_new()
+ *
+ * Called on @thread itself, with no lock held, each time it pauses at a step
+ * point or finishes: the work hands the news to the main loop from here.
+ */
+typedef void (*ThawStepperFunc) (ThawStepper *stepper,
+                                 guint        thread,
+                                 gpointer     user_data);
+
+ThawStepper *thaw_stepper_new            (guint              n_threads,
+                                          gboolean           stepping,
+                                          ThawStepperFunc    changed,
+                                          gpointer           user_data);
+void         thaw_stepper_free           (ThawStepper       *self);
+
+/* Called by the threads being stepped. */
+gboolean     thaw_step                   (ThawStepper       *self,
+                                          guint              thread,
+                                          guint              step);
+void         thaw_stepper_finish         (ThawStepper       *self,
+                                          guint              thread);
+
+/* Called by the scheduler: the page, a test, a conductor thread. */
+gboolean     thaw_stepper_grant          (ThawStepper       *self,
+                                          guint              thread);
+void         thaw_stepper_run_thread     (ThawStepper       *self,
+                                          guint              thread);
+void         thaw_stepper_run_all        (ThawStepper       *self);
+void         thaw_stepper_cancel         (ThawStepper       *self);
+gboolean     thaw_stepper_wait_settled   (ThawStepper       *self,
+                                          guint              thread,
+                                          gint64             end_time);
+guint        thaw_stepper_get_n_threads  (ThawStepper       *self);
+void         thaw_stepper_get_threads    (ThawStepper       *self,
+                                          ThawStepperThread *threads);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThawStepper, thaw_stepper_free)
+
+G_END_DECLS

@@ -1,0 +1,553 @@
+/* race-steps.c — “Lost Updates” one step at a time: you are the scheduler
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two real threads each add 1 to a shared counter twice, so the counter
+ * should end at 4. Each addition is two actions, a read of the counter into
+ * the thread's own `value` and a write of `value + 1`, and each action has
+ * a step point in front of it (thaw_step(), src/engine/thaw-stepper.c):
+ * the thread stops there until it is given a step. Whoever gives the steps
+ * chooses the interleaving: the learner's buttons on the page, a test, or a
+ * conductor thread that tries random schedules and counts the ones that
+ * lose an update.
+ *
+ * The read and the write are each atomic (g_atomic_int_get() and
+ * g_atomic_int_set()), so there is no data race for ThreadSanitizer to
+ * report, and still updates are lost: the race is in the gap between them,
+ * which is where the learner puts the other thread.
+ *
+ * The page's listing of a thread's code is the body of add_in_steps() below,
+ * read from this very file, without the step points, the notes and the
+ * blank lines.
+ */
+
+#include "config.h"
+
+#include "race-steps.h"
+#include "thaw-latest.h"
+#include "thaw-priority.h"
+#include "thaw-tsan.h"
+
+/* How long a scheduler waits for a thread to reach its next step point
+ * before calling it stuck; in this lesson no thread ever blocks. */
+#define SETTLE_US (10 * G_USEC_PER_SEC)
+
+/* What both threads share. The counter and the values are atomics; the
+ * schedule written so far is under the log lock. */
+typedef struct
+{
+  ThawStepper *stepper;
+  int counter;
+  int values[RACE_STEP_THREADS];
+
+  GMutex log_lock;
+  RaceStepEvent events[RACE_STEP_EVENTS];
+  guint n_events;
+} Shared;
+
+typedef struct
+{
+  Shared *shared;
+  guint me;
+} Adder;
+
+/* The schedule, written down by each thread after each action. */
+static void
+note (Shared   *shared,
+      guint     me,
+      RaceStep  step,
+      int       value)
+{
+  /* What the thread read, for the page to show beside its code. */
+  if (step == RACE_STEP_READ)
+    g_atomic_int_set (&shared->values[me], value);
+
+  thaw_mutex_lock (&shared->log_lock);
+  if (shared->n_events < RACE_STEP_EVENTS)
+    shared->events[shared->n_events++] = (RaceStepEvent) { me, step, value };
+  thaw_mutex_unlock (&shared->log_lock);
+}
+
+/* One thread's code. Each thaw_step() is where the thread waits for the
+ * scheduler; the lines between two of them run at once, as one step. */
+static void
+add_in_steps (Shared *shared,
+              guint   me)
+{
+  /* listing: begin */
+  for (int i = 0; i < 2; i++)
+    {
+      int value;
+
+      if (!thaw_step (shared->stepper, me, RACE_STEP_READ))
+        return;
+      value = g_atomic_int_get (&shared->counter);
+      note (shared, me, RACE_STEP_READ, value);
+
+      if (!thaw_step (shared->stepper, me, RACE_STEP_WRITE))
+        return;
+      g_atomic_int_set (&shared->counter, value + 1);
+      note (shared, me, RACE_STEP_WRITE, value + 1);
+    }
+  /* listing: end */
+}
+
+G_STATIC_ASSERT (RACE_STEP_INCREMENTS == 2);
+
+static gpointer
+adder_thread (gpointer data)
+{
+  Adder *adder = data;
+
+  thaw_thread_set_background_priority ();
+  add_in_steps (adder->shared, adder->me);
+  thaw_stepper_finish (adder->shared->stepper, adder->me);
+  g_free (adder);
+
+  return NULL;
+}
+
+/* Starts the threads of one run; each pauses at its first step point.
+ * Threads that did start are counted in *n_started. */
+static gboolean
+start_adders (Shared     *shared,
+              GThread   **threads,
+              guint      *n_started,
+              GError    **error)
+{
+  for (*n_started = 0; *n_started < RACE_STEP_THREADS; (*n_started)++)
+    {
+      Adder *adder = g_new0 (Adder, 1);
+
+      *adder = (Adder) { shared, *n_started };
+      threads[*n_started] = g_thread_try_new ("thaw-stepped", adder_thread, adder, error);
+      if (threads[*n_started] == NULL)
+        {
+          g_free (adder);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Cancels the stepper so that no thread waits for a step, and joins. */
+static void
+join_adders (Shared   *shared,
+             GThread **threads,
+             guint     n_started)
+{
+  thaw_stepper_cancel (shared->stepper);
+  for (guint i = 0; i < n_started; i++)
+    g_thread_join (threads[i]);
+}
+
+static void
+shared_init (Shared          *shared,
+             ThawStepperFunc  changed,
+             gpointer         user_data)
+{
+  memset (shared, 0, sizeof *shared);
+  shared->stepper = thaw_stepper_new (RACE_STEP_THREADS, TRUE, changed, user_data);
+  g_mutex_init (&shared->log_lock);
+}
+
+static void
+shared_clear (Shared *shared)
+{
+  g_clear_pointer (&shared->stepper, thaw_stepper_free);
+  g_mutex_clear (&shared->log_lock);
+}
+
+/* ---- the learner's run: news to the page at every pause ---------------- */
+
+struct _RaceSteps
+{
+  Shared shared;
+  GThread *threads[RACE_STEP_THREADS];
+  guint n_started;
+  ThawLatest *latest;          /* the main thread's; closed by the free */
+  ThawLatest *publisher;       /* the threads' reference, kept to the join */
+  RaceStepsNewsFunc news;
+  gpointer user_data;
+};
+
+/* On the thread that paused or finished: everything the page shows, at one
+ * moment, handed over through the ThawLatest. */
+static void
+steps_changed (ThawStepper *stepper,
+               guint        thread,
+               gpointer     user_data)
+{
+  RaceSteps *steps = user_data;
+  RaceStepsNews *news = g_new0 (RaceStepsNews, 1);
+
+  thaw_stepper_get_threads (stepper, news->threads);
+  news->finished = TRUE;
+  for (guint i = 0; i < RACE_STEP_THREADS; i++)
+    {
+      news->values[i] = g_atomic_int_get (&steps->shared.values[i]);
+      news->finished &= news->threads[i].state == THAW_STEPPER_DONE;
+    }
+  news->counter = g_atomic_int_get (&steps->shared.counter);
+  thaw_mutex_lock (&steps->shared.log_lock);
+  memcpy (news->events, steps->shared.events, sizeof news->events);
+  news->n_events = steps->shared.n_events;
+  thaw_mutex_unlock (&steps->shared.log_lock);
+
+  thaw_latest_publish (steps->publisher, news);
+}
+
+static void
+deliver_steps_news (gpointer value,
+                    gpointer user_data)
+{
+  RaceSteps *steps = user_data;
+
+  steps->news (value, steps->user_data);
+}
+
+/**
+ * race_steps_start:
+ * @news: receives the news on the main thread, each time a thread pauses
+ *   or finishes (coalesced: the latest news wins)
+ * @user_data: for @news
+ * @error: where the reason goes if a thread could not be made
+ *
+ * Starts two adder threads, each paused at its first step point.
+ *
+ * Returns: (transfer full) (nullable): the run, for race_steps_step() and
+ *   race_steps_free()
+ */
+RaceSteps *
+race_steps_start (RaceStepsNewsFunc   news,
+                  gpointer            user_data,
+                  GError            **error)
+{
+  RaceSteps *steps = g_new0 (RaceSteps, 1);
+
+  steps->news = news;
+  steps->user_data = user_data;
+  steps->latest = thaw_latest_new (deliver_steps_news, steps, g_free);
+  steps->publisher = thaw_latest_ref (steps->latest);
+  shared_init (&steps->shared, steps_changed, steps);
+  if (!start_adders (&steps->shared, steps->threads, &steps->n_started, error))
+    {
+      race_steps_free (steps);
+      return NULL;
+    }
+
+  return steps;
+}
+
+/**
+ * race_steps_step:
+ * @steps: a run
+ * @thread: 0 or 1
+ *
+ * Gives @thread one step: it takes the action it is paused in front of and
+ * pauses at the next one, or finishes. The news says when.
+ *
+ * Returns: %FALSE if @thread was not paused: it is still taking its last
+ *   step, or it has finished
+ */
+gboolean
+race_steps_step (RaceSteps *steps,
+                 guint      thread)
+{
+  return thaw_stepper_grant (steps->shared.stepper, thread);
+}
+
+/**
+ * race_steps_run:
+ * @steps: a run
+ * @thread: 0 or 1
+ *
+ * Lets @thread run to its end without pausing.
+ */
+void
+race_steps_run (RaceSteps *steps,
+                guint      thread)
+{
+  thaw_stepper_run_thread (steps->shared.stepper, thread);
+}
+
+/**
+ * race_steps_run_all:
+ * @steps: a run
+ *
+ * Lets both threads run to their ends at once, as real threads would.
+ */
+void
+race_steps_run_all (RaceSteps *steps)
+{
+  thaw_stepper_run_all (steps->shared.stepper);
+}
+
+/**
+ * race_steps_free:
+ * @steps: (transfer full) (nullable): a run, finished or not
+ *
+ * Ends the run: threads still paused leave at once and are joined. News
+ * already scheduled is delivered to nobody.
+ */
+void
+race_steps_free (RaceSteps *steps)
+{
+  if (steps == NULL)
+    return;
+
+  /* Closed first, so that nobody is called; the threads may still publish
+   * as they leave, into their own reference. */
+  g_clear_pointer (&steps->latest, thaw_latest_close);
+  join_adders (&steps->shared, steps->threads, steps->n_started);
+  g_clear_pointer (&steps->publisher, thaw_latest_unref);
+  shared_clear (&steps->shared);
+  g_free (steps);
+}
+
+/* ---- one whole run, scheduled by the calling thread --------------------- */
+
+/* The threads paused now, as a bit set. */
+static guint
+paused_threads (ThawStepper *stepper)
+{
+  ThawStepperThread threads[RACE_STEP_THREADS];
+  guint paused = 0;
+
+  thaw_stepper_get_threads (stepper, threads);
+  for (guint i = 0; i < RACE_STEP_THREADS; i++)
+    if (threads[i].state == THAW_STEPPER_PAUSED)
+      paused |= 1u << i;
+
+  return paused;
+}
+
+/**
+ * race_steps_run_schedule:
+ * @schedule: (array length=n_schedule) (nullable): the thread to give each
+ *   step to, in order; a thread that has finished is passed over
+ * @n_schedule: its length
+ * @rand: (nullable): after @schedule, choose each next thread at random
+ *   from those paused; without it, the rest of each thread runs one thread
+ *   after the other, the first first
+ * @events: (out caller-allocates) (array fixed-size=8): the schedule taken
+ * @n_events: (out): its length
+ * @error: where the reason goes if a thread could not be made
+ *
+ * A whole run of the two adders, scheduled by the calling thread one step
+ * at a time: it grants a step, waits for the thread to reach its next step
+ * point, grants the next. Blocks: never call it on the main loop.
+ *
+ * Returns: the counter at the end, or -1 with @error set
+ */
+int
+race_steps_run_schedule (const guint    *schedule,
+                         guint           n_schedule,
+                         GRand          *rand,
+                         RaceStepEvent  *events,
+                         guint          *n_events,
+                         GError        **error)
+{
+  Shared shared;
+  GThread *threads[RACE_STEP_THREADS];
+  guint n_started, next = 0;
+  int total = -1;
+
+  shared_init (&shared, NULL, NULL);
+  if (start_adders (&shared, threads, &n_started, error))
+    {
+      for (;;)
+        {
+          guint paused, thread;
+
+          /* Every thread paused or finished, so the choice is fair. */
+          for (guint i = 0; i < RACE_STEP_THREADS; i++)
+            thaw_stepper_wait_settled (shared.stepper, i, g_get_monotonic_time () + SETTLE_US);
+          paused = paused_threads (shared.stepper);
+          if (paused == 0)
+            break;
+
+          while (next < n_schedule && !(paused & (1u << schedule[next])))
+            next++;
+          if (next < n_schedule)
+            thread = schedule[next++];
+          else if (rand != NULL && paused == (1u << RACE_STEP_THREADS) - 1)
+            thread = g_rand_int_range (rand, 0, RACE_STEP_THREADS);
+          else
+            thread = g_bit_nth_lsf (paused, -1);
+
+          thaw_stepper_grant (shared.stepper, thread);
+        }
+      total = g_atomic_int_get (&shared.counter);
+    }
+  join_adders (&shared, threads, n_started);
+
+  /* After the joins, the log is this thread's alone. */
+  memcpy (events, shared.events, sizeof shared.events);
+  *n_events = shared.n_events;
+  shared_clear (&shared);
+
+  return total;
+}
+
+/* ---- many random schedules, on a conductor thread ----------------------- */
+
+struct _RaceTrial
+{
+  GCancellable *cancellable;
+  ThawLatest *latest;
+  GThread *conductor;
+  RaceTrialNewsFunc news;
+  gpointer user_data;
+};
+
+typedef struct
+{
+  guint n_runs;
+  guint32 seed;
+  GCancellable *cancellable;
+  ThawLatest *latest;
+} Conductor;
+
+static gpointer
+trial_thread (gpointer data)
+{
+  Conductor *c = data;
+  RaceTrialNews news = { 0 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (c->seed);
+  gint64 published_at = 0;
+
+  thaw_thread_set_background_priority ();
+
+  while (news.n_done < c->n_runs && !g_cancellable_is_cancelled (c->cancellable))
+    {
+      RaceStepEvent events[RACE_STEP_EVENTS];
+      guint n_events;
+      int total = race_steps_run_schedule (NULL, 0, rand, events, &n_events, NULL);
+
+      if (total < 0)
+        break;
+      news.n_done++;
+      if (total < RACE_STEP_THREADS * RACE_STEP_INCREMENTS && news.n_lost++ == 0)
+        {
+          memcpy (news.first_lost, events, sizeof events);
+          news.n_first_lost = n_events;
+          news.first_lost_total = total;
+        }
+      /* The count climbs on screen; no need to copy it every run. */
+      if (g_get_monotonic_time () - published_at > THAW_LATEST_INTERVAL_US)
+        {
+          thaw_latest_publish (c->latest, g_memdup2 (&news, sizeof news));
+          published_at = g_get_monotonic_time ();
+        }
+    }
+
+  news.finished = TRUE;
+  news.stopped = g_cancellable_is_cancelled (c->cancellable);
+  thaw_latest_publish (c->latest, g_memdup2 (&news, sizeof news));
+
+  thaw_latest_unref (c->latest);
+  g_object_unref (c->cancellable);
+  g_free (c);
+
+  return NULL;
+}
+
+static void
+deliver_trial_news (gpointer value,
+                    gpointer user_data)
+{
+  RaceTrial *trial = user_data;
+  RaceTrialNews *news = value;
+
+  /* The conductor has said its last word and is returning. */
+  if (news->finished && trial->conductor != NULL)
+    g_thread_join (g_steal_pointer (&trial->conductor));
+
+  trial->news (news, trial->user_data);
+}
+
+/**
+ * race_trial_start:
+ * @n_runs: how many runs, at most %RACE_TRIAL_MAX_RUNS
+ * @seed: for the random choices: the same seed gives the same schedules
+ * @news: receives the news on the main thread, the last time with
+ *   finished set, exactly once
+ * @user_data: for @news
+ * @error: where the reason goes if no thread could be made
+ *
+ * Runs the two adders @n_runs times on a conductor thread, each time
+ * choosing at random which paused thread takes the next step, and counts
+ * the runs that lose an update.
+ *
+ * Returns: (transfer full) (nullable): the trial
+ */
+RaceTrial *
+race_trial_start (guint               n_runs,
+                  guint32             seed,
+                  RaceTrialNewsFunc   news,
+                  gpointer            user_data,
+                  GError            **error)
+{
+  RaceTrial *trial;
+  Conductor *c;
+
+  g_return_val_if_fail (n_runs >= 1 && n_runs <= RACE_TRIAL_MAX_RUNS, NULL);
+
+  trial = g_new0 (RaceTrial, 1);
+  trial->cancellable = g_cancellable_new ();
+  trial->latest = thaw_latest_new (deliver_trial_news, trial, g_free);
+  trial->news = news;
+  trial->user_data = user_data;
+
+  c = g_new0 (Conductor, 1);
+  *c = (Conductor) { n_runs, seed, g_object_ref (trial->cancellable), thaw_latest_ref (trial->latest) };
+  trial->conductor = g_thread_try_new ("thaw-conductor", trial_thread, c, error);
+  if (trial->conductor == NULL)
+    {
+      thaw_latest_unref (c->latest);
+      g_object_unref (c->cancellable);
+      g_free (c);
+      race_trial_free (trial);
+      return NULL;
+    }
+
+  return trial;
+}
+
+/**
+ * race_trial_stop:
+ * @trial: a running trial
+ *
+ * Asks it to stop after the run under way.
+ */
+void
+race_trial_stop (RaceTrial *trial)
+{
+  g_cancellable_cancel (trial->cancellable);
+}
+
+/**
+ * race_trial_free:
+ * @trial: (transfer full) (nullable): a trial, running or finished
+ *
+ * Stops and joins the conductor if it still runs; news already scheduled is
+ * delivered to nobody.
+ */
+void
+race_trial_free (RaceTrial *trial)
+{
+  if (trial == NULL)
+    return;
+
+  g_clear_pointer (&trial->latest, thaw_latest_close);
+  if (trial->conductor != NULL)
+    {
+      g_cancellable_cancel (trial->cancellable);
+      g_thread_join (g_steal_pointer (&trial->conductor));
+    }
+  g_object_unref (trial->cancellable);
+  g_free (trial);
+}

@@ -1,0 +1,109 @@
+/* race-steps.h — “Lost Updates” one step at a time: the learner schedules
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GLib only: no GTK here. The page (race-page.c) shows each thread's next
+ * line and gives it steps; tests/work/test-race-work.c drives the same
+ * threads through the schedule that loses an update, under TSan too.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "thaw-stepper.h"
+
+G_BEGIN_DECLS
+
+#define RACE_STEP_THREADS 2
+#define RACE_STEP_INCREMENTS 2       /* per thread: the counter should end at 4 */
+#define RACE_STEP_EVENTS (RACE_STEP_THREADS * RACE_STEP_INCREMENTS * 2)
+#define RACE_TRIAL_MAX_RUNS 100000
+
+/* The step points of each thread, in race-steps.c's add_in_steps(). */
+typedef enum
+{
+  RACE_STEP_READ,
+  RACE_STEP_WRITE,
+  RACE_N_STEPS
+} RaceStep;
+
+/* One action a thread took: its read of the counter, or its write. */
+typedef struct
+{
+  guint thread;
+  RaceStep step;
+  int value;                   /* the value read, or the value written */
+} RaceStepEvent;
+
+/**
+ * RaceStepsNews:
+ * @threads: where each thread is
+ * @counter: the shared counter
+ * @values: what each thread last read into its local `value`
+ * @events: the schedule so far, one event per step taken
+ * @finished: every thread has finished (the counter is final)
+ *
+ * What the page is told, always on the main thread.
+ */
+typedef struct
+{
+  ThawStepperThread threads[RACE_STEP_THREADS];
+  int counter;
+  int values[RACE_STEP_THREADS];
+  RaceStepEvent events[RACE_STEP_EVENTS];
+  guint n_events;
+  gboolean finished;
+} RaceStepsNews;
+
+typedef void (*RaceStepsNewsFunc) (const RaceStepsNews *news,
+                                   gpointer             user_data);
+
+typedef struct _RaceSteps RaceSteps;
+
+RaceSteps *race_steps_start    (RaceStepsNewsFunc   news,
+                                gpointer            user_data,
+                                GError            **error);
+gboolean   race_steps_step     (RaceSteps          *steps,
+                                guint               thread);
+void       race_steps_run      (RaceSteps          *steps,
+                                guint               thread);
+void       race_steps_run_all  (RaceSteps          *steps);
+void       race_steps_free     (RaceSteps          *steps);
+
+/* Many schedules, chosen at random by a conductor thread. */
+typedef struct
+{
+  guint n_done;
+  guint n_lost;                /* runs that ended short */
+  RaceStepEvent first_lost[RACE_STEP_EVENTS];   /* the first such run's schedule */
+  guint n_first_lost;
+  int first_lost_total;
+  gboolean finished;
+  gboolean stopped;
+} RaceTrialNews;
+
+typedef void (*RaceTrialNewsFunc) (const RaceTrialNews *news,
+                                   gpointer             user_data);
+
+typedef struct _RaceTrial RaceTrial;
+
+int        race_steps_run_schedule (const guint     *schedule,
+                                    guint            n_schedule,
+                                    GRand           *rand,
+                                    RaceStepEvent   *events,
+                                    guint           *n_events,
+                                    GError         **error);
+RaceTrial *race_trial_start    (guint               n_runs,
+                                guint32             seed,
+                                RaceTrialNewsFunc   news,
+                                gpointer            user_data,
+                                GError            **error);
+void       race_trial_stop     (RaceTrial          *trial);
+void       race_trial_free     (RaceTrial          *trial);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RaceSteps, race_steps_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RaceTrial, race_trial_free)
+
+G_END_DECLS
