@@ -5,7 +5,8 @@
  *
  * Real threads, each taking three actions behind three step points, and
  * writing down each action in a shared log (under a GMutex of their own).
- * The TSan build runs this too.
+ * The TSan build runs this too: the test's lock is a thaw_mutex_lock(),
+ * which TSan sees.
  *
  *   order       the actions happen in exactly the order the steps are
  *               granted, one at a time, and a thread not granted a step
@@ -20,6 +21,7 @@
 #include "config.h"
 
 #include "thaw-stepper.h"
+#include "thaw-tsan.h"
 
 #define N_THREADS 2
 #define N_ACTIONS 3
@@ -51,11 +53,11 @@ on_changed (ThawStepper *stepper,
 {
   Fixture *fixture = user_data;
 
-  g_mutex_lock (&fixture->lock);
+  thaw_mutex_lock (&fixture->lock);
   fixture->changes[thread]++;
   if (fixture->self_of[thread] != g_thread_self ())
     fixture->wrong_thread = TRUE;
-  g_mutex_unlock (&fixture->lock);
+  thaw_mutex_unlock (&fixture->lock);
 }
 
 static gpointer
@@ -64,9 +66,9 @@ worker_main (gpointer data)
   Worker *worker = data;
   Fixture *fixture = worker->fixture;
 
-  g_mutex_lock (&fixture->lock);
+  thaw_mutex_lock (&fixture->lock);
   fixture->self_of[worker->me] = g_thread_self ();
-  g_mutex_unlock (&fixture->lock);
+  thaw_mutex_unlock (&fixture->lock);
 
   for (guint action = 0; action < N_ACTIONS; action++)
     {
@@ -75,9 +77,9 @@ worker_main (gpointer data)
           fixture->left_early[worker->me] = TRUE;
           break;
         }
-      g_mutex_lock (&fixture->lock);
+      thaw_mutex_lock (&fixture->lock);
       fixture->log[fixture->n_logged++] = worker->me * 10 + action;
-      g_mutex_unlock (&fixture->lock);
+      thaw_mutex_unlock (&fixture->lock);
     }
   thaw_stepper_finish (fixture->stepper, worker->me);
   g_free (worker);
@@ -117,9 +119,9 @@ n_logged (Fixture *fixture)
 {
   guint n;
 
-  g_mutex_lock (&fixture->lock);
+  thaw_mutex_lock (&fixture->lock);
   n = fixture->n_logged;
-  g_mutex_unlock (&fixture->lock);
+  thaw_mutex_unlock (&fixture->lock);
 
   return n;
 }

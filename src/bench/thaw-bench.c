@@ -28,6 +28,7 @@
 
 #include "cancel-work.h"
 #include "freeze-work.h"
+#include "race-steps.h"
 #include "thaw-heartbeat.h"
 #include "thaw-latest.h"
 #include "thaw-priority.h"
@@ -733,6 +734,75 @@ run_shutdown (Bench *bench)
   g_object_unref (shutdown.cancellable);
 }
 
+/* ---- step points that nobody steps ----------------------------------- */
+
+/* The race lesson's stepped adders (race-steps.c) run free at full speed,
+ * in rounds that take turns: without a stepper, then with one in run mode,
+ * whose step points each cost two atomic reads. The medians are compared. */
+#define STEP_ROUNDS 7
+#define STEP_INCREMENTS 1000000
+
+typedef struct
+{
+  Bench *bench;
+  double none_s[STEP_ROUNDS], free_s[STEP_ROUNDS];
+} StepPoints;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+  return values[n / 2];
+}
+
+static gpointer
+step_points_thread (gpointer data)
+{
+  StepPoints *points = data;
+
+  for (guint i = 0; i < STEP_ROUNDS; i++)
+    {
+      points->none_s[i] = race_steps_time_free (STEP_INCREMENTS, FALSE);
+      points->free_s[i] = race_steps_time_free (STEP_INCREMENTS, TRUE);
+    }
+  /* One idle, to end the main loop; the join below orders the figures. */
+  g_idle_add_once ((GSourceOnceFunc) g_main_loop_quit, points->bench->loop);
+
+  return NULL;
+}
+
+static void
+run_step_points (Bench *bench)
+{
+  StepPoints points = { bench, };
+  GThread *thread = g_thread_new ("thaw-bench-steps", step_points_thread, &points);
+  gint64 start = g_get_monotonic_time ();
+  double none, free_run, steps;
+
+  g_main_loop_run (bench->loop);
+  g_thread_join (thread);
+  bench->row->wall_s = ms_since (start) / 1000.0;
+
+  none = median (points.none_s, STEP_ROUNDS);
+  free_run = median (points.free_s, STEP_ROUNDS);
+  steps = (double) RACE_STEP_THREADS * STEP_INCREMENTS * RACE_N_STEPS;
+  bench->row->note = g_strdup_printf ("race-steps.c, %d threads × %'d increments: %.1f ms without a stepper, "
+                                      "%.1f ms with step points running free (%+.1f %%, %+.2f ns per step point); "
+                                      "medians of %d rounds",
+                                      RACE_STEP_THREADS, STEP_INCREMENTS, none * 1000, free_run * 1000,
+                                      (free_run / none - 1) * 100, (free_run - none) / steps * 1e9, STEP_ROUNDS);
+}
+
 /* ---- the table of scenarios ----------------------------------------- */
 
 typedef struct
@@ -754,6 +824,7 @@ static const Scenario scenarios[] = {
   { "cpu-background", "twice as many CPU-bound jobs as cores, background priority", run_cpu_background },
   { "cancel", "the cancel lesson's job: from Stop to the page hearing it was cancelled", run_cancel },
   { "shutdown", "a GThreadPool shut down with 100 jobs queued and running", run_shutdown },
+  { "step-points", "the race lesson's stepped adders run free: with step points in run mode vs no stepper", run_step_points },
 };
 
 static const Scenario *

@@ -63,7 +63,7 @@ ThawStepper *thaw_stepper_new            (guint              n_threads,
 void         thaw_stepper_free           (ThawStepper       *self);
 
 /* Called by the threads being stepped. */
-gboolean     thaw_step                   (ThawStepper       *self,
+gboolean     thaw_step_slow              (ThawStepper       *self,
                                           guint              thread,
                                           guint              step);
 void         thaw_stepper_finish         (ThawStepper       *self,
@@ -82,6 +82,32 @@ gboolean     thaw_stepper_wait_settled   (ThawStepper       *self,
 guint        thaw_stepper_get_n_threads  (ThawStepper       *self);
 void         thaw_stepper_get_threads    (ThawStepper       *self,
                                           ThawStepperThread *threads);
+
+/**
+ * thaw_step:
+ * @self: (nullable): the stepper, or %NULL for none
+ * @thread: the calling thread's number
+ * @step: the action the thread is about to take, as the work numbers them
+ *
+ * A step point. While every thread runs free, it is one atomic read of the
+ * stepper's first member, inlined where the work calls it; otherwise the
+ * thread waits in thaw_step_slow() until the scheduler gives it a step,
+ * runs it free, or cancels.
+ *
+ * Returns: %FALSE once the stepper is cancelled: leave the loop
+ */
+static inline gboolean
+thaw_step (ThawStepper *self,
+           guint        thread,
+           guint        step)
+{
+  /* The first member of a ThawStepper: whether every thread runs free and
+   * nothing is cancelled (thaw-stepper.c). */
+  if (self == NULL || G_LIKELY (g_atomic_int_get ((int *) self)))
+    return TRUE;
+
+  return thaw_step_slow (self, thread, step);
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThawStepper, thaw_stepper_free)
 

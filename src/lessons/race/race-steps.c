@@ -37,9 +37,14 @@
  * schedule written so far is under the log lock. */
 typedef struct
 {
-  ThawStepper *stepper;
-  int counter;
-  int values[RACE_STEP_THREADS];
+  ThawStepper *stepper;        /* NULL for none: every step point passes */
+  guint increments;            /* per thread */
+  gboolean logging;            /* whether note() writes the schedule down */
+  /* The counter has a cache line of its own: the two cores pass it back
+   * and forth at every write, and the fields above, read at every step,
+   * stay put in both cores' caches. */
+  int counter __attribute__ ((aligned (64)));
+  int values[RACE_STEP_THREADS] __attribute__ ((aligned (64)));
 
   GMutex log_lock;
   RaceStepEvent events[RACE_STEP_EVENTS];
@@ -59,6 +64,9 @@ note (Shared   *shared,
       RaceStep  step,
       int       value)
 {
+  if (!shared->logging)
+    return;
+
   /* What the thread read, for the page to show beside its code. */
   if (step == RACE_STEP_READ)
     g_atomic_int_set (&shared->values[me], value);
@@ -76,7 +84,7 @@ add_in_steps (Shared *shared,
               guint   me)
 {
   /* listing: begin */
-  for (int i = 0; i < 2; i++)
+  for (guint i = 0; i < shared->increments; i++)
     {
       int value;
 
@@ -92,8 +100,6 @@ add_in_steps (Shared *shared,
     }
   /* listing: end */
 }
-
-G_STATIC_ASSERT (RACE_STEP_INCREMENTS == 2);
 
 static gpointer
 adder_thread (gpointer data)
@@ -138,11 +144,13 @@ join_adders (Shared   *shared,
              GThread **threads,
              guint     n_started)
 {
-  thaw_stepper_cancel (shared->stepper);
+  if (shared->stepper != NULL)
+    thaw_stepper_cancel (shared->stepper);
   for (guint i = 0; i < n_started; i++)
     g_thread_join (threads[i]);
 }
 
+/* Threads to be stepped, the schedule written down. */
 static void
 shared_init (Shared          *shared,
              ThawStepperFunc  changed,
@@ -150,6 +158,8 @@ shared_init (Shared          *shared,
 {
   memset (shared, 0, sizeof *shared);
   shared->stepper = thaw_stepper_new (RACE_STEP_THREADS, TRUE, changed, user_data);
+  shared->increments = RACE_STEP_INCREMENTS;
+  shared->logging = TRUE;
   g_mutex_init (&shared->log_lock);
 }
 
@@ -390,6 +400,46 @@ race_steps_run_schedule (const guint    *schedule,
   shared_clear (&shared);
 
   return total;
+}
+
+/* ---- what the step points cost when nobody steps ------------------------ */
+
+/**
+ * race_steps_time_free:
+ * @increments: per thread
+ * @step_points: %TRUE for a stepper that lets both threads run free, as
+ *   "Run Both" does; %FALSE for no stepper at all
+ *
+ * For thaw-bench: both threads at full speed through the same code the
+ * learner steps, with many more increments and nothing written down.
+ *
+ * Returns: the seconds from starting the threads to joining them, or a
+ *   negative number if a thread could not be made
+ */
+double
+race_steps_time_free (guint    increments,
+                      gboolean step_points)
+{
+  Shared shared = { 0 };
+  GThread *threads[RACE_STEP_THREADS];
+  guint n_started;
+  gboolean started;
+  gint64 start;
+
+  if (step_points)
+    shared.stepper = thaw_stepper_new (RACE_STEP_THREADS, FALSE, NULL, NULL);
+  shared.increments = increments;
+  g_mutex_init (&shared.log_lock);
+
+  start = g_get_monotonic_time ();
+  started = start_adders (&shared, threads, &n_started, NULL);
+  /* Not join_adders(): that cancels, and these threads are to finish. */
+  for (guint i = 0; i < n_started; i++)
+    g_thread_join (threads[i]);
+  start = g_get_monotonic_time () - start;
+  shared_clear (&shared);
+
+  return started ? (double) start / G_USEC_PER_SEC : -1;
 }
 
 /* ---- many random schedules, on a conductor thread ----------------------- */

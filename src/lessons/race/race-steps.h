@@ -71,6 +71,8 @@ void       race_steps_run      (RaceSteps          *steps,
                                 guint               thread);
 void       race_steps_run_all  (RaceSteps          *steps);
 void       race_steps_free     (RaceSteps          *steps);
+double     race_steps_time_free (guint              increments,
+                                 gboolean           step_points);
 
 /* Many schedules, chosen at random by a conductor thread. */
 typedef struct
