@@ -34,7 +34,7 @@
 typedef struct
 {
   char *run;
-  char *activate;
+  char **activate;             /* the verbs to press, in turn */
   double autoquit;
   gboolean until_done;
   char *report;
@@ -54,6 +54,7 @@ struct _ThawApplication
   guint autoquit_id;
   guint window_shown_id;
   guint press_id;
+  guint n_pressed;             /* of options.activate */
   guint sigint_id;
   guint sigterm_id;
 };
@@ -65,8 +66,8 @@ static const GOptionEntry option_entries[] = {
     N_("List the lessons, one per line: id, then title"), NULL },
   { "run", 'r', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Open the lesson with this id"), N_("ID") },
-  { "activate", 'a', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
-    N_("Once the window is shown, press the lesson’s button for VERB (start, block, stop, …)"), N_("VERB") },
+  { "activate", 'a', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Once the window is shown, press the lesson’s button for VERB (start, block, stop, …); given again, press the next one half a second later"), N_("VERB") },
   { "autoquit", 'q', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
     N_("Quit after this many seconds"), N_("SECONDS") },
   { "until-done", 'u', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
@@ -172,14 +173,17 @@ check_lesson (ThawApplication *self)
       return 2;
     }
 
-  if (thaw_lesson_info_has_verb (info, self->options.activate))
-    return -1;
+  for (guint i = 0; self->options.activate[i] != NULL; i++)
+    if (!thaw_lesson_info_has_verb (info, self->options.activate[i]))
+      {
+        verbs = thaw_lesson_info_list_verbs (info);
+        list = g_strjoinv (", ", verbs);
+        g_printerr (_("thaw: the lesson “%s” has no action “%s”. Its actions are: %s\n"),
+                    info->id, self->options.activate[i], list);
+        return 2;
+      }
 
-  verbs = thaw_lesson_info_list_verbs (info);
-  list = g_strjoinv (", ", verbs);
-  g_printerr (_("thaw: the lesson “%s” has no action “%s”. Its actions are: %s\n"),
-              info->id, self->options.activate, list);
-  return 2;
+  return -1;
 }
 
 static int
@@ -253,7 +257,7 @@ thaw_application_handle_local_options (GApplication *application,
     }
 
   g_variant_dict_lookup (options, "run", "s", &self->options.run);
-  g_variant_dict_lookup (options, "activate", "s", &self->options.activate);
+  g_variant_dict_lookup (options, "activate", "^as", &self->options.activate);
   g_variant_dict_lookup (options, "autoquit", "&s", &autoquit);
   g_variant_dict_lookup (options, "report", "^ay", &self->options.report);
   self->options.until_done = g_variant_dict_contains (options, "until-done");
@@ -488,39 +492,42 @@ lesson_busy_cb (ThawLesson      *lesson,
     quit_soon (self);
 }
 
-static void
+/* Presses the next button of --activate; FALSE if it could not. */
+static gboolean
 activate_verb (ThawApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   ThawLessonPage *page = NULL;
   g_autofree char *reason = NULL;
+  const char *verb = self->options.activate[self->n_pressed++];
 
   if (THAW_IS_WINDOW (window))
     page = thaw_window_get_lesson_page (THAW_WINDOW (window));
 
   if (page != NULL)
-    reason = thaw_lesson_dup_verb_disabled_reason (thaw_lesson_page_get_lesson (page), self->options.activate);
+    reason = thaw_lesson_dup_verb_disabled_reason (thaw_lesson_page_get_lesson (page), verb);
   if (reason != NULL)
     {
       /* Translators: the second %s says why, as the button's tooltip does,
        * e.g. "Nothing is running: start a run first". */
       g_printerr (_("thaw: “%s” cannot be used now, its button is greyed out: %s. Nothing was done.\n"),
-                  self->options.activate, reason);
+                  verb, reason);
       self->exit_status = 2;
       quit_soon (self);
-      return;
+      return FALSE;
     }
 
   if (page == NULL ||
-      !thaw_lesson_activate_verb (thaw_lesson_page_get_lesson (page), self->options.activate))
+      !thaw_lesson_activate_verb (thaw_lesson_page_get_lesson (page), verb))
     {
-      g_printerr (_("thaw: the action “%s” could not be activated\n"), self->options.activate);
+      g_printerr (_("thaw: the action “%s” could not be activated\n"), verb);
       self->exit_status = 2;
       quit_soon (self);
-      return;
+      return FALSE;
     }
 
-  if (self->options.until_done)
+  /* --until-done watches the job of the last press. */
+  if (self->options.until_done && self->options.activate[self->n_pressed] == NULL)
     {
       ThawLesson *lesson = thaw_lesson_page_get_lesson (page);
 
@@ -529,6 +536,8 @@ activate_verb (ThawApplication *self)
       else
         quit_soon (self);
     }
+
+  return TRUE;
 }
 
 /* How long --activate waits, once the window is on screen, before it
@@ -538,6 +547,10 @@ activate_verb (ThawApplication *self)
  * start-up, not the run's. */
 #define SETTLE_MS 250
 
+/* Between two presses of --activate: a person's pace, and time enough for
+ * what the first press started to show. */
+#define PRESS_GAP_MS 500
+
 static void
 start_autoquit (ThawApplication *self)
 {
@@ -545,16 +558,19 @@ start_autoquit (ThawApplication *self)
     self->autoquit_id = g_timeout_add ((guint) (self->options.autoquit * 1000), autoquit_cb, self);
 }
 
-/* --activate: the press. The heartbeat starts again from here, so that a
- * report is about the run, from the click to the end. */
+/* --activate: the press. The heartbeat starts again from the first, so
+ * that a report is about the run, from the click to the end; the next
+ * verb, if any, is pressed a moment later. */
 static gboolean
 press_cb (gpointer data)
 {
   ThawApplication *self = THAW_APPLICATION (data);
 
   self->press_id = 0;
-  thaw_heartbeat_reset (self->heartbeat);
-  activate_verb (self);
+  if (self->n_pressed == 0)
+    thaw_heartbeat_reset (self->heartbeat);
+  if (activate_verb (self) && self->options.activate[self->n_pressed] != NULL)
+    self->press_id = g_timeout_add (PRESS_GAP_MS, press_cb, self);
   start_autoquit (self);
 
   return G_SOURCE_REMOVE;
@@ -711,7 +727,7 @@ thaw_application_finalize (GObject *object)
   g_clear_object (&self->heartbeat);
   g_clear_object (&self->settings);
   g_free (self->options.run);
-  g_free (self->options.activate);
+  g_strfreev (self->options.activate);
   g_free (self->options.report);
 
   G_OBJECT_CLASS (thaw_application_parent_class)->finalize (object);

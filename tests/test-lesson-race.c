@@ -21,7 +21,15 @@
  *                   than the atomic add (not in a sanitizer build, which
  *                   measures the sanitizer);
  *   stop            a long series of runs stops promptly and leaves no
- *                   thread.
+ *                   thread;
+ *   scheduler       Be the Scheduler, through its buttons: A reads, B
+ *                   reads, A writes, B writes, each step marking the line
+ *                   the thread runs next; the update is lost, the headline
+ *                   says so and the schedule is written out; "Replay at
+ *                   Speed" plays the same schedule to the same total; the
+ *                   threads are gone after "New Threads" and at the end;
+ *   random          a thousand random schedules: some lose an update and
+ *                   some do not.
  */
 
 #include "config.h"
@@ -440,6 +448,145 @@ test_stop (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (report, "last_total"), ==, 8 * 1000);
 }
 
+typedef struct
+{
+  ThawLesson *lesson;
+  const char *member;
+  gint64 value;
+} WaitInt;
+
+static gboolean
+report_int_is (gpointer data)
+{
+  WaitInt *wait = data;
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (wait->lesson);
+
+  return json_object_get_int_member (report, wait->member) == wait->value;
+}
+
+/* Activates @verb and waits until the report's @member says @value. */
+static JsonObject *
+press_until (ThawLesson *lesson,
+             const char *verb,
+             const char *member,
+             gint64      value)
+{
+  WaitInt wait = { lesson, member, value };
+
+  g_assert_true (thaw_lesson_activate_verb (lesson, verb));
+  thaw_test_iterate_until (report_int_is, &wait, 20 * thaw_test_time_scale ());
+
+  return thaw_test_lesson_report (lesson);
+}
+
+static gboolean
+both_paused (gpointer data)
+{
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
+
+  return g_str_equal (json_object_get_string_member (report, "steps_a_state"), "paused") &&
+         g_str_equal (json_object_get_string_member (report, "steps_b_state"), "paused");
+}
+
+/* The report once both threads wait for a step: the news of a step may
+ * come before its thread has paused again. */
+static JsonObject *
+report_when_paused (ThawLesson *lesson)
+{
+  thaw_test_iterate_until (both_paused, lesson, 20 * thaw_test_time_scale ());
+  return thaw_test_lesson_report (lesson);
+}
+
+static gboolean
+steps_finished (gpointer data)
+{
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
+
+  return json_object_get_boolean_member (report, "steps_finished");
+}
+
+static void
+test_scheduler (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const struct
+  {
+    const char *verb;
+    const char *line_a, *line_b;   /* the lines marked after the step */
+    gint64 counter;
+  } losing[] = {
+    { "step-a", "g_atomic_int_set (counter, value + 1);", "value = g_atomic_int_get (counter);", 0 },
+    { "step-b", "g_atomic_int_set (counter, value + 1);", "g_atomic_int_set (counter, value + 1);", 0 },
+    { "step-a", "value = g_atomic_int_get (counter);", "g_atomic_int_set (counter, value + 1);", 1 },
+    { "step-b", "value = g_atomic_int_get (counter);", "value = g_atomic_int_get (counter);", 1 },
+  };
+  guint threads_before = thaw_test_count_threads_named ("thaw-stepped");
+  const char *value;
+  JsonObject *report;
+
+  for (guint i = 0; i < G_N_ELEMENTS (losing); i++)
+    {
+      json_object_unref (press_until (fixture->lesson, losing[i].verb, "steps_taken", i + 1));
+      report = report_when_paused (fixture->lesson);
+      g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, losing[i].line_a);
+      g_assert_cmpstr (json_object_get_string_member (report, "steps_b_line"), ==, losing[i].line_b);
+      g_assert_cmpint (json_object_get_int_member (report, "steps_counter"), ==, losing[i].counter);
+      json_object_unref (report);
+    }
+
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_true (json_object_get_boolean_member (report, "steps_lost_update"));
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
+                   "A read 0 → B read 0 → A wrote 1 → B wrote 1");
+  json_object_unref (report);
+
+  /* A to its end, then B: 1 → 2 → 3, one short of 4. */
+  json_object_unref (press_until (fixture->lesson, "run-a", "steps_taken", 6));
+  json_object_unref (press_until (fixture->lesson, "step-b", "steps_taken", 7));
+  json_object_unref (press_until (fixture->lesson, "step-b", "steps_taken", 8));
+  thaw_test_iterate_until (steps_finished, fixture->lesson, 20 * thaw_test_time_scale ());
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_cmpint (json_object_get_int_member (report, "steps_counter"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_state"), ==, "done");
+  json_object_unref (report);
+  value = thaw_lesson_get_headline (fixture->lesson, NULL, NULL);
+  g_assert_cmpstr (value, ==, "counter = 3, expected 4");
+
+  /* The same schedule again, a step every half second: the same total. */
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "replay"));
+  thaw_test_iterate_for (0.1);
+  g_assert_false (steps_finished (fixture->lesson));
+  thaw_test_iterate_until (steps_finished, fixture->lesson, 30 * thaw_test_time_scale ());
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_cmpint (json_object_get_int_member (report, "steps_counter"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
+                   "A read 0 → B read 0 → A wrote 1 → B wrote 1 → A read 1 → A wrote 2 → B read 2 → B wrote 3");
+  json_object_unref (report);
+
+  /* New threads wait at their first read; the old ones are gone. */
+  json_object_unref (press_until (fixture->lesson, "new-threads", "steps_taken", 0));
+  report = report_when_paused (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, "value = g_atomic_int_get (counter);");
+  json_object_unref (report);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-stepped"), ==, threads_before + 2);
+}
+
+static void
+test_random (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  gint64 lost;
+
+  report = press_until (fixture->lesson, "random-schedules", "random_runs", 1000);
+  lost = json_object_get_int_member (report, "random_lost");
+  /* Two threads of four steps each: some interleavings lose an update,
+   * some do not, and a thousand random ones hit both kinds. */
+  g_assert_cmpint (lost, >, 0);
+  g_assert_cmpint (lost, <, 1000);
+  g_assert_true (thaw_lesson_can_activate_verb (fixture->lesson, "replay"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,6 +608,10 @@ main (int   argc,
               fixture_set_up, test_figures, fixture_tear_down);
   g_test_add ("/thaw/race/mutex-slower", Fixture, NULL,
               fixture_set_up, test_mutex_slower, fixture_tear_down);
+  g_test_add ("/thaw/race/scheduler", Fixture, NULL,
+              fixture_set_up, test_scheduler, fixture_tear_down);
+  g_test_add ("/thaw/race/random", Fixture, NULL,
+              fixture_set_up, test_random, fixture_tear_down);
   g_test_add ("/thaw/race/stop", Fixture, NULL,
               fixture_set_up, test_stop, fixture_tear_down);
 

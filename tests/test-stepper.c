@@ -11,6 +11,8 @@
  *   order       the actions happen in exactly the order the steps are
  *               granted, one at a time, and a thread not granted a step
  *               takes none; grant refuses a thread that is not paused
+ *   early       a step given to a thread still starting is taken at its
+ *               first step point, without a pause
  *   run-thread  one thread runs to its end while the other stays paused
  *   run-free    a stepper made with stepping off never pauses anybody
  *   cancel      paused threads leave their loops at once and are joined
@@ -185,6 +187,30 @@ test_order (void)
 }
 
 static void
+test_early (void)
+{
+  Fixture fixture;
+  ThawStepperThread threads[N_THREADS];
+
+  start (&fixture, TRUE);
+  /* Whether or not thread 0 has reached its first step point yet, the
+   * step is its to take; a second one is refused until it has. */
+  g_assert_true (thaw_stepper_grant (fixture.stepper, 0));
+  g_assert_false (thaw_stepper_grant (fixture.stepper, 0));
+  g_assert_true (thaw_stepper_wait_settled (fixture.stepper, 0, g_get_monotonic_time () + SETTLE_US));
+  wait_all_paused (&fixture);
+  g_assert_cmpuint (n_logged (&fixture), ==, 1);
+  g_assert_cmpuint (fixture.log[0], ==, 0);
+  thaw_stepper_get_threads (fixture.stepper, threads);
+  g_assert_cmpint (threads[0].state, ==, THAW_STEPPER_PAUSED);
+  g_assert_cmpuint (threads[0].step, ==, 1);
+  g_assert_cmpuint (threads[0].n_taken, ==, 1);
+
+  thaw_stepper_run_all (fixture.stepper);
+  finish (&fixture);
+}
+
+static void
 test_run_thread (void)
 {
   Fixture fixture;
@@ -280,6 +306,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/thaw/stepper/order", test_order);
+  g_test_add_func ("/thaw/stepper/early", test_early);
   g_test_add_func ("/thaw/stepper/run-thread", test_run_thread);
   g_test_add_func ("/thaw/stepper/run-free", test_run_free);
   g_test_add_func ("/thaw/stepper/cancel", test_cancel);

@@ -144,12 +144,16 @@ thaw_step_slow (ThawStepper *self,
     return !g_atomic_int_get (&self->cancelled);
 
   thaw_mutex_lock (&self->mutex);
-  slot->public.state = THAW_STEPPER_PAUSED;
   slot->public.step = step;
-  thaw_mutex_unlock (&self->mutex);
-  changed (self, thread);
-
-  thaw_mutex_lock (&self->mutex);
+  /* A step given before the thread got here (while it was starting) is
+   * taken at once, without a pause. */
+  if (!slot->granted)
+    {
+      slot->public.state = THAW_STEPPER_PAUSED;
+      thaw_mutex_unlock (&self->mutex);
+      changed (self, thread);
+      thaw_mutex_lock (&self->mutex);
+    }
   while (!slot->granted && !g_atomic_int_get (&slot->free) && !g_atomic_int_get (&self->cancelled))
     thaw_cond_wait (&self->cond, &self->mutex);
   go_on = !g_atomic_int_get (&self->cancelled);
@@ -184,12 +188,14 @@ thaw_stepper_finish (ThawStepper *self,
 /**
  * thaw_stepper_grant:
  * @self: the stepper
- * @thread: a thread that is paused
+ * @thread: a thread that is paused, or still starting
  *
  * Lets @thread take one step: it runs up to its next step point, or to its
- * end. From now until then it is %THAW_STEPPER_RUNNING.
+ * end. From now until then it is %THAW_STEPPER_RUNNING. A thread still
+ * starting takes the step at its first step point.
  *
- * Returns: %FALSE if @thread was not paused (nothing happens then)
+ * Returns: %FALSE if @thread was neither paused nor starting, or already
+ *   had a step to take (nothing happens then)
  */
 gboolean
 thaw_stepper_grant (ThawStepper *self,
@@ -202,7 +208,8 @@ thaw_stepper_grant (ThawStepper *self,
 
   slot = &self->slots[thread];
   thaw_mutex_lock (&self->mutex);
-  if (slot->public.state == THAW_STEPPER_PAUSED && !slot->granted)
+  if ((slot->public.state == THAW_STEPPER_PAUSED || slot->public.state == THAW_STEPPER_STARTING) &&
+      !slot->granted)
     {
       slot->granted = TRUE;
       slot->public.state = THAW_STEPPER_RUNNING;

@@ -13,6 +13,7 @@
 #include "thaw-lesson.h"
 #include "thaw-run-log.h"
 #include "thaw-sparkline.h"
+#include "thaw-step-listing.h"
 #include "thaw-thread-timeline.h"
 
 /* The lessons in course order, from lesson_ids in meson.build: each
@@ -867,6 +868,7 @@ thaw_lesson_class_init (ThawLessonClass *klass)
   g_type_ensure (THAW_TYPE_FIGURE);
   g_type_ensure (THAW_TYPE_RUN_LOG);
   g_type_ensure (THAW_TYPE_SPARKLINE);
+  g_type_ensure (THAW_TYPE_STEP_LISTING);
   g_type_ensure (THAW_TYPE_THREAD_TIMELINE);
 
   /**

@@ -83,19 +83,22 @@ static void
 add_in_steps (Shared *shared,
               guint   me)
 {
+  int *counter = &shared->counter;
+  guint n = shared->increments;
+
   /* listing: begin */
-  for (guint i = 0; i < shared->increments; i++)
+  for (guint i = 0; i < n; i++)
     {
       int value;
 
       if (!thaw_step (shared->stepper, me, RACE_STEP_READ))
         return;
-      value = g_atomic_int_get (&shared->counter);
+      value = g_atomic_int_get (counter);
       note (shared, me, RACE_STEP_READ, value);
 
       if (!thaw_step (shared->stepper, me, RACE_STEP_WRITE))
         return;
-      g_atomic_int_set (&shared->counter, value + 1);
+      g_atomic_int_set (counter, value + 1);
       note (shared, me, RACE_STEP_WRITE, value + 1);
     }
   /* listing: end */
