@@ -120,6 +120,18 @@ changed (ThawStepper *self,
     self->changed (self, thread, self->user_data);
 }
 
+/* Sets a thread's state and tells the work, from the thread itself. */
+static void
+set_state (ThawStepper      *self,
+           guint             thread,
+           ThawStepperState  state)
+{
+  thaw_mutex_lock (&self->mutex);
+  self->slots[thread].public.state = state;
+  thaw_mutex_unlock (&self->mutex);
+  changed (self, thread);
+}
+
 /**
  * thaw_step_slow:
  * @self: the stepper
@@ -176,13 +188,56 @@ void
 thaw_stepper_finish (ThawStepper *self,
                      guint        thread)
 {
-  if (self == NULL)
-    return;
+  if (self != NULL)
+    set_state (self, thread, THAW_STEPPER_DONE);
+}
 
-  thaw_mutex_lock (&self->mutex);
-  self->slots[thread].public.state = THAW_STEPPER_DONE;
-  thaw_mutex_unlock (&self->mutex);
-  changed (self, thread);
+/**
+ * thaw_stepper_block:
+ * @self: (nullable): the stepper
+ * @thread: the calling thread's number
+ *
+ * The thread, between two step points, is about to wait for something only
+ * another thread can bring about: a lock held by another thread, a signal.
+ * Until thaw_stepper_unblock() it is %THAW_STEPPER_BLOCKED, which a
+ * scheduler counts as settled: it will not move by itself. When every
+ * thread left is blocked, nothing can move at all: a deadlock.
+ */
+void
+thaw_stepper_block (ThawStepper *self,
+                    guint        thread)
+{
+  if (self != NULL)
+    set_state (self, thread, THAW_STEPPER_BLOCKED);
+}
+
+/**
+ * thaw_stepper_unblock:
+ * @self: (nullable): the stepper
+ * @thread: the calling thread's number
+ *
+ * What the thread waited for has come: it runs on to its next step point.
+ */
+void
+thaw_stepper_unblock (ThawStepper *self,
+                      guint        thread)
+{
+  if (self != NULL)
+    set_state (self, thread, THAW_STEPPER_RUNNING);
+}
+
+/**
+ * thaw_stepper_is_cancelled:
+ * @self: (nullable): the stepper
+ *
+ * For a blocked thread that waits in slices: whether to give up.
+ *
+ * Returns: whether thaw_stepper_cancel() was called
+ */
+gboolean
+thaw_stepper_is_cancelled (ThawStepper *self)
+{
+  return self != NULL && g_atomic_int_get (&self->cancelled);
 }
 
 /**
@@ -293,12 +348,12 @@ thaw_stepper_cancel (ThawStepper *self)
  * @thread: a thread
  * @end_time: the monotonic time to give up at
  *
- * Waits until @thread is paused at a step point or done. Never call it on
- * the main loop: it blocks. A conductor thread that plays the scheduler, or
- * a test, waits here after each grant.
+ * Waits until @thread is paused at a step point, blocked or done: until it
+ * cannot move by itself. Never call it on the main loop: it blocks. A
+ * conductor thread that plays the scheduler, or a test, waits here after
+ * each grant.
  *
- * Returns: %FALSE if @end_time came first: the thread still runs, or it is
- *   blocked somewhere that is not a step point (a lock, a condition)
+ * Returns: %FALSE if @end_time came first: the thread still runs
  */
 gboolean
 thaw_stepper_wait_settled (ThawStepper *self,
@@ -309,10 +364,10 @@ thaw_stepper_wait_settled (ThawStepper *self,
   gboolean settled;
 
   thaw_mutex_lock (&self->mutex);
-  while (slot->state != THAW_STEPPER_PAUSED && slot->state != THAW_STEPPER_DONE)
+  while (slot->state == THAW_STEPPER_STARTING || slot->state == THAW_STEPPER_RUNNING)
     if (!thaw_cond_wait_until (&self->cond, &self->mutex, end_time))
       break;
-  settled = slot->state == THAW_STEPPER_PAUSED || slot->state == THAW_STEPPER_DONE;
+  settled = slot->state != THAW_STEPPER_STARTING && slot->state != THAW_STEPPER_RUNNING;
   thaw_mutex_unlock (&self->mutex);
 
   return settled;

@@ -19,6 +19,9 @@ typedef struct _ThawStepper ThawStepper;
  * @THAW_STEPPER_RUNNING: the thread is between two step points: it was
  *   given a step, or it runs free
  * @THAW_STEPPER_DONE: the thread has finished
+ * @THAW_STEPPER_BLOCKED: the thread, taking a step, waits for something
+ *   another thread must do first (a lock to be let go, a signal): it says
+ *   so with thaw_stepper_block()
  */
 typedef enum
 {
@@ -26,6 +29,7 @@ typedef enum
   THAW_STEPPER_PAUSED,
   THAW_STEPPER_RUNNING,
   THAW_STEPPER_DONE,
+  THAW_STEPPER_BLOCKED,
 } ThawStepperState;
 
 /**
@@ -68,6 +72,11 @@ gboolean     thaw_step_slow              (ThawStepper       *self,
                                           guint              step);
 void         thaw_stepper_finish         (ThawStepper       *self,
                                           guint              thread);
+void         thaw_stepper_block          (ThawStepper       *self,
+                                          guint              thread);
+void         thaw_stepper_unblock        (ThawStepper       *self,
+                                          guint              thread);
+gboolean     thaw_stepper_is_cancelled   (ThawStepper       *self);
 
 /* Called by the scheduler: the page, a test, a conductor thread. */
 gboolean     thaw_stepper_grant          (ThawStepper       *self,

@@ -382,6 +382,7 @@ static void
 thaw_step_listing_init (ThawStepListing *self)
 {
   GtkBox *box = GTK_BOX (self);
+  GtkWidget *scroller;
 
   self->n_threads = 1;
   self->lines = g_ptr_array_new_with_free_func (g_free);
@@ -399,9 +400,16 @@ thaw_step_listing_init (ThawStepListing *self)
   gtk_box_append (box, GTK_WIDGET (self->title));
 
   self->code = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
-  gtk_widget_add_css_class (GTK_WIDGET (self->code), "step-code");
   gtk_widget_add_css_class (GTK_WIDGET (self->code), "monospace");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->code),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Code"), -1);
-  gtk_box_append (box, GTK_WIDGET (self->code));
+
+  /* Code is not wrapped: in a narrow window it scrolls sideways. */
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->code));
+  gtk_widget_add_css_class (scroller, "step-code");
+  gtk_box_append (box, scroller);
 }
