@@ -70,6 +70,7 @@ struct _ThawLessonRace
   GtkLabel *status_a, *status_b, *shared_counter, *schedule, *step_status;
   RaceSteps *steps;
   RaceStepsNews steps_news;    /* the last news of the threads stepped */
+  gboolean lost_shown;         /* the lost update of these threads is told */
   RaceTrial *trial;
   guint replay_id;
   guint found[RACE_STEP_EVENTS], n_found;   /* the last finished schedule */
@@ -419,10 +420,19 @@ show_steps_result (ThawLessonRace      *self,
                    const RaceStepsNews *news)
 {
   const int expected = RACE_STEP_THREADS * RACE_STEP_INCREMENTS;
-  g_autofree char *value = NULL, *detail = NULL, *text = NULL;
+  g_autofree char *value = NULL, *text = NULL;
   int lost = find_lost_write (news->events, news->n_events);
+  guint writes = 0;
 
-  value = g_strdup_printf (_("counter = %d, expected %d"), news->counter, expected);
+  for (guint i = 0; i < news->n_events; i++)
+    writes += news->events[i].step == RACE_STEP_WRITE;
+  if (news->finished)
+    value = g_strdup_printf (_("counter = %d, expected %d"), news->counter, expected);
+  else
+    /* Translators: the counter in the middle of a run, e.g. "counter = 1
+     * after 2 writes". */
+    value = g_strdup_printf (ngettext ("counter = %2$d after %1$u write", "counter = %2$d after %1$u writes", writes),
+                             writes, news->counter);
   if (lost >= 0)
     {
       const RaceStepEvent *write = &news->events[lost];
@@ -475,12 +485,19 @@ steps_news (const RaceStepsNews *news,
   else
     gtk_label_set_text (self->schedule, _("No step taken yet."));
 
-  if (news->finished)
+  /* The goal is reached the moment a write puts back a stale value; the
+   * run's end gives the final count. */
+  if (news->finished || (!self->lost_shown && find_lost_write (news->events, news->n_events) >= 0))
     {
-      /* Whoever took each step, for "Replay at Speed". */
-      self->n_found = news->n_events;
-      for (guint i = 0; i < news->n_events; i++)
-        self->found[i] = news->events[i].thread;
+      /* Whoever took each step so far, for "Replay at Speed"; a replay
+       * under way keeps the whole schedule it plays. */
+      if (self->replay_id == 0)
+        {
+          self->n_found = news->n_events;
+          for (guint i = 0; i < news->n_events; i++)
+            self->found[i] = news->events[i].thread;
+        }
+      self->lost_shown = TRUE;
       show_steps_result (self, news);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.replay", TRUE);
     }
@@ -502,6 +519,7 @@ new_steps (ThawLessonRace *self)
     }
 
   self->steps_news = (RaceStepsNews) { 0 };
+  self->lost_shown = FALSE;
   steps_news (&self->steps_news, self);
   gtk_label_set_text (self->step_status, _("Give a thread a step: the marked line is the one it runs."));
   return TRUE;
