@@ -373,6 +373,67 @@ thaw_stepper_wait_settled (ThawStepper *self,
   return settled;
 }
 
+/* How long a scheduler waits for a thread that took a step to reach its
+ * next step point: far longer than any step takes, short of forever. */
+#define PLAY_SETTLE_US (10 * G_USEC_PER_SEC)
+
+/**
+ * thaw_stepper_play:
+ * @self: the stepper
+ * @schedule: (array length=n_schedule) (nullable): the thread to give each
+ *   step to, in order; a thread that is not paused when its turn comes is
+ *   passed over
+ * @n_schedule: its length
+ * @position: (inout): where in @schedule to go on from; 0 at first
+ * @rand: (nullable): after @schedule, choose each next thread at random
+ *   from those paused; without it, the first paused thread goes on
+ *
+ * Plays the scheduler on the calling thread: waits until every thread is
+ * paused, blocked or done, gives a step to the next thread, and again,
+ * until no thread is paused. Then every thread has finished, or the ones
+ * left are blocked: the caller tells a deadlock (they wait for each other)
+ * from a moment's wait (a thread let go of what another waits for, and
+ * that one has not woken yet) and calls again for the latter. Blocks:
+ * never call it on the main loop.
+ */
+void
+thaw_stepper_play (ThawStepper *self,
+                   const guint *schedule,
+                   guint        n_schedule,
+                   guint       *position,
+                   GRand       *rand)
+{
+  g_autofree ThawStepperThread *threads = g_new (ThawStepperThread, self->n_threads);
+  g_autofree guint *paused = g_new (guint, self->n_threads);
+
+  for (;;)
+    {
+      guint n_paused = 0, thread;
+
+      for (guint i = 0; i < self->n_threads; i++)
+        thaw_stepper_wait_settled (self, i, g_get_monotonic_time () + PLAY_SETTLE_US);
+      thaw_stepper_get_threads (self, threads);
+      for (guint i = 0; i < self->n_threads; i++)
+        if (threads[i].state == THAW_STEPPER_PAUSED)
+          paused[n_paused++] = i;
+      if (n_paused == 0)
+        return;
+
+      while (*position < n_schedule &&
+             (schedule[*position] >= self->n_threads ||
+              threads[schedule[*position]].state != THAW_STEPPER_PAUSED))
+        (*position)++;
+      if (*position < n_schedule)
+        thread = schedule[(*position)++];
+      else if (rand != NULL)
+        thread = paused[g_rand_int_range (rand, 0, n_paused)];
+      else
+        thread = paused[0];
+
+      thaw_stepper_grant (self, thread);
+    }
+}
+
 guint
 thaw_stepper_get_n_threads (ThawStepper *self)
 {

@@ -88,6 +88,11 @@ void         thaw_stepper_cancel         (ThawStepper       *self);
 gboolean     thaw_stepper_wait_settled   (ThawStepper       *self,
                                           guint              thread,
                                           gint64             end_time);
+void         thaw_stepper_play           (ThawStepper       *self,
+                                          const guint       *schedule,
+                                          guint              n_schedule,
+                                          guint             *position,
+                                          GRand             *rand);
 guint        thaw_stepper_get_n_threads  (ThawStepper       *self);
 void         thaw_stepper_get_threads    (ThawStepper       *self,
                                           ThawStepperThread *threads);

@@ -34,6 +34,7 @@
 
 #include "race-steps.h"
 #include "race-work.h"
+#include "thaw-step-trial.h"
 #include "work-test-util.h"
 
 #define THREADS 4
@@ -211,15 +212,16 @@ static void
 test_steps_lost_update (void)
 {
   static const guint losing[] = { 0, 1, 0, 1 };
-  RaceStepEvent events[RACE_STEP_EVENTS];
-  guint n_events;
+  RaceStepRun run;
+  const RaceStepEvent *events = run.events;
   g_autoptr(GError) error = NULL;
-  int total = race_steps_run_schedule (losing, G_N_ELEMENTS (losing), NULL, events, &n_events, &error);
+  int total = race_steps_run_schedule (losing, G_N_ELEMENTS (losing), NULL, &run, &error);
 
   g_assert_no_error (error);
   /* Both read 0, both write 1: thread 0's update is lost. Then thread 0
    * adds again (1 → 2), and thread 1 (2 → 3). */
-  g_assert_cmpuint (n_events, ==, RACE_STEP_EVENTS);
+  g_assert_cmpuint (run.n_events, ==, RACE_STEP_EVENTS);
+  g_assert_cmpint (run.total, ==, total);
   assert_event (&events[0], 0, RACE_STEP_READ, 0);
   assert_event (&events[1], 1, RACE_STEP_READ, 0);
   assert_event (&events[2], 0, RACE_STEP_WRITE, 1);
@@ -236,13 +238,13 @@ static void
 test_steps_serial (void)
 {
   static const guint serial[] = { 0, 0, 1, 1, 1, 1, 0, 0 };
-  RaceStepEvent events[RACE_STEP_EVENTS];
-  guint n_events;
-  int total = race_steps_run_schedule (serial, G_N_ELEMENTS (serial), NULL, events, &n_events, NULL);
+  RaceStepRun run;
+  const RaceStepEvent *events = run.events;
+  int total = race_steps_run_schedule (serial, G_N_ELEMENTS (serial), NULL, &run, NULL);
 
   g_assert_cmpint (total, ==, STEP_TOTAL);
-  g_assert_cmpuint (n_events, ==, RACE_STEP_EVENTS);
-  for (guint i = 0; i < n_events; i++)
+  g_assert_cmpuint (run.n_events, ==, RACE_STEP_EVENTS);
+  for (guint i = 0; i < run.n_events; i++)
     {
       /* Every write puts back one more than the read before it, and every
        * read sees the write before it. */
@@ -354,19 +356,22 @@ test_steps_free_paused (void)
 typedef struct
 {
   GThread *main_thread;
-  RaceTrialNews last;
+  ThawStepTrialNews last;
+  RaceStepRun first_broken;
   guint finished;
 } TrialSeen;
 
 static void
-record_trial_news (const RaceTrialNews *news,
-                   gpointer             user_data)
+record_trial_news (const ThawStepTrialNews *news,
+                   gpointer                 user_data)
 {
   TrialSeen *seen = user_data;
 
   g_assert_true (g_thread_self () == seen->main_thread);
   g_assert_cmpuint (seen->finished, ==, 0);
   seen->last = *news;
+  if (news->first_broken != NULL)
+    seen->first_broken = *(const RaceStepRun *) news->first_broken;
   seen->finished += news->finished;
 }
 
@@ -384,29 +389,30 @@ test_steps_trial (void)
   TrialSeen seen = { g_thread_self () };
   g_autoptr(GError) error = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  g_autoptr(RaceTrial) trial = NULL;
+  g_autoptr(ThawStepTrial) trial = NULL;
   guint lost = 0;
 
   /* The same schedules, run by this thread. */
   for (guint i = 0; i < n_runs; i++)
     {
-      RaceStepEvent events[RACE_STEP_EVENTS];
-      guint n_events;
+      RaceStepRun run;
 
-      lost += race_steps_run_schedule (NULL, 0, rand, events, &n_events, NULL) < STEP_TOTAL;
+      lost += race_steps_run_random (rand, &run, NULL);
     }
   /* Some schedules lose an update, some do not. */
   g_assert_cmpuint (lost, >, 0);
   g_assert_cmpuint (lost, <, n_runs);
 
-  trial = race_trial_start (n_runs, seed, record_trial_news, &seen, &error);
+  trial = thaw_step_trial_start (n_runs, seed, race_steps_run_random, sizeof (RaceStepRun), NULL,
+                                 record_trial_news, &seen, &error);
   g_assert_no_error (error);
   work_test_iterate_until (trial_finished, &seen, 60);
   g_assert_cmpuint (seen.last.n_done, ==, n_runs);
   g_assert_false (seen.last.stopped);
-  g_assert_cmpuint (seen.last.n_lost, ==, lost);
-  g_assert_cmpint (seen.last.first_lost_total, <, STEP_TOTAL);
-  g_assert_cmpuint (seen.last.n_first_lost, ==, RACE_STEP_EVENTS);
+  g_assert_false (seen.last.failed);
+  g_assert_cmpuint (seen.last.n_broken, ==, lost);
+  g_assert_cmpint (seen.first_broken.total, <, STEP_TOTAL);
+  g_assert_cmpuint (seen.first_broken.n_events, ==, RACE_STEP_EVENTS);
   work_test_wait_for_threads ("thaw-conductor", 0);
   work_test_wait_for_threads ("thaw-stepped", 0);
 }

@@ -21,6 +21,7 @@
 #include "thaw-bar-chart.h"
 #include "thaw-lesson.h"
 #include "thaw-step-listing.h"
+#include "thaw-step-trial.h"
 #include "thaw-thread-timeline.h"
 
 #define N_BINS 12
@@ -71,7 +72,7 @@ struct _ThawLessonRace
   RaceSteps *steps;
   RaceStepsNews steps_news;    /* the last news of the threads stepped */
   gboolean lost_shown;         /* the lost update of these threads is told */
-  RaceTrial *trial;
+  ThawStepTrial *trial;
   guint replay_id;
   guint found[RACE_STEP_EVENTS], n_found;   /* the last finished schedule */
   guint n_replayed;
@@ -629,39 +630,40 @@ replay_cb (GtkWidget  *widget,
 
 /* The random trial's news, on the main thread. */
 static void
-trial_news (const RaceTrialNews *news,
-            gpointer             user_data)
+trial_news (const ThawStepTrialNews *news,
+            gpointer                 user_data)
 {
   ThawLessonRace *self = user_data;
   g_autofree char *text = NULL, *value = NULL;
 
   self->trial_runs = news->n_done;
-  self->trial_lost = news->n_lost;
+  self->trial_lost = news->n_broken;
   /* Translators: e.g. "312 of 1,000 random schedules lost an update". */
   value = g_strdup_printf (ngettext ("%'u of %'u random schedule lost an update",
                                      "%'u of %'u random schedules lost an update", news->n_done),
-                           news->n_lost, news->n_done);
+                           news->n_broken, news->n_done);
   if (!news->finished)
     {
       gtk_label_set_text (self->step_status, value);
       return;
     }
 
-  g_clear_pointer (&self->trial, race_trial_free);
+  g_clear_pointer (&self->trial, thaw_step_trial_free);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.random-schedules", TRUE);
-  if (news->n_lost > 0)
+  if (news->first_broken != NULL)
     {
-      g_autofree char *schedule = describe_schedule (news->first_lost, news->n_first_lost);
+      const RaceStepRun *run = news->first_broken;
+      g_autofree char *schedule = describe_schedule (run->events, run->n_events);
 
       /* The first losing schedule is the one "Replay at Speed" plays. */
-      self->n_found = news->n_first_lost;
-      for (guint i = 0; i < news->n_first_lost; i++)
-        self->found[i] = news->first_lost[i].thread;
+      self->n_found = run->n_events;
+      for (guint i = 0; i < run->n_events; i++)
+        self->found[i] = run->events[i].thread;
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.replay", TRUE);
       /* Translators: %s is a count of schedules, then a schedule, e.g.
        * "A read 0 → B read 0 → …", and %d the total it reached. */
       text = g_strdup_printf (_("%s. The first that did, ending at %d: %s. “Replay at Speed” plays it."),
-                              value, news->first_lost_total, schedule);
+                              value, run->total, schedule);
     }
   else
     text = g_strdup_printf ("%s.", value);
@@ -677,8 +679,9 @@ random_schedules_cb (GtkWidget  *widget,
   ThawLessonRace *self = THAW_LESSON_RACE (widget);
   g_autoptr(GError) error = NULL;
 
-  g_clear_pointer (&self->trial, race_trial_free);
-  self->trial = race_trial_start (TRIAL_RUNS, g_random_int (), trial_news, self, &error);
+  g_clear_pointer (&self->trial, thaw_step_trial_free);
+  self->trial = thaw_step_trial_start (TRIAL_RUNS, g_random_int (), race_steps_run_random, sizeof (RaceStepRun),
+                                       NULL, trial_news, self, &error);
   if (self->trial == NULL)
     {
       gtk_label_set_text (self->step_status, error->message);
@@ -799,7 +802,7 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, schedule);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, step_status);
   thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, steps), (GDestroyNotify) race_steps_free);
-  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, trial), (GDestroyNotify) race_trial_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, trial), (GDestroyNotify) thaw_step_trial_free);
   thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, replay_id));
 
   for (guint i = 0; i < RACE_N_WAYS; i++)

@@ -9,8 +9,8 @@
  * a step point in front of it (thaw_step(), src/engine/thaw-stepper.c):
  * the thread stops there until it is given a step. Whoever gives the steps
  * chooses the interleaving: the learner's buttons on the page, a test, or a
- * conductor thread that tries random schedules and counts the ones that
- * lose an update.
+ * trial's conductor thread (thaw-step-trial.c) that tries random schedules
+ * and counts the ones that lose an update.
  *
  * The read and the write are each atomic (g_atomic_int_get() and
  * g_atomic_int_set()), so there is no data race for ThreadSanitizer to
@@ -28,10 +28,6 @@
 #include "thaw-latest.h"
 #include "thaw-priority.h"
 #include "thaw-tsan.h"
-
-/* How long a scheduler waits for a thread to reach its next step point
- * before calling it stuck; in this lesson no thread ever blocks. */
-#define SETTLE_US (10 * G_USEC_PER_SEC)
 
 /* What both threads share. The counter and the values are atomics; the
  * schedule written so far is under the log lock. */
@@ -322,21 +318,6 @@ race_steps_free (RaceSteps *steps)
 
 /* ---- one whole run, scheduled by the calling thread --------------------- */
 
-/* The threads paused now, as a bit set. */
-static guint
-paused_threads (ThawStepper *stepper)
-{
-  ThawStepperThread threads[RACE_STEP_THREADS];
-  guint paused = 0;
-
-  thaw_stepper_get_threads (stepper, threads);
-  for (guint i = 0; i < RACE_STEP_THREADS; i++)
-    if (threads[i].state == THAW_STEPPER_PAUSED)
-      paused |= 1u << i;
-
-  return paused;
-}
-
 /**
  * race_steps_run_schedule:
  * @schedule: (array length=n_schedule) (nullable): the thread to give each
@@ -345,13 +326,11 @@ paused_threads (ThawStepper *stepper)
  * @rand: (nullable): after @schedule, choose each next thread at random
  *   from those paused; without it, the rest of each thread runs one thread
  *   after the other, the first first
- * @events: (out caller-allocates) (array fixed-size=8): the schedule taken
- * @n_events: (out): its length
+ * @run: (out caller-allocates): what the run did: its schedule and total
  * @error: where the reason goes if a thread could not be made
  *
  * A whole run of the two adders, scheduled by the calling thread one step
- * at a time: it grants a step, waits for the thread to reach its next step
- * point, grants the next. Blocks: never call it on the main loop.
+ * at a time (thaw_stepper_play()). Blocks: never call it on the main loop.
  *
  * Returns: the counter at the end, or -1 with @error set
  */
@@ -359,50 +338,51 @@ int
 race_steps_run_schedule (const guint    *schedule,
                          guint           n_schedule,
                          GRand          *rand,
-                         RaceStepEvent  *events,
-                         guint          *n_events,
+                         RaceStepRun    *run,
                          GError        **error)
 {
   Shared shared;
   GThread *threads[RACE_STEP_THREADS];
-  guint n_started, next = 0;
-  int total = -1;
+  guint n_started, position = 0;
 
   shared_init (&shared, NULL, NULL);
+  run->total = -1;
   if (start_adders (&shared, threads, &n_started, error))
     {
-      for (;;)
-        {
-          guint paused, thread;
-
-          /* Every thread paused or finished, so the choice is fair. */
-          for (guint i = 0; i < RACE_STEP_THREADS; i++)
-            thaw_stepper_wait_settled (shared.stepper, i, g_get_monotonic_time () + SETTLE_US);
-          paused = paused_threads (shared.stepper);
-          if (paused == 0)
-            break;
-
-          while (next < n_schedule && !(paused & (1u << schedule[next])))
-            next++;
-          if (next < n_schedule)
-            thread = schedule[next++];
-          else if (rand != NULL && paused == (1u << RACE_STEP_THREADS) - 1)
-            thread = g_rand_int_range (rand, 0, RACE_STEP_THREADS);
-          else
-            thread = g_bit_nth_lsf (paused, -1);
-
-          thaw_stepper_grant (shared.stepper, thread);
-        }
-      total = g_atomic_int_get (&shared.counter);
+      /* No thread of this lesson ever blocks: when none is paused, both
+       * have finished. */
+      thaw_stepper_play (shared.stepper, schedule, n_schedule, &position, rand);
+      run->total = g_atomic_int_get (&shared.counter);
     }
   join_adders (&shared, threads, n_started);
 
   /* After the joins, the log is this thread's alone. */
-  memcpy (events, shared.events, sizeof shared.events);
-  *n_events = shared.n_events;
+  memcpy (run->events, shared.events, sizeof shared.events);
+  run->n_events = shared.n_events;
   shared_clear (&shared);
 
-  return total;
+  return run->total;
+}
+
+/**
+ * race_steps_run_random:
+ * @rand: the trial's random numbers
+ * @example: (out caller-allocates): a #RaceStepRun
+ * @run_data: unused
+ *
+ * One run of a #ThawStepTrial: every step to a thread chosen at random.
+ *
+ * Returns: 1 if an update was lost, 0 if not, -1 if a thread could not be
+ *   made
+ */
+int
+race_steps_run_random (GRand    *rand,
+                       gpointer  example,
+                       gpointer  run_data)
+{
+  int total = race_steps_run_schedule (NULL, 0, rand, example, NULL);
+
+  return total < 0 ? -1 : total < RACE_STEP_THREADS * RACE_STEP_INCREMENTS;
 }
 
 /* ---- what the step points cost when nobody steps ------------------------ */
@@ -443,164 +423,4 @@ race_steps_time_free (guint    increments,
   shared_clear (&shared);
 
   return started ? (double) start / G_USEC_PER_SEC : -1;
-}
-
-/* ---- many random schedules, on a conductor thread ----------------------- */
-
-struct _RaceTrial
-{
-  GCancellable *cancellable;
-  ThawLatest *latest;
-  GThread *conductor;
-  RaceTrialNewsFunc news;
-  gpointer user_data;
-};
-
-typedef struct
-{
-  guint n_runs;
-  guint32 seed;
-  GCancellable *cancellable;
-  ThawLatest *latest;
-} Conductor;
-
-static gpointer
-trial_thread (gpointer data)
-{
-  Conductor *c = data;
-  RaceTrialNews news = { 0 };
-  g_autoptr(GRand) rand = g_rand_new_with_seed (c->seed);
-  gint64 published_at = 0;
-
-  thaw_thread_set_background_priority ();
-
-  while (news.n_done < c->n_runs && !g_cancellable_is_cancelled (c->cancellable))
-    {
-      RaceStepEvent events[RACE_STEP_EVENTS];
-      guint n_events;
-      int total = race_steps_run_schedule (NULL, 0, rand, events, &n_events, NULL);
-
-      if (total < 0)
-        break;
-      news.n_done++;
-      if (total < RACE_STEP_THREADS * RACE_STEP_INCREMENTS && news.n_lost++ == 0)
-        {
-          memcpy (news.first_lost, events, sizeof events);
-          news.n_first_lost = n_events;
-          news.first_lost_total = total;
-        }
-      /* The count climbs on screen; no need to copy it every run. */
-      if (g_get_monotonic_time () - published_at > THAW_LATEST_INTERVAL_US)
-        {
-          thaw_latest_publish (c->latest, g_memdup2 (&news, sizeof news));
-          published_at = g_get_monotonic_time ();
-        }
-    }
-
-  news.finished = TRUE;
-  news.stopped = g_cancellable_is_cancelled (c->cancellable);
-  thaw_latest_publish (c->latest, g_memdup2 (&news, sizeof news));
-
-  thaw_latest_unref (c->latest);
-  g_object_unref (c->cancellable);
-  g_free (c);
-
-  return NULL;
-}
-
-static void
-deliver_trial_news (gpointer value,
-                    gpointer user_data)
-{
-  RaceTrial *trial = user_data;
-  RaceTrialNews *news = value;
-
-  /* The conductor has said its last word and is returning. */
-  if (news->finished && trial->conductor != NULL)
-    g_thread_join (g_steal_pointer (&trial->conductor));
-
-  trial->news (news, trial->user_data);
-}
-
-/**
- * race_trial_start:
- * @n_runs: how many runs, at most %RACE_TRIAL_MAX_RUNS
- * @seed: for the random choices: the same seed gives the same schedules
- * @news: receives the news on the main thread, the last time with
- *   finished set, exactly once
- * @user_data: for @news
- * @error: where the reason goes if no thread could be made
- *
- * Runs the two adders @n_runs times on a conductor thread, each time
- * choosing at random which paused thread takes the next step, and counts
- * the runs that lose an update.
- *
- * Returns: (transfer full) (nullable): the trial
- */
-RaceTrial *
-race_trial_start (guint               n_runs,
-                  guint32             seed,
-                  RaceTrialNewsFunc   news,
-                  gpointer            user_data,
-                  GError            **error)
-{
-  RaceTrial *trial;
-  Conductor *c;
-
-  g_return_val_if_fail (n_runs >= 1 && n_runs <= RACE_TRIAL_MAX_RUNS, NULL);
-
-  trial = g_new0 (RaceTrial, 1);
-  trial->cancellable = g_cancellable_new ();
-  trial->latest = thaw_latest_new (deliver_trial_news, trial, g_free);
-  trial->news = news;
-  trial->user_data = user_data;
-
-  c = g_new0 (Conductor, 1);
-  *c = (Conductor) { n_runs, seed, g_object_ref (trial->cancellable), thaw_latest_ref (trial->latest) };
-  trial->conductor = g_thread_try_new ("thaw-conductor", trial_thread, c, error);
-  if (trial->conductor == NULL)
-    {
-      thaw_latest_unref (c->latest);
-      g_object_unref (c->cancellable);
-      g_free (c);
-      race_trial_free (trial);
-      return NULL;
-    }
-
-  return trial;
-}
-
-/**
- * race_trial_stop:
- * @trial: a running trial
- *
- * Asks it to stop after the run under way.
- */
-void
-race_trial_stop (RaceTrial *trial)
-{
-  g_cancellable_cancel (trial->cancellable);
-}
-
-/**
- * race_trial_free:
- * @trial: (transfer full) (nullable): a trial, running or finished
- *
- * Stops and joins the conductor if it still runs; news already scheduled is
- * delivered to nobody.
- */
-void
-race_trial_free (RaceTrial *trial)
-{
-  if (trial == NULL)
-    return;
-
-  g_clear_pointer (&trial->latest, thaw_latest_close);
-  if (trial->conductor != NULL)
-    {
-      g_cancellable_cancel (trial->cancellable);
-      g_thread_join (g_steal_pointer (&trial->conductor));
-    }
-  g_object_unref (trial->cancellable);
-  g_free (trial);
 }

@@ -19,7 +19,6 @@ G_BEGIN_DECLS
 #define RACE_STEP_THREADS 2
 #define RACE_STEP_INCREMENTS 2       /* per thread: the counter should end at 4 */
 #define RACE_STEP_EVENTS (RACE_STEP_THREADS * RACE_STEP_INCREMENTS * 2)
-#define RACE_TRIAL_MAX_RUNS 100000
 
 /* The step points of each thread, in race-steps.c's add_in_steps(). */
 typedef enum
@@ -74,38 +73,23 @@ void       race_steps_free     (RaceSteps          *steps);
 double     race_steps_time_free (guint              increments,
                                  gboolean           step_points);
 
-/* Many schedules, chosen at random by a conductor thread. */
+/* One whole run, scheduled by the calling thread. */
 typedef struct
 {
-  guint n_done;
-  guint n_lost;                /* runs that ended short */
-  RaceStepEvent first_lost[RACE_STEP_EVENTS];   /* the first such run's schedule */
-  guint n_first_lost;
-  int first_lost_total;
-  gboolean finished;
-  gboolean stopped;
-} RaceTrialNews;
-
-typedef void (*RaceTrialNewsFunc) (const RaceTrialNews *news,
-                                   gpointer             user_data);
-
-typedef struct _RaceTrial RaceTrial;
+  RaceStepEvent events[RACE_STEP_EVENTS];
+  guint n_events;
+  int total;
+} RaceStepRun;
 
 int        race_steps_run_schedule (const guint     *schedule,
                                     guint            n_schedule,
                                     GRand           *rand,
-                                    RaceStepEvent   *events,
-                                    guint           *n_events,
+                                    RaceStepRun     *run,
                                     GError         **error);
-RaceTrial *race_trial_start    (guint               n_runs,
-                                guint32             seed,
-                                RaceTrialNewsFunc   news,
-                                gpointer            user_data,
-                                GError            **error);
-void       race_trial_stop     (RaceTrial          *trial);
-void       race_trial_free     (RaceTrial          *trial);
+int        race_steps_run_random   (GRand           *rand,
+                                    gpointer         example,
+                                    gpointer         run_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RaceSteps, race_steps_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RaceTrial, race_trial_free)
 
 G_END_DECLS
