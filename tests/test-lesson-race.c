@@ -526,7 +526,7 @@ test_scheduler (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (losing); i++)
     {
-      json_object_unref (press_until (fixture->lesson, losing[i].verb, "steps_taken", i + 1));
+      json_object_unref (press_until (fixture->lesson, losing[i].verb, "steps_events", i + 1));
       report = report_when_paused (fixture->lesson);
       g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, losing[i].line_a);
       g_assert_cmpstr (json_object_get_string_member (report, "steps_b_line"), ==, losing[i].line_b);
@@ -543,9 +543,9 @@ test_scheduler (Fixture       *fixture,
   json_object_unref (report);
 
   /* A to its end, then B: 1 → 2 → 3, one short of 4. */
-  json_object_unref (press_until (fixture->lesson, "run-a", "steps_taken", 6));
-  json_object_unref (press_until (fixture->lesson, "step-b", "steps_taken", 7));
-  json_object_unref (press_until (fixture->lesson, "step-b", "steps_taken", 8));
+  json_object_unref (press_until (fixture->lesson, "run-a", "steps_events", 6));
+  json_object_unref (press_until (fixture->lesson, "step-b", "steps_events", 7));
+  json_object_unref (press_until (fixture->lesson, "step-b", "steps_events", 8));
   thaw_test_iterate_until (steps_finished, fixture->lesson, 20 * thaw_test_time_scale ());
   report = thaw_test_lesson_report (fixture->lesson);
   g_assert_cmpint (json_object_get_int_member (report, "steps_counter"), ==, 3);
@@ -566,7 +566,7 @@ test_scheduler (Fixture       *fixture,
   json_object_unref (report);
 
   /* New threads wait at their first read; the old ones are gone. */
-  json_object_unref (press_until (fixture->lesson, "new-threads", "steps_taken", 0));
+  json_object_unref (press_until (fixture->lesson, "new-threads", "steps_events", 0));
   report = report_when_paused (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, "value = g_atomic_int_get (counter);");
   json_object_unref (report);
@@ -581,7 +581,7 @@ test_random (Fixture       *fixture,
   gint64 lost;
 
   report = press_until (fixture->lesson, "random-schedules", "random_runs", 1000);
-  lost = json_object_get_int_member (report, "random_lost");
+  lost = json_object_get_int_member (report, "random_broken");
   /* Two threads of four steps each: some interleavings lose an update,
    * some do not, and a thousand random ones hit both kinds. */
   g_assert_cmpint (lost, >, 0);

@@ -13,7 +13,8 @@
  *               takes none; grant refuses a thread that is not paused
  *   early       a step given to a thread still starting is taken at its
  *               first step point, without a pause
- *   run-thread  one thread runs to its end while the other stays paused
+ *   run-thread  one thread runs to its end while the other stays paused,
+ *               and its steps are in the schedule
  *   run-free    a stepper made with stepping off never pauses anybody
  *   cancel      paused threads leave their loops at once and are joined
  *   changed     the callback comes on the thread itself, once per pause
@@ -175,6 +176,15 @@ test_order (void)
         }
     }
   g_assert_cmpmem (fixture.log, sizeof fixture.log, expected, sizeof expected);
+  /* The stepper wrote the same schedule down. */
+  {
+    ThawStepSchedule taken;
+
+    thaw_stepper_get_schedule (fixture.stepper, &taken);
+    g_assert_cmpuint (taken.n_steps, ==, G_N_ELEMENTS (schedule));
+    for (guint i = 0; i < taken.n_steps; i++)
+      g_assert_cmpuint (taken.threads[i], ==, schedule[i]);
+  }
 
   thaw_stepper_get_threads (fixture.stepper, threads);
   for (guint i = 0; i < N_THREADS; i++)
@@ -228,6 +238,16 @@ test_run_thread (void)
   g_assert_cmpuint (n_logged (&fixture), ==, N_ACTIONS);
   for (guint i = 0; i < N_ACTIONS; i++)
     g_assert_cmpuint (fixture.log[i], ==, 10 + i);
+  /* Run on its own, it is still written into the schedule, step by step:
+   * a replay gives it the same steps. */
+  {
+    ThawStepSchedule taken;
+
+    thaw_stepper_get_schedule (fixture.stepper, &taken);
+    g_assert_cmpuint (taken.n_steps, ==, N_ACTIONS);
+    for (guint i = 0; i < N_ACTIONS; i++)
+      g_assert_cmpuint (taken.threads[i], ==, 1);
+  }
 
   thaw_stepper_run_all (fixture.stepper);
   finish (&fixture);

@@ -18,7 +18,8 @@
  * with stepping off), a step point is one atomic read, inlined: the same
  * code runs at full speed with its step points in place, and the bench's
  * "step-points" row measures what they cost. A thread let run on its own
- * (thaw_stepper_run_thread()) reads its own flag in thaw_step_slow().
+ * (thaw_stepper_run_thread()) passes through thaw_step_slow(), which
+ * writes its steps into the schedule.
  *
  * Cancelling makes every step point return FALSE at once, paused or not:
  * the work then leaves its loop, and its threads can be joined.
@@ -52,6 +53,7 @@ struct _ThawStepper
 
   GMutex mutex;
   GCond cond;                  /* broadcast on every change of a slot */
+  ThawStepSchedule schedule;   /* guarded by the mutex */
 };
 
 /**
@@ -138,8 +140,8 @@ set_state (ThawStepper      *self,
  * @thread: the calling thread's number
  * @step: the action the thread is about to take
  *
- * thaw_step() when not every thread runs free: a thread that does returns
- * at once; one being stepped waits here until the scheduler gives it a
+ * thaw_step() when not every thread runs free: a thread let run on its own
+ * passes; one being stepped waits here until the scheduler gives it a
  * step, runs it free, or cancels.
  *
  * Returns: %FALSE once the stepper is cancelled
@@ -152,14 +154,12 @@ thaw_step_slow (ThawStepper *self,
   Slot *slot = &self->slots[thread];
   gboolean go_on;
 
-  if (G_LIKELY (g_atomic_int_get (&slot->free)))
-    return !g_atomic_int_get (&self->cancelled);
-
   thaw_mutex_lock (&self->mutex);
   slot->public.step = step;
   /* A step given before the thread got here (while it was starting) is
-   * taken at once, without a pause. */
-  if (!slot->granted)
+   * taken at once, without a pause; a thread let run on its own does not
+   * pause either, but its steps are written down all the same. */
+  if (!slot->granted && !g_atomic_int_get (&slot->free) && !g_atomic_int_get (&self->cancelled))
     {
       slot->public.state = THAW_STEPPER_PAUSED;
       thaw_mutex_unlock (&self->mutex);
@@ -172,6 +172,11 @@ thaw_step_slow (ThawStepper *self,
   slot->granted = FALSE;
   slot->public.state = THAW_STEPPER_RUNNING;
   slot->public.n_taken += go_on;
+  /* The schedule: who passed a step point, in order, given the step or
+   * let run on its own. (Threads that all run free pass in thaw_step(),
+   * unrecorded: their order is nobody's choice.) */
+  if (go_on && self->schedule.n_steps < THAW_STEP_SCHEDULE_MAX)
+    self->schedule.threads[self->schedule.n_steps++] = thread;
   thaw_mutex_unlock (&self->mutex);
 
   return go_on;
@@ -454,5 +459,25 @@ thaw_stepper_get_threads (ThawStepper       *self,
   thaw_mutex_lock (&self->mutex);
   for (guint i = 0; i < self->n_threads; i++)
     threads[i] = self->slots[i].public;
+  thaw_mutex_unlock (&self->mutex);
+}
+
+/**
+ * thaw_stepper_get_schedule:
+ * @self: the stepper
+ * @schedule: (out caller-allocates): the steps given so far
+ *
+ * Which thread took each step, in order (the first
+ * %THAW_STEP_SCHEDULE_MAX), whether it was given the step or ran on its
+ * own (thaw_stepper_run_thread()): played again on new threads, the same
+ * schedule gives the same run. Steps taken while every thread ran free
+ * are not in it.
+ */
+void
+thaw_stepper_get_schedule (ThawStepper      *self,
+                           ThawStepSchedule *schedule)
+{
+  thaw_mutex_lock (&self->mutex);
+  *schedule = self->schedule;
   thaw_mutex_unlock (&self->mutex);
 }

@@ -12,6 +12,15 @@ G_BEGIN_DECLS
 
 typedef struct _ThawStepper ThawStepper;
 
+/* The steps given so far, in order: the schedule, as a replay needs it. */
+#define THAW_STEP_SCHEDULE_MAX 64
+
+typedef struct
+{
+  guint n_steps;
+  guint8 threads[THAW_STEP_SCHEDULE_MAX];
+} ThawStepSchedule;
+
 /**
  * ThawStepperState:
  * @THAW_STEPPER_STARTING: the thread has not reached its first step point
@@ -96,6 +105,8 @@ void         thaw_stepper_play           (ThawStepper       *self,
 guint        thaw_stepper_get_n_threads  (ThawStepper       *self);
 void         thaw_stepper_get_threads    (ThawStepper       *self,
                                           ThawStepperThread *threads);
+void         thaw_stepper_get_schedule   (ThawStepper       *self,
+                                          ThawStepSchedule  *schedule);
 
 /**
  * thaw_step:

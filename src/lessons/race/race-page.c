@@ -21,15 +21,11 @@
 #include "thaw-bar-chart.h"
 #include "thaw-lesson.h"
 #include "thaw-step-listing.h"
-#include "thaw-step-trial.h"
+#include "thaw-lesson-scheduler.h"
 #include "thaw-thread-timeline.h"
 
 #define N_BINS 12
 
-/* Be the Scheduler: a replay gives a step this often; a random trial runs
- * this many schedules. */
-#define REPLAY_STEP_MS 500
-#define TRIAL_RUNS 1000
 
 G_DECLARE_FINAL_TYPE (ThawLessonRace, thaw_lesson_race, THAW, LESSON_RACE, ThawLesson)
 
@@ -67,16 +63,11 @@ struct _ThawLessonRace
   WayResult ways[RACE_N_WAYS];
 
   /* Be the Scheduler. */
+  ThawScheduler *scheduler;
   ThawStepListing *listing;
   GtkLabel *status_a, *status_b, *shared_counter, *schedule, *step_status;
-  RaceSteps *steps;
   RaceStepsNews steps_news;    /* the last news of the threads stepped */
   gboolean lost_shown;         /* the lost update of these threads is told */
-  ThawStepTrial *trial;
-  guint replay_id;
-  guint found[RACE_STEP_EVENTS], n_found;   /* the last finished schedule */
-  guint n_replayed;
-  guint trial_runs, trial_lost;
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonRace, thaw_lesson_race, THAW_TYPE_LESSON)
@@ -327,12 +318,6 @@ start_cb (GtkWidget  *widget,
 
 static const char *const step_names[] = { "RACE_STEP_READ", "RACE_STEP_WRITE", NULL };
 
-static char
-thread_letter (guint thread)
-{
-  return "AB"[thread];
-}
-
 /* One step of a schedule, as the schedule line writes it. */
 static char *
 describe_event (const RaceStepEvent *event)
@@ -340,10 +325,10 @@ describe_event (const RaceStepEvent *event)
   if (event->step == RACE_STEP_READ)
     /* Translators: a step of a schedule, e.g. "A read 0": thread A read
      * the value 0 from the counter. */
-    return g_strdup_printf (_("%c read %d"), thread_letter (event->thread), event->value);
+    return g_strdup_printf (_("%c read %d"), thaw_scheduler_thread_letter (event->thread), event->value);
   /* Translators: a step of a schedule, e.g. "B wrote 1": thread B wrote 1
    * into the counter. */
-  return g_strdup_printf (_("%c wrote %d"), thread_letter (event->thread), event->value);
+  return g_strdup_printf (_("%c wrote %d"), thaw_scheduler_thread_letter (event->thread), event->value);
 }
 
 static char *
@@ -442,7 +427,7 @@ show_steps_result (ThawLessonRace      *self,
       text = g_strdup_printf (_("Lost update! %c wrote %d over the other thread’s %d: it had read the counter "
                                 "before the other thread wrote it, so two increments ended as one. "
                                 "Replay it, or try random schedules to see how often this happens."),
-                              thread_letter (write->thread), write->value, write->value);
+                              thaw_scheduler_thread_letter (write->thread), write->value, write->value);
       thaw_lesson_set_headline (THAW_LESSON (self), _("Be the Scheduler: lost update!"), value,
                                 gtk_label_get_text (self->schedule));
     }
@@ -469,6 +454,7 @@ steps_news (const RaceStepsNews *news,
   ThawLessonRace *self = user_data;
   g_autofree char *counter = g_strdup_printf ("counter = %d", news->counter);
   gboolean has_read[RACE_STEP_THREADS] = { FALSE };
+  gboolean lost;
 
   self->steps_news = *news;
   for (guint i = 0; i < news->n_events; i++)
@@ -488,156 +474,41 @@ steps_news (const RaceStepsNews *news,
 
   /* The goal is reached the moment a write puts back a stale value; the
    * run's end gives the final count. */
-  if (news->finished || (!self->lost_shown && find_lost_write (news->events, news->n_events) >= 0))
+  lost = find_lost_write (news->events, news->n_events) >= 0;
+  if (news->finished || (!self->lost_shown && lost))
     {
-      /* Whoever took each step so far, for "Replay at Speed"; a replay
-       * under way keeps the whole schedule it plays. */
-      if (self->replay_id == 0)
-        {
-          self->n_found = news->n_events;
-          for (guint i = 0; i < news->n_events; i++)
-            self->found[i] = news->events[i].thread;
-        }
       self->lost_shown = TRUE;
       show_steps_result (self, news);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.replay", TRUE);
     }
+  thaw_scheduler_update (self->scheduler, news->threads, news->finished, lost);
+}
+
+static gpointer
+steps_start (ThawLesson  *lesson,
+             GError     **error)
+{
+  return race_steps_start (steps_news, lesson, error);
 }
 
 /* Fresh threads, both paused in front of their first read. */
-static gboolean
-new_steps (ThawLessonRace *self)
+static void
+steps_reset (ThawLesson *lesson)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_clear_handle_id (&self->replay_id, g_source_remove);
-  g_clear_pointer (&self->steps, race_steps_free);
-  self->steps = race_steps_start (steps_news, self, &error);
-  if (self->steps == NULL)
-    {
-      gtk_label_set_text (self->step_status, error->message);
-      return FALSE;
-    }
+  ThawLessonRace *self = THAW_LESSON_RACE (lesson);
 
   self->steps_news = (RaceStepsNews) { 0 };
   self->lost_shown = FALSE;
   steps_news (&self->steps_news, self);
-  gtk_label_set_text (self->step_status, _("Give a thread a step: the marked line is the one it runs."));
-  return TRUE;
 }
 
-/* The threads to step: the ones on screen, or fresh ones once those have
- * finished. */
-static gboolean
-ensure_steps (ThawLessonRace *self)
-{
-  if (self->steps != NULL && !self->steps_news.finished)
-    return TRUE;
-  return new_steps (self);
-}
-
-static guint
-thread_of_action (const char *action_name)
-{
-  return g_str_has_suffix (action_name, "-b") ? 1 : 0;
-}
-
+/* A random trial's news, on the main thread. */
 static void
-step_cb (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
+trial_news (ThawLesson              *lesson,
+            const ThawStepTrialNews *news)
 {
-  ThawLessonRace *self = THAW_LESSON_RACE (widget);
-  guint thread = thread_of_action (action_name);
-
-  g_clear_handle_id (&self->replay_id, g_source_remove);
-  if (!ensure_steps (self))
-    return;
-  /* A thread still taking its last step (microseconds) or finished cannot
-   * take another: the click does nothing, and the status says why. */
-  if (!race_steps_step (self->steps, thread))
-    gtk_label_set_text (self->step_status,
-                        self->steps_news.threads[thread].state == THAW_STEPPER_DONE
-                        ? _("That thread has finished.") : _("That thread is still taking its step."));
-}
-
-static void
-run_thread_cb (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (widget);
-
-  g_clear_handle_id (&self->replay_id, g_source_remove);
-  if (!ensure_steps (self))
-    return;
-  if (g_str_equal (action_name, "lesson.run-both"))
-    race_steps_run_all (self->steps);
-  else
-    race_steps_run (self->steps, thread_of_action (action_name));
-}
-
-static void
-new_threads_cb (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  new_steps (THAW_LESSON_RACE (widget));
-}
-
-/* A replay's tick: the next step of the schedule, once its thread waits
- * for it. */
-static gboolean
-replay_tick_cb (gpointer user_data)
-{
-  ThawLessonRace *self = user_data;
-  guint thread;
-
-  if (self->n_replayed >= self->n_found || self->steps == NULL)
-    {
-      self->replay_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  thread = self->found[self->n_replayed];
-  if (self->steps_news.threads[thread].state == THAW_STEPPER_PAUSED &&
-      self->steps_news.n_events == self->n_replayed &&
-      race_steps_step (self->steps, thread))
-    self->n_replayed++;
-
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-replay_cb (GtkWidget  *widget,
-           const char *action_name,
-           GVariant   *parameter)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (widget);
-  guint found[RACE_STEP_EVENTS], n_found = self->n_found;
-
-  if (n_found == 0)
-    return;
-  memcpy (found, self->found, sizeof found);
-  if (!new_steps (self))
-    return;
-  memcpy (self->found, found, sizeof found);
-  self->n_found = n_found;
-  self->n_replayed = 0;
-  gtk_label_set_text (self->step_status, _("Replaying the last schedule, a step every half second…"));
-  self->replay_id = g_timeout_add_full (G_PRIORITY_DEFAULT, REPLAY_STEP_MS, replay_tick_cb, self, NULL);
-  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->replay_id), "race replay");
-}
-
-/* The random trial's news, on the main thread. */
-static void
-trial_news (const ThawStepTrialNews *news,
-            gpointer                 user_data)
-{
-  ThawLessonRace *self = user_data;
+  ThawLessonRace *self = THAW_LESSON_RACE (lesson);
   g_autofree char *text = NULL, *value = NULL;
 
-  self->trial_runs = news->n_done;
-  self->trial_lost = news->n_broken;
   /* Translators: e.g. "312 of 1,000 random schedules lost an update". */
   value = g_strdup_printf (ngettext ("%'u of %'u random schedule lost an update",
                                      "%'u of %'u random schedules lost an update", news->n_done),
@@ -648,18 +519,11 @@ trial_news (const ThawStepTrialNews *news,
       return;
     }
 
-  g_clear_pointer (&self->trial, thaw_step_trial_free);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.random-schedules", TRUE);
   if (news->first_broken != NULL)
     {
       const RaceStepRun *run = news->first_broken;
       g_autofree char *schedule = describe_schedule (run->events, run->n_events);
 
-      /* The first losing schedule is the one "Replay at Speed" plays. */
-      self->n_found = run->n_events;
-      for (guint i = 0; i < run->n_events; i++)
-        self->found[i] = run->events[i].thread;
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.replay", TRUE);
       /* Translators: %s is a count of schedules, then a schedule, e.g.
        * "A read 0 → B read 0 → …", and %d the total it reached. */
       text = g_strdup_printf (_("%s. The first that did, ending at %d: %s. “Replay at Speed” plays it."),
@@ -671,25 +535,20 @@ trial_news (const ThawStepTrialNews *news,
   thaw_lesson_set_headline (THAW_LESSON (self), _("Random schedules"), value, NULL);
 }
 
-static void
-random_schedules_cb (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (widget);
-  g_autoptr(GError) error = NULL;
-
-  g_clear_pointer (&self->trial, thaw_step_trial_free);
-  self->trial = thaw_step_trial_start (TRIAL_RUNS, g_random_int (), race_steps_run_random, sizeof (RaceStepRun),
-                                       NULL, trial_news, self, &error);
-  if (self->trial == NULL)
-    {
-      gtk_label_set_text (self->step_status, error->message);
-      return;
-    }
-  gtk_widget_action_set_enabled (widget, "lesson.random-schedules", FALSE);
-  gtk_label_set_text (self->step_status, _("Trying random schedules…"));
-}
+static const ThawSchedulerClass race_scheduler = {
+  .n_threads = RACE_STEP_THREADS,
+  .start = steps_start,
+  .step = (gboolean (*) (gpointer, guint)) race_steps_step,
+  .run = (void (*) (gpointer, guint)) race_steps_run,
+  .run_all = (void (*) (gpointer)) race_steps_run_all,
+  .free = (void (*) (gpointer)) race_steps_free,
+  .get_schedule = (void (*) (gpointer, ThawStepSchedule *)) race_steps_get_schedule,
+  .reset = steps_reset,
+  .trial_run = race_steps_run_random,
+  .example_size = sizeof (RaceStepRun),
+  .example_schedule_offset = G_STRUCT_OFFSET (RaceStepRun, schedule),
+  .trial_news = trial_news,
+};
 
 static void
 report_steps (ThawLessonRace *self,
@@ -697,26 +556,25 @@ report_steps (ThawLessonRace *self,
 {
   const RaceStepsNews *news = &self->steps_news;
   g_autofree char *schedule = describe_schedule (news->events, news->n_events);
-  static const char *const states[] = { "starting", "paused", "running", "done" };
+  static const char *const states[] = { "starting", "paused", "running", "done", "blocked" };
 
+  thaw_scheduler_report (self->scheduler, builder);
   thaw_report_int (builder, "steps_counter", news->counter);
-  thaw_report_int (builder, "steps_taken", news->n_events);
+  thaw_report_int (builder, "steps_events", news->n_events);
   thaw_report_string (builder, "steps_schedule", schedule);
   thaw_report_boolean (builder, "steps_finished", news->finished);
   thaw_report_boolean (builder, "steps_lost_update",
                        find_lost_write (news->events, news->n_events) >= 0);
   for (guint i = 0; i < RACE_STEP_THREADS; i++)
     {
-      g_autofree char *state_name = g_strdup_printf ("steps_%c_state", g_ascii_tolower (thread_letter (i)));
-      g_autofree char *line_name = g_strdup_printf ("steps_%c_line", g_ascii_tolower (thread_letter (i)));
+      g_autofree char *state_name = g_strdup_printf ("steps_%c_state", g_ascii_tolower (thaw_scheduler_thread_letter (i)));
+      g_autofree char *line_name = g_strdup_printf ("steps_%c_line", g_ascii_tolower (thaw_scheduler_thread_letter (i)));
       int line = thaw_step_listing_get_marked_line (self->listing, i);
       g_autofree char *code = g_strdup (line >= 0 ? thaw_step_listing_get_line (self->listing, line) : "");
 
       thaw_report_string (builder, state_name, states[news->threads[i].state]);
       thaw_report_string (builder, line_name, g_strstrip (code));
     }
-  thaw_report_int (builder, "random_runs", self->trial_runs);
-  thaw_report_int (builder, "random_lost", self->trial_lost);
 }
 
 static void
@@ -801,22 +659,11 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, shared_counter);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, schedule);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, step_status);
-  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, steps), (GDestroyNotify) race_steps_free);
-  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, trial), (GDestroyNotify) thaw_step_trial_free);
-  thaw_lesson_class_own_source (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, replay_id));
 
   for (guint i = 0; i < RACE_N_WAYS; i++)
     thaw_lesson_class_install_run_action (lesson_class, ways[i].action, start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.run-many", start_cb);
-
-  gtk_widget_class_install_action (widget_class, "lesson.step-a", NULL, step_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.step-b", NULL, step_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.run-a", NULL, run_thread_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.run-b", NULL, run_thread_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.run-both", NULL, run_thread_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.new-threads", NULL, new_threads_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.replay", NULL, replay_cb);
-  gtk_widget_class_install_action (widget_class, "lesson.random-schedules", NULL, random_schedules_cb);
+  thaw_lesson_class_add_scheduler (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, scheduler), &race_scheduler);
 }
 
 static void
@@ -841,5 +688,5 @@ thaw_lesson_race_init (ThawLessonRace *self)
   if (!thaw_step_listing_load (self->listing, RESOURCE_BASE "/lessons/race/race-steps.c", step_names,
                                RACE_STEP_THREADS, &error))
     g_critical ("%s", error->message);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lesson.replay", FALSE);
+  self->scheduler = thaw_scheduler_new (THAW_LESSON (self), &race_scheduler, self->step_status);
 }

@@ -295,6 +295,18 @@ race_steps_run_all (RaceSteps *steps)
 }
 
 /**
+ * race_steps_get_schedule:
+ * @steps: a run
+ * @schedule: (out caller-allocates): which thread took each step so far
+ */
+void
+race_steps_get_schedule (RaceSteps *steps,
+                         ThawStepSchedule *schedule)
+{
+  thaw_stepper_get_schedule (steps->shared.stepper, schedule);
+}
+
+/**
  * race_steps_free:
  * @steps: (transfer full) (nullable): a run, finished or not
  *
@@ -347,12 +359,14 @@ race_steps_run_schedule (const guint    *schedule,
 
   shared_init (&shared, NULL, NULL);
   run->total = -1;
+  run->schedule.n_steps = 0;
   if (start_adders (&shared, threads, &n_started, error))
     {
       /* No thread of this lesson ever blocks: when none is paused, both
        * have finished. */
       thaw_stepper_play (shared.stepper, schedule, n_schedule, &position, rand);
       run->total = g_atomic_int_get (&shared.counter);
+      thaw_stepper_get_schedule (shared.stepper, &run->schedule);
     }
   join_adders (&shared, threads, n_started);
 

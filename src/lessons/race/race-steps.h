@@ -70,6 +70,8 @@ void       race_steps_run      (RaceSteps          *steps,
                                 guint               thread);
 void       race_steps_run_all  (RaceSteps          *steps);
 void       race_steps_free     (RaceSteps          *steps);
+void race_steps_get_schedule (RaceSteps *steps,
+                             ThawStepSchedule *schedule);
 double     race_steps_time_free (guint              increments,
                                  gboolean           step_points);
 
@@ -79,6 +81,7 @@ typedef struct
   RaceStepEvent events[RACE_STEP_EVENTS];
   guint n_events;
   int total;
+  ThawStepSchedule schedule;   /* which thread took each step */
 } RaceStepRun;
 
 int        race_steps_run_schedule (const guint     *schedule,

@@ -1,0 +1,84 @@
+/* thaw-lesson-scheduler.h — "Be the Scheduler": a lesson's buttons that
+ * step its threads
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "thaw-lesson.h"
+#include "thaw-step-trial.h"
+#include "thaw-stepper.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ThawScheduler ThawScheduler;
+
+/**
+ * ThawSchedulerClass:
+ * @n_threads: how many threads the lesson steps (A, B, …; at most 3)
+ * @start: starts the lesson's stepped threads, each paused at its first
+ *   step point; their news goes to the page, which hands the threads'
+ *   states on with thaw_scheduler_update()
+ * @step: gives a thread one step; %FALSE if it was not paused
+ * @run: lets a thread run to its end
+ * @run_all: lets every thread run at once
+ * @free: ends the threads, however far they got, and joins them
+ * @get_schedule: which thread took each step so far
+ * @reset: (nullable): the page shows fresh threads (after @start)
+ * @trial_run: one run of a random trial, on its conductor thread
+ * @example_size: the size of what @trial_run writes down
+ * @example_schedule_offset: where in that lies its #ThawStepSchedule
+ * @trial_data: (nullable): the @trial_run's data for the page as it is
+ *   now, e.g. the lock order; a plain value
+ * @trial_news: shows a trial's news; the first broken run's schedule is
+ *   already what "Replay at Speed" plays
+ *
+ * What a lesson's stepped work file offers to the Be the Scheduler part of
+ * its page. The functions take the lesson; the threads' handle is
+ * thaw_scheduler_get_steps().
+ */
+typedef struct
+{
+  guint n_threads;
+  gpointer (*start)      (ThawLesson              *lesson,
+                          GError                 **error);
+  gboolean (*step)       (gpointer                 steps,
+                          guint                    thread);
+  void     (*run)        (gpointer                 steps,
+                          guint                    thread);
+  void     (*run_all)    (gpointer                 steps);
+  void     (*free)       (gpointer                 steps);
+  void     (*get_schedule) (gpointer               steps,
+                          ThawStepSchedule        *schedule);
+  void     (*reset)      (ThawLesson              *lesson);
+  ThawStepTrialRunFunc trial_run;
+  gsize example_size;
+  gsize example_schedule_offset;
+  gpointer (*trial_data) (ThawLesson              *lesson);
+  void     (*trial_news) (ThawLesson              *lesson,
+                          const ThawStepTrialNews *news);
+} ThawSchedulerClass;
+
+/* Random schedules in one trial. */
+#define THAW_SCHEDULER_TRIAL_RUNS 1000
+
+void           thaw_lesson_class_add_scheduler (ThawLessonClass          *klass,
+                                                gsize                     offset,
+                                                const ThawSchedulerClass *scheduler_class);
+ThawScheduler *thaw_scheduler_new        (ThawLesson               *lesson,
+                                          const ThawSchedulerClass *klass,
+                                          GtkLabel                 *status);
+void           thaw_scheduler_free       (ThawScheduler            *self);
+gpointer       thaw_scheduler_get_steps  (ThawScheduler            *self);
+void           thaw_scheduler_update     (ThawScheduler            *self,
+                                          const ThawStepperThread  *threads,
+                                          gboolean                  over,
+                                          gboolean                  keep);
+gboolean       thaw_scheduler_is_replaying (ThawScheduler          *self);
+void           thaw_scheduler_report     (ThawScheduler            *self,
+                                          JsonBuilder              *builder);
+char           thaw_scheduler_thread_letter (guint                  thread);
+
+G_END_DECLS
