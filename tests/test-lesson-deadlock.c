@@ -12,7 +12,16 @@
  *                   runs without a delay and a few with one;
  *   fast-opposite   opposite orders without a delay deadlock now and then,
  *                   and every run still ends with both transfers done;
- *   stop            Stop during the deadlock ends the run at once.
+ *   stop            Stop during the deadlock ends the run at once;
+ *   scheduler       Be the Scheduler: A takes its first lock, B its first,
+ *                   A tries its second, B its second: both blocked on the
+ *                   same line, the cycle reported and in the headline;
+ *                   New Threads ends the deadlock and leaves two fresh
+ *                   threads; with the same lock order the same clicks
+ *                   block B on account 1 until A is done, and both go
+ *                   through with all the money;
+ *   random          a thousand random schedules: some deadlock with
+ *                   opposite orders, none with the same order.
  */
 
 #include "config.h"
@@ -308,6 +317,102 @@ test_stop (Fixture       *fixture,
   g_assert_cmpuint (thaw_test_count_threads (), <=, threads_before);
 }
 
+/* Activates @verb and waits until the report's @member says @value. */
+static JsonObject *
+press_until (ThawLesson *lesson,
+             const char *verb,
+             const char *member,
+             const char *value)
+{
+  g_assert_true (thaw_lesson_activate_verb (lesson, verb));
+  return thaw_test_wait_for_member (lesson, member, value);
+}
+
+/* A step, B, A, B: each waits until the step is in the schedule. */
+static void
+cross (ThawLesson *lesson,
+       guint       n_steps)
+{
+  static const char *const verbs[] = { "step-a", "step-b", "step-a", "step-b" };
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autofree char *n = g_strdup_printf ("%u", i + 1);
+
+      json_object_unref (press_until (lesson, verbs[i], "steps_events", n));
+    }
+}
+
+static void
+test_scheduler (Fixture       *fixture,
+                gconstpointer  data)
+{
+  guint threads_before = thaw_test_count_threads_named ("thaw-stepped");
+  JsonObject *report;
+
+  cross (fixture->lesson, 4);
+  report = thaw_test_wait_for_member (fixture->lesson, "steps_deadlocked", "true");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_state"), ==, "blocked");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_state"), ==, "blocked");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, "lock (shared, me, second);");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_line"), ==, "lock (shared, me, second);");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
+                   "A locks 1 → B locks 2 → A waits for 2 → B waits for 1");
+  json_object_unref (report);
+  g_assert_cmpstr (thaw_lesson_get_headline (fixture->lesson, NULL, NULL), ==, "Both transfers blocked for good");
+
+  /* Starting over ends the deadlock: two fresh threads, the old ones gone. */
+  json_object_unref (press_until (fixture->lesson, "new-threads", "steps_deadlocked", "false"));
+  json_object_unref (thaw_test_wait_for_member (fixture->lesson, "steps_b_state", "paused"));
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-stepped"), ==, threads_before + 2);
+
+  /* The same clicks with the same order: B waits for account 1 while A,
+   * with nothing in its way, goes on; B cannot be given a step. */
+  g_object_set (fixture->lesson, "same-order", TRUE, NULL);
+  json_object_unref (thaw_test_wait_for_member (fixture->lesson, "steps_order", "ordered"));
+  cross (fixture->lesson, 3);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "step-b"));
+  thaw_test_iterate_for (0.1);
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_state"), ==, "blocked");
+  g_assert_cmpint (json_object_get_int_member (report, "steps_events"), ==, 3);
+  json_object_unref (report);
+  json_object_unref (press_until (fixture->lesson, "step-a", "steps_events", "4"));
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
+                   "A locks 1 → B waits for 1 → A locks 2 → A moves the money");
+  g_assert_false (json_object_get_boolean_member (report, "steps_deadlocked"));
+  json_object_unref (report);
+  json_object_unref (press_until (fixture->lesson, "step-a", "steps_a_state", "done"));
+  /* A let go: B has its first lock now and waits for its next step. */
+  json_object_unref (thaw_test_wait_for_member (fixture->lesson, "steps_b_state", "paused"));
+  json_object_unref (press_until (fixture->lesson, "run-b", "steps_finished", "true"));
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_false (json_object_get_boolean_member (report, "steps_deadlocked"));
+  g_assert_cmpint (json_object_get_int_member (report, "steps_total_money"), ==, 200);
+  json_object_unref (report);
+}
+
+static void
+test_random (Fixture       *fixture,
+             gconstpointer  data)
+{
+  JsonObject *report;
+
+  report = press_until (fixture->lesson, "random-schedules", "random_runs", "1000");
+  g_assert_cmpint (json_object_get_int_member (report, "random_broken"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (report, "random_broken"), <, 1000);
+  json_object_unref (report);
+
+  g_object_set (fixture->lesson, "same-order", TRUE, NULL);
+  /* Not "1000" again: wait for the new trial's first news, then its end. */
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "random-schedules"));
+  json_object_unref (thaw_test_wait_for_member (fixture->lesson, "random_runs", "0"));
+  report = thaw_test_wait_for_member (fixture->lesson, "random_runs", "1000");
+  g_assert_cmpint (json_object_get_int_member (report, "random_broken"), ==, 0);
+  json_object_unref (report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,6 +426,10 @@ main (int   argc,
               fixture_set_up, test_ordered_never, fixture_tear_down);
   g_test_add ("/thaw/deadlock/fast-opposite", Fixture, NULL,
               fixture_set_up, test_fast_opposite, fixture_tear_down);
+  g_test_add ("/thaw/deadlock/scheduler", Fixture, NULL,
+              fixture_set_up, test_scheduler, fixture_tear_down);
+  g_test_add ("/thaw/deadlock/random", Fixture, NULL,
+              fixture_set_up, test_random, fixture_tear_down);
   g_test_add ("/thaw/deadlock/stop", Fixture, NULL,
               fixture_set_up, test_stop, fixture_tear_down);
 

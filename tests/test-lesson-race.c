@@ -448,44 +448,15 @@ test_stop (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (report, "last_total"), ==, 8 * 1000);
 }
 
-typedef struct
-{
-  ThawLesson *lesson;
-  const char *member;
-  gint64 value;
-} WaitInt;
-
-static gboolean
-report_int_is (gpointer data)
-{
-  WaitInt *wait = data;
-  g_autoptr(JsonObject) report = thaw_test_lesson_report (wait->lesson);
-
-  return json_object_get_int_member (report, wait->member) == wait->value;
-}
-
 /* Activates @verb and waits until the report's @member says @value. */
 static JsonObject *
 press_until (ThawLesson *lesson,
              const char *verb,
              const char *member,
-             gint64      value)
+             const char *value)
 {
-  WaitInt wait = { lesson, member, value };
-
   g_assert_true (thaw_lesson_activate_verb (lesson, verb));
-  thaw_test_iterate_until (report_int_is, &wait, 20 * thaw_test_time_scale ());
-
-  return thaw_test_lesson_report (lesson);
-}
-
-static gboolean
-both_paused (gpointer data)
-{
-  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
-
-  return g_str_equal (json_object_get_string_member (report, "steps_a_state"), "paused") &&
-         g_str_equal (json_object_get_string_member (report, "steps_b_state"), "paused");
+  return thaw_test_wait_for_member (lesson, member, value);
 }
 
 /* The report once both threads wait for a step: the news of a step may
@@ -493,8 +464,8 @@ both_paused (gpointer data)
 static JsonObject *
 report_when_paused (ThawLesson *lesson)
 {
-  thaw_test_iterate_until (both_paused, lesson, 20 * thaw_test_time_scale ());
-  return thaw_test_lesson_report (lesson);
+  json_object_unref (thaw_test_wait_for_member (lesson, "steps_a_state", "paused"));
+  return thaw_test_wait_for_member (lesson, "steps_b_state", "paused");
 }
 
 static gboolean
@@ -526,7 +497,9 @@ test_scheduler (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (losing); i++)
     {
-      json_object_unref (press_until (fixture->lesson, losing[i].verb, "steps_events", i + 1));
+      g_autofree char *n = g_strdup_printf ("%u", i + 1);
+
+      json_object_unref (press_until (fixture->lesson, losing[i].verb, "steps_events", n));
       report = report_when_paused (fixture->lesson);
       g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, losing[i].line_a);
       g_assert_cmpstr (json_object_get_string_member (report, "steps_b_line"), ==, losing[i].line_b);
@@ -543,11 +516,10 @@ test_scheduler (Fixture       *fixture,
   json_object_unref (report);
 
   /* A to its end, then B: 1 → 2 → 3, one short of 4. */
-  json_object_unref (press_until (fixture->lesson, "run-a", "steps_events", 6));
-  json_object_unref (press_until (fixture->lesson, "step-b", "steps_events", 7));
-  json_object_unref (press_until (fixture->lesson, "step-b", "steps_events", 8));
-  thaw_test_iterate_until (steps_finished, fixture->lesson, 20 * thaw_test_time_scale ());
-  report = thaw_test_lesson_report (fixture->lesson);
+  json_object_unref (press_until (fixture->lesson, "run-a", "steps_events", "6"));
+  json_object_unref (press_until (fixture->lesson, "step-b", "steps_events", "7"));
+  json_object_unref (press_until (fixture->lesson, "step-b", "steps_events", "8"));
+  report = thaw_test_wait_for_member (fixture->lesson, "steps_finished", "true");
   g_assert_cmpint (json_object_get_int_member (report, "steps_counter"), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (report, "steps_a_state"), ==, "done");
   json_object_unref (report);
@@ -558,15 +530,14 @@ test_scheduler (Fixture       *fixture,
   g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "replay"));
   thaw_test_iterate_for (0.1);
   g_assert_false (steps_finished (fixture->lesson));
-  thaw_test_iterate_until (steps_finished, fixture->lesson, 30 * thaw_test_time_scale ());
-  report = thaw_test_lesson_report (fixture->lesson);
+  report = thaw_test_wait_for_member (fixture->lesson, "steps_finished", "true");
   g_assert_cmpint (json_object_get_int_member (report, "steps_counter"), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
                    "A read 0 → B read 0 → A wrote 1 → B wrote 1 → A read 1 → A wrote 2 → B read 2 → B wrote 3");
   json_object_unref (report);
 
   /* New threads wait at their first read; the old ones are gone. */
-  json_object_unref (press_until (fixture->lesson, "new-threads", "steps_events", 0));
+  json_object_unref (press_until (fixture->lesson, "new-threads", "steps_events", "0"));
   report = report_when_paused (fixture->lesson);
   g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, "value = g_atomic_int_get (counter);");
   json_object_unref (report);
@@ -580,7 +551,7 @@ test_random (Fixture       *fixture,
   g_autoptr(JsonObject) report = NULL;
   gint64 lost;
 
-  report = press_until (fixture->lesson, "random-schedules", "random_runs", 1000);
+  report = press_until (fixture->lesson, "random-schedules", "random_runs", "1000");
   lost = json_object_get_int_member (report, "random_broken");
   /* Two threads of four steps each: some interleavings lose an update,
    * some do not, and a thousand random ones hit both kinds. */

@@ -311,6 +311,68 @@ thaw_test_lesson_report (ThawLesson *lesson)
   return json_object_ref (json_node_get_object (root));
 }
 
+typedef struct
+{
+  ThawLesson *lesson;
+  const char *member;
+  const char *value;
+} WaitMember;
+
+/* A report's member as text: numbers in C's way, booleans as true/false. */
+static char *
+member_text (JsonObject *report,
+             const char *member)
+{
+  JsonNode *node = json_object_get_member (report, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    default:
+      return NULL;
+    }
+}
+
+static gboolean
+member_is (gpointer data)
+{
+  WaitMember *wait = data;
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (wait->lesson);
+  g_autofree char *text = member_text (report, wait->member);
+
+  return g_strcmp0 (text, wait->value) == 0;
+}
+
+/**
+ * thaw_test_wait_for_member:
+ * @lesson: a lesson
+ * @member: a member of its report
+ * @value: what it should come to say, as text: "3", "true", "paused"
+ *
+ * Runs the main loop until the report says so (20 s, scaled, at most: the
+ * test fails then).
+ *
+ * Returns: (transfer full): the report that said so
+ */
+JsonObject *
+thaw_test_wait_for_member (ThawLesson *lesson,
+                           const char *member,
+                           const char *value)
+{
+  WaitMember wait = { lesson, member, value };
+
+  g_test_message ("waiting for %s = %s", member, value);
+  thaw_test_iterate_until (member_is, &wait, 20 * thaw_test_time_scale ());
+  return thaw_test_lesson_report (lesson);
+}
+
 /* The folders thaw_test_tmp_path() made, removed as the test exits. */
 static GPtrArray *tmp_dirs;
 

@@ -35,6 +35,9 @@ void        thaw_test_run_thaw_signal (ThawTestRun        *run,
                                        ...) G_GNUC_NULL_TERMINATED;
 JsonObject *thaw_test_load_report    (const char         *path);
 JsonObject *thaw_test_lesson_report  (ThawLesson         *lesson);
+JsonObject *thaw_test_wait_for_member (ThawLesson        *lesson,
+                                       const char        *member,
+                                       const char        *value);
 void        thaw_test_collect_widgets (GtkWidget         *root,
                                        GType              type,
                                        GPtrArray         *found);

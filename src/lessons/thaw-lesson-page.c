@@ -130,13 +130,20 @@ source_file_toggled_cb (GtkToggleButton *button,
 static void
 add_source_files (ThawLessonPage *self)
 {
-  static const char *const suffixes[] = { "-work.c", "-page.c", "-page.ui" };
+  /* The stepped threads and their view, for a lesson that has them. */
+  static const char *const suffixes[] = { "-work.c", "-page.c", "-page.ui",
+                                          "-steps.c", "-scheduler.c", "-scheduler.ui" };
   GtkToggleButton *first = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *name = g_strdup_printf ("%s/%s%s", self->info->id, self->info->id, suffixes[i]);
-      GtkWidget *button = gtk_toggle_button_new_with_label (name + strlen (self->info->id) + 1);
+      g_autofree char *path = g_strconcat (RESOURCE_BASE "/lessons/", name, NULL);
+      GtkWidget *button;
+
+      if (i >= 3 && !g_resources_get_info (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL))
+        continue;
+      button = gtk_toggle_button_new_with_label (name + strlen (self->info->id) + 1);
 
       g_object_set_data_full (G_OBJECT (button), "thaw-file", g_steal_pointer (&name), g_free);
       if (first != NULL)

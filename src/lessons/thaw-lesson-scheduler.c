@@ -40,6 +40,7 @@ struct _ThawScheduler
 {
   ThawLesson *lesson;          /* owns this */
   const ThawSchedulerClass *klass;
+  gpointer view;               /* the page's part that shows the threads */
   GtkLabel *status;
 
   gpointer steps;              /* the threads, while there are any */
@@ -67,6 +68,8 @@ thaw_scheduler_thread_letter (guint thread)
  * thaw_scheduler_new:
  * @lesson: the page, which frees the scheduler when it is disposed
  * @klass: the lesson's stepped work
+ * @view: what @klass's view functions take: the part of the page that
+ *   shows the threads, a child of @lesson
  * @status: the label that says what happens
  *
  * Returns: (transfer full): the scheduler, with no threads yet: the first
@@ -75,6 +78,7 @@ thaw_scheduler_thread_letter (guint thread)
 ThawScheduler *
 thaw_scheduler_new (ThawLesson               *lesson,
                     const ThawSchedulerClass *klass,
+                    gpointer                  view,
                     GtkLabel                 *status)
 {
   ThawScheduler *self = g_new0 (ThawScheduler, 1);
@@ -83,6 +87,7 @@ thaw_scheduler_new (ThawLesson               *lesson,
 
   self->lesson = lesson;
   self->klass = klass;
+  self->view = view;
   self->status = status;
   gtk_widget_action_set_enabled (GTK_WIDGET (lesson), "lesson.replay", FALSE);
 
@@ -137,14 +142,14 @@ restart (ThawScheduler *self)
   self->n_given = 0;
   self->over = FALSE;
 
-  self->steps = self->klass->start (self->lesson, &error);
+  self->steps = self->klass->start (self->view, &error);
   if (self->steps == NULL)
     {
       gtk_label_set_text (self->status, error->message);
       return FALSE;
     }
   if (self->klass->reset != NULL)
-    self->klass->reset (self->lesson);
+    self->klass->reset (self->view);
   gtk_label_set_text (self->status, _("Give a thread a step: the line its letter marks is the one it runs next."));
   return TRUE;
 }
@@ -357,7 +362,7 @@ trial_news_cb (const ThawStepTrialNews *news,
           gtk_widget_action_set_enabled (GTK_WIDGET (self->lesson), "lesson.replay", TRUE);
         }
     }
-  self->klass->trial_news (self->lesson, news);
+  self->klass->trial_news (self->view, news);
 }
 
 static void
@@ -366,7 +371,7 @@ random_schedules_cb (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   ThawScheduler *self = get_scheduler (widget);
-  gpointer data = self->klass->trial_data != NULL ? self->klass->trial_data (self->lesson) : NULL;
+  gpointer data = self->klass->trial_data != NULL ? self->klass->trial_data (self->view) : NULL;
   g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&self->trial, thaw_step_trial_free);

@@ -35,14 +35,15 @@ typedef struct _ThawScheduler ThawScheduler;
  * @trial_news: shows a trial's news; the first broken run's schedule is
  *   already what "Replay at Speed" plays
  *
- * What a lesson's stepped work file offers to the Be the Scheduler part of
- * its page. The functions take the lesson; the threads' handle is
- * thaw_scheduler_get_steps().
+ * What a lesson's stepped work file (ID-steps.c) and the part of its page
+ * that shows the stepped threads (ID-scheduler.c, the "view") offer to the
+ * buttons. The view's functions take the view given to
+ * thaw_scheduler_new().
  */
 typedef struct
 {
   guint n_threads;
-  gpointer (*start)      (ThawLesson              *lesson,
+  gpointer (*start)      (gpointer                 view,
                           GError                 **error);
   gboolean (*step)       (gpointer                 steps,
                           guint                    thread);
@@ -52,12 +53,12 @@ typedef struct
   void     (*free)       (gpointer                 steps);
   void     (*get_schedule) (gpointer               steps,
                           ThawStepSchedule        *schedule);
-  void     (*reset)      (ThawLesson              *lesson);
+  void     (*reset)      (gpointer                 view);
   ThawStepTrialRunFunc trial_run;
   gsize example_size;
   gsize example_schedule_offset;
-  gpointer (*trial_data) (ThawLesson              *lesson);
-  void     (*trial_news) (ThawLesson              *lesson,
+  gpointer (*trial_data) (gpointer                 view);
+  void     (*trial_news) (gpointer                 view,
                           const ThawStepTrialNews *news);
 } ThawSchedulerClass;
 
@@ -69,6 +70,7 @@ void           thaw_lesson_class_add_scheduler (ThawLessonClass          *klass,
                                                 const ThawSchedulerClass *scheduler_class);
 ThawScheduler *thaw_scheduler_new        (ThawLesson               *lesson,
                                           const ThawSchedulerClass *klass,
+                                          gpointer                  view,
                                           GtkLabel                 *status);
 void           thaw_scheduler_free       (ThawScheduler            *self);
 gpointer       thaw_scheduler_get_steps  (ThawScheduler            *self);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "deadlock-scheduler.h"
 #include "deadlock-work.h"
 #include "thaw-lesson.h"
 #include "thaw-palette.h"
@@ -37,6 +38,12 @@ struct _ThawLessonDeadlock
   DeadlockOrder order;          /* of the last run */
   DeadlockNews news;            /* the latest: drawn, and for --report */
   guint deadlocks_detected, ordered_runs, ordered_deadlocks;
+
+  /* Be the Scheduler: the buttons, and the part of the page that shows the
+   * stepped transfers (deadlock-scheduler.c). */
+  ThawScheduler *scheduler;
+  ThawDeadlockScheduler *scheduler_view;
+  gboolean same_order;          /* the knob: the stepped transfers' order */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonDeadlock, thaw_lesson_deadlock, THAW_TYPE_LESSON)
@@ -51,8 +58,8 @@ cycle_undone (const DeadlockNews *news)
 /* Whether the threads wait for each other in a circle now: red, from the
  * moment the graph closes until the watchdog's thread lets go. Following
  * "waits for" and "held by" from any thread leads back to it. */
-static gboolean
-cycle_stands (const DeadlockNews *news)
+gboolean
+thaw_deadlock_cycle_stands (const DeadlockNews *news)
 {
   if (cycle_undone (news))
     return FALSE;
@@ -76,12 +83,13 @@ cycle_stands (const DeadlockNews *news)
 
 /* No shared widget draws a graph (the names are labels in the template).
  * Once there is a cycle, every edge shown is in it (deadlock-work.c): red
- * while it stands, grey once undone. */
-static void
-draw_graph_cb (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+ * while it stands, grey once undone. The page draws its run's graph, and
+ * Be the Scheduler (deadlock-scheduler.c) its stepped transfers'. */
+void
+thaw_deadlock_draw_graph (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
 {
-  const DeadlockNews *news = &((ThawLessonDeadlock *) data)->news;
-  gboolean cycle = cycle_stands (news);
+  const DeadlockNews *news = data;
+  gboolean cycle = thaw_deadlock_cycle_stands (news);
   double thread_x[] = { width * 0.2, width * 0.8 }, lock_y[] = { height * 0.22, height * 0.78 };
   GdkRGBA fg, thread, edge;
 
@@ -153,15 +161,12 @@ show_cycle_times (ThawLessonDeadlock *self, const DeadlockNews *news)
   gtk_widget_set_visible (GTK_WIDGET (self->cycle_label), text != NULL);
 }
 
-/* The threads' news; the graph is also described in words. */
-static void
-receive_news (const DeadlockNews *news, gpointer user_data)
+/* The graph in words, for a screen reader. */
+GString *
+thaw_deadlock_describe_graph (const DeadlockNews *news)
 {
-  ThawLessonDeadlock *self = user_data;
-  gboolean detected = news->deadlocks > 0;
-  g_autoptr(GString) text = g_string_new (NULL);
+  GString *text = g_string_new (NULL);
 
-  self->news = *news;
   for (int t = 0; t < DEADLOCK_N_TRANSFERS; t++)
     for (int a = 0; a < DEADLOCK_N_ACCOUNTS; a++)
       if (news->holder[a] == t || news->waits_for[t] == a)
@@ -171,8 +176,20 @@ receive_news (const DeadlockNews *news, gpointer user_data)
                                 /* Translators: e.g. "transfer 1→2 waits for account 2. " */
                                 : _("%s waits for %s. "), _(transfer_names[t]), _(account_names[a]));
   g_string_append (text, cycle_undone (news) ? _("They waited for each other in a cycle, a deadlock, until the watchdog undid it.")
-                         : cycle_stands (news) ? _("They wait for each other in a cycle: a deadlock.")
+                         : thaw_deadlock_cycle_stands (news) ? _("They wait for each other in a cycle: a deadlock.")
                          : text->len == 0 ? _("No thread holds or waits for a lock.") : "");
+  return text;
+}
+
+/* The threads' news; the graph is also described in words. */
+static void
+receive_news (const DeadlockNews *news, gpointer user_data)
+{
+  ThawLessonDeadlock *self = user_data;
+  gboolean detected = news->deadlocks > 0;
+  g_autoptr(GString) text = thaw_deadlock_describe_graph (news);
+
+  self->news = *news;
   show_cycle_times (self, news);
   if (detected)
     g_string_append_printf (text, " %s.", gtk_label_get_text (self->cycle_label));
@@ -272,6 +289,7 @@ thaw_lesson_deadlock_report (ThawLesson *lesson, JsonBuilder *builder)
       if (news->undone_at_ms > 0)
         thaw_report_double (builder, "undone_at_ms", news->undone_at_ms);
     }
+  thaw_deadlock_scheduler_report (self->scheduler_view, builder);
 }
 
 static void
@@ -284,6 +302,9 @@ thaw_lesson_deadlock_class_init (ThawLessonDeadlockClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "delay-ms", G_STRUCT_OFFSET (ThawLessonDeadlock, delay_ms),
                                    0, DEADLOCK_MAX_DELAY_MS, DEADLOCK_DEFAULT_DELAY_MS);
 
+  thaw_lesson_class_add_boolean_knob (lesson_class, "same-order", G_STRUCT_OFFSET (ThawLessonDeadlock, same_order),
+                                      FALSE);
+  g_type_ensure (THAW_TYPE_DEADLOCK_SCHEDULER);
   thaw_lesson_class_set_template (lesson_class, "deadlock");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonDeadlock, work),
                               NULL, (GDestroyNotify) deadlock_work_free);
@@ -292,6 +313,9 @@ thaw_lesson_deadlock_class_init (ThawLessonDeadlockClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, lanes);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, runs);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, scheduler_view);
+  thaw_lesson_class_add_scheduler (lesson_class, G_STRUCT_OFFSET (ThawLessonDeadlock, scheduler),
+                                   &thaw_deadlock_scheduler_class);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", action_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.ordered", action_cb);
   gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, action_cb);
@@ -303,5 +327,6 @@ thaw_lesson_deadlock_init (ThawLessonDeadlock *self)
   thaw_lesson_init_knobs (THAW_LESSON (self));
   deadlock_news_init (&self->news);
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->graph_area), draw_graph_cb, self, NULL);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->graph_area), thaw_deadlock_draw_graph, &self->news, NULL);
+  self->scheduler = thaw_deadlock_scheduler_attach (self->scheduler_view, THAW_LESSON (self));
 }

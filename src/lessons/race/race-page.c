@@ -6,22 +6,20 @@
  * Puts race-work.c on screen: the buttons (in race-page.ui) start a series
  * of runs in one way to add, the threads' lanes fill the timeline, each way
  * has a row with its last total and time, and the runs without a lock are
- * counted into the histogram. Below them, "Be the Scheduler" puts the
- * threads of race-steps.c on screen: each one's code with its next line
- * marked, the counter, the schedule so far, and buttons that give a thread
- * one step. Everything here runs on the main thread.
+ * counted into the histogram. Below them, "Be the Scheduler" (its buttons
+ * in thaw-lesson-scheduler.c, its view in race-scheduler.c) lets the
+ * learner step two threads by hand. Everything here runs on the main
+ * thread.
  */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "race-steps.h"
+#include "race-scheduler.h"
 #include "race-work.h"
 #include "thaw-bar-chart.h"
 #include "thaw-lesson.h"
-#include "thaw-step-listing.h"
-#include "thaw-lesson-scheduler.h"
 #include "thaw-thread-timeline.h"
 
 #define N_BINS 12
@@ -62,12 +60,10 @@ struct _ThawLessonRace
   guint racy_totals[RACE_MANY_RUNS], n_racy, racy_expected;
   WayResult ways[RACE_N_WAYS];
 
-  /* Be the Scheduler. */
+  /* Be the Scheduler: the buttons, and the part of the page that shows the
+   * stepped threads (race-scheduler.c). */
   ThawScheduler *scheduler;
-  ThawStepListing *listing;
-  GtkLabel *status_a, *status_b, *shared_counter, *schedule, *step_status;
-  RaceStepsNews steps_news;    /* the last news of the threads stepped */
-  gboolean lost_shown;         /* the lost update of these threads is told */
+  ThawRaceScheduler *scheduler_view;
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonRace, thaw_lesson_race, THAW_TYPE_LESSON)
@@ -314,269 +310,6 @@ start_cb (GtkWidget  *widget,
     }
 }
 
-/* ---- Be the Scheduler -------------------------------------------------- */
-
-static const char *const step_names[] = { "RACE_STEP_READ", "RACE_STEP_WRITE", NULL };
-
-/* One step of a schedule, as the schedule line writes it. */
-static char *
-describe_event (const RaceStepEvent *event)
-{
-  if (event->step == RACE_STEP_READ)
-    /* Translators: a step of a schedule, e.g. "A read 0": thread A read
-     * the value 0 from the counter. */
-    return g_strdup_printf (_("%c read %d"), thaw_scheduler_thread_letter (event->thread), event->value);
-  /* Translators: a step of a schedule, e.g. "B wrote 1": thread B wrote 1
-   * into the counter. */
-  return g_strdup_printf (_("%c wrote %d"), thaw_scheduler_thread_letter (event->thread), event->value);
-}
-
-static char *
-describe_schedule (const RaceStepEvent *events,
-                   guint                n_events)
-{
-  GString *schedule = g_string_new (NULL);
-
-  for (guint i = 0; i < n_events; i++)
-    {
-      g_autofree char *step = describe_event (&events[i]);
-
-      g_string_append_printf (schedule, "%s%s", i > 0 ? " → " : "", step);
-    }
-  return g_string_free (schedule, FALSE);
-}
-
-/* The first write that did not raise the counter above the last write:
- * its thread had read before the other one wrote. -1 if none. */
-static int
-find_lost_write (const RaceStepEvent *events,
-                 guint                n_events)
-{
-  int last_written = 0;
-
-  for (guint i = 0; i < n_events; i++)
-    if (events[i].step == RACE_STEP_WRITE)
-      {
-        if (events[i].value <= last_written)
-          return i;
-        last_written = events[i].value;
-      }
-  return -1;
-}
-
-static void
-show_thread (ThawLessonRace          *self,
-             guint                    index,
-             const ThawStepperThread *thread,
-             int                      value,
-             gboolean                 has_read)
-{
-  g_autofree char *status = NULL;
-  const char *where;
-
-  thaw_step_listing_mark (self->listing, index, thread->state == THAW_STEPPER_PAUSED ? (int) thread->step : -1);
-  switch (thread->state)
-    {
-    case THAW_STEPPER_PAUSED:
-      where = thread->step == RACE_STEP_READ ? _("Waits before its read") : _("Waits before its write");
-      break;
-    case THAW_STEPPER_RUNNING:
-      where = thread->free ? _("Runs free") : _("Takes its step…");
-      break;
-    case THAW_STEPPER_DONE:
-      where = _("Finished");
-      break;
-    case THAW_STEPPER_STARTING:
-    default:
-      where = _("Starting…");
-      break;
-    }
-
-  if (has_read)
-    /* Translators: where a thread is, then its own variable, e.g.
-     * "Waits before its write · value = 0". */
-    status = g_strdup_printf (_("%s · value = %d"), where, value);
-  else
-    status = g_strdup (where);
-  gtk_label_set_text (index == 0 ? self->status_a : self->status_b, status);
-}
-
-static void
-show_steps_result (ThawLessonRace      *self,
-                   const RaceStepsNews *news)
-{
-  const int expected = RACE_STEP_THREADS * RACE_STEP_INCREMENTS;
-  g_autofree char *value = NULL, *text = NULL;
-  int lost = find_lost_write (news->events, news->n_events);
-  guint writes = 0;
-
-  for (guint i = 0; i < news->n_events; i++)
-    writes += news->events[i].step == RACE_STEP_WRITE;
-  if (news->finished)
-    value = g_strdup_printf (_("counter = %d, expected %d"), news->counter, expected);
-  else
-    /* Translators: the counter in the middle of a run, e.g. "counter = 1
-     * after 2 writes". */
-    value = g_strdup_printf (ngettext ("counter = %2$d after %1$u write", "counter = %2$d after %1$u writes", writes),
-                             writes, news->counter);
-  if (lost >= 0)
-    {
-      const RaceStepEvent *write = &news->events[lost];
-
-      /* Translators: %c is a thread, A or B; %d the value it wrote. */
-      text = g_strdup_printf (_("Lost update! %c wrote %d over the other thread’s %d: it had read the counter "
-                                "before the other thread wrote it, so two increments ended as one. "
-                                "Replay it, or try random schedules to see how often this happens."),
-                              thaw_scheduler_thread_letter (write->thread), write->value, write->value);
-      thaw_lesson_set_headline (THAW_LESSON (self), _("Be the Scheduler: lost update!"), value,
-                                gtk_label_get_text (self->schedule));
-    }
-  else if (news->counter < expected)
-    {
-      text = g_strdup (_("Updates were lost while the threads ran free. Step them by hand to see which "
-                         "interleaving does it."));
-      thaw_lesson_set_headline (THAW_LESSON (self), _("Be the Scheduler: lost update!"), value, NULL);
-    }
-  else
-    {
-      text = g_strdup (_("Exact: each thread read the counter after the other one’s write. Click “New "
-                         "Threads” and give B a step between A’s read and A’s write."));
-      thaw_lesson_set_headline (THAW_LESSON (self), _("Be the Scheduler"), value, NULL);
-    }
-  gtk_label_set_text (self->step_status, text);
-}
-
-/* The threads' news, on the main thread. */
-static void
-steps_news (const RaceStepsNews *news,
-            gpointer             user_data)
-{
-  ThawLessonRace *self = user_data;
-  g_autofree char *counter = g_strdup_printf ("counter = %d", news->counter);
-  gboolean has_read[RACE_STEP_THREADS] = { FALSE };
-  gboolean lost;
-
-  self->steps_news = *news;
-  for (guint i = 0; i < news->n_events; i++)
-    has_read[news->events[i].thread] = TRUE;
-  for (guint i = 0; i < RACE_STEP_THREADS; i++)
-    show_thread (self, i, &news->threads[i], news->values[i], has_read[i]);
-  gtk_label_set_text (self->shared_counter, counter);
-
-  if (news->n_events > 0)
-    {
-      g_autofree char *schedule = describe_schedule (news->events, news->n_events);
-
-      gtk_label_set_text (self->schedule, schedule);
-    }
-  else
-    gtk_label_set_text (self->schedule, _("No step taken yet."));
-
-  /* The goal is reached the moment a write puts back a stale value; the
-   * run's end gives the final count. */
-  lost = find_lost_write (news->events, news->n_events) >= 0;
-  if (news->finished || (!self->lost_shown && lost))
-    {
-      self->lost_shown = TRUE;
-      show_steps_result (self, news);
-    }
-  thaw_scheduler_update (self->scheduler, news->threads, news->finished, lost);
-}
-
-static gpointer
-steps_start (ThawLesson  *lesson,
-             GError     **error)
-{
-  return race_steps_start (steps_news, lesson, error);
-}
-
-/* Fresh threads, both paused in front of their first read. */
-static void
-steps_reset (ThawLesson *lesson)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (lesson);
-
-  self->steps_news = (RaceStepsNews) { 0 };
-  self->lost_shown = FALSE;
-  steps_news (&self->steps_news, self);
-}
-
-/* A random trial's news, on the main thread. */
-static void
-trial_news (ThawLesson              *lesson,
-            const ThawStepTrialNews *news)
-{
-  ThawLessonRace *self = THAW_LESSON_RACE (lesson);
-  g_autofree char *text = NULL, *value = NULL;
-
-  /* Translators: e.g. "312 of 1,000 random schedules lost an update". */
-  value = g_strdup_printf (ngettext ("%'u of %'u random schedule lost an update",
-                                     "%'u of %'u random schedules lost an update", news->n_done),
-                           news->n_broken, news->n_done);
-  if (!news->finished)
-    {
-      gtk_label_set_text (self->step_status, value);
-      return;
-    }
-
-  if (news->first_broken != NULL)
-    {
-      const RaceStepRun *run = news->first_broken;
-      g_autofree char *schedule = describe_schedule (run->events, run->n_events);
-
-      /* Translators: %s is a count of schedules, then a schedule, e.g.
-       * "A read 0 → B read 0 → …", and %d the total it reached. */
-      text = g_strdup_printf (_("%s. The first that did, ending at %d: %s. “Replay at Speed” plays it."),
-                              value, run->total, schedule);
-    }
-  else
-    text = g_strdup_printf ("%s.", value);
-  gtk_label_set_text (self->step_status, text);
-  thaw_lesson_set_headline (THAW_LESSON (self), _("Random schedules"), value, NULL);
-}
-
-static const ThawSchedulerClass race_scheduler = {
-  .n_threads = RACE_STEP_THREADS,
-  .start = steps_start,
-  .step = (gboolean (*) (gpointer, guint)) race_steps_step,
-  .run = (void (*) (gpointer, guint)) race_steps_run,
-  .run_all = (void (*) (gpointer)) race_steps_run_all,
-  .free = (void (*) (gpointer)) race_steps_free,
-  .get_schedule = (void (*) (gpointer, ThawStepSchedule *)) race_steps_get_schedule,
-  .reset = steps_reset,
-  .trial_run = race_steps_run_random,
-  .example_size = sizeof (RaceStepRun),
-  .example_schedule_offset = G_STRUCT_OFFSET (RaceStepRun, schedule),
-  .trial_news = trial_news,
-};
-
-static void
-report_steps (ThawLessonRace *self,
-              JsonBuilder    *builder)
-{
-  const RaceStepsNews *news = &self->steps_news;
-  g_autofree char *schedule = describe_schedule (news->events, news->n_events);
-  static const char *const states[] = { "starting", "paused", "running", "done", "blocked" };
-
-  thaw_scheduler_report (self->scheduler, builder);
-  thaw_report_int (builder, "steps_counter", news->counter);
-  thaw_report_int (builder, "steps_events", news->n_events);
-  thaw_report_string (builder, "steps_schedule", schedule);
-  thaw_report_boolean (builder, "steps_finished", news->finished);
-  thaw_report_boolean (builder, "steps_lost_update",
-                       find_lost_write (news->events, news->n_events) >= 0);
-  for (guint i = 0; i < RACE_STEP_THREADS; i++)
-    {
-      g_autofree char *state_name = g_strdup_printf ("steps_%c_state", g_ascii_tolower (thaw_scheduler_thread_letter (i)));
-      g_autofree char *line_name = g_strdup_printf ("steps_%c_line", g_ascii_tolower (thaw_scheduler_thread_letter (i)));
-      int line = thaw_step_listing_get_marked_line (self->listing, i);
-      g_autofree char *code = g_strdup (line >= 0 ? thaw_step_listing_get_line (self->listing, line) : "");
-
-      thaw_report_string (builder, state_name, states[news->threads[i].state]);
-      thaw_report_string (builder, line_name, g_strstrip (code));
-    }
-}
-
 static void
 add_member (JsonBuilder *builder,
             const char  *name,
@@ -622,7 +355,7 @@ thaw_lesson_race_report (ThawLesson  *lesson,
       add_member (builder, "racy_min_total", lowest);
       add_member (builder, "racy_max_total", highest);
     }
-  report_steps (self, builder);
+  thaw_race_scheduler_report (self->scheduler_view, builder);
 }
 
 static void
@@ -639,6 +372,7 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
                                    1000, 10000000, 1000000);
   thaw_lesson_class_add_boolean_knob (lesson_class, "slow-motion", G_STRUCT_OFFSET (ThawLessonRace, slow_motion), TRUE);
 
+  g_type_ensure (THAW_TYPE_RACE_SCHEDULER);
   thaw_lesson_class_set_template (lesson_class, "race");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, work),
                               (GDestroyNotify) race_work_stop, (GDestroyNotify) race_work_free);
@@ -653,24 +387,18 @@ thaw_lesson_race_class_init (ThawLessonRaceClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, histogram);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, histogram_caption);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, status);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, listing);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, status_a);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, status_b);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, shared_counter);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, schedule);
-  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, step_status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRace, scheduler_view);
 
   for (guint i = 0; i < RACE_N_WAYS; i++)
     thaw_lesson_class_install_run_action (lesson_class, ways[i].action, start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.run-many", start_cb);
-  thaw_lesson_class_add_scheduler (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, scheduler), &race_scheduler);
+  thaw_lesson_class_add_scheduler (lesson_class, G_STRUCT_OFFSET (ThawLessonRace, scheduler),
+                                   &thaw_race_scheduler_class);
 }
 
 static void
 thaw_lesson_race_init (ThawLessonRace *self)
 {
-  g_autoptr(GError) error = NULL;
-
   thaw_lesson_init_knobs (THAW_LESSON (self));
   self->last_threads = 4;
   self->last_increments = 1000000;
@@ -684,9 +412,5 @@ thaw_lesson_race_init (ThawLessonRace *self)
   for (guint i = 0; i < RACE_N_WAYS; i++)
     self->ways[i].ms = -1;
 
-  /* A listing that cannot be read is a bug in Thaw: the tests fail on it. */
-  if (!thaw_step_listing_load (self->listing, RESOURCE_BASE "/lessons/race/race-steps.c", step_names,
-                               RACE_STEP_THREADS, &error))
-    g_critical ("%s", error->message);
-  self->scheduler = thaw_scheduler_new (THAW_LESSON (self), &race_scheduler, self->step_status);
+  self->scheduler = thaw_race_scheduler_attach (self->scheduler_view, THAW_LESSON (self));
 }
