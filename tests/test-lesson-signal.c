@@ -11,7 +11,13 @@
  *   start          lesson.start lines up, says Go by itself and ends with
  *                  every thread through exactly once, run after run;
  *   stop           Stop sends the sleepers away without passing the gate
- *                  and leaves no thread behind.
+ *                  and leaves no thread behind;
+ *   scheduler      Be the Scheduler: B locks, signals and unlocks before A
+ *                  sleeps: the wake-up is lost, A asleep on its wait line,
+ *                  the headline says so; with the flag, the same clicks
+ *                  let A see ready and go on;
+ *   random         a thousand random schedules: some lose the wake-up
+ *                  without a flag, none with it.
  */
 
 #include "config.h"
@@ -262,6 +268,73 @@ test_stop (Fixture       *fixture,
   assert_passes (report, n_threads, 0);
 }
 
+/* Activates each verb and waits until the schedule has one more event. */
+static JsonObject *
+press_in_turn (ThawLesson        *lesson,
+               const char *const *verbs,
+               guint              n_verbs)
+{
+  for (guint i = 0; i < n_verbs; i++)
+    {
+      g_autofree char *n = g_strdup_printf ("%u", i + 1);
+
+      g_assert_true (thaw_lesson_activate_verb (lesson, verbs[i]));
+      json_object_unref (thaw_test_wait_for_member (lesson, "steps_events", n));
+    }
+  return thaw_test_lesson_report (lesson);
+}
+
+static void
+test_scheduler (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const char *const signal_first[] = { "step-b", "step-b", "step-b", "step-a", "step-a" };
+  static const char *const with_flag[] = { "step-b", "step-b", "step-b", "step-b", "step-a", "step-a", "step-a" };
+  JsonObject *report;
+
+  report = press_in_turn (fixture->lesson, signal_first, G_N_ELEMENTS (signal_first));
+  json_object_unref (report);
+  report = thaw_test_wait_for_member (fixture->lesson, "steps_lost_wake_up", "true");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_state"), ==, "blocked");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, "wait_for_signal (shared, me);");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_state"), ==, "done");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
+                   "B locks → B signals (nobody hears) → B unlocks → A locks → A sleeps");
+  json_object_unref (report);
+  g_assert_cmpstr (thaw_lesson_get_headline (fixture->lesson, NULL, NULL), ==, "A sleeps forever");
+
+  /* The flag: new threads at once, running the code with the flag. */
+  g_object_set (fixture->lesson, "flag", TRUE, NULL);
+  json_object_unref (thaw_test_wait_for_member (fixture->lesson, "steps_way", "flag"));
+  report = press_in_turn (fixture->lesson, with_flag, G_N_ELEMENTS (with_flag));
+  json_object_unref (report);
+  report = thaw_test_wait_for_member (fixture->lesson, "steps_finished", "true");
+  g_assert_false (json_object_get_boolean_member (report, "steps_lost_wake_up"));
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
+                   "B locks → B sets ready → B signals (nobody hears) → B unlocks → A locks → A sees ready → A unlocks");
+  json_object_unref (report);
+}
+
+static void
+test_random (Fixture       *fixture,
+             gconstpointer  data)
+{
+  JsonObject *report;
+
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "random-schedules"));
+  report = thaw_test_wait_for_member (fixture->lesson, "random_runs", "1000");
+  g_assert_cmpint (json_object_get_int_member (report, "random_broken"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (report, "random_broken"), <, 1000);
+  json_object_unref (report);
+
+  g_object_set (fixture->lesson, "flag", TRUE, NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "random-schedules"));
+  json_object_unref (thaw_test_wait_for_member (fixture->lesson, "random_runs", "0"));
+  report = thaw_test_wait_for_member (fixture->lesson, "random_runs", "1000");
+  g_assert_cmpint (json_object_get_int_member (report, "random_broken"), ==, 0);
+  json_object_unref (report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,6 +348,10 @@ main (int   argc,
               fixture_set_up, test_let_one, fixture_tear_down);
   g_test_add ("/thaw/signal/start", Fixture, NULL,
               fixture_set_up, test_start, fixture_tear_down);
+  g_test_add ("/thaw/signal/scheduler", Fixture, NULL,
+              fixture_set_up, test_scheduler, fixture_tear_down);
+  g_test_add ("/thaw/signal/random", Fixture, NULL,
+              fixture_set_up, test_random, fixture_tear_down);
   g_test_add ("/thaw/signal/stop", Fixture, NULL,
               fixture_set_up, test_stop, fixture_tear_down);
 

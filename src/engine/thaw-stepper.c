@@ -245,6 +245,34 @@ thaw_stepper_is_cancelled (ThawStepper *self)
   return self != NULL && g_atomic_int_get (&self->cancelled);
 }
 
+/* How long a blocked thread waits before it looks at "cancelled" again. */
+#define SLICE_NS (10 * 1000 * 1000)
+
+/**
+ * thaw_stepper_slice_end:
+ * @clock: the clock the wait's deadline is on: %CLOCK_REALTIME for
+ *   pthread_mutex_timedlock(), the condition's clock for
+ *   pthread_cond_timedwait()
+ * @end: (out caller-allocates): ten milliseconds from now on @clock
+ *
+ * A blocked thread waits as pthread_mutex_lock() or pthread_cond_wait()
+ * would, but in slices that end here, so that when the learner starts over
+ * (thaw_stepper_cancel()) it can give up: a thread inside
+ * pthread_mutex_lock() can never be made to.
+ */
+void
+thaw_stepper_slice_end (clockid_t        clock,
+                        struct timespec *end)
+{
+  clock_gettime (clock, end);
+  end->tv_nsec += SLICE_NS;
+  if (end->tv_nsec >= 1000000000)
+    {
+      end->tv_sec++;
+      end->tv_nsec -= 1000000000;
+    }
+}
+
 /**
  * thaw_stepper_grant:
  * @self: the stepper

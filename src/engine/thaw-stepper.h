@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include <time.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -86,6 +88,8 @@ void         thaw_stepper_block          (ThawStepper       *self,
 void         thaw_stepper_unblock        (ThawStepper       *self,
                                           guint              thread);
 gboolean     thaw_stepper_is_cancelled   (ThawStepper       *self);
+void         thaw_stepper_slice_end      (clockid_t          clock,
+                                          struct timespec   *end);
 
 /* Called by the scheduler: the page, a test, a conductor thread. */
 gboolean     thaw_stepper_grant          (ThawStepper       *self,

@@ -11,7 +11,8 @@
  * letter stands in the margin of the line it runs next ("A ▶", "AB ▶").
  *
  * The listing is the work file's own code, from the line that says
- * "listing: begin" to the one that says "listing: end", so what a learner
+ * "listing: begin" to the one that says "listing: end" (or, for one of
+ * several listings in a file, "listing NAME: begin"), so what a learner
  * steps is what the threads run. Left out: the step points themselves
  * (each `thaw_step (…)` line, and a `return;` or `break;` right under it),
  * the `note (…)` lines that write the schedule down for the page, and
@@ -106,7 +107,7 @@ find_step (const char        *line,
       char after;
 
       /* The whole name: RACE_STEP_READ is not RACE_STEP_READ_AGAIN. */
-      if (found == NULL)
+      if (*step_names[i] == '\0' || found == NULL)
         continue;
       after = found[strlen (step_names[i])];
       if (!g_ascii_isalnum (after) && after != '_')
@@ -119,8 +120,11 @@ find_step (const char        *line,
  * thaw_step_listing_load:
  * @self: a listing
  * @resource_path: the stepped work file in the GResource
+ * @name: (nullable): which listing of the file, when it has more than one:
+ *   the markers then say "listing NAME: begin" and "listing NAME: end"
  * @step_names: (array zero-terminated=1): the names of the steps, in the
- *   order of their numbers, as the work's step points spell them
+ *   order of their numbers, as the work's step points spell them; "" for
+ *   a step this listing has no step point for
  * @n_threads: how many threads the listing marks lines for
  * @error: where the reason goes if the file or a step cannot be found
  *
@@ -132,6 +136,7 @@ find_step (const char        *line,
 gboolean
 thaw_step_listing_load (ThawStepListing   *self,
                         const char        *resource_path,
+                        const char        *name,
                         const char *const *step_names,
                         guint              n_threads,
                         GError           **error)
@@ -143,6 +148,8 @@ thaw_step_listing_load (ThawStepListing   *self,
   int pending = -1;
   gsize indent = G_MAXSIZE;
   guint n_steps = g_strv_length ((char **) step_names);
+  g_autofree char *begin = g_strdup_printf ("listing%s%s: begin", name != NULL ? " " : "", name != NULL ? name : "");
+  g_autofree char *end = g_strdup_printf ("listing%s%s: end", name != NULL ? " " : "", name != NULL ? name : "");
 
   g_return_val_if_fail (n_threads >= 1 && n_threads <= THAW_STEP_LISTING_MAX_THREADS, FALSE);
 
@@ -163,12 +170,12 @@ thaw_step_listing_load (ThawStepListing   *self,
       const char *text = skip_space (source[i]);
       int step;
 
-      if (strstr (source[i], "listing: begin") != NULL)
+      if (strstr (source[i], begin) != NULL)
         {
           inside = TRUE;
           continue;
         }
-      if (strstr (source[i], "listing: end") != NULL)
+      if (inside && strstr (source[i], end) != NULL)
         break;
       if (!inside || *text == '\0' || g_str_has_prefix (text, "note ("))
         continue;
@@ -186,17 +193,16 @@ thaw_step_listing_load (ThawStepListing   *self,
           continue;
         }
 
-      if (pending >= 0)
-        {
-          g_array_index (self->step_lines, int, pending) = self->lines->len;
-          pending = -1;
-        }
+      /* A step point met again (in a loop) keeps its first line. */
+      if (pending >= 0 && g_array_index (self->step_lines, int, pending) < 0)
+        g_array_index (self->step_lines, int, pending) = self->lines->len;
+      pending = -1;
       indent = MIN (indent, (gsize) (text - source[i]));
       g_ptr_array_add (self->lines, g_strdup (source[i]));
     }
 
   for (guint i = 0; i < n_steps; i++)
-    if (g_array_index (self->step_lines, int, i) < 0)
+    if (*step_names[i] != '\0' && g_array_index (self->step_lines, int, i) < 0)
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                      "%s has no step point for %s", resource_path, step_names[i]);

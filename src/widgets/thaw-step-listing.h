@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (ThawStepListing, thaw_step_listing, THAW, STEP_LISTING, Gt
 
 gboolean    thaw_step_listing_load       (ThawStepListing   *self,
                                           const char        *resource_path,
+                                          const char        *name,
                                           const char *const *step_names,
                                           guint              n_threads,
                                           GError           **error);

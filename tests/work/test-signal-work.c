@@ -16,13 +16,27 @@
  *   stop-working  Stop ends the work after the gate early
  *   free          freeing the work while threads sleep and work joins them
  *                 all, and news already on its way calls nobody
+ *
+ * Stepped (signal-steps.c), the learner as the scheduler:
+ *   steps/lost          without a flag, B signals before A sleeps: the
+ *                       signal wakes nobody, and A sleeps on with nobody
+ *                       left to wake it: the lost wake-up
+ *   steps/heard         without a flag, A asleep first: the signal wakes it
+ *   steps/flag          with the flag, the losing schedule: A finds the
+ *                       flag set and never sleeps
+ *   steps/page          the lost wake-up through the page's calls; freeing
+ *                       the run wakes the sleeper and joins both at once
+ *   steps/trial         random schedules: without a flag some lose the
+ *                       wake-up, with it none does
  */
 
 #include "config.h"
 
 #include <glib.h>
 
+#include "signal-steps.h"
 #include "signal-work.h"
+#include "thaw-step-trial.h"
 #include "work-test-util.h"
 
 #define THREAD_NAME "thaw-gate"
@@ -276,6 +290,198 @@ test_free (void)
   g_assert_cmpuint (record.finished, ==, 0);
 }
 
+/* ---- stepped ----------------------------------------------------------- */
+
+static void
+assert_events (const SignalStepRun   *run,
+               const SignalStepEvent *expected,
+               guint                  n_expected)
+{
+  g_assert_cmpuint (run->n_events, ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    {
+      g_assert_cmpuint (run->events[i].thread, ==, expected[i].thread);
+      g_assert_cmpint (run->events[i].kind, ==, expected[i].kind);
+    }
+}
+
+/* B locks, signals, unlocks; then A locks and goes to sleep. */
+static const guint signal_first[] = { 1, 1, 1, 0, 0, 0 };
+
+static void
+test_steps_lost (void)
+{
+  static const SignalStepEvent expected[] = {
+    { 1, SIGNAL_EVENT_LOCKED }, { 1, SIGNAL_EVENT_SIGNALLED }, { 1, SIGNAL_EVENT_UNLOCKED },
+    { 0, SIGNAL_EVENT_LOCKED }, { 0, SIGNAL_EVENT_WAITS },
+  };
+  SignalStepRun run;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (signal_steps_run_schedule (SIGNAL_STEPS_NO_FLAG, signal_first, G_N_ELEMENTS (signal_first),
+                                            NULL, &run, &error));
+  g_assert_no_error (error);
+  g_assert_true (run.lost);
+  assert_events (&run, expected, G_N_ELEMENTS (expected));
+  work_test_wait_for_threads ("thaw-stepped", 0);
+}
+
+static void
+test_steps_heard (void)
+{
+  /* A locks and sleeps; B locks, signals, unlocks; A wakes and unlocks. */
+  static const guint wait_first[] = { 0, 0, 1, 1, 1, 0 };
+  static const SignalStepEvent expected[] = {
+    { 0, SIGNAL_EVENT_LOCKED }, { 0, SIGNAL_EVENT_WAITS },
+    { 1, SIGNAL_EVENT_LOCKED }, { 1, SIGNAL_EVENT_SIGNALLED_WAKING }, { 1, SIGNAL_EVENT_UNLOCKED },
+    { 0, SIGNAL_EVENT_WOKE }, { 0, SIGNAL_EVENT_UNLOCKED },
+  };
+  SignalStepRun run;
+
+  g_assert_true (signal_steps_run_schedule (SIGNAL_STEPS_NO_FLAG, wait_first, G_N_ELEMENTS (wait_first),
+                                            NULL, &run, NULL));
+  g_assert_false (run.lost);
+  assert_events (&run, expected, G_N_ELEMENTS (expected));
+}
+
+static void
+test_steps_flag (void)
+{
+  static const guint flag_first[] = { 1, 1, 1, 1, 0, 0, 0 };
+  static const SignalStepEvent expected[] = {
+    { 1, SIGNAL_EVENT_LOCKED }, { 1, SIGNAL_EVENT_SET }, { 1, SIGNAL_EVENT_SIGNALLED }, { 1, SIGNAL_EVENT_UNLOCKED },
+    { 0, SIGNAL_EVENT_LOCKED }, { 0, SIGNAL_EVENT_SEES_FLAG }, { 0, SIGNAL_EVENT_UNLOCKED },
+  };
+  SignalStepRun run;
+
+  g_assert_true (signal_steps_run_schedule (SIGNAL_STEPS_FLAG, flag_first, G_N_ELEMENTS (flag_first),
+                                            NULL, &run, NULL));
+  g_assert_false (run.lost);
+  assert_events (&run, expected, G_N_ELEMENTS (expected));
+}
+
+typedef struct
+{
+  GThread *main_thread;
+  SignalStepsNews last;
+} StepsSeen;
+
+static void
+record_steps_news (const SignalStepsNews *news,
+                   gpointer               user_data)
+{
+  StepsSeen *seen = user_data;
+
+  g_assert_true (g_thread_self () == seen->main_thread);
+  seen->last = *news;
+}
+
+typedef struct
+{
+  StepsSeen *seen;
+  guint n_events;
+} Settled;
+
+static gboolean
+settled (gpointer data)
+{
+  Settled *wait = data;
+  const SignalStepsNews *news = &wait->seen->last;
+
+  if (news->n_events != wait->n_events)
+    return FALSE;
+  for (guint i = 0; i < SIGNAL_STEP_THREADS; i++)
+    if (news->threads[i].state == THAW_STEPPER_STARTING || news->threads[i].state == THAW_STEPPER_RUNNING)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_steps_page (void)
+{
+  /* Each step and how many events the schedule then holds. */
+  static const guint events_after[] = { 1, 2, 3, 4, 5 };
+  StepsSeen seen = { g_thread_self () };
+  g_autoptr(GError) error = NULL;
+  SignalSteps *steps = signal_steps_start (SIGNAL_STEPS_NO_FLAG, record_steps_news, &seen, &error);
+  Settled wait = { &seen, 0 };
+  gint64 before;
+
+  g_assert_no_error (error);
+  work_test_iterate_until (settled, &wait, 10);
+  for (guint i = 0; i < G_N_ELEMENTS (events_after); i++)
+    {
+      g_assert_true (signal_steps_step (steps, signal_first[i]));
+      wait.n_events = events_after[i];
+      work_test_iterate_until (settled, &wait, 10);
+    }
+  g_assert_true (seen.last.lost);
+  g_assert_true (seen.last.asleep);
+  g_assert_cmpint (seen.last.threads[0].state, ==, THAW_STEPPER_BLOCKED);
+  g_assert_cmpint (seen.last.threads[1].state, ==, THAW_STEPPER_DONE);
+  g_assert_false (signal_steps_step (steps, 0));
+
+  before = g_get_monotonic_time ();
+  signal_steps_free (steps);
+  g_assert_cmpint (g_get_monotonic_time () - before, <, 5 * G_USEC_PER_SEC * work_test_time_scale ());
+  work_test_wait_for_threads ("thaw-stepped", 0);
+}
+
+typedef struct
+{
+  GThread *main_thread;
+  ThawStepTrialNews last;
+  guint finished;
+} TrialSeen;
+
+static void
+record_trial_news (const ThawStepTrialNews *news,
+                   gpointer                 user_data)
+{
+  TrialSeen *seen = user_data;
+
+  g_assert_true (g_thread_self () == seen->main_thread);
+  seen->last = *news;
+  seen->finished += news->finished;
+}
+
+static gboolean
+trial_finished (gpointer data)
+{
+  return ((TrialSeen *) data)->finished > 0;
+}
+
+static guint
+count_lost (SignalStepsWay way,
+            guint          n_runs)
+{
+  TrialSeen seen = { g_thread_self () };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ThawStepTrial) trial = thaw_step_trial_start (n_runs, 11, signal_steps_run_random,
+                                                          sizeof (SignalStepRun), GINT_TO_POINTER (way),
+                                                          record_trial_news, &seen, &error);
+
+  g_assert_no_error (error);
+  work_test_iterate_until (trial_finished, &seen, 120);
+  g_assert_cmpuint (seen.last.n_done, ==, n_runs);
+  return seen.last.n_broken;
+}
+
+static void
+test_steps_trial (void)
+{
+  guint no_flag = count_lost (SIGNAL_STEPS_NO_FLAG, 200);
+  guint flag = count_lost (SIGNAL_STEPS_FLAG, 200);
+
+  g_test_message ("lost wake-ups in 200 random schedules: %u without a flag, %u with one", no_flag, flag);
+  g_assert_cmpuint (no_flag, >, 0);
+  g_assert_cmpuint (no_flag, <, 200);
+  g_assert_cmpuint (flag, ==, 0);
+  work_test_wait_for_threads ("thaw-conductor", 0);
+  work_test_wait_for_threads ("thaw-stepped", 0);
+}
+
+
 int
 main (int   argc,
       char *argv[])
@@ -287,6 +493,11 @@ main (int   argc,
   g_test_add_func ("/work/signal/stop-asleep", test_stop_asleep);
   g_test_add_func ("/work/signal/stop-working", test_stop_working);
   g_test_add_func ("/work/signal/free", test_free);
+  g_test_add_func ("/work/signal/steps/lost", test_steps_lost);
+  g_test_add_func ("/work/signal/steps/heard", test_steps_heard);
+  g_test_add_func ("/work/signal/steps/flag", test_steps_flag);
+  g_test_add_func ("/work/signal/steps/page", test_steps_page);
+  g_test_add_func ("/work/signal/steps/trial", test_steps_trial);
 
   return g_test_run ();
 }

@@ -402,7 +402,7 @@ thaw_deadlock_scheduler_init (ThawDeadlockScheduler *self)
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->graph_area), thaw_deadlock_draw_graph, &self->graph, NULL);
   steps_reset (self);
   /* A listing that cannot be read is a bug in Thaw: the tests fail on it. */
-  if (!thaw_step_listing_load (self->listing, RESOURCE_BASE "/lessons/deadlock/deadlock-steps.c", step_names,
+  if (!thaw_step_listing_load (self->listing, RESOURCE_BASE "/lessons/deadlock/deadlock-steps.c", NULL, step_names,
                                DEADLOCK_N_TRANSFERS, &error))
     g_critical ("%s", error->message);
 }

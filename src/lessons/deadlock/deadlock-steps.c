@@ -38,9 +38,6 @@
 #define NOBODY DEADLOCK_NOBODY
 #define AMOUNT 10
 
-/* A waiting thread tries its lock again this often, to notice that the
- * learner has started over. */
-#define SLICE_NS (10 * 1000 * 1000)
 /* How long a scheduler waits, all in all, for a thread that has just been
  * let through to wake up. */
 #define WAKE_US (10 * G_USEC_PER_SEC)
@@ -105,13 +102,7 @@ lock_for_a_while (pthread_mutex_t *mutex)
 {
   struct timespec until;
 
-  clock_gettime (CLOCK_REALTIME, &until);
-  until.tv_nsec += SLICE_NS;
-  if (until.tv_nsec >= 1000000000)
-    {
-      until.tv_sec++;
-      until.tv_nsec -= 1000000000;
-    }
+  thaw_stepper_slice_end (CLOCK_REALTIME, &until);
   return pthread_mutex_timedlock (mutex, &until) == 0;
 }
 

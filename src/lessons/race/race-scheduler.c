@@ -348,7 +348,7 @@ thaw_race_scheduler_init (ThawRaceScheduler *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   /* A listing that cannot be read is a bug in Thaw: the tests fail on it. */
-  if (!thaw_step_listing_load (self->listing, RESOURCE_BASE "/lessons/race/race-steps.c", step_names,
+  if (!thaw_step_listing_load (self->listing, RESOURCE_BASE "/lessons/race/race-steps.c", NULL, step_names,
                                RACE_STEP_THREADS, &error))
     g_critical ("%s", error->message);
 }

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "signal-scheduler.h"
 #include "signal-work.h"
 #include "thaw-lesson.h"
 #include "thaw-paced-text.h"
@@ -40,6 +41,12 @@ struct _ThawLessonSignal
   SignalWork *work;     /* while the threads run */
   guint auto_go_id;     /* lesson.start's Go, still to come */
   SignalNews news;      /* the latest news, for --report */
+
+  /* Be the Scheduler: the buttons, and the part of the page that shows the
+   * stepped waiter and signaller (signal-scheduler.c). */
+  ThawScheduler *scheduler;
+  ThawSignalScheduler *scheduler_view;
+  gboolean flag;        /* the knob: the stepped threads use the flag */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonSignal, thaw_lesson_signal, THAW_TYPE_LESSON)
@@ -258,6 +265,7 @@ thaw_lesson_signal_report (ThawLesson  *lesson,
         }
       json_builder_end_array (builder);
     }
+  thaw_signal_scheduler_report (THAW_LESSON_SIGNAL (lesson)->scheduler_view, builder);
 }
 
 /* The rows of the coming run; a running one keeps its own. */
@@ -280,6 +288,8 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
   thaw_lesson_class_add_uint_knob (lesson_class, "threads", G_STRUCT_OFFSET (ThawLessonSignal, n_threads),
                                    SIGNAL_MIN_THREADS, SIGNAL_MAX_THREADS, SIGNAL_DEFAULT_THREADS);
 
+  thaw_lesson_class_add_boolean_knob (lesson_class, "flag", G_STRUCT_OFFSET (ThawLessonSignal, flag), FALSE);
+  g_type_ensure (THAW_TYPE_SIGNAL_SCHEDULER);
   thaw_lesson_class_set_template (lesson_class, "signal");
   thaw_lesson_class_set_work (lesson_class, G_STRUCT_OFFSET (ThawLessonSignal, work),
                               NULL, (GDestroyNotify) signal_work_free);
@@ -289,6 +299,9 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, go_button);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, thread_list);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, status);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonSignal, scheduler_view);
+  thaw_lesson_class_add_scheduler (lesson_class, G_STRUCT_OFFSET (ThawLessonSignal, scheduler),
+                                   &thaw_signal_scheduler_class);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", line_up_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.line-up", line_up_cb);
@@ -305,4 +318,5 @@ thaw_lesson_signal_init (ThawLessonSignal *self)
   make_rows (self);
   g_signal_connect (self, "notify::threads", G_CALLBACK (threads_changed_cb), NULL);
   set_gate_closed (self, FALSE);
+  self->scheduler = thaw_signal_scheduler_attach (self->scheduler_view, THAW_LESSON (self));
 }
