@@ -29,6 +29,7 @@
 #include "thaw-lesson.h"
 #include "thaw-priority.h"
 #include "thaw-window.h"
+#include "thaw-wrong-ways.h"
 
 /* Options that a script passes to drive one run. */
 typedef struct
@@ -76,6 +77,9 @@ static const GOptionEntry option_entries[] = {
     N_("On quit, write the heartbeat statistics of the run to FILE as JSON"), N_("FILE") },
   { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  /* What a lesson's page runs in a child process: a wrong way that would
+   * hang Thaw itself (thaw-wrong-ways.c). Not for people to type. */
+  { "wrong-way", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
   /* Thaw opens no files: words that are not options are collected here and
    * refused with a message, instead of reaching GApplication's "open". */
   { G_OPTION_REMAINING, 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
@@ -237,6 +241,7 @@ thaw_application_handle_local_options (GApplication *application,
 {
   ThawApplication *self = THAW_APPLICATION (application);
   const char *autoquit = NULL;
+  const char *wrong_way = NULL;
   int status;
 
   self->options_parsed = TRUE;
@@ -254,6 +259,14 @@ thaw_application_handle_local_options (GApplication *application,
     {
       print_lessons (stdout);
       return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "wrong-way", "&s", &wrong_way))
+    {
+      if (thaw_wrong_way_exists (wrong_way))
+        return thaw_wrong_way_run (wrong_way);
+      g_printerr ("thaw: there is no wrong way “%s” to run\n", wrong_way);
+      return 2;
     }
 
   g_variant_dict_lookup (options, "run", "s", &self->options.run);

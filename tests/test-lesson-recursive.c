@@ -10,10 +10,18 @@
  *                  second lock by its owner is answered EDEADLK, at once,
  *                  and so is a timed lock: it would deadlock;
  *   stop           Stop ends a walk early and leaves no thread behind, and
- *                  the next walk runs to its end.
+ *                  the next walk runs to its end;
+ *   lock-twice     the real self-deadlock, in a child process: the child
+ *                  says what it does, then hangs with every thread asleep
+ *                  in a futex; Thaw judges it hung, ends it with SIGKILL,
+ *                  and no process is left; the meter's loop never stopped;
+ *   lock-twice-quit  closing the page while the child hangs ends the child.
  */
 
 #include "config.h"
+
+#include <errno.h>
+#include <signal.h>
 
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
@@ -106,9 +114,13 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_assert_null (fixture->lesson);
+  /* A test may have closed the window itself. */
+  if (fixture->window != NULL)
+    {
+      g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      g_assert_null (fixture->lesson);
+    }
   g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, 0);
 
   thaw_test_iterate_for (0.1);
@@ -225,6 +237,56 @@ test_stop (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (again, "recursion_depth"), ==, 4);
 }
 
+/* Whether a process with this id still exists (as a zombie too). */
+static gboolean
+process_exists (int pid)
+{
+  return pid > 0 && (kill (pid, 0) == 0 || errno != ESRCH);
+}
+
+static void
+test_lock_twice (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  int pid;
+
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "lock-twice"));
+  report = thaw_test_wait_for_member (fixture->lesson, "job_state", "succeeded");
+  pid = (int) json_object_get_int_member (report, "child_pid");
+  g_assert_cmpint (pid, >, 0);
+  g_assert_true (json_object_get_boolean_member (report, "child_hung"));
+  /* The locker and the main thread that joins it, both in futex waits. */
+  g_assert_cmpint (json_object_get_int_member (report, "child_threads"), >=, 2);
+  g_assert_cmpint (json_object_get_int_member (report, "child_threads_in_futex"), >=, 2);
+  g_assert_cmpint (json_object_get_int_member (report, "child_lines"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (report, "child_signal"), ==, SIGKILL);
+  /* Reaped: not even a zombie is left. */
+  g_assert_false (process_exists (pid));
+}
+
+static void
+test_lock_twice_quit (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  int pid;
+
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "lock-twice"));
+  /* The child has said its first line: it is there, and hangs soon. */
+  report = thaw_test_wait_for_member (fixture->lesson, "child_lines", "3");
+  pid = (int) json_object_get_int_member (report, "child_pid");
+  g_assert_true (process_exists (pid));
+  g_assert_false (json_object_get_boolean_member (report, "child_hung"));
+
+  /* Closing the window disposes the page, which ends its child. */
+  g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_assert_null (fixture->lesson);
+  g_assert_false (process_exists (pid));
+  fixture->window = NULL;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +298,10 @@ main (int   argc,
               fixture_set_up, test_rec_mutex, fixture_tear_down);
   g_test_add ("/thaw/recursive/plain-mutex", Fixture, NULL,
               fixture_set_up, test_plain_mutex, fixture_tear_down);
+  g_test_add ("/thaw/recursive/lock-twice", Fixture, NULL,
+              fixture_set_up, test_lock_twice, fixture_tear_down);
+  g_test_add ("/thaw/recursive/lock-twice-quit", Fixture, NULL,
+              fixture_set_up, test_lock_twice_quit, fixture_tear_down);
   g_test_add ("/thaw/recursive/stop", Fixture, NULL,
               fixture_set_up, test_stop, fixture_tear_down);
 

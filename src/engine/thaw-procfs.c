@@ -18,6 +18,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "thaw-procfs.h"
 
@@ -395,7 +396,60 @@ void
 thaw_thread_info_free (ThawThreadInfo *info)
 {
   g_free (info->name);
+  g_free (info->wchan);
+  g_free (info->syscall);
   g_free (info);
+}
+
+/* The system calls a waiting thread is most often in, by this machine's
+ * numbers. */
+static char *
+syscall_name (long number)
+{
+  static const struct { long number; const char *name; } names[] = {
+#ifdef SYS_futex
+    { SYS_futex, "futex" },
+#endif
+#ifdef SYS_nanosleep
+    { SYS_nanosleep, "nanosleep" },
+#endif
+#ifdef SYS_clock_nanosleep
+    { SYS_clock_nanosleep, "clock_nanosleep" },
+#endif
+#ifdef SYS_read
+    { SYS_read, "read" },
+#endif
+#ifdef SYS_poll
+    { SYS_poll, "poll" },
+#endif
+#ifdef SYS_ppoll
+    { SYS_ppoll, "ppoll" },
+#endif
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (names[i].number == number)
+      return g_strdup (names[i].name);
+  return g_strdup_printf ("%ld", number);
+}
+
+/* /proc/PID/task/TID/wchan and syscall: where a sleeping thread sleeps.
+ * "0" in wchan, or "running" in syscall, means it does not. */
+static void
+read_wait (ThawThreadInfo *info,
+           const char     *task_dir,
+           const char     *tid)
+{
+  g_autofree char *wchan_path = g_build_filename (task_dir, tid, "wchan", NULL);
+  g_autofree char *syscall_path = g_build_filename (task_dir, tid, "syscall", NULL);
+  g_autofree char *wchan = NULL;
+  g_autofree char *syscall = NULL;
+
+  if (g_file_get_contents (wchan_path, &wchan, NULL, NULL) &&
+      *g_strstrip (wchan) != '\0' && !g_str_equal (wchan, "0"))
+    info->wchan = g_steal_pointer (&wchan);
+  if (g_file_get_contents (syscall_path, &syscall, NULL, NULL) && g_ascii_isdigit (*syscall))
+    info->syscall = syscall_name (strtol (syscall, NULL, 10));
 }
 
 static int
@@ -438,6 +492,8 @@ read_thread (const char  *task_dir,
   info->tid = atoi (tid);
   info->name = g_strdup (g_strchomp (comm));
   info->state = state;
+  if (state != 'R')
+    read_wait (info, task_dir, tid);
 
   return info;
 }

@@ -78,11 +78,24 @@ gboolean thaw_task_stat_parse_state (const char  *text,
  * @state: the state letter from its `stat` file: R running, S sleeping,
  *   D waiting for the disk, T stopped, Z zombie, …
  */
+/**
+ * ThawThreadInfo:
+ * @tid: the thread's id
+ * @name: its name (comm)
+ * @state: its state letter: R running, S asleep, D asleep in the kernel…
+ * @wchan: (nullable): where in the kernel it sleeps (wchan), e.g.
+ *   "futex_wait_queue"; %NULL while it runs or where the kernel hides it
+ * @syscall: (nullable): the system call it is in, by name where Thaw knows
+ *   it ("futex", "nanosleep", "read", "poll"), else its number; %NULL while
+ *   it runs in user space or where the kernel hides it
+ */
 typedef struct
 {
   int tid;
   char *name;
   char state;
+  char *wchan;
+  char *syscall;
 } ThawThreadInfo;
 
 void       thaw_thread_info_free   (ThawThreadInfo *info);

@@ -36,6 +36,7 @@
 
 #include <gio/gio.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "recursive-work.h"
@@ -390,4 +391,58 @@ recursive_work_free (RecursiveWork *work)
   folder_tree_free (work->root);
   g_object_unref (work->cancellable);
   g_free (work);
+}
+
+/* ---- the wrong way in earnest: a child process that never returns ------ */
+
+/* One line on standard output, out at once: the parent reads it through a
+ * pipe, where stdio would otherwise keep it in its buffer. */
+static void
+say (const char *line)
+{
+  g_print ("%s\n", line);
+  fflush (stdout);
+}
+
+/* Takes a plain GMutex and, still holding it, asks for it again, as a
+ * function that calls itself would. On Linux a GMutex is a futex: the
+ * second g_mutex_lock() sleeps until the mutex is let go, which only this
+ * thread could do. GLib and POSIX call it undefined; here it is forever. */
+static gpointer
+lock_twice_thread (gpointer data)
+{
+  GMutex *mutex = data;
+
+  g_mutex_lock (mutex);
+  say ("locker: took the mutex");
+  say ("locker: asks for it again, still holding it…");
+  g_mutex_lock (mutex);
+  say ("locker: got it twice (never printed)");
+  g_mutex_unlock (mutex);
+  g_mutex_unlock (mutex);
+
+  return NULL;
+}
+
+/**
+ * recursive_lock_twice_main:
+ *
+ * `thaw --wrong-way recursive`: what the page runs in a child process and
+ * watches (src/engine/thaw-child.c). The locker thread waits for itself,
+ * and the main thread joins it, so waits as long. Only a signal ends this
+ * process; Thaw's page sends SIGKILL once it has seen both threads asleep.
+ *
+ * Returns: never
+ */
+int
+recursive_lock_twice_main (void)
+{
+  static GMutex mutex;
+  GThread *locker = g_thread_new ("locker", lock_twice_thread, &mutex);
+
+  say ("main: joins the locker");
+  g_thread_join (locker);
+  say ("main: joined (never printed)");
+
+  return 0;
 }

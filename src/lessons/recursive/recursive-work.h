@@ -66,6 +66,9 @@ void           recursive_work_stop         (RecursiveWork         *work);
 gboolean       recursive_work_has_finished (RecursiveWork         *work);
 void           recursive_work_free         (RecursiveWork         *work);
 
+/* The wrong way in earnest, only ever in a child process. */
+int            recursive_lock_twice_main   (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RecursiveWork, recursive_work_free)
 
 G_END_DECLS
