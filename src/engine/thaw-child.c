@@ -236,6 +236,12 @@ thaw_child_free (ThawChild *self)
   g_free (self);
 }
 
+int
+thaw_child_get_pid (ThawChild *self)
+{
+  return self->news.pid;
+}
+
 /**
  * thaw_child_dup_self_path:
  *
