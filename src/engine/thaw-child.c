@@ -36,6 +36,9 @@ struct _ThawChild
   GDataInputStream *output;
   GCancellable *cancellable;
   guint look_id;
+  guint drain_id;              /* the last output's time, once it exited */
+  gboolean output_done;        /* its output has reached its end */
+  gboolean process_done;       /* it has exited and been reaped */
 
   guint hang_ms;
   guint limit_ms;
@@ -110,6 +113,28 @@ look_cb (gpointer data)
 
 static void read_next_line (ThawChild *self);
 
+/* The last news, once the process is reaped and its output read to the
+ * end (or given up on: a process of its own may hold the pipe open). */
+static void
+finish (ThawChild *self)
+{
+  g_clear_handle_id (&self->drain_id, g_source_remove);
+  g_clear_handle_id (&self->look_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  self->news.ended = TRUE;
+  tell (self);
+}
+
+static gboolean
+drain_timeout_cb (gpointer data)
+{
+  ThawChild *self = data;
+
+  self->drain_id = 0;
+  finish (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 line_cb (GObject      *source,
          GAsyncResult *result,
@@ -119,11 +144,17 @@ line_cb (GObject      *source,
   char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
   ThawChild *self = data;
 
-  /* Cancelled: the ThawChild is gone, touch nothing. */
+  /* Cancelled: the ThawChild is gone or done, touch nothing. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (line == NULL)
-    return;   /* the end of its output */
+    {
+      /* The end of its output. */
+      self->output_done = TRUE;
+      if (self->process_done)
+        finish (self);
+      return;
+    }
 
   g_ptr_array_add (self->news.lines, line);
   self->last_line_at = g_get_monotonic_time ();
@@ -151,12 +182,15 @@ wait_cb (GObject      *source,
     return;
 
   g_clear_handle_id (&self->look_id, g_source_remove);
-  self->news.ended = TRUE;
+  self->process_done = TRUE;
   if (g_subprocess_get_if_signaled (process))
     self->news.term_signal = g_subprocess_get_term_sig (process);
   else
     self->news.exit_status = g_subprocess_get_exit_status (process);
-  tell (self);
+  if (self->output_done)
+    finish (self);
+  else
+    self->drain_id = g_timeout_add (500, drain_timeout_cb, self);
 }
 
 /**
@@ -166,7 +200,8 @@ wait_cb (GObject      *source,
  *   the child to count as hung
  * @limit_ms: the longest it may run in any case
  * @news: receives the news on the main thread: each line, the judgement,
- *   and the end (last, exactly once, unless the child is freed first)
+ *   and the end, once the child is reaped and its output read (last,
+ *   exactly once, unless the child is freed first)
  * @user_data: for @news
  * @error: where the reason goes if the child could not be started
  *
@@ -223,7 +258,8 @@ thaw_child_free (ThawChild *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->look_id, g_source_remove);
-  if (!self->news.ended)
+  g_clear_handle_id (&self->drain_id, g_source_remove);
+  if (!self->process_done)
     {
       kill_child (self);
       g_subprocess_wait (self->process, NULL, NULL);
