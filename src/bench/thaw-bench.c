@@ -745,11 +745,15 @@ run_shutdown (Bench *bench)
  * lesson has a cheaper one, so this is the most a step point can cost. */
 #define STEP_ROUNDS 15
 #define STEP_INCREMENTS 2000000
+/* And the lesson's own run, two increments per thread, as "Run All Free"
+ * does it: threads made, run and joined, this many times. */
+#define STEP_LESSON_RUNS 101
 
 typedef struct
 {
   Bench *bench;
   double none_s[STEP_ROUNDS], free_s[STEP_ROUNDS], ratio[STEP_ROUNDS];
+  double lesson_s[STEP_LESSON_RUNS];
 } StepPoints;
 
 static int
@@ -787,6 +791,8 @@ step_points_thread (gpointer data)
         points->free_s[i] = race_steps_time_free (STEP_INCREMENTS, TRUE);
       points->ratio[i] = points->free_s[i] / points->none_s[i];
     }
+  for (guint i = 0; i < STEP_LESSON_RUNS; i++)
+    points->lesson_s[i] = race_steps_time_free (RACE_STEP_INCREMENTS, TRUE);
   /* One idle, to end the main loop; the join below orders the figures. */
   g_idle_add_once ((GSourceOnceFunc) g_main_loop_quit, points->bench->loop);
 
@@ -799,7 +805,7 @@ run_step_points (Bench *bench)
   StepPoints points = { bench, };
   GThread *thread = g_thread_new ("thaw-bench-steps", step_points_thread, &points);
   gint64 start = g_get_monotonic_time ();
-  double none, free_run, ratio, steps;
+  double none, free_run, ratio, steps, per_step_ns, lesson_us;
 
   g_main_loop_run (bench->loop);
   g_thread_join (thread);
@@ -809,11 +815,16 @@ run_step_points (Bench *bench)
   free_run = median (points.free_s, STEP_ROUNDS);
   ratio = median (points.ratio, STEP_ROUNDS);
   steps = (double) RACE_STEP_THREADS * STEP_INCREMENTS * RACE_N_STEPS;
+  per_step_ns = (ratio - 1) * none / steps * 1e9;
+  lesson_us = median (points.lesson_s, STEP_LESSON_RUNS) * 1e6;
   bench->row->note = g_strdup_printf ("race-steps.c, %d threads × %d increments: %.1f ms without a stepper, "
                                       "%.1f ms with step points running free; paired rounds %+.1f %% "
-                                      "(%+.2f ns per step point); medians of %d",
+                                      "(%+.2f ns per step point); medians of %d. The lesson's own run "
+                                      "(%d step points) takes %.0f µs: their share %.3f %%",
                                       RACE_STEP_THREADS, STEP_INCREMENTS, none * 1000, free_run * 1000,
-                                      (ratio - 1) * 100, (ratio - 1) * none / steps * 1e9, STEP_ROUNDS);
+                                      (ratio - 1) * 100, per_step_ns, STEP_ROUNDS,
+                                      RACE_STEP_EVENTS, lesson_us,
+                                      MAX (per_step_ns, 0) * RACE_STEP_EVENTS / 1000 / lesson_us * 100);
 }
 
 /* ---- the table of scenarios ----------------------------------------- */
