@@ -167,7 +167,7 @@ static gboolean
 give_step (ThawScheduler *self,
            guint          thread)
 {
-  if (!self->klass->step (self->steps, thread))
+  if (!thaw_stepper_grant (self->klass->get_stepper (self->steps), thread))
     return FALSE;
   self->n_given++;
   return TRUE;
@@ -195,7 +195,7 @@ thaw_scheduler_update (ThawScheduler           *self,
   /* A replay under way keeps the whole schedule it plays. */
   if ((keep || over) && self->replay_id == 0 && self->steps != NULL)
     {
-      self->klass->get_schedule (self->steps, &self->found);
+      thaw_stepper_get_schedule (self->klass->get_stepper (self->steps), &self->found);
       gtk_widget_action_set_enabled (GTK_WIDGET (self->lesson), "lesson.replay", self->found.n_steps > 0);
     }
 }
@@ -267,9 +267,9 @@ run_cb (GtkWidget  *widget,
   if (!ensure_threads (self))
     return;
   if (g_str_equal (action_name, "lesson.run-both"))
-    self->klass->run_all (self->steps);
+    thaw_stepper_run_all (self->klass->get_stepper (self->steps));
   else
-    self->klass->run (self->steps, thread_of_action (action_name));
+    thaw_stepper_run_thread (self->klass->get_stepper (self->steps), thread_of_action (action_name));
 }
 
 static void
@@ -313,7 +313,7 @@ replay_tick_cb (gpointer user_data)
       /* What the threads did after the schedule, they did running free,
        * all at once: so again. */
       if (!self->over)
-        self->klass->run_all (self->steps);
+        thaw_stepper_run_all (self->klass->get_stepper (self->steps));
       self->replay_id = 0;
       return G_SOURCE_REMOVE;
     }

@@ -21,11 +21,8 @@ typedef struct _ThawScheduler ThawScheduler;
  * @start: starts the lesson's stepped threads, each paused at its first
  *   step point; their news goes to the page, which hands the threads'
  *   states on with thaw_scheduler_update()
- * @step: gives a thread one step; %FALSE if it was not paused
- * @run: lets a thread run to its end
- * @run_all: lets every thread run at once
+ * @get_stepper: the threads' stepper: the buttons give steps through it
  * @free: ends the threads, however far they got, and joins them
- * @get_schedule: which thread took each step so far
  * @reset: (nullable): the page shows fresh threads (after @start)
  * @trial_run: one run of a random trial, on its conductor thread
  * @example_size: the size of what @trial_run writes down
@@ -45,14 +42,8 @@ typedef struct
   guint n_threads;
   gpointer (*start)      (gpointer                 view,
                           GError                 **error);
-  gboolean (*step)       (gpointer                 steps,
-                          guint                    thread);
-  void     (*run)        (gpointer                 steps,
-                          guint                    thread);
-  void     (*run_all)    (gpointer                 steps);
+  ThawStepper *(*get_stepper) (gpointer            steps);
   void     (*free)       (gpointer                 steps);
-  void     (*get_schedule) (gpointer               steps,
-                          ThawStepSchedule        *schedule);
   void     (*reset)      (gpointer                 view);
   ThawStepTrialRunFunc trial_run;
   gsize example_size;

@@ -306,6 +306,7 @@ test_steps_page (void)
 
   g_assert_no_error (error);
   /* Both paused at their first read. */
+  work_test_iterate_until (is_settled, &wait, 10);
   wait.thread = 1;
   work_test_iterate_until (is_settled, &wait, 10);
   g_assert_cmpint (seen.last.threads[0].state, ==, THAW_STEPPER_PAUSED);
@@ -314,7 +315,7 @@ test_steps_page (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (losing); i++)
     {
-      g_assert_true (race_steps_step (steps, losing[i]));
+      g_assert_true (thaw_stepper_grant (race_steps_get_stepper (steps), losing[i]));
       wait = (PausedAfter) { &seen, losing[i], i + 1 };
       work_test_iterate_until (is_settled, &wait, 10);
     }
@@ -326,7 +327,7 @@ test_steps_page (void)
   g_assert_false (seen.last.finished);
 
   /* The rest at full speed, both at once: at most 4 − 1 whatever happens. */
-  race_steps_run_all (steps);
+  thaw_stepper_run_all (race_steps_get_stepper (steps));
   work_test_iterate_until (steps_finished, &seen, 10);
   g_assert_cmpint (seen.last.counter, <=, STEP_TOTAL - 1);
   g_assert_cmpint (seen.last.counter, >=, 2);
@@ -344,7 +345,7 @@ test_steps_free_paused (void)
   guint delivered;
 
   work_test_iterate_until (is_settled, &wait, 10);
-  g_assert_true (race_steps_step (steps, 1));
+  g_assert_true (thaw_stepper_grant (race_steps_get_stepper (steps), 1));
   race_steps_free (steps);
   work_test_wait_for_threads ("thaw-stepped", 0);
   /* Nobody is called after the free. */

@@ -411,7 +411,7 @@ test_steps_page (void)
   work_test_iterate_until (settled, &wait, 10);
   for (guint i = 0; i < G_N_ELEMENTS (events_after); i++)
     {
-      g_assert_true (signal_steps_step (steps, signal_first[i]));
+      g_assert_true (thaw_stepper_grant (signal_steps_get_stepper (steps), signal_first[i]));
       wait.n_events = events_after[i];
       work_test_iterate_until (settled, &wait, 10);
     }
@@ -419,7 +419,7 @@ test_steps_page (void)
   g_assert_true (seen.last.asleep);
   g_assert_cmpint (seen.last.threads[0].state, ==, THAW_STEPPER_BLOCKED);
   g_assert_cmpint (seen.last.threads[1].state, ==, THAW_STEPPER_DONE);
-  g_assert_false (signal_steps_step (steps, 0));
+  g_assert_false (thaw_stepper_grant (signal_steps_get_stepper (steps), 0));
 
   before = g_get_monotonic_time ();
   signal_steps_free (steps);

@@ -29,8 +29,7 @@
 #include <time.h>
 
 #include "deadlock-steps.h"
-#include "thaw-latest.h"
-#include "thaw-priority.h"
+#include "thaw-step-work.h"
 #include "thaw-tsan.h"
 
 #define N_ACCOUNTS DEADLOCK_N_ACCOUNTS
@@ -38,9 +37,6 @@
 #define NOBODY DEADLOCK_NOBODY
 #define AMOUNT 10
 
-/* How long a scheduler waits, all in all, for a thread that has just been
- * let through to wake up. */
-#define WAKE_US (10 * G_USEC_PER_SEC)
 
 /* What both transfers share. The locks are the lesson; the state lock
  * guards what the page is shown: who holds what, who waits for what, the
@@ -58,12 +54,6 @@ typedef struct
   DeadlockStepEvent events[DEADLOCK_STEP_EVENTS];
   guint n_events;
 } Shared;
-
-typedef struct
-{
-  Shared *shared;
-  guint me;
-} Transfer;
 
 static void
 note_locked (Shared            *shared,
@@ -227,28 +217,22 @@ let_go (Shared *shared,
     }
 }
 
-static gpointer
-transfer_thread (gpointer data)
+static void
+transfer_thread (ThawStepper *stepper,
+                 guint        me,
+                 gpointer     shared)
 {
-  Transfer *transfer_data = data;
-
-  thaw_thread_set_background_priority ();
-  transfer (transfer_data->shared, transfer_data->me);
-  let_go (transfer_data->shared, transfer_data->me);
-  thaw_stepper_finish (transfer_data->shared->stepper, transfer_data->me);
-  g_free (transfer_data);
-
-  return NULL;
+  transfer (shared, me);
+  let_go (shared, me);
 }
 
 static void
 shared_init (Shared          *shared,
              DeadlockOrder    order,
-             ThawStepperFunc  changed,
-             gpointer         user_data)
+             ThawStepWork    *work)
 {
   memset (shared, 0, sizeof *shared);
-  shared->stepper = thaw_stepper_new (N_TRANSFERS, TRUE, changed, user_data);
+  shared->stepper = thaw_step_work_get_stepper (work);
   shared->order = order;
   for (int i = 0; i < N_ACCOUNTS; i++)
     {
@@ -267,43 +251,8 @@ shared_clear (Shared *shared)
   for (int i = 0; i < N_ACCOUNTS; i++)
     pthread_mutex_destroy (&shared->locks[i]);
   g_mutex_clear (&shared->state_lock);
-  g_clear_pointer (&shared->stepper, thaw_stepper_free);
 }
 
-static gboolean
-start_transfers (Shared   *shared,
-                 GThread **threads,
-                 guint    *n_started,
-                 GError  **error)
-{
-  for (*n_started = 0; *n_started < N_TRANSFERS; (*n_started)++)
-    {
-      Transfer *transfer_data = g_new0 (Transfer, 1);
-
-      *transfer_data = (Transfer) { shared, *n_started };
-      threads[*n_started] = g_thread_try_new ("thaw-stepped", transfer_thread, transfer_data, error);
-      if (threads[*n_started] == NULL)
-        {
-          g_free (transfer_data);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-/* Ends the run however far it got, deadlock included, and joins. */
-static void
-join_transfers (Shared   *shared,
-                GThread **threads,
-                guint     n_started)
-{
-  thaw_stepper_cancel (shared->stepper);
-  for (guint i = 0; i < n_started; i++)
-    g_thread_join (threads[i]);
-}
-
-/* Everything the page shows, at one moment. */
 static void
 copy_news (Shared            *shared,
            DeadlockStepsNews *news)
@@ -334,33 +283,28 @@ copy_news (Shared            *shared,
 struct _DeadlockSteps
 {
   Shared shared;
-  GThread *threads[N_TRANSFERS];
-  guint n_started;
-  ThawLatest *latest;          /* the main thread's; closed by the free */
-  ThawLatest *publisher;       /* the threads' reference, kept to the join */
+  ThawStepWork *work;
   DeadlockStepsNewsFunc news;
   gpointer user_data;
 };
 
-static void
-steps_changed (ThawStepper *stepper,
-               guint        thread,
-               gpointer     user_data)
+static gpointer
+snapshot (ThawStepper *stepper,
+          gpointer     shared)
 {
-  DeadlockSteps *steps = user_data;
   DeadlockStepsNews *news = g_new0 (DeadlockStepsNews, 1);
 
-  copy_news (&steps->shared, news);
-  thaw_latest_publish (steps->publisher, news);
+  copy_news (shared, news);
+  return news;
 }
 
 static void
-deliver_steps_news (gpointer value,
-                    gpointer user_data)
+deliver_news (gconstpointer news,
+              gpointer      user_data)
 {
   DeadlockSteps *steps = user_data;
 
-  steps->news (value, steps->user_data);
+  steps->news (news, steps->user_data);
 }
 
 /**
@@ -376,19 +320,18 @@ deliver_steps_news (gpointer value,
  * Returns: (transfer full) (nullable): the run
  */
 DeadlockSteps *
-deadlock_steps_start (DeadlockOrder          order,
-                      DeadlockStepsNewsFunc  news,
-                      gpointer               user_data,
-                      GError               **error)
+deadlock_steps_start (DeadlockOrder order,
+                     DeadlockStepsNewsFunc news,
+                     gpointer user_data,
+                     GError **error)
 {
   DeadlockSteps *steps = g_new0 (DeadlockSteps, 1);
 
   steps->news = news;
   steps->user_data = user_data;
-  steps->latest = thaw_latest_new (deliver_steps_news, steps, g_free);
-  steps->publisher = thaw_latest_ref (steps->latest);
-  shared_init (&steps->shared, order, steps_changed, steps);
-  if (!start_transfers (&steps->shared, steps->threads, &steps->n_started, error))
+  steps->work = thaw_step_work_new (N_TRANSFERS, TRUE, snapshot, deliver_news, steps);
+  shared_init (&steps->shared, order, steps->work);
+  if (!thaw_step_work_start (steps->work, transfer_thread, &steps->shared, error))
     {
       deadlock_steps_free (steps);
       return NULL;
@@ -398,55 +341,24 @@ deadlock_steps_start (DeadlockOrder          order,
 }
 
 /**
- * deadlock_steps_step:
+ * deadlock_steps_get_stepper:
  * @steps: a run
- * @thread: 0 for transfer 1→2, 1 for 2→1
  *
- * Gives the transfer one step. If the step is to take a lock the other
- * transfer holds, the thread blocks on it, for real, until that one lets go.
- *
- * Returns: %FALSE if the transfer was not paused (nothing happens then)
+ * Returns: (transfer none): its stepper, to give steps with
  */
-gboolean
-deadlock_steps_step (DeadlockSteps *steps,
-                     guint          thread)
+ThawStepper *
+deadlock_steps_get_stepper (DeadlockSteps *steps)
 {
-  return thaw_stepper_grant (steps->shared.stepper, thread);
-}
-
-void
-deadlock_steps_run (DeadlockSteps *steps,
-                    guint          thread)
-{
-  thaw_stepper_run_thread (steps->shared.stepper, thread);
-}
-
-void
-deadlock_steps_run_all (DeadlockSteps *steps)
-{
-  thaw_stepper_run_all (steps->shared.stepper);
-}
-
-/**
- * deadlock_steps_get_schedule:
- * @steps: a run
- * @schedule: (out caller-allocates): which thread took each step so far
- */
-void
-deadlock_steps_get_schedule (DeadlockSteps *steps,
-                             ThawStepSchedule *schedule)
-{
-  thaw_stepper_get_schedule (steps->shared.stepper, schedule);
+  return steps->shared.stepper;
 }
 
 /**
  * deadlock_steps_free:
- * @steps: (transfer full) (nullable): a run, finished, paused or
- *   deadlocked
+ * @steps: (transfer full) (nullable): a run, however far it got
  *
- * Ends the run: a transfer blocked on a lock gives up within a slice,
- * each lets go of what it holds, and both are joined. News already
- * scheduled is delivered to nobody.
+ * Ends the run: a blocked thread gives up within a slice, each lets go of
+ * what it holds, and all are joined. News already scheduled is delivered
+ * to nobody.
  */
 void
 deadlock_steps_free (DeadlockSteps *steps)
@@ -454,14 +366,22 @@ deadlock_steps_free (DeadlockSteps *steps)
   if (steps == NULL)
     return;
 
-  g_clear_pointer (&steps->latest, thaw_latest_close);
-  join_transfers (&steps->shared, steps->threads, steps->n_started);
-  g_clear_pointer (&steps->publisher, thaw_latest_unref);
+  g_clear_pointer (&steps->work, thaw_step_work_free);
   shared_clear (&steps->shared);
   g_free (steps);
 }
 
 /* ---- one whole run, scheduled by the calling thread --------------------- */
+
+static gboolean
+deadlocked (ThawStepper *stepper,
+            gpointer     shared)
+{
+  DeadlockStepsNews news;
+
+  copy_news (shared, &news);
+  return news.deadlocked;
+}
 
 /**
  * deadlock_steps_run_schedule:
@@ -487,36 +407,26 @@ deadlock_steps_run_schedule (DeadlockOrder     order,
                              DeadlockStepRun  *run,
                              GError          **error)
 {
-  Shared shared;
-  GThread *threads[N_TRANSFERS];
+  g_autoptr(ThawStepWork) work = thaw_step_work_new (N_TRANSFERS, TRUE, NULL, NULL, NULL);
   DeadlockStepsNews news = { 0 };
-  guint n_started, position = 0;
+  Shared shared;
   gboolean started;
-  gint64 give_up_at = g_get_monotonic_time () + WAKE_US;
 
-  shared_init (&shared, order, NULL, NULL);
-  started = start_transfers (&shared, threads, &n_started, error);
+  shared_init (&shared, order, work);
+  started = thaw_step_work_start (work, transfer_thread, &shared, error);
   run->deadlocked = FALSE;
   run->schedule.n_steps = 0;
-  while (started)
+  if (started)
     {
-      thaw_stepper_play (shared.stepper, schedule, n_schedule, &position, rand);
+      run->deadlocked = thaw_step_work_play (work, schedule, n_schedule, rand, deadlocked);
+      thaw_stepper_get_schedule (shared.stepper, &run->schedule);
+      /* The schedule as it stood when the run ended: ending a deadlock lets
+       * one transfer go, and the other may take its lock on the way out. */
       copy_news (&shared, &news);
-      if (news.finished || news.deadlocked || g_get_monotonic_time () > give_up_at)
-        {
-          run->deadlocked = news.deadlocked;
-          thaw_stepper_get_schedule (shared.stepper, &run->schedule);
-          break;
-        }
-      /* No transfer is paused, yet they are not stuck: one has just let
-       * go of a lock, and the other has not woken up yet. */
-      g_usleep (100);
     }
-  /* The schedule as it stood when the run ended: ending a deadlock lets
-   * one transfer go, and the other may take its lock on the way out. */
   memcpy (run->events, news.events, sizeof news.events);
-  run->n_events = started ? news.n_events : 0;
-  join_transfers (&shared, threads, n_started);
+  run->n_events = news.n_events;
+  g_clear_pointer (&work, thaw_step_work_free);
   shared_clear (&shared);
 
   return started;

@@ -81,14 +81,8 @@ DeadlockSteps *deadlock_steps_start   (DeadlockOrder          order,
                                        DeadlockStepsNewsFunc  news,
                                        gpointer               user_data,
                                        GError               **error);
-gboolean       deadlock_steps_step    (DeadlockSteps         *steps,
-                                       guint                  thread);
-void           deadlock_steps_run     (DeadlockSteps         *steps,
-                                       guint                  thread);
-void           deadlock_steps_run_all (DeadlockSteps         *steps);
+ThawStepper   *deadlock_steps_get_stepper (DeadlockSteps     *steps);
 void           deadlock_steps_free    (DeadlockSteps         *steps);
-void deadlock_steps_get_schedule (DeadlockSteps *steps,
-                                 ThawStepSchedule *schedule);
 
 /* One whole run, scheduled by the calling thread. */
 typedef struct

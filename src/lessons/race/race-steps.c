@@ -25,8 +25,7 @@
 #include "config.h"
 
 #include "race-steps.h"
-#include "thaw-latest.h"
-#include "thaw-priority.h"
+#include "thaw-step-work.h"
 #include "thaw-tsan.h"
 
 /* What both threads share. The counter and the values are atomics; the
@@ -46,12 +45,6 @@ typedef struct
   RaceStepEvent events[RACE_STEP_EVENTS];
   guint n_events;
 } Shared;
-
-typedef struct
-{
-  Shared *shared;
-  guint me;
-} Adder;
 
 /* The schedule, written down by each thread after each action. */
 static void
@@ -100,73 +93,23 @@ add_in_steps (Shared *shared,
   /* listing: end */
 }
 
-static gpointer
-adder_thread (gpointer data)
-{
-  Adder *adder = data;
-
-  thaw_thread_set_background_priority ();
-  add_in_steps (adder->shared, adder->me);
-  thaw_stepper_finish (adder->shared->stepper, adder->me);
-  g_free (adder);
-
-  return NULL;
-}
-
-/* Starts the threads of one run; each pauses at its first step point.
- * Threads that did start are counted in *n_started. */
-static gboolean
-start_adders (Shared     *shared,
-              GThread   **threads,
-              guint      *n_started,
-              GError    **error)
-{
-  for (*n_started = 0; *n_started < RACE_STEP_THREADS; (*n_started)++)
-    {
-      Adder *adder = g_new0 (Adder, 1);
-
-      *adder = (Adder) { shared, *n_started };
-      threads[*n_started] = g_thread_try_new ("thaw-stepped", adder_thread, adder, error);
-      if (threads[*n_started] == NULL)
-        {
-          g_free (adder);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-/* Cancels the stepper so that no thread waits for a step, and joins. */
 static void
-join_adders (Shared   *shared,
-             GThread **threads,
-             guint     n_started)
+adder_thread (ThawStepper *stepper,
+              guint        me,
+              gpointer     shared)
 {
-  if (shared->stepper != NULL)
-    thaw_stepper_cancel (shared->stepper);
-  for (guint i = 0; i < n_started; i++)
-    g_thread_join (threads[i]);
+  add_in_steps (shared, me);
 }
 
-/* Threads to be stepped, the schedule written down. */
 static void
-shared_init (Shared          *shared,
-             ThawStepperFunc  changed,
-             gpointer         user_data)
+shared_init (Shared       *shared,
+             ThawStepWork *work)
 {
   memset (shared, 0, sizeof *shared);
-  shared->stepper = thaw_stepper_new (RACE_STEP_THREADS, TRUE, changed, user_data);
+  shared->stepper = thaw_step_work_get_stepper (work);
   shared->increments = RACE_STEP_INCREMENTS;
   shared->logging = TRUE;
   g_mutex_init (&shared->log_lock);
-}
-
-static void
-shared_clear (Shared *shared)
-{
-  g_clear_pointer (&shared->stepper, thaw_stepper_free);
-  g_mutex_clear (&shared->log_lock);
 }
 
 /* ---- the learner's run: news to the page at every pause ---------------- */
@@ -174,47 +117,43 @@ shared_clear (Shared *shared)
 struct _RaceSteps
 {
   Shared shared;
-  GThread *threads[RACE_STEP_THREADS];
-  guint n_started;
-  ThawLatest *latest;          /* the main thread's; closed by the free */
-  ThawLatest *publisher;       /* the threads' reference, kept to the join */
+  ThawStepWork *work;
   RaceStepsNewsFunc news;
   gpointer user_data;
 };
 
 /* On the thread that paused or finished: everything the page shows, at one
- * moment, handed over through the ThawLatest. */
-static void
-steps_changed (ThawStepper *stepper,
-               guint        thread,
-               gpointer     user_data)
+ * moment. */
+static gpointer
+snapshot (ThawStepper *stepper,
+          gpointer     data)
 {
-  RaceSteps *steps = user_data;
+  Shared *shared = data;
   RaceStepsNews *news = g_new0 (RaceStepsNews, 1);
 
   thaw_stepper_get_threads (stepper, news->threads);
   news->finished = TRUE;
   for (guint i = 0; i < RACE_STEP_THREADS; i++)
     {
-      news->values[i] = g_atomic_int_get (&steps->shared.values[i]);
+      news->values[i] = g_atomic_int_get (&shared->values[i]);
       news->finished &= news->threads[i].state == THAW_STEPPER_DONE;
     }
-  news->counter = g_atomic_int_get (&steps->shared.counter);
-  thaw_mutex_lock (&steps->shared.log_lock);
-  memcpy (news->events, steps->shared.events, sizeof news->events);
-  news->n_events = steps->shared.n_events;
-  thaw_mutex_unlock (&steps->shared.log_lock);
+  news->counter = g_atomic_int_get (&shared->counter);
+  thaw_mutex_lock (&shared->log_lock);
+  memcpy (news->events, shared->events, sizeof news->events);
+  news->n_events = shared->n_events;
+  thaw_mutex_unlock (&shared->log_lock);
 
-  thaw_latest_publish (steps->publisher, news);
+  return news;
 }
 
 static void
-deliver_steps_news (gpointer value,
-                    gpointer user_data)
+deliver_news (gconstpointer news,
+              gpointer      user_data)
 {
   RaceSteps *steps = user_data;
 
-  steps->news (value, steps->user_data);
+  steps->news (news, steps->user_data);
 }
 
 /**
@@ -238,10 +177,9 @@ race_steps_start (RaceStepsNewsFunc   news,
 
   steps->news = news;
   steps->user_data = user_data;
-  steps->latest = thaw_latest_new (deliver_steps_news, steps, g_free);
-  steps->publisher = thaw_latest_ref (steps->latest);
-  shared_init (&steps->shared, steps_changed, steps);
-  if (!start_adders (&steps->shared, steps->threads, &steps->n_started, error))
+  steps->work = thaw_step_work_new (RACE_STEP_THREADS, TRUE, snapshot, deliver_news, steps);
+  shared_init (&steps->shared, steps->work);
+  if (!thaw_step_work_start (steps->work, adder_thread, &steps->shared, error))
     {
       race_steps_free (steps);
       return NULL;
@@ -251,59 +189,15 @@ race_steps_start (RaceStepsNewsFunc   news,
 }
 
 /**
- * race_steps_step:
- * @steps: a run
- * @thread: 0 or 1
- *
- * Gives @thread one step: it takes the action it is paused in front of and
- * pauses at the next one, or finishes. The news says when.
- *
- * Returns: %FALSE if @thread was not paused: it is still taking its last
- *   step, or it has finished
- */
-gboolean
-race_steps_step (RaceSteps *steps,
-                 guint      thread)
-{
-  return thaw_stepper_grant (steps->shared.stepper, thread);
-}
-
-/**
- * race_steps_run:
- * @steps: a run
- * @thread: 0 or 1
- *
- * Lets @thread run to its end without pausing.
- */
-void
-race_steps_run (RaceSteps *steps,
-                guint      thread)
-{
-  thaw_stepper_run_thread (steps->shared.stepper, thread);
-}
-
-/**
- * race_steps_run_all:
+ * race_steps_get_stepper:
  * @steps: a run
  *
- * Lets both threads run to their ends at once, as real threads would.
+ * Returns: (transfer none): its stepper, to give steps with
  */
-void
-race_steps_run_all (RaceSteps *steps)
+ThawStepper *
+race_steps_get_stepper (RaceSteps *steps)
 {
-  thaw_stepper_run_all (steps->shared.stepper);
-}
-
-/**
- * race_steps_get_schedule:
- * @steps: a run
- * @schedule: (out caller-allocates): which thread took each step so far
- */
-void
-race_steps_get_schedule (RaceSteps *steps,
-                         ThawStepSchedule *schedule)
-{
-  thaw_stepper_get_schedule (steps->shared.stepper, schedule);
+  return steps->shared.stepper;
 }
 
 /**
@@ -319,12 +213,8 @@ race_steps_free (RaceSteps *steps)
   if (steps == NULL)
     return;
 
-  /* Closed first, so that nobody is called; the threads may still publish
-   * as they leave, into their own reference. */
-  g_clear_pointer (&steps->latest, thaw_latest_close);
-  join_adders (&steps->shared, steps->threads, steps->n_started);
-  g_clear_pointer (&steps->publisher, thaw_latest_unref);
-  shared_clear (&steps->shared);
+  g_clear_pointer (&steps->work, thaw_step_work_free);
+  g_mutex_clear (&steps->shared.log_lock);
   g_free (steps);
 }
 
@@ -342,7 +232,8 @@ race_steps_free (RaceSteps *steps)
  * @error: where the reason goes if a thread could not be made
  *
  * A whole run of the two adders, scheduled by the calling thread one step
- * at a time (thaw_stepper_play()). Blocks: never call it on the main loop.
+ * at a time (thaw_step_work_play()). Blocks: never call it on the main
+ * loop.
  *
  * Returns: the counter at the end, or -1 with @error set
  */
@@ -353,27 +244,25 @@ race_steps_run_schedule (const guint    *schedule,
                          RaceStepRun    *run,
                          GError        **error)
 {
+  g_autoptr(ThawStepWork) work = thaw_step_work_new (RACE_STEP_THREADS, TRUE, NULL, NULL, NULL);
   Shared shared;
-  GThread *threads[RACE_STEP_THREADS];
-  guint n_started, position = 0;
 
-  shared_init (&shared, NULL, NULL);
+  shared_init (&shared, work);
   run->total = -1;
   run->schedule.n_steps = 0;
-  if (start_adders (&shared, threads, &n_started, error))
+  if (thaw_step_work_start (work, adder_thread, &shared, error))
     {
-      /* No thread of this lesson ever blocks: when none is paused, both
-       * have finished. */
-      thaw_stepper_play (shared.stepper, schedule, n_schedule, &position, rand);
+      /* No thread of this lesson ever blocks: it plays to the end. */
+      thaw_step_work_play (work, schedule, n_schedule, rand, NULL);
       run->total = g_atomic_int_get (&shared.counter);
       thaw_stepper_get_schedule (shared.stepper, &run->schedule);
     }
-  join_adders (&shared, threads, n_started);
+  g_clear_pointer (&work, thaw_step_work_free);
 
   /* After the joins, the log is this thread's alone. */
   memcpy (run->events, shared.events, sizeof shared.events);
   run->n_events = shared.n_events;
-  shared_clear (&shared);
+  g_mutex_clear (&shared.log_lock);
 
   return run->total;
 }
@@ -417,24 +306,24 @@ double
 race_steps_time_free (guint    increments,
                       gboolean step_points)
 {
+  g_autoptr(ThawStepWork) work = thaw_step_work_new (RACE_STEP_THREADS, step_points, NULL, NULL, NULL);
   Shared shared = { 0 };
-  GThread *threads[RACE_STEP_THREADS];
-  guint n_started;
   gboolean started;
   gint64 start;
 
-  if (step_points)
-    shared.stepper = thaw_stepper_new (RACE_STEP_THREADS, FALSE, NULL, NULL);
+  /* Every thread free from the start: a step point is one atomic read. */
+  shared.stepper = thaw_step_work_get_stepper (work);
+  if (shared.stepper != NULL)
+    thaw_stepper_run_all (shared.stepper);
   shared.increments = increments;
   g_mutex_init (&shared.log_lock);
 
   start = g_get_monotonic_time ();
-  started = start_adders (&shared, threads, &n_started, NULL);
-  /* Not join_adders(): that cancels, and these threads are to finish. */
-  for (guint i = 0; i < n_started; i++)
-    g_thread_join (threads[i]);
+  started = thaw_step_work_start (work, adder_thread, &shared, NULL);
+  thaw_step_work_join (work);
   start = g_get_monotonic_time () - start;
-  shared_clear (&shared);
+  g_clear_pointer (&work, thaw_step_work_free);
+  g_mutex_clear (&shared.log_lock);
 
   return started ? (double) start / G_USEC_PER_SEC : -1;
 }

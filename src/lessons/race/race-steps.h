@@ -64,14 +64,8 @@ typedef struct _RaceSteps RaceSteps;
 RaceSteps *race_steps_start    (RaceStepsNewsFunc   news,
                                 gpointer            user_data,
                                 GError            **error);
-gboolean   race_steps_step     (RaceSteps          *steps,
-                                guint               thread);
-void       race_steps_run      (RaceSteps          *steps,
-                                guint               thread);
-void       race_steps_run_all  (RaceSteps          *steps);
+ThawStepper *race_steps_get_stepper (RaceSteps     *steps);
 void       race_steps_free     (RaceSteps          *steps);
-void race_steps_get_schedule (RaceSteps *steps,
-                             ThawStepSchedule *schedule);
 double     race_steps_time_free (guint              increments,
                                  gboolean           step_points);
 

@@ -29,15 +29,12 @@
 #include <time.h>
 
 #include "signal-steps.h"
-#include "thaw-latest.h"
-#include "thaw-priority.h"
+#include "thaw-step-work.h"
 #include "thaw-tsan.h"
 
 #define NOBODY (-1)
 #define WAITER 0
 #define SIGNALLER 1
-/* How long a scheduler waits, all in all, for a thread just let through. */
-#define WAKE_US (10 * G_USEC_PER_SEC)
 
 /* What both threads share. The mutex, the condition and the flag are the
  * lesson; the state lock guards what the page is shown. */
@@ -57,12 +54,6 @@ typedef struct
   SignalStepEvent events[SIGNAL_STEP_EVENTS];
   guint n_events;
 } Shared;
-
-typedef struct
-{
-  Shared *shared;
-  guint me;
-} Runner;
 
 static void
 note_locked (Shared          *shared,
@@ -270,44 +261,45 @@ signaller (Shared *shared,
   /* listing signaller-flag: end */
 }
 
-static gpointer
-runner_thread (gpointer data)
+/* A thread that left early, because the learner started over, lets go of
+ * the mutex if it holds it. */
+static void
+let_go (Shared *shared,
+        guint   me)
 {
-  Runner *runner = data;
-  Shared *shared = runner->shared;
   gboolean mine;
 
-  thaw_thread_set_background_priority ();
-  if (runner->me == WAITER)
-    waiter (shared, runner->me);
-  else
-    signaller (shared, runner->me);
-
-  /* Left early, because the learner started over: let go of the mutex. */
   thaw_mutex_lock (&shared->state_lock);
-  mine = shared->holder == (int) runner->me;
+  mine = shared->holder == (int) me;
   thaw_mutex_unlock (&shared->state_lock);
   if (mine)
     {
       set_holder (shared, NOBODY);
       pthread_mutex_unlock (&shared->mutex);
     }
-  thaw_stepper_finish (shared->stepper, runner->me);
-  g_free (runner);
+}
 
-  return NULL;
+static void
+runner_thread (ThawStepper *stepper,
+               guint        me,
+               gpointer     shared)
+{
+  if (me == WAITER)
+    waiter (shared, me);
+  else
+    signaller (shared, me);
+  let_go (shared, me);
 }
 
 static void
 shared_init (Shared          *shared,
              SignalStepsWay   way,
-             ThawStepperFunc  changed,
-             gpointer         user_data)
+             ThawStepWork    *work)
 {
   pthread_condattr_t attributes;
 
   memset (shared, 0, sizeof *shared);
-  shared->stepper = thaw_stepper_new (SIGNAL_STEP_THREADS, TRUE, changed, user_data);
+  shared->stepper = thaw_step_work_get_stepper (work);
   shared->way = way;
   pthread_mutex_init (&shared->mutex, NULL);
   pthread_condattr_init (&attributes);
@@ -324,39 +316,6 @@ shared_clear (Shared *shared)
   pthread_cond_destroy (&shared->cond);
   pthread_mutex_destroy (&shared->mutex);
   g_mutex_clear (&shared->state_lock);
-  g_clear_pointer (&shared->stepper, thaw_stepper_free);
-}
-
-static gboolean
-start_runners (Shared   *shared,
-               GThread **threads,
-               guint    *n_started,
-               GError  **error)
-{
-  for (*n_started = 0; *n_started < SIGNAL_STEP_THREADS; (*n_started)++)
-    {
-      Runner *runner = g_new0 (Runner, 1);
-
-      *runner = (Runner) { shared, *n_started };
-      threads[*n_started] = g_thread_try_new ("thaw-stepped", runner_thread, runner, error);
-      if (threads[*n_started] == NULL)
-        {
-          g_free (runner);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-static void
-join_runners (Shared   *shared,
-              GThread **threads,
-              guint     n_started)
-{
-  thaw_stepper_cancel (shared->stepper);
-  for (guint i = 0; i < n_started; i++)
-    g_thread_join (threads[i]);
 }
 
 static void
@@ -388,33 +347,28 @@ copy_news (Shared          *shared,
 struct _SignalSteps
 {
   Shared shared;
-  GThread *threads[SIGNAL_STEP_THREADS];
-  guint n_started;
-  ThawLatest *latest;          /* the main thread's; closed by the free */
-  ThawLatest *publisher;       /* the threads' reference, kept to the join */
+  ThawStepWork *work;
   SignalStepsNewsFunc news;
   gpointer user_data;
 };
 
-static void
-steps_changed (ThawStepper *stepper,
-               guint        thread,
-               gpointer     user_data)
+static gpointer
+snapshot (ThawStepper *stepper,
+          gpointer     shared)
 {
-  SignalSteps *steps = user_data;
   SignalStepsNews *news = g_new0 (SignalStepsNews, 1);
 
-  copy_news (&steps->shared, news);
-  thaw_latest_publish (steps->publisher, news);
+  copy_news (shared, news);
+  return news;
 }
 
 static void
-deliver_steps_news (gpointer value,
-                    gpointer user_data)
+deliver_news (gconstpointer news,
+              gpointer      user_data)
 {
   SignalSteps *steps = user_data;
 
-  steps->news (value, steps->user_data);
+  steps->news (news, steps->user_data);
 }
 
 /**
@@ -438,10 +392,9 @@ signal_steps_start (SignalStepsWay        way,
 
   steps->news = news;
   steps->user_data = user_data;
-  steps->latest = thaw_latest_new (deliver_steps_news, steps, g_free);
-  steps->publisher = thaw_latest_ref (steps->latest);
-  shared_init (&steps->shared, way, steps_changed, steps);
-  if (!start_runners (&steps->shared, steps->threads, &steps->n_started, error))
+  steps->work = thaw_step_work_new (SIGNAL_STEP_THREADS, TRUE, snapshot, deliver_news, steps);
+  shared_init (&steps->shared, way, steps->work);
+  if (!thaw_step_work_start (steps->work, runner_thread, &steps->shared, error))
     {
       signal_steps_free (steps);
       return NULL;
@@ -450,31 +403,16 @@ signal_steps_start (SignalStepsWay        way,
   return steps;
 }
 
-gboolean
-signal_steps_step (SignalSteps *steps,
-                   guint        thread)
+/**
+ * signal_steps_get_stepper:
+ * @steps: a run
+ *
+ * Returns: (transfer none): its stepper, to give steps with
+ */
+ThawStepper *
+signal_steps_get_stepper (SignalSteps *steps)
 {
-  return thaw_stepper_grant (steps->shared.stepper, thread);
-}
-
-void
-signal_steps_run (SignalSteps *steps,
-                  guint        thread)
-{
-  thaw_stepper_run_thread (steps->shared.stepper, thread);
-}
-
-void
-signal_steps_run_all (SignalSteps *steps)
-{
-  thaw_stepper_run_all (steps->shared.stepper);
-}
-
-void
-signal_steps_get_schedule (SignalSteps      *steps,
-                           ThawStepSchedule *schedule)
-{
-  thaw_stepper_get_schedule (steps->shared.stepper, schedule);
+  return steps->shared.stepper;
 }
 
 /**
@@ -491,14 +429,22 @@ signal_steps_free (SignalSteps *steps)
   if (steps == NULL)
     return;
 
-  g_clear_pointer (&steps->latest, thaw_latest_close);
-  join_runners (&steps->shared, steps->threads, steps->n_started);
-  g_clear_pointer (&steps->publisher, thaw_latest_unref);
+  g_clear_pointer (&steps->work, thaw_step_work_free);
   shared_clear (&steps->shared);
   g_free (steps);
 }
 
 /* ---- one whole run, scheduled by the calling thread --------------------- */
+
+static gboolean
+lost (ThawStepper *stepper,
+      gpointer     shared)
+{
+  SignalStepsNews news;
+
+  copy_news (shared, &news);
+  return news.lost;
+}
 
 /**
  * signal_steps_run_schedule:
@@ -524,35 +470,24 @@ signal_steps_run_schedule (SignalStepsWay   way,
                            SignalStepRun   *run,
                            GError         **error)
 {
-  Shared shared;
-  GThread *threads[SIGNAL_STEP_THREADS];
+  g_autoptr(ThawStepWork) work = thaw_step_work_new (SIGNAL_STEP_THREADS, TRUE, NULL, NULL, NULL);
   SignalStepsNews news = { 0 };
-  guint n_started, position = 0;
+  Shared shared;
   gboolean started;
-  gint64 give_up_at = g_get_monotonic_time () + WAKE_US;
 
-  shared_init (&shared, way, NULL, NULL);
-  started = start_runners (&shared, threads, &n_started, error);
+  shared_init (&shared, way, work);
+  started = thaw_step_work_start (work, runner_thread, &shared, error);
   run->lost = FALSE;
   run->schedule.n_steps = 0;
-  while (started)
+  if (started)
     {
-      thaw_stepper_play (shared.stepper, schedule, n_schedule, &position, rand);
+      run->lost = thaw_step_work_play (work, schedule, n_schedule, rand, lost);
+      thaw_stepper_get_schedule (shared.stepper, &run->schedule);
       copy_news (&shared, &news);
-      if (news.finished || news.lost || g_get_monotonic_time () > give_up_at)
-        {
-          run->lost = news.lost;
-          thaw_stepper_get_schedule (shared.stepper, &run->schedule);
-          break;
-        }
-      /* Nobody is paused, yet it is not over: one thread has just let
-       * go of the mutex or signalled, and the other has not woken yet. */
-      g_usleep (100);
     }
-
   memcpy (run->events, news.events, sizeof news.events);
-  run->n_events = started ? news.n_events : 0;
-  join_runners (&shared, threads, n_started);
+  run->n_events = news.n_events;
+  g_clear_pointer (&work, thaw_step_work_free);
   shared_clear (&shared);
 
   return started;

@@ -94,13 +94,7 @@ SignalSteps *signal_steps_start        (SignalStepsWay        way,
                                         SignalStepsNewsFunc   news,
                                         gpointer              user_data,
                                         GError              **error);
-gboolean     signal_steps_step         (SignalSteps          *steps,
-                                        guint                 thread);
-void         signal_steps_run          (SignalSteps          *steps,
-                                        guint                 thread);
-void         signal_steps_run_all      (SignalSteps          *steps);
-void         signal_steps_get_schedule (SignalSteps          *steps,
-                                        ThawStepSchedule     *schedule);
+ThawStepper *signal_steps_get_stepper  (SignalSteps          *steps);
 void         signal_steps_free         (SignalSteps          *steps);
 
 /* One whole run, scheduled by the calling thread. */
