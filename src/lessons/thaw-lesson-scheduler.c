@@ -32,6 +32,7 @@
 #include <glib/gi18n.h>
 
 #include "thaw-lesson-scheduler.h"
+#include "thaw-step-listing.h"
 
 #define MAX_THREADS 3
 #define REPLAY_STEP_MS 500
@@ -438,4 +439,61 @@ thaw_lesson_class_add_scheduler (ThawLessonClass          *klass,
   gtk_widget_class_install_action (widget_class, "lesson.new-threads", NULL, new_threads_cb);
   gtk_widget_class_install_action (widget_class, "lesson.replay", NULL, replay_cb);
   gtk_widget_class_install_action (widget_class, "lesson.random-schedules", NULL, random_schedules_cb);
+}
+
+/**
+ * thaw_scheduler_report_thread:
+ * @builder: a report's object
+ * @thread: a thread's number
+ * @state: where it is
+ * @listing: (type ThawStepListing): the listing that marks its next line
+ *
+ * Adds `steps_a_state` (starting, paused, running, done or blocked) and
+ * `steps_a_line` (the code of the line marked for it, or "") for thread A,
+ * and so on.
+ */
+void
+thaw_scheduler_report_thread (JsonBuilder             *builder,
+                              guint                    thread,
+                              const ThawStepperThread *state,
+                              GtkWidget               *listing)
+{
+  static const char *const states[] = { "starting", "paused", "running", "done", "blocked" };
+  char letter = g_ascii_tolower (thaw_scheduler_thread_letter (thread));
+  g_autofree char *state_name = g_strdup_printf ("steps_%c_state", letter);
+  g_autofree char *line_name = g_strdup_printf ("steps_%c_line", letter);
+  ThawStepListing *steps = THAW_STEP_LISTING (listing);
+  int line = thaw_step_listing_get_marked_line (steps, thread);
+  g_autofree char *code = g_strdup (line >= 0 ? thaw_step_listing_get_line (steps, line) : "");
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (states) == THAW_STEPPER_BLOCKED + 1);
+  thaw_report_string (builder, state_name, states[state->state]);
+  thaw_report_string (builder, line_name, g_strstrip (code));
+}
+
+/**
+ * thaw_scheduler_describe_schedule:
+ * @events: (array length=n_events): what the threads did, as a lesson
+ *   writes it down
+ * @n_events: how many
+ * @event_size: the size of one
+ * @describe: one in words, e.g. "A read 0"
+ *
+ * Returns: (transfer full): the schedule in words, "A read 0 → B read 0"
+ */
+char *
+thaw_scheduler_describe_schedule (gconstpointer   events,
+                                  guint           n_events,
+                                  gsize           event_size,
+                                  char         *(*describe) (gconstpointer event))
+{
+  GString *schedule = g_string_new (NULL);
+
+  for (guint i = 0; i < n_events; i++)
+    {
+      g_autofree char *step = describe ((const char *) events + i * event_size);
+
+      g_string_append_printf (schedule, "%s%s", i > 0 ? " → " : "", step);
+    }
+  return g_string_free (schedule, FALSE);
 }

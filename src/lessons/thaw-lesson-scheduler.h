@@ -73,5 +73,13 @@ gboolean       thaw_scheduler_is_replaying (ThawScheduler          *self);
 void           thaw_scheduler_report     (ThawScheduler            *self,
                                           JsonBuilder              *builder);
 char           thaw_scheduler_thread_letter (guint                  thread);
+void           thaw_scheduler_report_thread (JsonBuilder             *builder,
+                                             guint                    thread,
+                                             const ThawStepperThread *state,
+                                             GtkWidget               *listing);
+char          *thaw_scheduler_describe_schedule (gconstpointer       events,
+                                                 guint               n_events,
+                                                 gsize               event_size,
+                                                 char             *(*describe) (gconstpointer event));
 
 G_END_DECLS

@@ -47,8 +47,9 @@ static const char *const step_names[] = {
 };
 
 static char *
-describe_event (const DeadlockStepEvent *event)
+describe_event (gconstpointer data)
 {
+  const DeadlockStepEvent *event = data;
   char letter = thaw_scheduler_thread_letter (event->thread);
 
   switch (event->kind)
@@ -74,17 +75,9 @@ describe_event (const DeadlockStepEvent *event)
 
 static char *
 describe_schedule (const DeadlockStepEvent *events,
-                   guint                    n_events)
+                   guint              n_events)
 {
-  GString *schedule = g_string_new (NULL);
-
-  for (guint i = 0; i < n_events; i++)
-    {
-      g_autofree char *step = describe_event (&events[i]);
-
-      g_string_append_printf (schedule, "%s%s", i > 0 ? " → " : "", step);
-    }
-  return g_string_free (schedule, FALSE);
+  return thaw_scheduler_describe_schedule (events, n_events, sizeof *events, describe_event);
 }
 
 /* Where a transfer is, in words. */
@@ -328,7 +321,6 @@ void
 thaw_deadlock_scheduler_report (ThawDeadlockScheduler *self,
                                 JsonBuilder           *builder)
 {
-  static const char *const states[] = { "starting", "paused", "running", "done", "blocked" };
   const DeadlockStepsNews *news = &self->news;
   g_autofree char *schedule = describe_schedule (news->events, news->n_events);
 
@@ -340,15 +332,7 @@ thaw_deadlock_scheduler_report (ThawDeadlockScheduler *self,
   thaw_report_boolean (builder, "steps_finished", news->finished);
   thaw_report_int (builder, "steps_total_money", news->balance[0] + news->balance[1]);
   for (guint i = 0; i < DEADLOCK_N_TRANSFERS; i++)
-    {
-      g_autofree char *state_name = g_strdup_printf ("steps_%c_state", 'a' + i);
-      g_autofree char *line_name = g_strdup_printf ("steps_%c_line", 'a' + i);
-      int line = thaw_step_listing_get_marked_line (self->listing, i);
-      g_autofree char *code = g_strdup (line >= 0 ? thaw_step_listing_get_line (self->listing, line) : "");
-
-      thaw_report_string (builder, state_name, states[news->threads[i].state]);
-      thaw_report_string (builder, line_name, g_strstrip (code));
-    }
+    thaw_scheduler_report_thread (builder, i, &news->threads[i], GTK_WIDGET (self->listing));
 }
 
 /**

@@ -40,8 +40,9 @@ static const char *const step_names[] = { "RACE_STEP_READ", "RACE_STEP_WRITE", N
 
 /* One step of a schedule, as the schedule line writes it. */
 static char *
-describe_event (const RaceStepEvent *event)
+describe_event (gconstpointer data)
 {
+  const RaceStepEvent *event = data;
   if (event->step == RACE_STEP_READ)
     /* Translators: a step of a schedule, e.g. "A read 0": thread A read
      * the value 0 from the counter. */
@@ -53,17 +54,9 @@ describe_event (const RaceStepEvent *event)
 
 static char *
 describe_schedule (const RaceStepEvent *events,
-                   guint                n_events)
+                   guint          n_events)
 {
-  GString *schedule = g_string_new (NULL);
-
-  for (guint i = 0; i < n_events; i++)
-    {
-      g_autofree char *step = describe_event (&events[i]);
-
-      g_string_append_printf (schedule, "%s%s", i > 0 ? " → " : "", step);
-    }
-  return g_string_free (schedule, FALSE);
+  return thaw_scheduler_describe_schedule (events, n_events, sizeof *events, describe_event);
 }
 
 /* The first write that did not raise the counter above the last write:
@@ -281,7 +274,6 @@ thaw_race_scheduler_report (ThawRaceScheduler *self,
 {
   const RaceStepsNews *news = &self->steps_news;
   g_autofree char *schedule = describe_schedule (news->events, news->n_events);
-  static const char *const states[] = { "starting", "paused", "running", "done", "blocked" };
 
   thaw_scheduler_report (self->scheduler, builder);
   thaw_report_int (builder, "steps_counter", news->counter);
@@ -291,15 +283,7 @@ thaw_race_scheduler_report (ThawRaceScheduler *self,
   thaw_report_boolean (builder, "steps_lost_update",
                        find_lost_write (news->events, news->n_events) >= 0);
   for (guint i = 0; i < RACE_STEP_THREADS; i++)
-    {
-      g_autofree char *state_name = g_strdup_printf ("steps_%c_state", g_ascii_tolower (thaw_scheduler_thread_letter (i)));
-      g_autofree char *line_name = g_strdup_printf ("steps_%c_line", g_ascii_tolower (thaw_scheduler_thread_letter (i)));
-      int line = thaw_step_listing_get_marked_line (self->listing, i);
-      g_autofree char *code = g_strdup (line >= 0 ? thaw_step_listing_get_line (self->listing, line) : "");
-
-      thaw_report_string (builder, state_name, states[news->threads[i].state]);
-      thaw_report_string (builder, line_name, g_strstrip (code));
-    }
+    thaw_scheduler_report_thread (builder, i, &news->threads[i], GTK_WIDGET (self->listing));
 }
 
 /**

@@ -56,8 +56,9 @@ static const char *const signaller_flag_steps[] = {
 G_STATIC_ASSERT (G_N_ELEMENTS (waiter_flag_steps) == SIGNAL_N_STEPS + 1);
 
 static char *
-describe_event (const SignalStepEvent *event)
+describe_event (gconstpointer data)
 {
+  const SignalStepEvent *event = data;
   char letter = thaw_scheduler_thread_letter (event->thread);
 
   switch (event->kind)
@@ -95,17 +96,9 @@ describe_event (const SignalStepEvent *event)
 
 static char *
 describe_schedule (const SignalStepEvent *events,
-                   guint                  n_events)
+                   guint            n_events)
 {
-  GString *schedule = g_string_new (NULL);
-
-  for (guint i = 0; i < n_events; i++)
-    {
-      g_autofree char *step = describe_event (&events[i]);
-
-      g_string_append_printf (schedule, "%s%s", i > 0 ? " → " : "", step);
-    }
-  return g_string_free (schedule, FALSE);
+  return thaw_scheduler_describe_schedule (events, n_events, sizeof *events, describe_event);
 }
 
 static const char *
@@ -317,7 +310,6 @@ void
 thaw_signal_scheduler_report (ThawSignalScheduler *self,
                               JsonBuilder         *builder)
 {
-  static const char *const states[] = { "starting", "paused", "running", "done", "blocked" };
   ThawStepListing *listings[SIGNAL_STEP_THREADS] = { self->waiter_listing, self->signaller_listing };
   const SignalStepsNews *news = &self->news;
   g_autofree char *schedule = describe_schedule (news->events, news->n_events);
@@ -329,15 +321,7 @@ thaw_signal_scheduler_report (ThawSignalScheduler *self,
   thaw_report_boolean (builder, "steps_lost_wake_up", news->lost);
   thaw_report_boolean (builder, "steps_finished", news->finished);
   for (guint i = 0; i < SIGNAL_STEP_THREADS; i++)
-    {
-      g_autofree char *state_name = g_strdup_printf ("steps_%c_state", 'a' + i);
-      g_autofree char *line_name = g_strdup_printf ("steps_%c_line", 'a' + i);
-      int line = thaw_step_listing_get_marked_line (listings[i], i);
-      g_autofree char *code = g_strdup (line >= 0 ? thaw_step_listing_get_line (listings[i], line) : "");
-
-      thaw_report_string (builder, state_name, states[news->threads[i].state]);
-      thaw_report_string (builder, line_name, g_strstrip (code));
-    }
+    thaw_scheduler_report_thread (builder, i, &news->threads[i], GTK_WIDGET (listings[i]));
 }
 
 /**
