@@ -96,7 +96,7 @@ describe_event (gconstpointer data)
 
 static char *
 describe_schedule (const SignalStepEvent *events,
-                   guint            n_events)
+                   guint                 n_events)
 {
   return thaw_scheduler_describe_schedule (events, n_events, sizeof *events, describe_event);
 }
