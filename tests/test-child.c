@@ -15,12 +15,18 @@
  *               time limit ends it
  *   free        freeing a watched child kills and reaps it at once, and
  *               nobody is called afterwards
+ *   parent-dies a process that ends without freeing its ThawChild (as a
+ *               crash would) takes the child with it
  */
 
 #include "config.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "thaw-child.h"
 #include "thaw-procfs.h"
@@ -170,6 +176,52 @@ test_free (void)
   seen_clear (&seen);
 }
 
+/* Where the process of parent-dies writes its child's pid: a name both it
+ * and the test know, from the test's pid. */
+static char *
+pid_file_path (int test_pid)
+{
+  return g_strdup_printf ("%s/thaw-test-child-%d", g_get_tmp_dir (), test_pid);
+}
+
+static void
+test_parent_dies (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *pid_text = NULL;
+  gint64 give_up;
+  int pid;
+
+  if (g_test_subprocess ())
+    {
+      const char *argv[] = { "/bin/sh", "-c", "exec sleep 60", NULL };
+      ThawChild *child = thaw_child_start (argv, 60000, 60000, record, NULL, NULL);
+      g_autofree char *text = g_strdup_printf ("%d", thaw_child_get_pid (child));
+
+      path = pid_file_path (getppid ());
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+      /* Gone without a word to the child: no free, no kill. */
+      _exit (0);
+    }
+
+  path = pid_file_path (getpid ());
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_assert_true (g_file_get_contents (path, &pid_text, NULL, NULL));
+  g_unlink (path);
+  pid = atoi (pid_text);
+  g_assert_cmpint (pid, >, 0);
+
+  /* The kernel sends it SIGKILL as its parent goes; whoever adopts it
+   * reaps it. */
+  give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (process_exists (pid))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_usleep (10000);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -180,6 +232,7 @@ main (int   argc,
   g_test_add_func ("/thaw/child/exits", test_exits);
   g_test_add_func ("/thaw/child/busy", test_busy);
   g_test_add_func ("/thaw/child/free", test_free);
+  g_test_add_func ("/thaw/child/parent-dies", test_parent_dies);
 
   return g_test_run ();
 }

@@ -14,7 +14,11 @@
  *                        and a new run after a cancelled one completes with
  *                        the exact checksum;
  *   stop-near-end        a Stop at 99 % either cancels or is too late, and
- *                        either way nothing is left behind.
+ *                        either way nothing is left behind;
+ *   no-check             the wrong way: Stop on a worker that never looks
+ *                        changes nothing: the job runs to its end with its
+ *                        checksum, the Stop counted as ignored with how long
+ *                        it waited, and nothing is cancelled.
  */
 
 #include "config.h"
@@ -267,6 +271,27 @@ test_stop_near_end (Fixture       *fixture,
   g_assert_cmpuint (thaw_test_count_threads (), <=, threads_before);
 }
 
+static void
+test_no_check (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "no-check"));
+  thaw_test_iterate_for (0.2);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
+  thaw_test_iterate_until (job_ended, fixture->lesson, 60 * thaw_test_time_scale ());
+
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "no-check");
+  g_assert_cmpint (json_object_get_int_member (report, "ignored_stops"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (report, "cancels"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (report, "progress"), ==, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (report, "stop_ignored_ms"), >, 0);
+  g_assert_cmpuint (strlen (json_object_get_string_member (report, "checksum")), ==, 64);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -274,6 +299,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add ("/thaw/cancel/no-check", Fixture, NULL,
+              fixture_set_up, test_no_check, fixture_tear_down);
   g_test_add ("/thaw/cancel/latency", Fixture, NULL,
               fixture_set_up, test_latency, fixture_tear_down);
   g_test_add ("/thaw/cancel/latency-follows-look", Fixture, NULL,

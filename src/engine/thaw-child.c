@@ -18,12 +18,16 @@
  *     threads, ends it with SIGKILL, and reaps it.
  *
  * Freeing a ThawChild whose process still runs kills and reaps it at once,
- * so closing the page or quitting Thaw never leaves a child behind.
+ * so closing the page or quitting Thaw never leaves a child behind; and the
+ * child is made to die with Thaw (PR_SET_PDEATHSIG), should Thaw end
+ * without freeing it.
  */
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #include "thaw-child.h"
 #include "thaw-procfs.h"
@@ -193,6 +197,15 @@ wait_cb (GObject      *source,
     self->drain_id = g_timeout_add (500, drain_timeout_cb, self);
 }
 
+/* In the child, between fork and exec: should Thaw itself end without
+ * freeing the ThawChild (a crash, a kill), the kernel ends the child too,
+ * so that no hung child outlives Thaw. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /**
  * thaw_child_start:
  * @argv: (array zero-terminated=1): the child's command line
@@ -215,10 +228,13 @@ thaw_child_start (const char *const  *argv,
                   gpointer            user_data,
                   GError            **error)
 {
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   ThawChild *self;
 
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (process == NULL)
     return NULL;
 

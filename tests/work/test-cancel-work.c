@@ -16,6 +16,9 @@
  *                       Stop adds nothing
  *   stop-too-late       a Stop after the worker's last look leaves the
  *                       complete result, marked as a stop that came too late
+ *   never-checks        the wrong way: a worker that never looks hashes on
+ *                       to the end after a Stop, with the exact checksum;
+ *                       the Stop is marked ignored, and how long it waited
  *   free-while-running  freeing the job joins its thread, and a delivery
  *                       already scheduled calls nobody
  */
@@ -43,6 +46,8 @@ typedef struct
   double latency_ms;
   double delivered_ms;
   gboolean stop_too_late;
+  gboolean stop_ignored;
+  double ignored_ms;
 } Progress;
 
 static void
@@ -72,6 +77,8 @@ record (const CancelProgress *progress,
   p->latency_ms = progress->latency_ms;
   p->delivered_ms = progress->delivered_ms;
   p->stop_too_late = progress->stop_too_late;
+  p->stop_ignored = progress->stop_ignored;
+  p->ignored_ms = progress->ignored_ms;
 }
 
 static void
@@ -240,6 +247,32 @@ test_free_while_running (void)
   g_assert_cmpuint (progress.deliveries, ==, 0);
 }
 
+static void
+test_never_checks (void)
+{
+  g_auto(Progress) progress;
+  g_autoptr(CancelWork) work = NULL;
+  gint64 stopped_at;
+
+  progress_init (&progress);
+  work = cancel_work_start (SMALL, CANCEL_NEVER_CHECK, record, &progress, NULL);
+  g_assert_nonnull (work);
+  /* At once: the Stop comes before the worker has done much. */
+  cancel_work_stop (work);
+  stopped_at = g_get_monotonic_time ();
+  work_test_iterate_until (is_finished, &progress, 60);
+
+  g_assert_cmpuint (progress.finished, ==, 1);
+  g_assert_no_error (progress.error);
+  g_assert_cmpstr (progress.checksum, ==, SMALL_CHECKSUM);
+  g_assert_cmpuint (progress.blocks_done, ==, SMALL);
+  g_assert_true (progress.stop_ignored);
+  g_assert_false (progress.stop_too_late);
+  /* It waited for the whole job, as measured from the Stop. */
+  g_assert_cmpfloat (progress.ignored_ms, >, 0);
+  g_assert_cmpfloat (progress.ignored_ms, <=, (g_get_monotonic_time () - stopped_at) / 1000.0 + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,6 +284,7 @@ main (int   argc,
   g_test_add_func ("/work/cancel/stop", test_stop);
   g_test_add_func ("/work/cancel/stop-too-late", test_stop_too_late);
   g_test_add_func ("/work/cancel/free-while-running", test_free_while_running);
+  g_test_add_func ("/work/cancel/never-checks", test_never_checks);
 
   return g_test_run ();
 }

@@ -40,6 +40,8 @@ struct _ThawLessonCancel
   double cancel_delivered_ms; /* click to the main thread knowing it */
   guint n_cancels;
   guint n_late_stops;
+  guint n_ignored_stops;      /* the wrong way's: the worker never looked */
+  double ignored_ms;          /* click to the end of the job, ignored */
   char *checksum;
 };
 
@@ -128,29 +130,50 @@ worker_progress (const CancelProgress *progress,
           add_to_history (self, _("Too late to stop: the job had already finished"),
                           _("The work was complete, so its result stands"));
         }
-      /* Translators: "%.2f" is seconds, "%.16s" the start of a checksum. */
-      text = g_strdup_printf (_("Done in %.2f s. SHA-256: %.16s…"),
-                              thaw_lesson_get_run_seconds (lesson), progress->checksum);
+      if (progress->stop_ignored)
+        {
+          self->n_ignored_stops++;
+          self->ignored_ms = progress->ignored_ms;
+          /* Translators: "%.1f" is a time in seconds. */
+          subtitle = g_strdup_printf (_("It hashed on to the end, %.1f s after the click"), progress->ignored_ms / 1000);
+          add_to_history (self, _("Stop was ignored: the worker never looked"), subtitle);
+          /* Translators: a time in seconds, e.g. "3.2 s". */
+          value = g_strdup_printf (_("%.1f s"), progress->ignored_ms / 1000);
+          thaw_lesson_set_headline (lesson, _("From Stop to the end of the job, Stop ignored"), value,
+                                    _("The worker never looked at its GCancellable"));
+          /* Translators: "%.1f" is a time in seconds. */
+          text = g_strdup_printf (_("Stop changed nothing: the worker never looked at its GCancellable, and "
+                                    "ran to the end %.1f s after the click. A thread cannot be stopped from "
+                                    "outside; it has to ask."),
+                                  progress->ignored_ms / 1000);
+        }
+      else
+        /* Translators: "%.2f" is seconds, "%.16s" the start of a checksum. */
+        text = g_strdup_printf (_("Done in %.2f s. SHA-256: %.16s…"),
+                                thaw_lesson_get_run_seconds (lesson), progress->checksum);
     }
 
   gtk_label_set_text (self->status, text);
   g_clear_pointer (&self->work, cancel_work_free);
 }
 
-/* lesson.start: a worker with a fresh GCancellable. */
+/* lesson.start: a worker with a fresh GCancellable; lesson.no-check, the
+ * wrong way: one that never looks at it. */
 static void
 start_cb (GtkWidget  *widget,
           const char *action_name,
           GVariant   *parameter)
 {
   ThawLessonCancel *self = THAW_LESSON_CANCEL (widget);
+  gboolean checks = !g_str_equal (action_name, "lesson.no-check");
   g_autoptr(GError) error = NULL;
 
-  thaw_lesson_begin_run (THAW_LESSON (self), "worker");
+  thaw_lesson_begin_run (THAW_LESSON (self), checks ? "worker" : "no-check");
   show_progress (self, 0, CANCEL_N_BLOCKS);
-  gtk_label_set_text (self->status, _("Hashing on a worker thread. Press Stop whenever you like."));
+  gtk_label_set_text (self->status, checks ? _("Hashing on a worker thread. Press Stop whenever you like.")
+                                           : _("Hashing on a worker that never looks at its GCancellable. Press Stop, and see."));
 
-  self->look_every_ms = (guint) gtk_spin_button_get_value_as_int (self->look_every);
+  self->look_every_ms = checks ? (guint) gtk_spin_button_get_value_as_int (self->look_every) : CANCEL_NEVER_CHECK;
   self->work = cancel_work_start (CANCEL_N_BLOCKS, self->look_every_ms,
                                   worker_progress, self, &error);
   if (self->work == NULL)
@@ -212,6 +235,8 @@ thaw_lesson_cancel_report (ThawLesson  *lesson,
   thaw_report_measured (builder, "cancel_delivered_ms", self->n_cancels > 0, self->cancel_delivered_ms);
   thaw_report_int (builder, "cancels", self->n_cancels);
   thaw_report_int (builder, "late_stops", self->n_late_stops);
+  thaw_report_int (builder, "ignored_stops", self->n_ignored_stops);
+  thaw_report_measured (builder, "stop_ignored_ms", self->n_ignored_stops > 0, self->ignored_ms);
   thaw_report_int (builder, "look_every_ms", gtk_spin_button_get_value_as_int (self->look_every));
   thaw_report_string (builder, "checksum", self->checksum);
 }
@@ -236,6 +261,7 @@ thaw_lesson_cancel_class_init (ThawLessonCancelClass *klass)
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start-and-stop", start_and_stop_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.no-check", start_cb);
   gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }
 

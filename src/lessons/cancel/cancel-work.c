@@ -93,6 +93,7 @@ struct _CancelWork
   GCancellable *cancellable;
   guint n_blocks;
   gint64 look_every_us;
+  gboolean checks;          /* FALSE: the wrong way, it never looks */
   ThawLatest *latest;       /* the worker holds a reference of its own */
 
   int finished;             /* atomic: the worker has published its last news */
@@ -129,7 +130,7 @@ hash_thread (gpointer data)
         {
           News *news;
 
-          if (g_cancellable_set_error_if_cancelled (work->cancellable, &last->error))
+          if (work->checks && g_cancellable_set_error_if_cancelled (work->cancellable, &last->error))
             {
               last->noticed_at = g_get_monotonic_time ();
               break;
@@ -194,8 +195,14 @@ deliver_news (gpointer value,
           progress.latency_ms = (double) (news->noticed_at - work->stopped_at) / 1000.0;
           progress.delivered_ms = (double) (now - work->stopped_at) / 1000.0;
         }
-      else
-        progress.stop_too_late = work->stopped_at != 0;
+      else if (work->stopped_at != 0)
+        {
+          /* Stopped, and yet the worker finished the job: it looked after
+           * its last block, or never at all. */
+          progress.stop_too_late = work->checks;
+          progress.stop_ignored = !work->checks;
+          progress.ignored_ms = (double) (now - work->stopped_at) / 1000.0;
+        }
     }
 
   /* This may free the work: nothing here touches it afterwards. */
@@ -203,7 +210,8 @@ deliver_news (gpointer value,
 }
 
 /* Starts hashing @n_blocks (the lesson: CANCEL_N_BLOCKS) on a worker that
- * looks at its cancellable every @look_every_ms. @progress gets the news on
+ * looks at its cancellable every @look_every_ms (or never, with
+ * CANCEL_NEVER_CHECK: the wrong way). @progress gets the news on
  * the main thread, the last time with "finished" set. Returns NULL, with
  * @error set, if no thread could be made. */
 CancelWork *
@@ -221,7 +229,8 @@ cancel_work_start (guint               n_blocks,
   /* A fresh cancellable for every run: once cancelled, one stays cancelled. */
   work->cancellable = g_cancellable_new ();
   work->n_blocks = n_blocks;
-  work->look_every_us = (gint64) look_every_ms * 1000;
+  work->checks = look_every_ms != CANCEL_NEVER_CHECK;
+  work->look_every_us = (gint64) (work->checks ? look_every_ms : 10) * 1000;
   work->latest = thaw_latest_new (deliver_news, work, news_free);
   work->progress = progress;
   work->user_data = user_data;

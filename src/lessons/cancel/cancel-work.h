@@ -19,6 +19,11 @@ G_BEGIN_DECLS
 #define CANCEL_BLOCK_BYTES (64u * 1024u)
 #define CANCEL_N_BLOCKS 20480u
 
+/* look_every_ms for the wrong way: the worker still says how far it has
+ * come every 10 ms, but never looks at its cancellable, so a Stop changes
+ * nothing until the job is done. */
+#define CANCEL_NEVER_CHECK G_MAXUINT
+
 typedef struct _CancelWork CancelWork;
 
 /* What the job says, always on the main thread. */
@@ -32,6 +37,10 @@ typedef struct
   double latency_ms;        /* cancelled: from the Stop to the worker noticing */
   double delivered_ms;      /* cancelled: from the Stop to this report */
   gboolean stop_too_late;   /* not cancelled: a Stop came after the last look */
+  gboolean stop_ignored;    /* not cancelled: a Stop came, and the worker,
+                             * which never looks (CANCEL_NEVER_CHECK),
+                             * hashed on to the end */
+  double ignored_ms;        /* stop_ignored: from the Stop to the end */
 } CancelProgress;
 
 typedef void (*CancelProgressFunc) (const CancelProgress *progress,
