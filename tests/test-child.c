@@ -91,10 +91,12 @@ run_until_ended (Seen *seen)
     }
 }
 
+/* Whether a process with this id still exists (as a zombie too); 0 is
+ * the pid of a child that had ended before it could be told. */
 static gboolean
 process_exists (int pid)
 {
-  return kill (pid, 0) == 0 || errno != ESRCH;
+  return pid > 0 && (kill (pid, 0) == 0 || errno != ESRCH);
 }
 
 static void

@@ -96,7 +96,7 @@ look_cb (gpointer data)
   gint64 now = g_get_monotonic_time ();
   double silent_ms = (now - self->last_line_at) / 1000.0;
 
-  if (threads == NULL)
+  if (self->news.pid <= 0 || threads == NULL)
     return G_SOURCE_CONTINUE;   /* gone: the wait says so */
 
   self->news.hung = all_asleep (threads) && silent_ms >= self->hang_ms;
@@ -230,6 +230,7 @@ thaw_child_start (const char *const  *argv,
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
+  const char *identifier;
   ThawChild *self;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
@@ -245,7 +246,10 @@ thaw_child_start (const char *const  *argv,
   self->hang_ms = hang_ms;
   self->limit_ms = limit_ms;
   self->started_at = self->last_line_at = g_get_monotonic_time ();
-  self->news.pid = atoi (g_subprocess_get_identifier (self->process));
+  /* NULL if the child has already exited and been reaped: it can be that
+   * quick (a child that only says a line, under Valgrind). */
+  identifier = g_subprocess_get_identifier (self->process);
+  self->news.pid = identifier != NULL ? atoi (identifier) : 0;
   self->news.lines = g_ptr_array_new_with_free_func (g_free);
   self->news_func = news;
   self->user_data = user_data;
