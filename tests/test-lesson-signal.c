@@ -8,6 +8,9 @@
  *                  once, soon after the broadcast;
  *   let-one        each ticket, handed out with a g_cond_signal(), lets
  *                  exactly one thread through, and Go then releases the rest;
+ *   wait-if        the wrong way: threads that wait with an if all go
+ *                  through on the one ticket lesson.wait-if hands out, and
+ *                  the headline says how many;
  *   start          lesson.start lines up, says Go by itself and ends with
  *                  every thread through exactly once, run after run;
  *   stop           Stop sends the sleepers away without passing the gate
@@ -221,6 +224,33 @@ test_let_one (Fixture       *fixture,
 }
 
 static void
+test_wait_if (Fixture       *fixture,
+              gconstpointer  data)
+{
+  const guint n_threads = 3;
+  g_autoptr(JsonObject) report = NULL;
+  const char *caption, *value;
+
+  g_object_set (fixture->lesson, "threads", n_threads, NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "wait-if"));
+  wait_for_end (fixture);
+
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "wait-with-if");
+  g_assert_false (json_object_get_boolean_member (report, "gate_open"));
+  g_assert_cmpint (json_object_get_int_member (report, "tickets"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (report, "released"), ==, n_threads);
+  g_assert_cmpint (json_object_get_int_member (report, "through_without_ticket"), ==, n_threads - 1);
+  assert_passes (report, n_threads, 1);
+
+  value = thaw_lesson_get_headline (fixture->lesson, &caption, NULL);
+  g_assert_cmpstr (caption, ==, "Through the gate on one ticket, with an if");
+  g_assert_cmpstr (value, ==, "3 of 3");
+  g_assert_cmpuint (thaw_test_count_threads_named (LESSON_THREAD), ==, 0);
+}
+
+static void
 test_start (Fixture       *fixture,
             gconstpointer  data)
 {
@@ -344,6 +374,8 @@ main (int   argc,
 
   g_test_add ("/thaw/signal/gate-holds", Fixture, NULL,
               fixture_set_up, test_gate_holds, fixture_tear_down);
+  g_test_add ("/thaw/signal/wait-if", Fixture, NULL,
+              fixture_set_up, test_wait_if, fixture_tear_down);
   g_test_add ("/thaw/signal/let-one", Fixture, NULL,
               fixture_set_up, test_let_one, fixture_tear_down);
   g_test_add ("/thaw/signal/start", Fixture, NULL,

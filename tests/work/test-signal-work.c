@@ -12,6 +12,8 @@
  *                 after every thread was joined; the news function may free
  *                 the work
  *   let-one       each ticket lets exactly one thread through; Go the rest
+ *   let-one-if    the wrong way, an if where the while was: one ticket,
+ *                 and every thread goes through on it
  *   stop-asleep   Stop wakes the sleepers, who leave without passing
  *   stop-working  Stop ends the work after the gate early
  *   free          freeing the work while threads sleep and work joins them
@@ -124,7 +126,7 @@ test_go (void)
   guint threads_before = work_test_count_threads (THREAD_NAME);
 
   record_init (&record);
-  work = signal_work_line_up (n_threads, WORK_US, receive, &record, &error);
+  work = signal_work_line_up (n_threads, SIGNAL_WAIT_WHILE, WORK_US, receive, &record, &error);
   g_assert_no_error (error);
   g_assert_nonnull (work);
   g_assert_cmpuint (signal_work_get_news (work)->n_threads, ==, n_threads);
@@ -172,7 +174,7 @@ test_let_one (void)
   guint threads_before = work_test_count_threads (THREAD_NAME);
 
   record_init (&record);
-  work = signal_work_line_up (n_threads, WORK_US, receive, &record, NULL);
+  work = signal_work_line_up (n_threads, SIGNAL_WAIT_WHILE, WORK_US, receive, &record, NULL);
   g_assert_nonnull (work);
   wait_for_counts (&record, n_threads, 0);
 
@@ -194,6 +196,38 @@ test_let_one (void)
   for (guint i = 0; i < n_threads; i++)
     g_assert_cmpint (record.news.runners[i].passes, ==, 1);
   g_assert_false (record.news.stopped);
+  g_assert_cmpuint (record.news.tickets, ==, n_threads - 1);
+  g_assert_cmpuint (record.news.without_ticket, ==, 0);
+  work_test_wait_for_threads (THREAD_NAME, threads_before);
+}
+
+static void
+test_let_one_if (void)
+{
+  const guint n_threads = 4;
+  Record record;
+  g_autoptr(SignalWork) work = NULL;
+  guint threads_before = work_test_count_threads (THREAD_NAME);
+
+  record_init (&record);
+  work = signal_work_line_up (n_threads, SIGNAL_WAIT_IF, WORK_US, receive, &record, NULL);
+  g_assert_nonnull (work);
+  wait_for_counts (&record, n_threads, 0);
+
+  /* One ticket, and no Go. */
+  signal_work_let_one (work);
+  work_test_iterate_until (is_finished, &record, 10);
+
+  g_assert_false (record.news.gate_open);
+  g_assert_false (record.news.stopped);
+  g_assert_cmpuint (record.news.tickets, ==, 1);
+  g_assert_cmpuint (record.news.released, ==, n_threads);
+  g_assert_cmpuint (record.news.without_ticket, ==, n_threads - 1);
+  for (guint i = 0; i < n_threads; i++)
+    {
+      g_assert_cmpint (record.news.runners[i].passes, ==, 1);
+      g_assert_cmpint (record.news.runners[i].wake_ups, ==, 1);
+    }
   work_test_wait_for_threads (THREAD_NAME, threads_before);
 }
 
@@ -206,7 +240,7 @@ test_stop_asleep (void)
   guint threads_before = work_test_count_threads (THREAD_NAME);
 
   record_init (&record);
-  work = signal_work_line_up (n_threads, WORK_US, receive, &record, NULL);
+  work = signal_work_line_up (n_threads, SIGNAL_WAIT_WHILE, WORK_US, receive, &record, NULL);
   g_assert_nonnull (work);
   wait_for_counts (&record, n_threads, 0);
 
@@ -242,7 +276,7 @@ test_stop_working (void)
 
   record_init (&record);
   /* Work for a minute, stopped as soon as it has begun. */
-  work = signal_work_line_up (n_threads, 60 * G_USEC_PER_SEC, receive, &record, NULL);
+  work = signal_work_line_up (n_threads, SIGNAL_WAIT_WHILE, 60 * G_USEC_PER_SEC, receive, &record, NULL);
   g_assert_nonnull (work);
   signal_work_go (work);
   work_test_iterate_until (is_working, &record, 10);
@@ -270,7 +304,7 @@ test_free (void)
   guint deliveries;
 
   record_init (&record);
-  work = signal_work_line_up (n_threads, 60 * G_USEC_PER_SEC, receive, &record, NULL);
+  work = signal_work_line_up (n_threads, SIGNAL_WAIT_WHILE, 60 * G_USEC_PER_SEC, receive, &record, NULL);
   g_assert_nonnull (work);
   wait_for_counts (&record, n_threads, 0);
 
@@ -490,6 +524,7 @@ main (int   argc,
 
   g_test_add_func ("/work/signal/go", test_go);
   g_test_add_func ("/work/signal/let-one", test_let_one);
+  g_test_add_func ("/work/signal/let-one-if", test_let_one_if);
   g_test_add_func ("/work/signal/stop-asleep", test_stop_asleep);
   g_test_add_func ("/work/signal/stop-working", test_stop_working);
   g_test_add_func ("/work/signal/free", test_free);

@@ -39,7 +39,9 @@ struct _ThawLessonSignal
 
   guint n_threads;
   SignalWork *work;     /* while the threads run */
-  guint auto_go_id;     /* lesson.start's Go, still to come */
+  guint auto_go_id;     /* lesson.start's Go, or lesson.wait-if's ticket,
+                         * still to come */
+  SignalWait wait;      /* how the threads of the run wait */
   SignalNews news;      /* the latest news, for --report */
 
   /* Be the Scheduler: the buttons, and the part of the page that shows the
@@ -144,6 +146,33 @@ set_gate_closed (ThawLessonSignal *self,
     g_clear_handle_id (&self->auto_go_id, g_source_remove);
 }
 
+/* The wrong way's outcome, measured: how many went through on how few
+ * tickets. */
+static void
+show_if_result (ThawLessonSignal *self,
+                const SignalNews *news)
+{
+  guint through = news->tickets + news->without_ticket;
+  g_autofree char *value = NULL;
+  g_autofree char *text = NULL;
+
+  /* Translators: "%u of %u" threads, e.g. "4 of 4". */
+  value = g_strdup_printf (_("%u of %u"), through, news->n_threads);
+  thaw_lesson_set_headline (THAW_LESSON (self), _("Through the gate on one ticket, with an if"), value,
+                            _("A wake-up is a hint, not a promise: look again in a while loop"));
+  /* Translators: the first "%u" is a number of threads, the second of
+   * tickets, which also chooses the plural. */
+  text = g_strdup_printf (ngettext ("%u threads went through on %u ticket. Each was woken, and the if took "
+                                    "the wake-up for the ticket; a while would have looked again, and sent "
+                                    "all but one back to sleep.",
+                                    "%u threads went through on %u tickets. Each was woken, and the if took "
+                                    "the wake-up for a ticket; a while would have looked again, and sent "
+                                    "the others back to sleep.",
+                                    news->tickets),
+                          through, news->tickets);
+  gtk_label_set_text (self->status, text);
+}
+
 /* The threads' news, delivered on the main thread. */
 static void
 receive_news (const SignalNews *news,
@@ -162,8 +191,11 @@ receive_news (const SignalNews *news,
   stopped = news->stopped;
   set_gate_closed (self, FALSE);
   thaw_lesson_end_run (THAW_LESSON (self), stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
-  gtk_label_set_text (self->status, stopped ? _("Stopped. The threads still at the gate were woken to leave.")
-                                            : _("Done. Every thread went through the gate once."));
+  if (news->without_ticket > 0)
+    show_if_result (self, news);
+  else
+    gtk_label_set_text (self->status, stopped ? _("Stopped. The threads still at the gate were woken to leave.")
+                                              : _("Done. Every thread went through the gate once."));
 }
 
 static gboolean
@@ -176,8 +208,25 @@ auto_go_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* lesson.wait-if's one ticket, once every thread sleeps at the gate (a
+ * thread still on its way would find the ticket before it sleeps, and
+ * show nothing). */
+static gboolean
+auto_ticket_cb (gpointer data)
+{
+  ThawLessonSignal *self = data;
+
+  if (signal_work_get_news (self->work)->waiting < self->n_threads)
+    return G_SOURCE_CONTINUE;
+  self->auto_go_id = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self), "lesson.let-one", NULL);
+  return G_SOURCE_REMOVE;
+}
+
 /* lesson.line-up starts the threads, which wait at the closed gate;
- * lesson.start does too, and says Go by itself a moment later. */
+ * lesson.start does too, and says Go by itself a moment later;
+ * lesson.wait-if, the wrong way, lines up threads that wait with an if,
+ * and lets one through a moment later. */
 static void
 line_up_cb (GtkWidget  *widget,
             const char *action_name,
@@ -185,11 +234,14 @@ line_up_cb (GtkWidget  *widget,
 {
   ThawLessonSignal *self = THAW_LESSON_SIGNAL (widget);
   gboolean and_go = g_str_equal (action_name, "lesson.start");
+  gboolean with_if = g_str_equal (action_name, "lesson.wait-if");
   g_autoptr(GError) error = NULL;
 
-  thaw_lesson_begin_run (THAW_LESSON (self), and_go ? "line-up-and-go" : "line-up");
+  thaw_lesson_begin_run (THAW_LESSON (self), and_go ? "line-up-and-go" : with_if ? "wait-with-if" : "line-up");
   make_rows (self);
-  self->work = signal_work_line_up (self->n_threads, SIGNAL_LESSON_WORK_US, receive_news, self, &error);
+  self->wait = with_if ? SIGNAL_WAIT_IF : SIGNAL_WAIT_WHILE;
+  self->work = signal_work_line_up (self->n_threads, self->wait, SIGNAL_LESSON_WORK_US,
+                                    receive_news, self, &error);
   if (self->work == NULL)
     {
       thaw_lesson_fail_start (THAW_LESSON (self), error);
@@ -200,10 +252,13 @@ line_up_cb (GtkWidget  *widget,
   set_gate_closed (self, TRUE);
   gtk_label_set_text (self->status,
                       and_go ? _("The threads are lining up. Go comes in a moment…")
-                             : _("The threads are asleep at the gate, using no CPU. Say Go, or let one through."));
+                      : with_if ? _("The threads wait with an if. One ticket comes in a moment…")
+                      : _("The threads are asleep at the gate, using no CPU. Say Go, or let one through."));
   /* Removed when the gate opens or the run ends, and in dispose. */
   if (and_go)
     self->auto_go_id = g_timeout_add (AUTO_GO_MS, auto_go_cb, self);
+  else if (with_if)
+    self->auto_go_id = g_timeout_add (AUTO_GO_MS, auto_ticket_cb, self);
 }
 
 /* lesson.let-one, lesson.go and lesson.stop: what the main thread tells the
@@ -219,7 +274,10 @@ gate_cb (GtkWidget  *widget,
   if (g_str_equal (action_name, "lesson.let-one"))
     {
       signal_work_let_one (self->work);
-      gtk_label_set_text (self->status, _("One ticket: g_cond_signal() woke one thread, and the others sleep on."));
+      gtk_label_set_text (self->status,
+                          self->wait == SIGNAL_WAIT_IF
+                          ? _("One ticket, and the gate woke every thread. Each checked with an if, once…")
+                          : _("One ticket: g_cond_signal() woke one thread, and the others sleep on."));
       return;
     }
 
@@ -249,6 +307,8 @@ thaw_lesson_signal_report (ThawLesson  *lesson,
   thaw_report_int (builder, "released", news->released);
   thaw_report_int (builder, "waiting", news->waiting);
   thaw_report_double (builder, "wake_latency_ms_max", news->max_latency_us / 1000.0);
+  thaw_report_int (builder, "tickets", news->tickets);
+  thaw_report_int (builder, "through_without_ticket", news->without_ticket);
 
   for (guint a = 0; a < G_N_ELEMENTS (arrays); a++)
     {
@@ -305,6 +365,7 @@ thaw_lesson_signal_class_init (ThawLessonSignalClass *klass)
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", line_up_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.line-up", line_up_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.wait-if", line_up_cb);
   gtk_widget_class_install_action (widget_class, "lesson.go", NULL, gate_cb);
   gtk_widget_class_install_action (widget_class, "lesson.let-one", NULL, gate_cb);
   gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, gate_cb);

@@ -16,6 +16,9 @@
  *   signal_work_let_one()  hands out one ticket and wakes a thread with
  *       g_cond_signal(), which wakes at least one: the ticket, taken by the
  *       first to look, lets exactly one through.
+ *   With SIGNAL_WAIT_IF, the wrong way, a thread looks at the gate once
+ *   and trusts the first wake-up, and Let One Through wakes every thread:
+ *   each of them goes through on the one ticket.
  *   signal_work_stop()     wakes everybody up to leave, through the gate or
  *       not.
  *   signal_work_free()     stops the threads and joins them: no thread
@@ -52,6 +55,10 @@ typedef struct
 
   gint64 opened_at;     /* when Go was said */
   gint64 ticket_at;     /* when the last ticket was handed out */
+
+  guint tickets_given;  /* measured: tickets handed out */
+  guint without_ticket; /* measured: threads through on a ticket already
+                         * taken (the wrong way's) */
 } Gate;
 
 /* One thread's seat. What it shows is written by that thread with
@@ -66,6 +73,7 @@ typedef struct
 struct _SignalWork
 {
   Gate gate;
+  SignalWait wait;              /* set before the threads start */
   GCancellable *cancellable;
   ThawLatest *latest;           /* the hand-off to the main thread */
   gulong work_us;               /* set before the threads start */
@@ -133,6 +141,53 @@ pass_the_gate (SignalWork   *work,
   return passed;
 }
 
+/* The wrong way, SIGNAL_WAIT_IF: the same gate, with an if where the
+ * while was. The thread looks at the predicate once, sleeps, and takes
+ * being woken as proof that it may go. But a wake-up says only that
+ * something may have changed: here Let One Through wakes every thread
+ * (g_cond_broadcast(), as code must when one GCond stands for several
+ * conditions; g_cond_signal() is allowed to wake more than one, and any
+ * wait may end for nothing at all). Each thread goes through on the one
+ * ticket, which only the first of them finds. */
+static gboolean
+pass_the_gate_with_if (SignalWork   *work,
+                       SignalRunner *shown)
+{
+  Gate *gate = &work->gate;
+  gboolean passed = TRUE;
+  gint64 through_at;
+
+  thaw_mutex_lock (&gate->mutex);
+
+  g_atomic_int_set (&shown->state, SIGNAL_RUNNER_WAITING);
+  thaw_latest_publish (work->latest, NULL);
+
+  if (!gate->open && gate->tickets == 0 && !gate->closing)
+    {
+      thaw_cond_wait (&gate->changed, &gate->mutex);
+      g_atomic_int_inc (&shown->wake_ups);
+    }
+
+  through_at = g_get_monotonic_time ();
+  if (gate->closing)
+    passed = FALSE;
+  else if (gate->open)
+    g_atomic_int_set (&shown->latency_us, (int) (through_at - gate->opened_at));
+  else
+    {
+      /* Counted, so that the page can say what the if let through. */
+      if (gate->tickets > 0)
+        gate->tickets--;
+      else
+        gate->without_ticket++;
+      g_atomic_int_set (&shown->latency_us, (int) (through_at - gate->ticket_at));
+    }
+
+  thaw_mutex_unlock (&gate->mutex);
+
+  return passed;
+}
+
 /* The work after the gate: short naps, with a look at the cancellable
  * between them. */
 static void
@@ -165,7 +220,8 @@ runner_thread (gpointer data)
   /* A busy machine should slow the job down, not the window. */
   thaw_thread_set_background_priority ();
 
-  if (pass_the_gate (work, shown))
+  if (work->wait == SIGNAL_WAIT_IF ? pass_the_gate_with_if (work, shown)
+                                    : pass_the_gate (work, shown))
     {
       g_atomic_int_inc (&shown->passes);
       g_atomic_int_set (&shown->state, SIGNAL_RUNNER_RUNNING);
@@ -216,8 +272,14 @@ signal_work_let_one (SignalWork *work)
 
   thaw_mutex_lock (&gate->mutex);
   gate->tickets++;
+  gate->tickets_given++;
   gate->ticket_at = g_get_monotonic_time ();
-  g_cond_signal (&gate->changed);
+  /* The wrong way's gate wakes everybody at every change: harmless to a
+   * while, fatal to an if (pass_the_gate_with_if()). */
+  if (work->wait == SIGNAL_WAIT_IF)
+    g_cond_broadcast (&gate->changed);
+  else
+    g_cond_signal (&gate->changed);
   thaw_mutex_unlock (&gate->mutex);
 }
 
@@ -281,6 +343,10 @@ deliver_news_cb (gpointer value,
         g_thread_join (g_steal_pointer (&work->threads[i]));
       joined += work->threads[i] == NULL;
     }
+  thaw_mutex_lock (&work->gate.mutex);
+  news->tickets = work->gate.tickets_given;
+  news->without_ticket = work->gate.without_ticket;
+  thaw_mutex_unlock (&work->gate.mutex);
   news->finished = joined == work->n_threads;
   news->stopped = news->finished && g_cancellable_is_cancelled (work->cancellable);
 
@@ -306,13 +372,14 @@ stop_join_and_free (SignalWork *work)
   g_free (work);
 }
 
-/* Starts @n_threads threads, which go and sleep at the closed gate, and
- * work @work_us each once through (the lesson: SIGNAL_LESSON_WORK_US).
+/* Starts @n_threads threads, which go and sleep at the closed gate (waiting
+ * the @wait way), and work @work_us each once through (the lesson: SIGNAL_LESSON_WORK_US).
  * @news_func gets their news on the main thread, the last time with
  * finished set. Returns NULL, with @error set, if a thread could not be
  * made. */
 SignalWork *
 signal_work_line_up (guint            n_threads,
+                     SignalWait       wait,
                      gulong           work_us,
                      SignalNewsFunc   news_func,
                      gpointer         user_data,
@@ -328,6 +395,7 @@ signal_work_line_up (guint            n_threads,
   g_cond_init (&work->gate.changed);
   work->cancellable = g_cancellable_new ();
   work->latest = thaw_latest_new (deliver_news_cb, work, NULL);
+  work->wait = wait;
   work->work_us = work_us;
   work->n_threads = n_threads;
   work->news.n_threads = n_threads;

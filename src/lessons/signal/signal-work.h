@@ -22,6 +22,14 @@ G_BEGIN_DECLS
 
 typedef struct _SignalWork SignalWork;
 
+/* How a thread waits at the gate. */
+typedef enum
+{
+  SIGNAL_WAIT_WHILE,        /* the right way: look again after every wake-up */
+  SIGNAL_WAIT_IF,           /* the wrong way: look once, and trust a wake-up;
+                             * the gate then wakes everybody at every change */
+} SignalWait;
+
 typedef enum
 {
   SIGNAL_RUNNER_STARTING,
@@ -49,6 +57,9 @@ typedef struct
   guint waiting;            /* threads asleep at the gate */
   guint released;           /* threads through it */
   int max_latency_us;       /* the slowest of them */
+  guint tickets;            /* tickets handed out by Let One Through */
+  guint without_ticket;     /* threads that went through on a ticket already
+                             * taken: only an if lets that happen */
   gboolean finished;        /* every thread has been joined: the last news */
   gboolean stopped;         /* with finished: Stop cut the run short */
   SignalRunner runners[SIGNAL_MAX_THREADS];
@@ -59,6 +70,7 @@ typedef void (*SignalNewsFunc) (const SignalNews *news,
                                 gpointer          user_data);
 
 SignalWork       *signal_work_line_up     (guint            n_threads,
+                                           SignalWait       wait,
                                            gulong           work_us,
                                            SignalNewsFunc   news_func,
                                            gpointer         user_data,
