@@ -21,10 +21,17 @@
  *                   block B on account 1 until A is done, and both go
  *                   through with all the money;
  *   random          a thousand random schedules: some deadlock with
- *                   opposite orders, none with the same order.
+ *                   opposite orders, none with the same order;
+ *   no-watchdog     the wrong way for good, in a child process: both
+ *                   transfers and the main thread asleep in futex waits;
+ *                   Thaw judges the child hung, ends it with SIGKILL, and
+ *                   no process is left;
+ *   no-watchdog-stop  Stop during that run ends the child at once.
  */
 
 #include "config.h"
+
+#include <signal.h>
 
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
@@ -413,6 +420,48 @@ test_random (Fixture       *fixture,
   json_object_unref (report);
 }
 
+static void
+test_no_watchdog (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  int pid;
+
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "no-watchdog"));
+  report = thaw_test_wait_for_member (fixture->lesson, "job_state", "succeeded");
+  pid = (int) json_object_get_int_member (report, "child_pid");
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "child-no-watchdog");
+  g_assert_true (json_object_get_boolean_member (report, "child_hung"));
+  /* Two transfers and the main thread that joins them, in futex waits. */
+  g_assert_cmpint (json_object_get_int_member (report, "child_threads"), >=, 3);
+  g_assert_cmpint (json_object_get_int_member (report, "child_threads_in_futex"), >=, 3);
+  /* "joins", both "took", both "asks for". */
+  g_assert_cmpint (json_object_get_int_member (report, "child_lines"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (report, "child_signal"), ==, SIGKILL);
+  g_assert_false (thaw_test_process_exists (pid));
+}
+
+static void
+test_no_watchdog_stop (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  int pid;
+
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "no-watchdog"));
+  report = thaw_test_wait_for_member (fixture->lesson, "child_lines", "5");
+  pid = (int) json_object_get_int_member (report, "child_pid");
+  g_assert_true (thaw_test_process_exists (pid));
+
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
+  g_clear_pointer (&report, json_object_unref);
+  report = thaw_test_wait_for_member (fixture->lesson, "job_state", "cancelled");
+  g_assert_false (json_object_get_boolean_member (report, "child_hung"));
+  g_assert_cmpint (json_object_get_int_member (report, "child_signal"), ==, SIGKILL);
+  g_assert_false (thaw_test_process_exists (pid));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -420,6 +469,10 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add ("/thaw/deadlock/no-watchdog", Fixture, NULL,
+              fixture_set_up, test_no_watchdog, fixture_tear_down);
+  g_test_add ("/thaw/deadlock/no-watchdog-stop", Fixture, NULL,
+              fixture_set_up, test_no_watchdog_stop, fixture_tear_down);
   g_test_add ("/thaw/deadlock/detected", Fixture, NULL,
               fixture_set_up, test_detected, fixture_tear_down);
   g_test_add ("/thaw/deadlock/ordered-never", Fixture, NULL,

@@ -20,7 +20,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <signal.h>
 
 #include "thaw-lesson.h"
@@ -237,13 +236,6 @@ test_stop (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (again, "recursion_depth"), ==, 4);
 }
 
-/* Whether a process with this id still exists (as a zombie too). */
-static gboolean
-process_exists (int pid)
-{
-  return pid > 0 && (kill (pid, 0) == 0 || errno != ESRCH);
-}
-
 static void
 test_lock_twice (Fixture       *fixture,
                  gconstpointer  data)
@@ -262,7 +254,7 @@ test_lock_twice (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (report, "child_lines"), ==, 3);
   g_assert_cmpint (json_object_get_int_member (report, "child_signal"), ==, SIGKILL);
   /* Reaped: not even a zombie is left. */
-  g_assert_false (process_exists (pid));
+  g_assert_false (thaw_test_process_exists (pid));
 }
 
 static void
@@ -276,14 +268,14 @@ test_lock_twice_quit (Fixture       *fixture,
   /* The child has said its first line: it is there, and hangs soon. */
   report = thaw_test_wait_for_member (fixture->lesson, "child_lines", "3");
   pid = (int) json_object_get_int_member (report, "child_pid");
-  g_assert_true (process_exists (pid));
+  g_assert_true (thaw_test_process_exists (pid));
   g_assert_false (json_object_get_boolean_member (report, "child_hung"));
 
   /* Closing the window disposes the page, which ends its child. */
   g_object_add_weak_pointer (G_OBJECT (fixture->lesson), (gpointer *) &fixture->lesson);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_assert_null (fixture->lesson);
-  g_assert_false (process_exists (pid));
+  g_assert_false (thaw_test_process_exists (pid));
   fixture->window = NULL;
 }
 

@@ -9,6 +9,13 @@
  * new one, and no temporary file is left beside it. The file is checked
  * here by the test's own reading of its format, not by the lesson's.
  *
+ * Kill Mid-Write, the wrong way in a child process: killed with SIGKILL
+ * once both of its files are half written, it leaves the one written in
+ * place half written and the other one old and whole; Thaw removes the
+ * temporary file SIGKILL left, and the folder, and no process is left
+ * (kill-mid-write); closing the page while the child writes ends it and
+ * leaves nothing on disk (kill-mid-write-close).
+ *
  * Everything runs with XDG_CACHE_HOME in a private folder: the tests never
  * touch the real cache.
  */
@@ -16,6 +23,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
@@ -677,6 +685,71 @@ test_in_place_leaves_half (void)
   fixture_close (&fixture);
 }
 
+static char *
+killed_folder (void)
+{
+  return g_build_filename (cache_home, "thaw", "killed-mid-write", NULL);
+}
+
+static void
+test_kill_mid_write (void)
+{
+  g_autofree char *folder = killed_folder ();
+  Fixture fixture = { 0 };
+  g_autoptr(JsonObject) report = NULL;
+  gint64 in_place_lines;
+  int pid;
+
+  fixture_open (&fixture);
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "kill-mid-write"));
+  report = thaw_test_wait_for_member (fixture.lesson, "job_state", "succeeded");
+
+  pid = (int) json_object_get_int_member (report, "child_pid");
+  g_assert_cmpint (pid, >, 0);
+  g_assert_false (thaw_test_process_exists (pid));
+  g_assert_cmpint (json_object_get_int_member (report, "child_signal"), ==, SIGKILL);
+  g_assert_cmpint (json_object_get_int_member (report, "killed_files_checked"), ==, 2);
+  /* In place: more than the old version's start, less than the new one. */
+  in_place_lines = json_object_get_int_member (report, "killed_in_place_lines");
+  g_test_message ("killed with %" G_GINT64_FORMAT " lines of %d written in place", in_place_lines, N_LINES);
+  g_assert_false (json_object_get_boolean_member (report, "killed_in_place_complete"));
+  g_assert_cmpint (in_place_lines, >, 0);
+  g_assert_cmpint (in_place_lines, <, N_LINES);
+  /* Renamed into place: the old version, a tenth of the new, whole. */
+  g_assert_true (json_object_get_boolean_member (report, "killed_atomic_complete"));
+  g_assert_cmpint (json_object_get_int_member (report, "killed_atomic_lines"), ==, N_LINES / 10);
+  /* SIGKILL left the temporary file; Thaw took it away, and the rest. */
+  g_assert_cmpint (json_object_get_int_member (report, "killed_temp_files_left"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (report, "killed_files_after_cleanup"), ==, 0);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+
+  fixture_close (&fixture);
+}
+
+static void
+test_kill_mid_write_close (void)
+{
+  g_autofree char *folder = killed_folder ();
+  Fixture fixture = { 0 };
+  g_autoptr(JsonObject) report = NULL;
+  int pid;
+
+  fixture_open (&fixture);
+  g_assert_true (thaw_lesson_activate_verb (fixture.lesson, "kill-mid-write"));
+  /* The new versions are on their way. */
+  report = thaw_test_wait_for_member (fixture.lesson, "child_lines", "2");
+  pid = (int) json_object_get_int_member (report, "child_pid");
+  g_assert_true (thaw_test_process_exists (pid));
+  g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+
+  gtk_window_destroy (GTK_WINDOW (fixture.window));
+  fixture.window = NULL;
+  g_assert_false (thaw_test_process_exists (pid));
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+
+  fixture_close (&fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -698,6 +771,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/thaw/shutdown/kill-mid-write", test_kill_mid_write);
+  g_test_add_func ("/thaw/shutdown/kill-mid-write-close", test_kill_mid_write_close);
   g_test_add_func ("/thaw/shutdown/close-window-mid-job", test_close_window_mid_job);
   g_test_add_func ("/thaw/shutdown/simulate-quit", test_simulate_quit);
   g_test_add_func ("/thaw/shutdown/stop", test_stop);

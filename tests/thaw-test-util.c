@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 
@@ -576,4 +577,11 @@ thaw_test_trap_in_language (const char *language,
   g_unsetenv ("LANGUAGE");
   g_unsetenv ("LC_ALL");
   g_test_trap_assert_passed ();
+}
+
+/* Whether a process with this id still exists (as a zombie too). */
+gboolean
+thaw_test_process_exists (int pid)
+{
+  return pid > 0 && (kill (pid, 0) == 0 || errno != ESRCH);
 }

@@ -35,6 +35,7 @@ void        thaw_test_run_thaw_signal (ThawTestRun        *run,
                                        ...) G_GNUC_NULL_TERMINATED;
 JsonObject *thaw_test_load_report    (const char         *path);
 JsonObject *thaw_test_lesson_report  (ThawLesson         *lesson);
+gboolean    thaw_test_process_exists  (int                pid);
 JsonObject *thaw_test_wait_for_member (ThawLesson        *lesson,
                                        const char        *member,
                                        const char        *value);

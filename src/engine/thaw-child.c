@@ -292,6 +292,24 @@ thaw_child_free (ThawChild *self)
   g_free (self);
 }
 
+/**
+ * thaw_child_kill:
+ * @self: a ThawChild
+ *
+ * Ends the child now with SIGKILL, at a moment the page chooses (a file
+ * half written), however busy it is. Its last news, with the signal, comes
+ * once it is reaped, as for a hung child. Does nothing once the child has
+ * been killed or has exited.
+ */
+void
+thaw_child_kill (ThawChild *self)
+{
+  if (self->process_done)
+    return;
+  g_clear_handle_id (&self->look_id, g_source_remove);
+  kill_child (self);
+}
+
 int
 thaw_child_get_pid (ThawChild *self)
 {

@@ -52,6 +52,7 @@ ThawChild *thaw_child_start (const char *const  *argv,
                              gpointer            user_data,
                              GError            **error);
 void       thaw_child_free  (ThawChild          *self);
+void       thaw_child_kill  (ThawChild          *self);
 int        thaw_child_get_pid (ThawChild        *self);
 char      *thaw_child_dup_self_path (void);
 

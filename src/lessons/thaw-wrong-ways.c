@@ -4,14 +4,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A wrong way that would hang Thaw for good (a thread that waits for
- * itself) runs as `thaw --wrong-way NAME`, a hidden option, in a child
- * process that the lesson's page starts and watches (thaw-child.c). This
- * is the table of them; each is a function of its lesson's work file.
+ * itself, two that wait for each other with no watchdog) or that only a
+ * killed process shows (a file half written when SIGKILL came) runs as
+ * `thaw --wrong-way NAME`, a hidden option, in a child process that the
+ * lesson's page starts and watches (thaw-child.c). This is the table of
+ * them; each is a function of its lesson's work file.
  */
 
 #include "config.h"
 
+#include "deadlock-work.h"
 #include "recursive-work.h"
+#include "shutdown-work.h"
 #include "thaw-wrong-ways.h"
 
 static const struct
@@ -20,6 +24,8 @@ static const struct
   int (*run) (void);
 } wrong_ways[] = {
   { "recursive", recursive_lock_twice_main },
+  { "deadlock", deadlock_no_watchdog_main },
+  { "shutdown", shutdown_killed_main },
 };
 
 gboolean

@@ -11,6 +11,8 @@
 
 #include "deadlock-scheduler.h"
 #include "deadlock-work.h"
+#include "thaw-child.h"
+#include "thaw-lesson-child.h"
 #include "thaw-lesson.h"
 #include "thaw-palette.h"
 #include "thaw-run-log.h"
@@ -33,6 +35,7 @@ struct _ThawLessonDeadlock
   ThawThreadTimeline *lanes;
   GtkLabel *status;
   ThawRunLog *runs;
+  GtkLabel *child_report;
   guint delay_ms;               /* the knob */
   DeadlockWork *work;           /* while the threads run */
   DeadlockOrder order;          /* of the last run */
@@ -44,6 +47,11 @@ struct _ThawLessonDeadlock
   ThawScheduler *scheduler;
   ThawDeadlockScheduler *scheduler_view;
   gboolean same_order;          /* the knob: the stepped transfers' order */
+
+  /* Without a Watchdog: the child process, and what it came to. */
+  ThawChild *child;
+  ThawLessonChild child_seen;
+  gboolean child_stopped;       /* by Stop, before it was judged */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonDeadlock, thaw_lesson_deadlock, THAW_TYPE_LESSON)
@@ -227,6 +235,75 @@ receive_news (const DeadlockNews *news, gpointer user_data)
                               detected ? _("Deadlock, found and undone") : _("No deadlock"), detail);
 }
 
+/* ---- Without a Watchdog: a deadlock for good, in a child process ---- */
+
+/* How long every thread of the child must sleep, with nothing said, to
+ * count as hung; and how long it may run at all. */
+#define CHILD_HANG_MS 1000
+#define CHILD_LIMIT_MS 8000
+
+static void
+child_news (const ThawChildNews *news,
+            gpointer             user_data)
+{
+  ThawLessonDeadlock *self = user_data;
+  g_autofree char *text = NULL;
+  g_autofree char *value = NULL;
+
+  text = thaw_lesson_child_describe (news, _("Every thread asleep: each transfer holds one account and waits "
+                                             "for the other's, and the main thread waits for both. Nothing "
+                                             "in the process can end it: no watchdog, no timeout. Thaw ends "
+                                             "the process."));
+  gtk_label_set_text (self->child_report, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->child_report), TRUE);
+  thaw_lesson_child_update (&self->child_seen, news);
+  if (!news->ended)
+    return;
+
+  g_clear_pointer (&self->child, thaw_child_free);
+  if (self->child_stopped && !self->child_seen.hung)
+    {
+      thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_CANCELLED);
+      gtk_label_set_text (self->status, _("Stopped: Thaw ended the child before it was judged."));
+      return;
+    }
+  thaw_lesson_end_run (THAW_LESSON (self), self->child_seen.hung ? THAW_RUN_SUCCEEDED : THAW_RUN_FAILED);
+  value = thaw_lesson_child_futex_value (&self->child_seen);
+  thaw_lesson_set_headline (THAW_LESSON (self),
+                            self->child_seen.hung ? _("Deadlock for good, in a child process") : _("The child did not hang"),
+                            value, NULL);
+  gtk_label_set_text (self->status, self->child_seen.hung
+                      ? _("Without a watchdog the deadlock lasts for ever: the child hung, and Thaw ended it. Thaw itself never stopped.")
+                      : _("The child did not hang as expected; its report is below."));
+}
+
+/* lesson.no-watchdog: `thaw --wrong-way deadlock`, watched until it hangs. */
+static void
+no_watchdog_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ThawLessonDeadlock *self = THAW_LESSON_DEADLOCK (widget);
+  g_autofree char *exe = thaw_child_dup_self_path ();
+  const char *argv[] = { exe, "--wrong-way", "deadlock", NULL };
+  g_autoptr(GError) error = NULL;
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "child-no-watchdog");
+  self->child_seen = (ThawLessonChild) { 0 };
+  self->child_stopped = FALSE;
+  if (exe == NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Thaw cannot tell where its own program is."));
+  else
+    self->child = thaw_child_start (argv, CHILD_HANG_MS, CHILD_LIMIT_MS, child_news, self, &error);
+  if (self->child == NULL)
+    {
+      thaw_lesson_fail_start (THAW_LESSON (self), error);
+      return;
+    }
+  gtk_label_set_text (self->status, _("A child process runs both transfers with plain locks and no watchdog; Thaw watches its threads…"));
+  gtk_label_set_text (self->child_report, "");
+}
+
 /* lesson.start: opposite orders; lesson.ordered: the fix; lesson.stop:
  * every wait and nap looks at it, and the last news ends the run. */
 static void
@@ -239,7 +316,15 @@ action_cb (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   if (g_str_equal (action_name, "lesson.stop"))
     {
-      deadlock_work_stop (self->work);    /* enabled only while it runs */
+      /* Enabled only while a run goes on: the threads here, or the child
+       * of Without a Watchdog, which only a signal can end. */
+      if (self->child != NULL)
+        {
+          self->child_stopped = TRUE;
+          thaw_child_kill (self->child);
+        }
+      else
+        deadlock_work_stop (self->work);
       gtk_label_set_text (self->status, _("Stopping…"));
       return;
     }
@@ -289,6 +374,7 @@ thaw_lesson_deadlock_report (ThawLesson *lesson, JsonBuilder *builder)
       if (news->undone_at_ms > 0)
         thaw_report_double (builder, "undone_at_ms", news->undone_at_ms);
     }
+  thaw_lesson_child_report (&self->child_seen, builder);
   thaw_deadlock_scheduler_report (self->scheduler_view, builder);
 }
 
@@ -313,11 +399,14 @@ thaw_lesson_deadlock_class_init (ThawLessonDeadlockClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, lanes);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, status);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, runs);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, child_report);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonDeadlock, child), (GDestroyNotify) thaw_child_free);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonDeadlock, scheduler_view);
   thaw_lesson_class_add_scheduler (lesson_class, G_STRUCT_OFFSET (ThawLessonDeadlock, scheduler),
                                    &thaw_deadlock_scheduler_class);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", action_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.ordered", action_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.no-watchdog", no_watchdog_cb);
   gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, action_cb);
 }
 

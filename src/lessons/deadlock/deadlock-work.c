@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <glib/gprintf.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "deadlock-work.h"
@@ -464,4 +466,90 @@ deadlock_work_free (DeadlockWork *work)
   g_cond_clear (&work->graph_changed);
   thaw_timeline_unref (work->timeline);
   g_free (work);
+}
+
+/* ---- Without a watchdog, in a child process ---------------------------- */
+
+/* `thaw --wrong-way deadlock`: the same two transfers with plain
+ * g_mutex_lock() and nobody watching. The page runs it in a child process
+ * and watches it from outside (src/engine/thaw-child.c), because nothing
+ * inside could end it: each thread waits for the other for ever, and the
+ * main thread waits for both. */
+
+typedef struct
+{
+  GMutex account[N_TRANSFERS];
+  int first_taken;              /* atomic: threads holding their first lock */
+} Bare;
+
+typedef struct { Bare *bare; guint me; } BareTransfer;
+
+static void
+tell_parent (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static void
+tell_parent (const char *format,
+             ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_vprintf (format, args);
+  va_end (args);
+  g_print ("\n");
+  fflush (stdout);
+}
+
+static gpointer
+bare_transfer_thread (gpointer data)
+{
+  BareTransfer *transfer = data;
+  Bare *bare = transfer->bare;
+  guint from = transfer->me, to = 1 - transfer->me;
+
+  g_mutex_lock (&bare->account[from]);
+  tell_parent ("transfer %u→%u: took account %u", from + 1, to + 1, from + 1);
+
+  /* The delay between the two locks, made certain: each waits until the
+   * other holds its first lock too. A real program leaves it to chance,
+   * and deadlocks only now and then. */
+  g_atomic_int_inc (&bare->first_taken);
+  while (g_atomic_int_get (&bare->first_taken) < N_TRANSFERS)
+    g_usleep (1000);
+
+  tell_parent ("transfer %u→%u: asks for account %u…", from + 1, to + 1, to + 1);
+  g_mutex_lock (&bare->account[to]);
+  tell_parent ("transfer %u→%u: took account %u (never printed)", from + 1, to + 1, to + 1);
+
+  g_mutex_unlock (&bare->account[to]);
+  g_mutex_unlock (&bare->account[from]);
+  return NULL;
+}
+
+/**
+ * deadlock_no_watchdog_main:
+ *
+ * What `thaw --wrong-way deadlock` runs. Only a signal ends it.
+ *
+ * Returns: never
+ */
+int
+deadlock_no_watchdog_main (void)
+{
+  static Bare bare;
+  static BareTransfer transfers[N_TRANSFERS];
+  GThread *threads[N_TRANSFERS];
+
+  for (guint i = 0; i < N_TRANSFERS; i++)
+    {
+      transfers[i] = (BareTransfer) { &bare, i };
+      threads[i] = g_thread_new ("transfer", bare_transfer_thread, &transfers[i]);
+    }
+  tell_parent ("main: joins both transfers");
+  for (guint i = 0; i < N_TRANSFERS; i++)
+    g_thread_join (threads[i]);
+  tell_parent ("main: joined both (never printed)");
+
+  return 0;
 }

@@ -104,6 +104,8 @@ DeadlockWork *deadlock_work_start       (DeadlockOrder     order,
 void          deadlock_work_stop        (DeadlockWork     *work);
 void          deadlock_work_free        (DeadlockWork     *work);
 
+int           deadlock_no_watchdog_main (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeadlockWork, deadlock_work_free)
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include "recursive-work.h"
 #include "thaw-child.h"
+#include "thaw-lesson-child.h"
 #include "thaw-lesson.h"
 #include "thaw-procfs.h"
 #include "thaw-paced-text.h"
@@ -41,10 +42,7 @@ struct _ThawLessonRecursive
   /* Lock It Twice: the child process, and what it came to. */
   GtkLabel *child_report;
   ThawChild *child;
-  int child_pid;
-  gboolean child_hung;
-  guint child_threads, child_in_futex, child_lines;
-  int child_signal;
+  ThawLessonChild child_seen;
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonRecursive, thaw_lesson_recursive, THAW_TYPE_LESSON)
@@ -211,105 +209,30 @@ run_cb (GtkWidget  *widget,
 #define CHILD_HANG_MS 1000
 #define CHILD_LIMIT_MS 8000
 
-/* One of the child's threads, as /proc showed it when it was judged. */
-static void
-append_thread (GString              *text,
-               const ThawThreadInfo *info)
-{
-  if (info->state == 'S' || info->state == 'D')
-    /* Translators: one thread of the child process, e.g. "locker: asleep
-     * (S) in futex_do_wait, system call futex". */
-    g_string_append_printf (text, _("%s: asleep (%c) in %s, system call %s"), info->name, info->state,
-                            info->wchan != NULL ? info->wchan : "?", info->syscall != NULL ? info->syscall : "?");
-  else
-    /* Translators: e.g. "thaw: running (R)". */
-    g_string_append_printf (text, _("%s: running (%c)"), info->name, info->state);
-  g_string_append_c (text, '\n');
-}
-
-static void
-show_child (ThawLessonRecursive *self,
-            const ThawChildNews *news)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  /* Translators: %d is a process id. */
-  g_string_append_printf (text, _("Child process %d said:"), news->pid);
-  g_string_append_c (text, '\n');
-  for (guint i = 0; i < news->lines->len; i++)
-    g_string_append_printf (text, "  %s\n", (const char *) news->lines->pdata[i]);
-
-  if (news->threads != NULL)
-    {
-      if (news->hung)
-        /* Translators: %.1f is a time in seconds. */
-        g_string_append_printf (text, _("Then nothing for %.1f s, and its threads were:"), news->silent_ms / 1000);
-      else
-        g_string_append (text, _("It ran past its time, and its threads were:"));
-      g_string_append_c (text, '\n');
-      for (guint i = 0; i < news->threads->len; i++)
-        {
-          g_string_append (text, "  ");
-          append_thread (text, news->threads->pdata[i]);
-        }
-    }
-  if (news->hung)
-    g_string_append (text, _("Every thread asleep, and none can wake the others: the locker waits for a mutex "
-                             "that only it could let go, and the main thread waits for the locker. A "
-                             "self-deadlock. Thaw ends it."));
-  if (news->ended)
-    {
-      g_string_append_c (text, ' ');
-      if (news->term_signal != 0)
-        /* Translators: %s is a signal's name, e.g. "SIGKILL", %d its number. */
-        g_string_append_printf (text, _("The child ended by %s (signal %d); nothing of it is left."),
-                                news->term_signal == SIGKILL ? "SIGKILL" : g_strsignal (news->term_signal),
-                                news->term_signal);
-      else
-        /* Translators: %d is an exit status. */
-        g_string_append_printf (text, _("The child exited with status %d."), news->exit_status);
-    }
-  gtk_label_set_text (self->child_report, text->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->child_report), TRUE);
-}
-
 static void
 child_news (const ThawChildNews *news,
             gpointer             user_data)
 {
   ThawLessonRecursive *self = user_data;
+  g_autofree char *text = NULL;
   g_autofree char *value = NULL;
 
-  show_child (self, news);
-  self->child_pid = news->pid;
-  self->child_lines = news->lines->len;
-  if (news->threads != NULL)
-    {
-      self->child_hung = news->hung;
-      self->child_threads = news->threads->len;
-      self->child_in_futex = 0;
-      for (guint i = 0; i < news->threads->len; i++)
-        {
-          const ThawThreadInfo *info = news->threads->pdata[i];
-
-          self->child_in_futex += g_strcmp0 (info->syscall, "futex") == 0 ||
-                                  (info->wchan != NULL && strstr (info->wchan, "futex") != NULL);
-        }
-    }
+  text = thaw_lesson_child_describe (news, _("Every thread asleep, and none can wake the others: the locker waits "
+                                             "for a mutex that only it could let go, and the main thread waits "
+                                             "for the locker. A self-deadlock. Thaw ends it."));
+  gtk_label_set_text (self->child_report, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->child_report), TRUE);
+  thaw_lesson_child_update (&self->child_seen, news);
   if (!news->ended)
     return;
 
-  self->child_signal = news->term_signal;
   g_clear_pointer (&self->child, thaw_child_free);
-  thaw_lesson_end_run (THAW_LESSON (self), self->child_hung ? THAW_RUN_SUCCEEDED : THAW_RUN_FAILED);
-  /* Translators: e.g. "2 of 2 threads asleep in a futex". */
-  value = g_strdup_printf (ngettext ("%u of %u thread asleep in a futex", "%u of %u threads asleep in a futex",
-                                     self->child_threads),
-                           self->child_in_futex, self->child_threads);
+  thaw_lesson_end_run (THAW_LESSON (self), self->child_seen.hung ? THAW_RUN_SUCCEEDED : THAW_RUN_FAILED);
+  value = thaw_lesson_child_futex_value (&self->child_seen);
   thaw_lesson_set_headline (THAW_LESSON (self),
-                            self->child_hung ? _("Self-deadlock, in a child process") : _("The child did not hang"),
+                            self->child_seen.hung ? _("Self-deadlock, in a child process") : _("The child did not hang"),
                             value, NULL);
-  gtk_label_set_text (self->status, self->child_hung
+  gtk_label_set_text (self->status, self->child_seen.hung
                       ? _("The child hung, as a thread that locks a plain mutex twice does, and Thaw ended it. Thaw itself never stopped.")
                       : _("The child did not hang as expected; its report is below."));
 }
@@ -327,9 +250,7 @@ lock_twice_cb (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
 
   thaw_lesson_begin_run (THAW_LESSON (self), "child-lock-twice");
-  self->child_hung = FALSE;
-  self->child_threads = self->child_in_futex = self->child_lines = 0;
-  self->child_signal = 0;
+  self->child_seen = (ThawLessonChild) { 0 };
   if (exe == NULL)
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Thaw cannot tell where its own program is."));
   else
@@ -365,12 +286,7 @@ thaw_lesson_recursive_report (ThawLesson  *lesson,
   thaw_report_double (builder, "plain_mutex_timed_lock_ms", plain->timed_lock_us / 1000.0);
   thaw_report_boolean (builder, "plain_mutex_would_deadlock", WOULD_DEADLOCK (plain));
   /* The child of lesson.lock-twice. */
-  thaw_report_int (builder, "child_pid", self->child_pid);
-  thaw_report_boolean (builder, "child_hung", self->child_hung);
-  thaw_report_int (builder, "child_threads", self->child_threads);
-  thaw_report_int (builder, "child_threads_in_futex", self->child_in_futex);
-  thaw_report_int (builder, "child_lines", self->child_lines);
-  thaw_report_int (builder, "child_signal", self->child_signal);
+  thaw_lesson_child_report (&self->child_seen, builder);
 }
 
 static void

@@ -11,8 +11,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "shutdown-work.h"
+#include "thaw-child.h"
+#include "thaw-lesson-child.h"
 #include "thaw-lesson.h"
 #include "thaw-paced-text.h"
 
@@ -28,6 +31,7 @@ struct _ThawLessonShutdown
   AdwActionRow *contents_row;
   AdwActionRow *written_row;
   GtkLabel *previous_label;
+  GtkLabel *child_report;
 
   ShutdownWork *work;       /* while a run goes on */
   ShutdownWork *check;      /* while the file is read back */
@@ -44,6 +48,19 @@ struct _ThawLessonShutdown
   gboolean opened;          /* the first check, at opening, is done */
   gboolean kept_from_previous_run;
   char *previous_run;
+
+  /* Kill Mid-Write: the child process, then the reading back of what it
+   * left, one file after the other. */
+  ThawChild *child;
+  ThawLessonChild child_seen;
+  char *child_said;             /* its report in words */
+  ShutdownWork *killed_check;
+  guint killed_checked;         /* files read back so far */
+  ShutdownFacts killed[SHUTDOWN_N_KILLED];
+  guint temp_files_left;        /* what SIGKILL left behind, found... */
+  guint64 temp_bytes_left;
+  guint files_after_cleanup;    /* ...and removed: what remained */
+  gboolean killed_folder_used;  /* until it has been removed */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonShutdown, thaw_lesson_shutdown, THAW_TYPE_LESSON)
@@ -255,6 +272,194 @@ simulate_quit_cb (GtkWidget  *widget,
                       : _("Quitting: the writer has one second to finish, or it gives up."));
 }
 
+/* ---- Kill Mid-Write: SIGKILL, in a child process ---------------------- */
+
+/* The child is killed once it says both files are half written, long
+ * before these: it never hangs, and runs about two seconds if left alone. */
+#define CHILD_HANG_MS 10000
+#define CHILD_LIMIT_MS 20000
+
+/* Empties the child's folder and removes it. Returns how many entries it
+ * could not remove (0: nothing is left). */
+static guint
+remove_killed_folder (ThawLessonShutdown *self,
+                      gboolean            count_temporary)
+{
+  g_autofree char *folder = shutdown_killed_folder ();
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint left = 0;
+
+  if (dir == NULL)
+    return 0;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      GStatBuf st;
+
+      /* A name that starts with a dot is a writer's temporary file
+       * (".atomic.txt.XXXXXX"): its writer was killed before it could
+       * rename it or delete it. */
+      if (count_temporary && name[0] == '.' && g_stat (path, &st) == 0)
+        {
+          self->temp_files_left++;
+          self->temp_bytes_left += (guint64) st.st_size;
+        }
+      left += g_unlink (path) != 0;
+    }
+  left += g_rmdir (folder) != 0;
+  return left;
+}
+
+static void
+show_killed (ThawLessonShutdown *self)
+{
+  const ShutdownFacts *in_place = &self->killed[0], *atomic = &self->killed[1];
+  g_autoptr(GString) text = g_string_new (self->child_said);
+  g_autofree char *value = NULL;
+  gboolean shown = !in_place->complete && atomic->complete;
+
+  g_string_append (text, "\n\n");
+  /* Translators: "%s" is a file name; "%'u" a number of lines. */
+  g_string_append_printf (text, in_place->complete ? _("%s, written in place: complete, %'u lines.")
+                                                   : _("%s, written in place: half a file, %'u lines and no "
+                                                       "footer. The old version is gone, and the new one was "
+                                                       "never finished."),
+                          shutdown_killed_names[0], in_place->lines);
+  g_string_append_c (text, '\n');
+  /* Translators: "%s" is a file name; "%'u" a number of lines. */
+  g_string_append_printf (text, _("%s, written to a temporary file and renamed: complete, %'u lines: the old "
+                                  "version, untouched, because the rename never came."),
+                          shutdown_killed_names[1], atomic->lines);
+  g_string_append_c (text, '\n');
+  if (self->temp_files_left > 0)
+    {
+      g_autofree char *size = g_format_size (self->temp_bytes_left);
+
+      /* Translators: "%u" is a number of files, "%s" a size such as "1.2 MB". */
+    g_string_append_printf (text, ngettext ("SIGKILL runs no clean-up: %u temporary file of %s was left beside it. "
+                                            "Thaw removed it, and the folder.",
+                                            "SIGKILL runs no clean-up: %u temporary files of %s were left beside it. "
+                                            "Thaw removed them, and the folder.",
+                                            self->temp_files_left),
+                              self->temp_files_left, size);
+    }
+  else
+    g_string_append (text, _("No temporary file was left. Thaw removed the folder."));
+  gtk_label_set_text (self->child_report, text->str);
+
+  /* Translators: "%'u" is a number of lines. */
+  value = g_strdup_printf (_("%'u lines"), in_place->lines);
+  thaw_lesson_set_headline (THAW_LESSON (self), _("Killed mid-write: what the file written in place kept"), value,
+                            shown ? _("The file written the right way kept its old version, whole")
+                                  : NULL);
+  thaw_lesson_end_run (THAW_LESSON (self), shown ? THAW_RUN_SUCCEEDED : THAW_RUN_FAILED);
+  gtk_label_set_text (self->status,
+                      shown ? _("SIGKILL stops a process wherever it is. Written in place, the file is half of "
+                                "one; written to a temporary file and renamed, it is the old one, whole.")
+                            : _("The child was not killed midway; its report is below."));
+}
+
+static void check_next_killed (ThawLessonShutdown *self);
+
+static void
+killed_checked (const ShutdownNews *news,
+                gpointer            user_data)
+{
+  ThawLessonShutdown *self = user_data;
+
+  if (news->outcome != SHUTDOWN_CHECKED)
+    return;
+  shutdown_facts_clear (&self->killed[self->killed_checked]);
+  self->killed[self->killed_checked] = *news->facts;
+  *news->facts = (ShutdownFacts) { 0 };   /* taken */
+  self->killed_checked++;
+  g_clear_pointer (&self->killed_check, shutdown_work_free);
+  check_next_killed (self);
+}
+
+/* Reads the two files back on a worker, one after the other; then clears
+ * up after the child and shows it all. */
+static void
+check_next_killed (ThawLessonShutdown *self)
+{
+  g_autofree char *folder = shutdown_killed_folder ();
+
+  if (self->killed_checked < SHUTDOWN_N_KILLED)
+    {
+      g_autofree char *path = g_build_filename (folder, shutdown_killed_names[self->killed_checked], NULL);
+
+      self->killed_check = shutdown_work_check (path, killed_checked, self);
+      return;
+    }
+
+  self->files_after_cleanup = remove_killed_folder (self, TRUE);
+  self->killed_folder_used = FALSE;
+  show_killed (self);
+}
+
+static void
+child_news (const ThawChildNews *news,
+            gpointer             user_data)
+{
+  ThawLessonShutdown *self = user_data;
+  const char *last = news->lines->len > 0 ? news->lines->pdata[news->lines->len - 1] : "";
+
+  g_free (self->child_said);
+  self->child_said = thaw_lesson_child_describe (news, "");
+  gtk_label_set_text (self->child_report, self->child_said);
+  gtk_widget_set_visible (GTK_WIDGET (self->child_report), TRUE);
+  thaw_lesson_child_update (&self->child_seen, news);
+
+  /* The moment: both files half written. */
+  if (!news->ended && g_str_has_prefix (last, "both new versions half written"))
+    {
+      thaw_child_kill (self->child);
+      gtk_label_set_text (self->status, _("Both files half written: Thaw sends the child SIGKILL…"));
+    }
+  if (!news->ended)
+    return;
+
+  g_clear_pointer (&self->child, thaw_child_free);
+  gtk_label_set_text (self->status, _("The child is gone. Thaw reads back what it left…"));
+  self->killed_checked = 0;
+  check_next_killed (self);
+}
+
+/* lesson.kill-mid-write: `thaw --wrong-way shutdown`, killed halfway. */
+static void
+kill_mid_write_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (widget);
+  g_autofree char *exe = thaw_child_dup_self_path ();
+  const char *argv[] = { exe, "--wrong-way", "shutdown", NULL };
+  g_autoptr(GError) error = NULL;
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "child-kill-mid-write");
+  self->child_seen = (ThawLessonChild) { 0 };
+  self->temp_files_left = self->files_after_cleanup = 0;
+  self->temp_bytes_left = 0;
+  for (guint i = 0; i < SHUTDOWN_N_KILLED; i++)
+    shutdown_facts_clear (&self->killed[i]);
+  /* What an earlier child may have left (Thaw itself killed mid-way). */
+  remove_killed_folder (self, FALSE);
+  self->killed_folder_used = TRUE;
+
+  if (exe == NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Thaw cannot tell where its own program is."));
+  else
+    self->child = thaw_child_start (argv, CHILD_HANG_MS, CHILD_LIMIT_MS, child_news, self, &error);
+  if (self->child == NULL)
+    {
+      thaw_lesson_fail_start (THAW_LESSON (self), error);
+      return;
+    }
+  gtk_label_set_text (self->status, _("A child process writes two files, one in place and one the right way…"));
+  gtk_label_set_text (self->child_report, "");
+}
+
 /* lesson.stop: cancel both; the must-finish file is abandoned cleanly. */
 static void
 stop_cb (GtkWidget  *widget,
@@ -265,6 +470,8 @@ stop_cb (GtkWidget  *widget,
 
   if (self->work != NULL)
     shutdown_work_stop (self->work);
+  else if (self->child != NULL)
+    thaw_child_kill (self->child);
 }
 
 static void
@@ -295,6 +502,16 @@ thaw_lesson_shutdown_report (ThawLesson  *lesson,
   thaw_report_string (builder, "target_modified", modified);
   thaw_report_boolean (builder, "kept_from_previous_run", self->kept_from_previous_run);
   thaw_report_string (builder, "previous_run", self->previous_run);
+
+  /* Kill Mid-Write. */
+  thaw_lesson_child_report (&self->child_seen, builder);
+  thaw_report_int (builder, "killed_files_checked", self->killed_checked);
+  thaw_report_boolean (builder, "killed_in_place_complete", self->killed[0].complete);
+  thaw_report_int (builder, "killed_in_place_lines", self->killed[0].lines);
+  thaw_report_boolean (builder, "killed_atomic_complete", self->killed[1].complete);
+  thaw_report_int (builder, "killed_atomic_lines", self->killed[1].lines);
+  thaw_report_int (builder, "killed_temp_files_left", self->temp_files_left);
+  thaw_report_int (builder, "killed_files_after_cleanup", self->files_after_cleanup);
 }
 
 static void
@@ -305,7 +522,14 @@ thaw_lesson_shutdown_finalize (GObject *object)
   g_free (self->path);
   g_free (self->abandon_reason);
   g_free (self->previous_run);
+  g_free (self->child_said);
+  /* Closed during Kill Mid-Write: the child has been killed and reaped
+   * (the page owns it), and what it wrote goes too. */
+  if (self->killed_folder_used)
+    remove_killed_folder (self, FALSE);
   shutdown_facts_clear (&self->facts);
+  for (guint i = 0; i < SHUTDOWN_N_KILLED; i++)
+    shutdown_facts_clear (&self->killed[i]);
 
   G_OBJECT_CLASS (thaw_lesson_shutdown_parent_class)->finalize (object);
 }
@@ -328,6 +552,10 @@ thaw_lesson_shutdown_class_init (ThawLessonShutdownClass *klass)
                               NULL, (GDestroyNotify) shutdown_work_free);
   thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonShutdown, check),
                          (GDestroyNotify) shutdown_work_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonShutdown, child),
+                         (GDestroyNotify) thaw_child_free);
+  thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonShutdown, killed_check),
+                         (GDestroyNotify) shutdown_work_free);
   gtk_widget_class_bind_template_child_full (widget_class, "write_progress", FALSE,
                                              G_STRUCT_OFFSET (ThawLessonShutdown, bars[SHUTDOWN_WRITER]));
   gtk_widget_class_bind_template_child_full (widget_class, "warmup_progress", FALSE,
@@ -337,9 +565,11 @@ thaw_lesson_shutdown_class_init (ThawLessonShutdownClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, contents_row);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, written_row);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, previous_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonShutdown, child_report);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.write-in-place", start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.kill-mid-write", kill_mid_write_cb);
   gtk_widget_class_install_action (widget_class, "lesson.simulate-quit", NULL, simulate_quit_cb);
   gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, stop_cb);
 }

@@ -587,3 +587,120 @@ shutdown_work_check (const char       *path,
   start_job (work, SHUTDOWN_CHECK, "thaw-inspect", check_thread, 1);
   return work;
 }
+
+/* ---- Killed mid-write, in a child process ----------------------------- */
+
+/* `thaw --wrong-way shutdown`: what no quit policy can help with. The
+ * child writes an old version of two files, then starts on the new ones,
+ * one in place and one the right way, with the lesson's own writer; and
+ * once both are half written it says so, and the page kills it with
+ * SIGKILL, which no program can catch: no handler runs, no clean-up, no
+ * grace. What is on disk afterwards is the lesson. */
+
+/* Where the two files go: a folder of their own, which the page empties
+ * before and after. */
+char *
+shutdown_killed_folder (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "thaw", "killed-mid-write", NULL);
+}
+
+const char *const shutdown_killed_names[SHUTDOWN_N_KILLED] = { "in-place.txt", "atomic.txt" };
+
+typedef struct
+{
+  GMainLoop *loop;
+  guint writers_left;       /* writers that have not said their last word */
+  guint percent[SHUTDOWN_N_KILLED];
+  gboolean new_versions;    /* the old ones are written: watch halfway */
+  gboolean said_halfway;
+} Killed;
+
+typedef struct
+{
+  Killed *killed;
+  guint file;
+} KilledFile;
+
+static void
+tell_parent (const char *line)
+{
+  g_print ("%s\n", line);
+  fflush (stdout);
+}
+
+static void
+killed_news (const ShutdownNews *news,
+             gpointer            user_data)
+{
+  KilledFile *file = user_data;
+  Killed *killed = file->killed;
+
+  if (news->job != SHUTDOWN_WRITER)
+    return;
+  if (news->outcome != SHUTDOWN_RUNNING)
+    {
+      if (--killed->writers_left == 0)
+        g_main_loop_quit (killed->loop);
+      return;
+    }
+
+  killed->percent[file->file] = news->done * 100 / news->total;
+  if (killed->new_versions && !killed->said_halfway &&
+      killed->percent[0] >= 50 && killed->percent[1] >= 50)
+    {
+      killed->said_halfway = TRUE;
+      tell_parent ("both new versions half written");
+    }
+}
+
+/* Writes both files with the lesson's writer, and waits for both. */
+static void
+write_both (Killed   *killed,
+            gboolean  first_in_place,
+            guint     n_chunks,
+            guint     pause_us)
+{
+  g_autofree char *folder = shutdown_killed_folder ();
+  KilledFile files[SHUTDOWN_N_KILLED];
+  ShutdownWork *works[SHUTDOWN_N_KILLED];
+
+  killed->writers_left = SHUTDOWN_N_KILLED;
+  for (guint i = 0; i < SHUTDOWN_N_KILLED; i++)
+    {
+      g_autofree char *path = g_build_filename (folder, shutdown_killed_names[i], NULL);
+
+      files[i] = (KilledFile) { killed, i };
+      works[i] = shutdown_work_start (path, first_in_place && i == 0, n_chunks, pause_us, killed_news, &files[i]);
+    }
+  g_main_loop_run (killed->loop);
+  for (guint i = 0; i < SHUTDOWN_N_KILLED; i++)
+    shutdown_work_free (works[i]);
+}
+
+/**
+ * shutdown_killed_main:
+ *
+ * What `thaw --wrong-way shutdown` runs, in a child process of the page.
+ * Left alone, it writes both new versions to the end and exits.
+ *
+ * Returns: the exit status
+ */
+int
+shutdown_killed_main (void)
+{
+  Killed killed = { .loop = g_main_loop_new (NULL, FALSE) };
+
+  /* The old versions: small, complete, written the right way. */
+  write_both (&killed, FALSE, SHUTDOWN_N_CHUNKS / 10, 0);
+  tell_parent ("old versions of in-place.txt and atomic.txt written, complete");
+
+  tell_parent ("new versions: in-place.txt in place, atomic.txt to a temporary file and a rename");
+  killed.new_versions = TRUE;
+  killed.percent[0] = killed.percent[1] = 0;
+  write_both (&killed, TRUE, SHUTDOWN_N_CHUNKS, SHUTDOWN_PAUSE_US);
+  tell_parent ("both new versions written (printed only if nobody killed this process)");
+
+  g_main_loop_unref (killed.loop);
+  return 0;
+}

@@ -88,6 +88,13 @@ void          shutdown_work_quit    (ShutdownWork     *work,
 void          shutdown_work_free    (ShutdownWork     *work);
 void          shutdown_facts_clear  (ShutdownFacts    *facts);
 
+/* Killed mid-write: `thaw --wrong-way shutdown`, and what the page reads
+ * back: the file written in place, and the one written the right way. */
+#define SHUTDOWN_N_KILLED 2
+extern const char *const shutdown_killed_names[SHUTDOWN_N_KILLED];
+char         *shutdown_killed_folder (void);
+int           shutdown_killed_main  (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShutdownWork, shutdown_work_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ShutdownFacts, shutdown_facts_clear)
 

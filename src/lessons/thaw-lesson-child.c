@@ -1,0 +1,134 @@
+/* thaw-lesson-child.c — what a lesson page says of a wrong way it ran in a
+ * child process
+ *
+ * Copyright 2026 The Thaw authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The wrong ways that would hang Thaw run as `thaw --wrong-way NAME`, and
+ * src/engine/thaw-child.c watches them. This is the part the pages share:
+ * the child's report in words (what it said, how its threads were found,
+ * how it ended), the figures kept of it, and their names in --report.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <string.h>
+
+#include "thaw-lesson-child.h"
+#include "thaw-procfs.h"
+#include "thaw-lesson.h"
+
+/* One of the child's threads, as /proc showed it when it was judged. */
+static void
+append_thread (GString              *text,
+               const ThawThreadInfo *info)
+{
+  if (info->state == 'S' || info->state == 'D')
+    /* Translators: one thread of the child process, e.g. "locker: asleep
+     * (S) in futex_do_wait, system call futex". */
+    g_string_append_printf (text, _("%s: asleep (%c) in %s, system call %s"), info->name, info->state,
+                            info->wchan != NULL ? info->wchan : "?", info->syscall != NULL ? info->syscall : "?");
+  else
+    /* Translators: e.g. "thaw: running (R)". */
+    g_string_append_printf (text, _("%s: running (%c)"), info->name, info->state);
+  g_string_append_c (text, '\n');
+}
+
+/**
+ * thaw_lesson_child_describe:
+ * @news: the child's news
+ * @hung_verdict: what it means that every thread slept, said once it did
+ *
+ * Returns: (transfer full): the child's report so far, in lines
+ */
+char *
+thaw_lesson_child_describe (const ThawChildNews *news,
+                            const char          *hung_verdict)
+{
+  GString *text = g_string_new (NULL);
+
+  /* Translators: %d is a process id. */
+  g_string_append_printf (text, _("Child process %d said:"), news->pid);
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < news->lines->len; i++)
+    g_string_append_printf (text, "  %s\n", (const char *) news->lines->pdata[i]);
+
+  if (news->threads != NULL)
+    {
+      if (news->hung)
+        /* Translators: %.1f is a time in seconds. */
+        g_string_append_printf (text, _("Then nothing for %.1f s, and its threads were:"), news->silent_ms / 1000);
+      else
+        g_string_append (text, _("It ran past its time, and its threads were:"));
+      g_string_append_c (text, '\n');
+      for (guint i = 0; i < news->threads->len; i++)
+        {
+          g_string_append (text, "  ");
+          append_thread (text, news->threads->pdata[i]);
+        }
+    }
+  if (news->hung)
+    g_string_append (text, hung_verdict);
+  if (news->ended)
+    {
+      if (news->hung)
+        g_string_append_c (text, ' ');
+      if (news->term_signal != 0)
+        /* Translators: %s is a signal's name, e.g. "SIGKILL", %d its number. */
+        g_string_append_printf (text, _("The child ended by %s (signal %d); nothing of it is left."),
+                                news->term_signal == SIGKILL ? "SIGKILL" : g_strsignal (news->term_signal),
+                                news->term_signal);
+      else
+        /* Translators: %d is an exit status. */
+        g_string_append_printf (text, _("The child exited with status %d."), news->exit_status);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* Keeps the figures of @news: the threads once they were judged. */
+void
+thaw_lesson_child_update (ThawLessonChild     *child,
+                          const ThawChildNews *news)
+{
+  child->pid = news->pid;
+  child->lines = news->lines->len;
+  if (news->threads != NULL)
+    {
+      child->hung = news->hung;
+      child->threads = news->threads->len;
+      child->threads_in_futex = 0;
+      for (guint i = 0; i < news->threads->len; i++)
+        {
+          const ThawThreadInfo *info = news->threads->pdata[i];
+
+          child->threads_in_futex += g_strcmp0 (info->syscall, "futex") == 0 ||
+                                     (info->wchan != NULL && strstr (info->wchan, "futex") != NULL);
+        }
+    }
+  if (news->ended)
+    child->signal = news->term_signal;
+}
+
+/* The headline's figure of a hung child. */
+char *
+thaw_lesson_child_futex_value (const ThawLessonChild *child)
+{
+  /* Translators: e.g. "2 of 2 threads asleep in a futex". */
+  return g_strdup_printf (ngettext ("%u of %u thread asleep in a futex", "%u of %u threads asleep in a futex",
+                                    child->threads),
+                          child->threads_in_futex, child->threads);
+}
+
+void
+thaw_lesson_child_report (const ThawLessonChild *child,
+                          JsonBuilder           *builder)
+{
+  thaw_report_int (builder, "child_pid", child->pid);
+  thaw_report_boolean (builder, "child_hung", child->hung);
+  thaw_report_int (builder, "child_threads", child->threads);
+  thaw_report_int (builder, "child_threads_in_futex", child->threads_in_futex);
+  thaw_report_int (builder, "child_lines", child->lines);
+  thaw_report_int (builder, "child_signal", child->signal);
+}
