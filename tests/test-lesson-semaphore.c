@@ -9,7 +9,10 @@
  *                       lanes of its timeline, read back event by event;
  *                       the semaphore uses one thread per job, the pool N;
  *   stop                Stop ends a run early: waiting jobs give up, every
- *                       job is accounted for, and no thread is left.
+ *                       job is accounted for, and no thread is left;
+ *   no-limit            the wrong way: with no semaphore, more than N jobs
+ *                       run at once, by the counter and by the lanes, and
+ *                       the headline says how many against the limit.
  */
 
 #include "config.h"
@@ -247,6 +250,46 @@ test_stop (Fixture       *fixture,
   thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
 }
 
+static void
+test_no_limit (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const guint n_jobs = 6, limit = 2;
+  g_autoptr(JsonObject) report = NULL;
+  g_autofree char *expected = NULL;
+  gint64 max_running;
+  guint lanes_max;
+
+  g_object_set (fixture->lesson, "jobs", n_jobs, "limit", limit, NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "no-limit"));
+  thaw_test_iterate_until (run_is_over, fixture->lesson, 30 * thaw_test_time_scale ());
+
+  report = thaw_test_lesson_report (fixture->lesson);
+  max_running = json_object_get_int_member (report, "max_running");
+  lanes_max = max_running_lanes (fixture->lesson, n_jobs);
+  g_test_message ("no limit, %u jobs, limit %u: %" G_GINT64_FORMAT " at once, lanes %u, headline %s",
+                  n_jobs, limit, max_running, lanes_max,
+                  json_object_get_string_member (report, "headline"));
+
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "no-limit");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpint (json_object_get_int_member (report, "jobs_done"), ==, n_jobs);
+  g_assert_cmpint (json_object_get_int_member (report, "limit"), ==, limit);
+  g_assert_cmpint (json_object_get_int_member (report, "threads"), ==, n_jobs);
+  /* Over capacity: the jobs start within milliseconds and last a third of
+   * a second or more, so nearly all run together; more than N, surely. */
+  g_assert_cmpint (max_running, >, limit);
+  g_assert_cmpint (max_running, <=, n_jobs);
+  g_assert_cmpuint (lanes_max, >, limit);
+
+  /* The headline is the measured figure, against the limit. */
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT " at once, limit %u", max_running, limit);
+  g_assert_cmpstr (json_object_get_string_member (report, "headline"), ==, expected);
+
+  /* Every thread was joined. */
+  thaw_test_iterate_until (threads_are_back, fixture, 2 * thaw_test_time_scale ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -254,6 +297,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add ("/thaw/semaphore/no-limit", Fixture, NULL,
+              fixture_set_up, test_no_limit, fixture_tear_down);
   g_test_add ("/thaw/semaphore/never-more-than-n/semaphore", Fixture, "start",
               fixture_set_up, test_never_more_than_n, fixture_tear_down);
   g_test_add ("/thaw/semaphore/never-more-than-n/pool", Fixture, "start-pool",

@@ -5,11 +5,15 @@
  *
  *   once-per-thread  the GPrivate's destroy notify ran exactly once for
  *                    every thread, and each thread's own counter ended at
- *                    exactly its own number of lines (nothing shared);
+ *                    exactly its own number of lines (nothing shared), no
+ *                    read of its value found another thread's;
  *   as-they-exit     the notifies arrive while other threads still run,
  *                    one per exited thread;
  *   stop             threads stopped early still get their destroy notify,
- *                    and none is left behind.
+ *                    and none is left behind;
+ *   shared-global    the wrong way: with one global for every thread, reads
+ *                    find another thread's value, counted, and the headline
+ *                    says how many; Stop still joins every thread.
  */
 
 #include "config.h"
@@ -56,6 +60,14 @@ some_notify_ran (gpointer data)
   g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
 
   return json_object_get_int_member (report, "destroy_notifies") > 0;
+}
+
+static gboolean
+some_reads_mixed (gpointer data)
+{
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
+
+  return json_object_get_int_member (report, "mixed") >= 5;
 }
 
 static void
@@ -131,6 +143,9 @@ test_once_per_thread (Fixture       *fixture,
                       json_object_get_double_member (report, "notify_delay_ms_max"));
       g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
       assert_one_notify_each (report, n_threads[i]);
+      /* Measured: every read of the GPrivate found the thread's own. */
+      g_assert_cmpint (json_object_get_int_member (report, "mixed"), ==, 0);
+      g_assert_cmpint (json_object_get_int_member (report, "reads"), >, 0);
 
       /* Each thread counted its own lines and nobody else's: with a shared
        * counter they would have added up. The plans differ from thread to
@@ -209,6 +224,53 @@ test_stop (Fixture       *fixture,
     }
 }
 
+static void
+test_shared_global (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const guint n_threads = 3;
+  g_autoptr(JsonObject) report = NULL;
+  g_autofree char *expected = NULL;
+  JsonArray *per_thread;
+  gint64 mixed, reads, sum = 0;
+
+  g_object_set (fixture->lesson, "threads", n_threads, NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "shared-global"));
+  g_assert_false (can_click (fixture->lesson, "start"));
+
+  /* The threads write the global before each line and read it back 10 ms
+   * later, while the others write theirs: a few lines in, some reads have
+   * found another thread's value. Then Stop, to keep the test short. */
+  thaw_test_iterate_until (some_reads_mixed, fixture->lesson, 10 * thaw_test_time_scale ());
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
+  wait_for_end (fixture);
+
+  report = thaw_test_lesson_report (fixture->lesson);
+  mixed = json_object_get_int_member (report, "mixed");
+  reads = json_object_get_int_member (report, "reads");
+  g_test_message ("shared global, %u threads: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                  " reads found another thread's value", n_threads, mixed, reads);
+
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "shared-global");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
+  g_assert_cmpint (json_object_get_int_member (report, "threads"), ==, n_threads);
+  /* No GPrivate, so no destroy notify. */
+  g_assert_cmpint (json_object_get_int_member (report, "destroy_notifies"), ==, 0);
+  g_assert_cmpint (mixed, >=, 5);
+  g_assert_cmpint (mixed, <=, reads);
+
+  /* The total is the threads' own counts added up. */
+  per_thread = json_object_get_array_member (report, "mixed_per_thread");
+  g_assert_cmpuint (json_array_get_length (per_thread), ==, n_threads);
+  for (guint i = 0; i < n_threads; i++)
+    sum += json_array_get_int_element (per_thread, i);
+  g_assert_cmpint (sum, ==, mixed);
+
+  /* The headline is the measured count. */
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, mixed, reads);
+  g_assert_cmpstr (json_object_get_string_member (report, "headline"), ==, expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +278,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add ("/thaw/thread-local/shared-global", Fixture, NULL,
+              fixture_set_up, test_shared_global, fixture_tear_down);
   g_test_add ("/thaw/thread-local/once-per-thread", Fixture, NULL,
               fixture_set_up, test_once_per_thread, fixture_tear_down);
   g_test_add ("/thaw/thread-local/as-they-exit", Fixture, NULL,

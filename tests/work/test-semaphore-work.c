@@ -15,6 +15,9 @@
  *                       job is accounted for, fewer worked to the end
  *   free-while-running  freeing mid-run joins every thread at once, and
  *                       calls nobody afterwards
+ *   no-limit            the wrong way: with no semaphore, more than N jobs
+ *                       run at once (by the counts and by the lanes), a
+ *                       thread per job, every one joined
  */
 
 #include "config.h"
@@ -33,6 +36,7 @@
 typedef struct
 {
   GThread *main_thread;
+  gboolean limited;         /* FALSE for the wrong way, which has no limit */
   guint deliveries;
   guint finished;
   gboolean in_order;
@@ -47,8 +51,11 @@ record (const SemaphoreNews *news,
 
   g_assert_true (g_thread_self () == progress->main_thread);
   g_assert_cmpuint (progress->finished, ==, 0);   /* nothing after the last */
-  g_assert_cmpuint (news->running, <=, news->limit);
-  g_assert_cmpuint (news->max_running, <=, news->limit);
+  if (progress->limited)
+    {
+      g_assert_cmpuint (news->running, <=, news->limit);
+      g_assert_cmpuint (news->max_running, <=, news->limit);
+    }
   g_assert_cmpuint (news->completed, <=, news->done);
   g_assert_cmpuint (news->done, <=, news->n_jobs);
   if (news->done < progress->last.done || news->max_running < progress->last.max_running)
@@ -104,7 +111,11 @@ start (Progress      *progress,
   *timeline = thaw_timeline_new (0);
   for (guint i = 0; i < n_jobs; i++)
     thaw_timeline_add_lane (*timeline, "job");
-  *progress = (Progress) { .main_thread = g_thread_self (), .in_order = TRUE };
+  *progress = (Progress) {
+    .main_thread = g_thread_self (),
+    .limited = way != SEMAPHORE_WAY_NO_LIMIT,
+    .in_order = TRUE,
+  };
   work = semaphore_work_start (way, n_jobs, limit, JOB_MS, *timeline, record, progress, &error);
   g_assert_no_error (error);
   g_assert_nonnull (work);
@@ -249,6 +260,39 @@ test_free_while_running (gconstpointer data)
   g_assert_cmpuint (progress.finished, ==, 0);
 }
 
+/* The wrong way: nothing keeps the jobs out, and more than N run at once.
+ * Their threads start one after another, so the first job could in theory
+ * end before the last starts: the test asks for more than N, not for all
+ * M, and the jobs last far longer than starting six threads takes. */
+static void
+test_no_limit (void)
+{
+  const guint n_jobs = 6, limit = 2;
+  Progress progress;
+  g_autoptr(ThawTimeline) timeline = NULL;
+  g_autoptr(SemaphoreWork) work = start (&progress, SEMAPHORE_WAY_NO_LIMIT, n_jobs, limit, &timeline);
+  guint lanes_max;
+
+  work_test_iterate_until (is_finished, &progress, 30);
+  lanes_max = max_running_lanes (timeline);
+  g_test_message ("no limit, %u jobs, limit %u: %u at once (lanes %u), %u threads",
+                  n_jobs, limit, progress.last.max_running, lanes_max, progress.last.threads_used);
+
+  g_assert_cmpuint (progress.finished, ==, 1);
+  g_assert_true (progress.in_order);
+  g_assert_false (progress.last.stopped);
+  g_assert_cmpuint (progress.last.done, ==, n_jobs);
+  g_assert_cmpuint (progress.last.completed, ==, n_jobs);
+  g_assert_cmpuint (progress.last.running, ==, 0);
+  /* Over capacity, by the lesson's own count and by the lanes alike. */
+  g_assert_cmpuint (progress.last.max_running, >, limit);
+  g_assert_cmpuint (progress.last.max_running, <=, n_jobs);
+  g_assert_cmpuint (lanes_max, >, limit);
+  g_assert_cmpuint (progress.last.threads_used, ==, n_jobs);
+
+  wait_for_threads ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -271,6 +315,7 @@ main (int   argc,
       g_test_add_data_func (stop, way, test_stop);
       g_test_add_data_func (free_running, way, test_free_while_running);
     }
+  g_test_add_func ("/work/semaphore/no-limit", test_no_limit);
 
   return g_test_run ();
 }

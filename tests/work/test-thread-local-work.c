@@ -14,9 +14,14 @@
  *                       exited gets one delivery, with the final figures
  *   stop                Stop ends the run early, every notify still runs
  *   free-while-running  freeing the job joins its threads, and a delivery
- *                       already scheduled calls nobody
+ *                       already scheduled calls nobody; both ways (the
+ *                       wrong way's scratches are the job's to free)
  *   free-from-news      the news function may free the job on the last
  *                       news, as the page does
+ *   shared-global       the wrong way: with one global for every thread,
+ *                       reads find another thread's value, measured (and
+ *                       none with a single thread); the right way's count
+ *                       of such reads is 0 (runs-to-the-end)
  */
 
 #include "config.h"
@@ -55,8 +60,13 @@ record (const TlsNews *news,
   if (news->destroy_notifies < received->last.destroy_notifies)
     received->in_order = FALSE;
   for (guint i = 0; i < news->n_threads; i++)
-    if (news->threads[i].lines < received->last.threads[i].lines)
-      received->in_order = FALSE;
+    {
+      if (news->threads[i].lines < received->last.threads[i].lines ||
+          news->threads[i].mixed < received->last.threads[i].mixed)
+        received->in_order = FALSE;
+      /* A read that found another thread's value is a read. */
+      g_assert_cmpint (news->threads[i].mixed, <=, news->threads[i].lines);
+    }
   if (news->destroy_notifies > 0 && news->destroy_notifies < news->n_threads)
     received->saw_some_notifies = TRUE;
 
@@ -111,7 +121,7 @@ test_runs_to_the_end (void)
   g_autoptr(GError) error = NULL;
 
   received_init (&received);
-  work = tls_work_start (n_threads, FEWEST, MOST, LINE_US, record, &received, &error);
+  work = tls_work_start (TLS_WAY_PRIVATE, n_threads, FEWEST, MOST, LINE_US, record, &received, &error);
   g_assert_no_error (error);
   g_assert_nonnull (work);
   g_assert_cmpuint (tls_work_get_news (work)->n_threads, ==, n_threads);
@@ -132,7 +142,12 @@ test_runs_to_the_end (void)
       g_assert_cmpint (received.last.threads[i].planned, ==, FEWEST + (MOST - FEWEST) * i / (n_threads - 1));
       g_assert_cmpint (received.last.threads[i].lines, ==, received.last.threads[i].planned);
       g_assert_cmpint (received.last.threads[i].notify_delay_us, >=, 0);
+      /* The GPrivate never handed a thread another's scratch. */
+      g_assert_cmpint (received.last.threads[i].mixed, ==, 0);
+      g_assert_true (received.last.threads[i].exited);
     }
+  g_assert_cmpuint (received.last.reads, ==, 4 * (FEWEST + MOST) / 2);
+  g_assert_cmpuint (received.last.mixed, ==, 0);
 
   /* Joined by the last delivery, before it called back. */
   work_test_wait_for_threads (THREAD_NAME, 0);
@@ -152,7 +167,7 @@ test_coalesced (void)
   g_autoptr(TlsWork) work = NULL;
 
   received_init (&received);
-  work = tls_work_start (n_threads, 2 * FEWEST, 2 * FEWEST, LINE_US, record, &received, NULL);
+  work = tls_work_start (TLS_WAY_PRIVATE, n_threads, 2 * FEWEST, 2 * FEWEST, LINE_US, record, &received, NULL);
   g_assert_nonnull (work);
 
   /* The main loop looks away until every thread has exited (its notify
@@ -179,7 +194,7 @@ test_stop (void)
 
   received_init (&received);
   /* Seconds of work, stopped once every thread has some lines. */
-  work = tls_work_start (n_threads, 200, 400, LINE_US, record, &received, NULL);
+  work = tls_work_start (TLS_WAY_PRIVATE, n_threads, 200, 400, LINE_US, record, &received, NULL);
   g_assert_nonnull (work);
   work_test_iterate_until (all_have_lines, &received, 20);
   g_assert_cmpuint (work_test_count_threads (THREAD_NAME), ==, n_threads);
@@ -199,13 +214,14 @@ test_stop (void)
 }
 
 static void
-test_free_while_running (void)
+test_free_while_running (gconstpointer data)
 {
+  TlsWay way = GPOINTER_TO_UINT (data);
   Received received;
   TlsWork *work;
 
   received_init (&received);
-  work = tls_work_start (TLS_MAX_THREADS, 200, 400, LINE_US, record, &received, NULL);
+  work = tls_work_start (way, TLS_MAX_THREADS, 200, 400, LINE_US, record, &received, NULL);
   g_assert_nonnull (work);
   /* Let the threads schedule a delivery that the main loop has not run. */
   g_usleep (50 * 1000);
@@ -244,7 +260,7 @@ test_free_from_news (void)
   Owner owner = { .work = NULL };
 
   received_init (&owner.received);
-  owner.work = tls_work_start (2, FEWEST, MOST, LINE_US, record_and_free, &owner, NULL);
+  owner.work = tls_work_start (TLS_WAY_PRIVATE, 2, FEWEST, MOST, LINE_US, record_and_free, &owner, NULL);
   g_assert_nonnull (owner.work);
 
   work_test_iterate_until (is_finished, &owner.received, 20);
@@ -256,6 +272,63 @@ test_free_from_news (void)
   g_assert_cmpuint (owner.received.finished, ==, 1);
 }
 
+/* Runs the wrong way to the end and returns the last news. */
+static TlsNews
+run_shared_global (guint n_threads)
+{
+  Received received;
+  g_autoptr(TlsWork) work = NULL;
+  guint reads = 0;
+
+  received_init (&received);
+  work = tls_work_start (TLS_WAY_SHARED_GLOBAL, n_threads, FEWEST, MOST, LINE_US, record, &received, NULL);
+  g_assert_nonnull (work);
+  work_test_iterate_until (is_finished, &received, 20);
+  g_test_message ("shared global, %u threads: %u of %u reads found another thread's value",
+                  n_threads, received.last.mixed, received.last.reads);
+
+  g_assert_cmpuint (received.finished, ==, 1);
+  g_assert_true (received.in_order);
+  g_assert_false (received.last.stopped);
+  g_assert_true (received.last.way == TLS_WAY_SHARED_GLOBAL);
+  /* No GPrivate, so no destroy notify; every thread exited and was joined
+   * all the same, and did all its lines. */
+  g_assert_cmpuint (received.last.destroy_notifies, ==, 0);
+  for (guint i = 0; i < n_threads; i++)
+    {
+      g_assert_true (received.last.threads[i].exited);
+      g_assert_cmpint (received.last.threads[i].notifies, ==, 0);
+      g_assert_cmpint (received.last.threads[i].lines, ==, received.last.threads[i].planned);
+      reads += (guint) received.last.threads[i].lines;
+    }
+  g_assert_cmpuint (received.last.reads, ==, reads);
+  g_assert_cmpuint (received.last.mixed, <=, reads);
+  work_test_wait_for_threads (THREAD_NAME, 0);
+
+  return received.last;
+}
+
+static void
+test_shared_global (void)
+{
+  TlsNews news;
+  guint threads_that_mixed = 0;
+
+  /* Four threads write the one global, each before every line, and read it
+   * back 2.5 ms later: the others write meanwhile, and the reads find
+   * their values. Measured: the test asks only that some did. */
+  news = run_shared_global (4);
+  g_assert_cmpuint (news.mixed, >, 0);
+  for (guint i = 0; i < news.n_threads; i++)
+    threads_that_mixed += news.threads[i].mixed > 0;
+  g_assert_cmpuint (threads_that_mixed, >, 0);
+
+  /* Alone, a thread always finds its own: the global is wrong only
+   * because it is shared. */
+  news = run_shared_global (1);
+  g_assert_cmpuint (news.mixed, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -265,8 +338,12 @@ main (int   argc,
   g_test_add_func ("/work/thread-local/runs-to-the-end", test_runs_to_the_end);
   g_test_add_func ("/work/thread-local/coalesced", test_coalesced);
   g_test_add_func ("/work/thread-local/stop", test_stop);
-  g_test_add_func ("/work/thread-local/free-while-running", test_free_while_running);
+  g_test_add_data_func ("/work/thread-local/free-while-running/private", GUINT_TO_POINTER (TLS_WAY_PRIVATE),
+                        test_free_while_running);
+  g_test_add_data_func ("/work/thread-local/free-while-running/shared-global",
+                        GUINT_TO_POINTER (TLS_WAY_SHARED_GLOBAL), test_free_while_running);
   g_test_add_func ("/work/thread-local/free-from-news", test_free_from_news);
+  g_test_add_func ("/work/thread-local/shared-global", test_shared_global);
 
   return g_test_run ();
 }

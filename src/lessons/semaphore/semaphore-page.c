@@ -23,7 +23,7 @@ G_DECLARE_FINAL_TYPE (ThawLessonSemaphore, thaw_lesson_semaphore, THAW, LESSON_S
 enum { FIGURE_RUNNING, FIGURE_MOST, FIGURE_THREADS, FIGURE_TIME, N_FIGURES };
 static const char *const figure_ids[N_FIGURES] = { "running", "most", "threads", "time" };
 
-static const char *const modes[] = { "semaphore", "pool" };   /* by SemaphoreWay */
+static const char *const modes[] = { "semaphore", "pool", "no-limit" };   /* by SemaphoreWay */
 
 struct _ThawLessonSemaphore
 {
@@ -48,6 +48,7 @@ static void
 show_new_lanes (ThawLessonSemaphore *self)
 {
   g_autoptr(ThawTimeline) timeline = NULL;
+  guint waves;
 
   if (self->work != NULL)
     return;
@@ -62,9 +63,10 @@ show_new_lanes (ThawLessonSemaphore *self)
     }
   thaw_thread_timeline_set_timeline (self->lanes, timeline);
 
-  /* The run takes about this long: the jobs go through in waves. */
-  thaw_thread_timeline_set_span (self->lanes,
-                                 1.5 * ((self->n_jobs + self->limit - 1) / self->limit) * SEMAPHORE_JOB_MS / 1000.0);
+  /* The run takes about this long: the jobs go through in waves of N, or,
+   * with no limit, all in one. */
+  waves = self->way == SEMAPHORE_WAY_NO_LIMIT ? 1 : (self->n_jobs + self->limit - 1) / self->limit;
+  thaw_thread_timeline_set_span (self->lanes, 1.5 * waves * SEMAPHORE_JOB_MS / 1000.0);
   {
     /* Translators: beside a graph of how many jobs run at each moment. */
     const char *name = _("Jobs running");
@@ -97,6 +99,12 @@ show_news (ThawLessonSemaphore *self,
   else if (news->stopped)
     status = g_strdup_printf (_("Stopped after %u of %u jobs. At most %u ran at once."),
                               news->completed, news->n_jobs, news->max_running);
+  else if (news->max_running > news->limit)
+    /* Translators: the first "%u" is a number of jobs, the second how
+     * many of them ran at the same time, the third the limit. */
+    status = g_strdup_printf (_("All %u jobs done. %u ran at once, over the limit of %u: nothing "
+                                "kept them out, and what the limit was for went over capacity."),
+                              news->n_jobs, news->max_running, news->limit);
   else
     status = g_strdup_printf (_("All %u jobs done. At most %u ran at once, with a limit of %u."),
                               news->n_jobs, news->max_running, news->limit);
@@ -117,7 +125,9 @@ receive_news (const SemaphoreNews *news,
 {
   ThawLessonSemaphore *self = user_data;
   ThawLesson *lesson = THAW_LESSON (self);
+  const char *way_name[] = { _("With a semaphore"), _("On a thread pool"), _("With no limit") };
   g_autofree char *title = NULL;
+  g_autofree char *value = NULL;
 
   /* The last news: every thread has been joined, the run is over. */
   if (news->finished)
@@ -127,21 +137,22 @@ receive_news (const SemaphoreNews *news,
     return;
 
   /* Translators: "%s" is how the jobs ran, e.g. "With a semaphore". */
-  title = g_strdup_printf (_("%s: %.2f s"),
-                           self->way == SEMAPHORE_WAY_POOL ? _("On a thread pool") : _("With a semaphore"),
-                           thaw_lesson_get_run_seconds (lesson));
+  title = g_strdup_printf (_("%s: %.2f s"), way_name[self->way], thaw_lesson_get_run_seconds (lesson));
   thaw_lesson_log_run (lesson, self->runs, title, gtk_label_get_text (self->status));
-  {
-    /* Translators: the most jobs that ran at once, e.g. "at most 3 at once". */
-    g_autofree char *value = g_strdup_printf (_("at most %u at once"), news->max_running);
 
-    thaw_lesson_set_headline (lesson, title, value, gtk_label_get_text (self->status));
-  }
+  if (news->max_running > news->limit)
+    /* Translators: how many jobs ran at once, past the limit: "12 at once, limit 3". */
+    value = g_strdup_printf (_("%u at once, limit %u"), news->max_running, news->limit);
+  else
+    /* Translators: the most jobs that ran at once, e.g. "at most 3 at once". */
+    value = g_strdup_printf (_("at most %u at once"), news->max_running);
+  thaw_lesson_set_headline (lesson, title, value, gtk_label_get_text (self->status));
   g_clear_pointer (&self->work, semaphore_work_free);   /* last: @news is its */
 }
 
 /* lesson.start: a thread per job, and a semaphore lets N of them in;
- * lesson.start-pool: a pool of N threads, and no semaphore at all. */
+ * lesson.start-pool: a pool of N threads, and no semaphore at all;
+ * lesson.no-limit, the wrong way: a thread per job, and nothing else. */
 static void
 start_cb (GtkWidget  *widget,
           const char *action_name,
@@ -153,7 +164,12 @@ start_cb (GtkWidget  *widget,
   if (self->work != NULL)   /* one run at a time */
     return;
 
-  self->way = g_str_equal (action_name, "lesson.start-pool") ? SEMAPHORE_WAY_POOL : SEMAPHORE_WAY_SEMAPHORE;
+  if (g_str_equal (action_name, "lesson.start-pool"))
+    self->way = SEMAPHORE_WAY_POOL;
+  else if (g_str_equal (action_name, "lesson.no-limit"))
+    self->way = SEMAPHORE_WAY_NO_LIMIT;
+  else
+    self->way = SEMAPHORE_WAY_SEMAPHORE;
   thaw_lesson_begin_run (THAW_LESSON (self), modes[self->way]);
   show_new_lanes (self);
   show_news (self, &(SemaphoreNews) { .n_jobs = self->n_jobs, .limit = self->limit });
@@ -206,6 +222,7 @@ thaw_lesson_semaphore_class_init (ThawLessonSemaphoreClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonSemaphore, runs);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.no-limit", start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start-pool", start_cb);
 }
 

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * M jobs must run, but never more than N of them at the same time. Two ways
- * to get that limit:
+ * to get that limit, and one way to miss it:
  *
  *   SEMAPHORE_WAY_SEMAPHORE  a thread per job, and a counting semaphore of
  *       N slots, made here of a GMutex and a GCond (GLib has none): a
@@ -12,12 +12,15 @@
  *       gives it back after.
  *   SEMAPHORE_WAY_POOL       a GThreadPool of N threads: only N jobs can run
  *       because only N threads exist; the others wait in the pool's queue.
+ *   SEMAPHORE_WAY_NO_LIMIT   the wrong way: a thread per job and no
+ *       semaphore, so every job runs as soon as its thread does, all M at
+ *       once, and the resource the limit was for is over capacity.
  *
  * Each job counts itself in when it starts and out when it ends, and the
  * highest count is kept, so "never more than N" is measured, not assumed.
  * Every job has a lane on the thread timeline: waiting, running, finished.
  *
- * Read it top to bottom: the semaphore, one job, the two ways, the hand-off
+ * Read it top to bottom: the semaphore, one job, the three ways, the hand-off
  * to the main thread, then start, stop and free. GLib only: the page,
  * semaphore-page.c, puts it on screen.
  */
@@ -155,7 +158,7 @@ work_on (Job *job)
   return TRUE;
 }
 
-/* One job, the same code for both ways: it runs if @may_run, or gives up
+/* One job, the same code for every way: it runs if @may_run, or gives up
  * (stopped while it waited). */
 static void
 run_job (Job      *job,
@@ -213,6 +216,19 @@ job_thread (gpointer data)
   run_job (job, acquired);
   if (acquired)
     semaphore_release (&job->work->semaphore);
+
+  return NULL;
+}
+
+/* The wrong way: a thread per job, as with the semaphore, but nothing to
+ * wait for. Each job runs the moment its thread starts; the count of jobs
+ * running goes past N, and run_job() measures by how much. */
+static gpointer
+unlimited_job_thread (gpointer data)
+{
+  Job *job = data;
+
+  run_job (job, !g_atomic_int_get (&job->work->stopping));
 
   return NULL;
 }
@@ -352,7 +368,9 @@ semaphore_work_start (SemaphoreWay        way,
           /* The exclusive pool's threads are already there: this cannot fail. */
           g_thread_pool_push (work->pool, job, NULL);
         }
-      else if ((job->thread = g_thread_try_new ("thaw-semaphore", job_thread, job, error)) == NULL)
+      else if ((job->thread = g_thread_try_new ("thaw-semaphore",
+                                                way == SEMAPHORE_WAY_NO_LIMIT ? unlimited_job_thread : job_thread,
+                                                job, error)) == NULL)
         {
           thaw_latest_unref (work->latest);   /* never started: still ours */
           ok = FALSE;

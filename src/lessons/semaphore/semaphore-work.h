@@ -21,6 +21,8 @@ typedef enum
 {
   SEMAPHORE_WAY_SEMAPHORE,  /* a thread per job, and a semaphore of N slots */
   SEMAPHORE_WAY_POOL,       /* a GThreadPool of N threads */
+  SEMAPHORE_WAY_NO_LIMIT,   /* the wrong way: a thread per job, and nothing
+                             * that keeps any of them out */
 } SemaphoreWay;
 
 typedef struct _SemaphoreWork SemaphoreWork;

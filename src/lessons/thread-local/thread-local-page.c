@@ -33,20 +33,29 @@ struct _ThawLessonThreadLocal
   GtkLevelBar *bars[TLS_MAX_THREADS];
 
   guint n_threads;
+  TlsWay way;           /* of the coming or the last run */
   TlsWork *work;        /* while the threads run */
   TlsNews news;         /* the latest news, for --report */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonThreadLocal, thaw_lesson_thread_local, THAW_TYPE_LESSON)
 
+/* The figure above the rows: the destroy notifies counted, or, the wrong
+ * way, which has none, the reads that found another thread's value. */
 static void
-show_notifies (ThawLessonThreadLocal *self,
-               guint                  notifies,
-               guint                  threads)
+show_count (ThawLessonThreadLocal *self,
+            const TlsNews         *news)
 {
-  thaw_label_set_printf (self->notifies_label,
-                         ngettext ("%u of %u destroy notify ran", "%u of %u destroy notifies ran", threads),
-                         notifies, threads);
+  if (news->way == TLS_WAY_SHARED_GLOBAL)
+    thaw_label_set_printf (self->notifies_label,
+                           /* Translators: reads of a thread's value; e.g. "12 of 40 reads found another thread's value". */
+                           ngettext ("%u of %u read found another thread’s value",
+                                     "%u of %u reads found another thread’s value", news->reads),
+                           news->mixed, news->reads);
+  else
+    thaw_label_set_printf (self->notifies_label,
+                           ngettext ("%u of %u destroy notify ran", "%u of %u destroy notifies ran", news->n_threads),
+                           news->destroy_notifies, news->n_threads);
 }
 
 /* One row per thread of the coming run: its name, and a level bar for its
@@ -70,7 +79,7 @@ make_rows (ThawLessonThreadLocal *self,
       gtk_list_box_append (self->thread_list, GTK_WIDGET (self->rows[i]));
     }
 
-  show_notifies (self, 0, n_threads);
+  show_count (self, &(TlsNews) { .n_threads = n_threads, .way = self->way });
 }
 
 /* Shows the news: the notifies counted, and each thread's own counter. */
@@ -79,7 +88,7 @@ show_news (ThawLessonThreadLocal *self,
            const TlsNews         *news)
 {
   self->news = *news;
-  show_notifies (self, news->destroy_notifies, news->n_threads);
+  show_count (self, news);
 
   for (guint i = 0; i < news->n_threads; i++)
     {
@@ -87,7 +96,15 @@ show_news (ThawLessonThreadLocal *self,
       g_autofree char *text = NULL;
 
       gtk_level_bar_set_value (self->bars[i], (double) thread->lines / thread->planned);
-      if (thread->notifies == 0)
+      if (news->way == TLS_WAY_SHARED_GLOBAL)
+        /* Translators: "%s" is "Running" or "Exited", then the thread's reads
+         * that found another thread's value of all its reads, e.g.
+         * "Running · 12 of 40 reads found another thread's value". */
+        text = g_strdup_printf (ngettext ("%s · %d of %d read found another thread’s value",
+                                          "%s · %d of %d reads found another thread’s value",
+                                          thread->lines),
+                                thread->exited ? _("Exited") : _("Running"), thread->mixed, thread->lines);
+      else if (thread->notifies == 0)
         text = g_strdup_printf (ngettext ("Running · its own counter: %d line",
                                           "Running · its own counter: %d lines",
                                           thread->lines),
@@ -108,6 +125,7 @@ receive_news (const TlsNews *news,
               gpointer       user_data)
 {
   ThawLessonThreadLocal *self = user_data;
+  ThawLesson *lesson = THAW_LESSON (self);
   g_autoptr(TlsWork) work = NULL;
   gboolean stopped;
 
@@ -115,16 +133,35 @@ receive_news (const TlsNews *news,
   if (!news->finished)
     return;
 
-  /* Every thread has been joined: the run is over. */
+  /* Every thread has been joined: the run is over. (@news is the work's:
+   * it stays valid until the end of this function.) */
   work = g_steal_pointer (&self->work);
   stopped = news->stopped;
-  thaw_lesson_end_run (THAW_LESSON (self), stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
-  thaw_label_set_printf (self->status, stopped ? _("Stopped early after %.2f s. The destroy notifies ran all the same.")
-                                               : _("Done in %.2f s. One destroy notify per thread, each on its own thread as it exited."),
-                         thaw_lesson_get_run_seconds (THAW_LESSON (self)));
+  thaw_lesson_end_run (lesson, stopped ? THAW_RUN_CANCELLED : THAW_RUN_SUCCEEDED);
+  if (news->way == TLS_WAY_SHARED_GLOBAL)
+    {
+      /* Translators: the mixed reads and all the reads, e.g. "12 of 40". */
+      g_autofree char *value = g_strdup_printf (_("%u of %u"), news->mixed, news->reads);
+
+      thaw_label_set_printf (self->status,
+                             stopped
+                             /* Translators: "%.2f" is seconds, then the mixed reads of all the reads. */
+                             ? _("Stopped early after %.2f s. %u of %u reads found another thread’s value.")
+                             /* Translators: "%.2f" is seconds, then the mixed reads of all the reads. */
+                             : _("Done in %.2f s. %u of %u reads found another thread’s value: one global "
+                                 "for every thread, and whoever wrote last wins."),
+                             thaw_lesson_get_run_seconds (lesson), news->mixed, news->reads);
+      thaw_lesson_set_headline (lesson, _("Reads that found another thread’s value"), value,
+                                _("One global shared by every thread, where a GPrivate would keep one each"));
+    }
+  else
+    thaw_label_set_printf (self->status, stopped ? _("Stopped early after %.2f s. The destroy notifies ran all the same.")
+                                                 : _("Done in %.2f s. One destroy notify per thread, each on its own thread as it exited."),
+                           thaw_lesson_get_run_seconds (lesson));
 }
 
-/* lesson.start: every thread with its own scratch. */
+/* lesson.start: every thread with its own scratch; lesson.shared-global,
+ * the wrong way: every thread with the same global. */
 static void
 start_cb (GtkWidget  *widget,
           const char *action_name,
@@ -133,9 +170,10 @@ start_cb (GtkWidget  *widget,
   ThawLessonThreadLocal *self = THAW_LESSON_THREAD_LOCAL (widget);
   g_autoptr(GError) error = NULL;
 
-  thaw_lesson_begin_run (THAW_LESSON (self), "threads");
+  self->way = g_str_equal (action_name, "lesson.shared-global") ? TLS_WAY_SHARED_GLOBAL : TLS_WAY_PRIVATE;
+  thaw_lesson_begin_run (THAW_LESSON (self), self->way == TLS_WAY_SHARED_GLOBAL ? "shared-global" : "threads");
   make_rows (self, self->n_threads);
-  self->work = tls_work_start (self->n_threads, TLS_LESSON_FEWEST_LINES, TLS_LESSON_MOST_LINES,
+  self->work = tls_work_start (self->way, self->n_threads, TLS_LESSON_FEWEST_LINES, TLS_LESSON_MOST_LINES,
                                TLS_LESSON_LINE_US, receive_news, self, &error);
   if (self->work == NULL)
     {
@@ -145,7 +183,9 @@ start_cb (GtkWidget  *widget,
 
   show_news (self, tls_work_get_news (self->work));
   gtk_label_set_text (self->status,
-                      _("Each thread counts its lines in its own scratch, with no lock. Watch them exit."));
+                      self->way == TLS_WAY_SHARED_GLOBAL
+                      ? _("Each thread puts its scratch in one shared global and reads it back a moment later. Watch the count.")
+                      : _("Each thread counts its lines in its own scratch, with no lock. Watch them exit."));
 }
 
 static void
@@ -175,10 +215,13 @@ thaw_lesson_thread_local_report (ThawLesson  *lesson,
 
   thaw_report_int (builder, "threads", news->n_threads);
   thaw_report_int (builder, "destroy_notifies", news->destroy_notifies);
+  thaw_report_int (builder, "reads", news->reads);
+  thaw_report_int (builder, "mixed", news->mixed);
   thaw_report_double (builder, "notify_delay_ms_max", max_delay_us / 1000.0);
   add_array (builder, "values", news, G_STRUCT_OFFSET (TlsThreadNews, lines));
   add_array (builder, "planned", news, G_STRUCT_OFFSET (TlsThreadNews, planned));
   add_array (builder, "notifies_per_thread", news, G_STRUCT_OFFSET (TlsThreadNews, notifies));
+  add_array (builder, "mixed_per_thread", news, G_STRUCT_OFFSET (TlsThreadNews, mixed));
 }
 
 /* The rows of the coming run; a running one keeps its own. */
@@ -209,6 +252,7 @@ thaw_lesson_thread_local_class_init (ThawLessonThreadLocalClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonThreadLocal, status);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.shared-global", start_cb);
 }
 
 static void

@@ -29,14 +29,33 @@ G_BEGIN_DECLS
 #define TLS_LESSON_MOST_LINES 100
 #define TLS_LESSON_LINE_US 20000
 
+/**
+ * TlsWay:
+ * @TLS_WAY_PRIVATE: each thread keeps its scratch behind one static
+ *   GPrivate: the lesson's way
+ * @TLS_WAY_SHARED_GLOBAL: the wrong way: one global variable for every
+ *   thread, so a thread may read back another thread's scratch
+ *
+ * Where the threads keep the value each of them needs.
+ */
+typedef enum
+{
+  TLS_WAY_PRIVATE,
+  TLS_WAY_SHARED_GLOBAL,
+} TlsWay;
+
 typedef struct _TlsWork TlsWork;
 
 /**
  * TlsThreadNews:
  * @planned: the lines this thread was given
- * @lines: its own counter, as it last stored it
+ * @lines: its own counter, as it last stored it: a read of its value each
+ * @mixed: of those reads, the ones that found another thread's value: 0
+ *   with a GPrivate, measured all the same
  * @notifies: how often its destroy notify ran: 0 while it runs, then 1
+ *   (always 0 with %TLS_WAY_SHARED_GLOBAL, which has no destroy notify)
  * @notify_delay_us: from its function's return to its destroy notify
+ * @exited: the thread has exited and been joined
  *
  * What the main thread knows of one thread.
  */
@@ -44,14 +63,19 @@ typedef struct
 {
   int planned;
   int lines;
+  int mixed;
   int notifies;
   int notify_delay_us;
+  gboolean exited;
 } TlsThreadNews;
 
 /**
  * TlsNews:
  * @n_threads: how many threads the job started
+ * @way: where the threads keep their values
  * @destroy_notifies: the destroy notifies that ran, all threads together
+ * @reads: the reads of a thread's value, all threads together
+ * @mixed: the reads that found another thread's value
  * @finished: every thread has exited and been joined: the last news
  * @stopped: with @finished, whether Stop cut the job short
  * @threads: one for each of the @n_threads threads
@@ -61,7 +85,10 @@ typedef struct
 typedef struct
 {
   guint n_threads;
+  TlsWay way;
   guint destroy_notifies;
+  guint reads;
+  guint mixed;
   gboolean finished;
   gboolean stopped;
   TlsThreadNews threads[TLS_MAX_THREADS];
@@ -77,7 +104,8 @@ typedef struct
 typedef void (*TlsNewsFunc) (const TlsNews *news,
                              gpointer       user_data);
 
-TlsWork       *tls_work_start        (guint         n_threads,
+TlsWork       *tls_work_start        (TlsWay        way,
+                                      guint         n_threads,
                                       guint         fewest_lines,
                                       guint         most_lines,
                                       gulong        line_us,
