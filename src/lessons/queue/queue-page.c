@@ -52,6 +52,7 @@ struct _ThawLessonQueue
 
   guint capacity, producer_speed, consumer_speed;   /* the knobs */
   QueueWork *work;          /* while the threads run */
+  gboolean stop_asked;      /* Stop was pressed during this run */
   guint sample_id;
   QueueNews news;           /* the latest news, for --report */
   guint n_rescues;          /* runs with no sentinel that only Stop ended */
@@ -219,7 +220,7 @@ receive_news (const QueueNews *news,
   show_news (self, news);
   if (!news->finished)
     {
-      if (news->way == QUEUE_NO_SENTINEL && news->producer_done &&
+      if (news->way == QUEUE_NO_SENTINEL && news->producer_done && !self->stop_asked &&
           news->consumed == news->produced && news->consumer_wait_ms > 0)
         show_waiting_for_nothing (self, news);
       return;
@@ -279,6 +280,7 @@ start_cb (GtkWidget  *widget,
     way = QUEUE_NO_SENTINEL;
 
   thaw_lesson_begin_run (THAW_LESSON (self), way_modes[way]);
+  self->stop_asked = FALSE;
   show_news (self, &(QueueNews) { .way = way, .capacity = capacity });
   thaw_thread_timeline_set_timeline (self->lanes, timeline);
   show_depth_strip (self, capacity, way != QUEUE_UNBOUNDED);
@@ -318,6 +320,7 @@ stop_cb (GtkWidget  *widget,
     return;
 
   queue_work_stop (self->work);
+  self->stop_asked = TRUE;
   if (self->news.way == QUEUE_NO_SENTINEL)
     gtk_label_set_text (self->status, _("Stopping: the consumer sees the stop flag at its next look…"));
   else
