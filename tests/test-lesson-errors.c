@@ -9,6 +9,11 @@
  * toast of the window, outside the lesson, whose card keeps its height. A
  * stop is not shown as a failure, and a good run after a failure clears it.
  *
+ * The wrong way, drop-error: the same failure, thrown away in the worker.
+ * The run ends "succeeded", the window says only "Finished" and shows no
+ * error, and what really happened is counted apart: one error raised, none
+ * delivered; the right way delivers every error it raises.
+ *
  * The lesson's temporary inputs go to a private TMPDIR, which must be
  * empty again after every run.
  */
@@ -142,11 +147,13 @@ fixture_close (Fixture *fixture)
   g_assert_finalize_object (fixture->heartbeat);
 }
 
-/* Sets the controls as a learner would, then runs "fail". */
+/* Sets the controls as a learner would, then runs @verb: "fail", or the
+ * wrong way's "drop-error". */
 static JsonObject *
-run_failing (Fixture *fixture,
-             guint    choice,
-             double   percent)
+run_verb (Fixture    *fixture,
+          const char *verb,
+          guint       choice,
+          double      percent)
 {
   GtkWidget *scale = find_by_type (GTK_WIDGET (fixture->lesson), GTK_TYPE_SCALE);
   GtkWidget *drop_down = find_by_type (GTK_WIDGET (fixture->lesson), GTK_TYPE_DROP_DOWN);
@@ -156,11 +163,19 @@ run_failing (Fixture *fixture,
   gtk_range_set_value (GTK_RANGE (scale), percent);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), choice);
 
-  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "fail"));
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, verb));
   thaw_test_iterate_until (run_ended, fixture->lesson, 10 * thaw_test_time_scale ());
   assert_empty (tmp_home);
 
   return thaw_test_lesson_report (fixture->lesson);
+}
+
+static JsonObject *
+run_failing (Fixture *fixture,
+             guint    choice,
+             double   percent)
+{
+  return run_verb (fixture, "fail", choice, percent);
 }
 
 static JsonObject *
@@ -357,6 +372,54 @@ test_stop_is_not_a_failure (void)
   fixture_close (&fixture);
 }
 
+/* The wrong way: the worker drops its error. The window is told the job
+ * finished, and shows no error; the count tells the truth. Then the right
+ * way, with the same failure, delivers what it raised. */
+static void
+test_drop_error (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(JsonObject) dropped = NULL;
+  g_autoptr(JsonObject) returned = NULL;
+  int height;
+
+  fixture_open (&fixture);
+  height = gtk_widget_get_height (GTK_WIDGET (fixture.lesson));
+
+  dropped = run_verb (&fixture, "drop-error", CHOICE_MISSING, 10);
+  g_test_message ("dropped: %s, %" G_GINT64_FORMAT " files read, %" G_GINT64_FORMAT " raised, %"
+                  G_GINT64_FORMAT " delivered", json_object_get_string_member (dropped, "job_state"),
+                  json_object_get_int_member (dropped, "files_read"),
+                  json_object_get_int_member (dropped, "errors_raised"),
+                  json_object_get_int_member (dropped, "errors_delivered"));
+  /* What the window was told: it finished, without an error... */
+  g_assert_cmpstr (json_object_get_string_member (dropped, "job_mode"), ==, "drop-error");
+  g_assert_cmpstr (json_object_get_string_member (dropped, "job_state"), ==, "succeeded");
+  g_assert_true (json_object_get_null_member (dropped, "error_domain"));
+  g_assert_true (json_object_get_null_member (dropped, "checksum"));
+  g_assert_true (shows_text (fixture.lesson, "Finished.", TRUE));
+  g_assert_false (shows_text (fixture.lesson, "The job failed", FALSE));
+  g_assert_false (shows_text (fixture.lesson, "input-011.txt", FALSE));
+  /* ...though the worker failed at the chosen file. */
+  g_assert_cmpint (json_object_get_int_member (dropped, "files_read"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (dropped, "errors_raised"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (dropped, "errors_delivered"), ==, 0);
+  g_assert_true (shows_text (fixture.lesson, "1 error raised in the worker, 0 reached the window.", TRUE));
+  g_assert_cmpstr (json_object_get_string_member (dropped, "headline"), ==, "0 of 1");
+  /* The count has its place already: the card keeps its height. */
+  thaw_test_iterate_for (0.1);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (fixture.lesson)), ==, height);
+
+  returned = run_failing (&fixture, CHOICE_MISSING, 10);
+  g_assert_cmpstr (json_object_get_string_member (returned, "job_state"), ==, "failed");
+  g_assert_cmpint (json_object_get_int_member (returned, "errors_raised"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (returned, "errors_delivered"), ==, 1);
+  g_assert_true (shows_text (fixture.lesson, "1 error raised in the worker, 1 reached the window.", TRUE));
+  g_assert_cmpstr (json_object_get_string_member (returned, "headline"), ==, "1 of 1");
+
+  fixture_close (&fixture);
+}
+
 /* From the command line, as the generic test runs it, and with "fail". */
 static void
 test_command_line (void)
@@ -413,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/thaw/errors/fail-at-the-ends", test_fail_at_the_ends);
   g_test_add_func ("/thaw/errors/stop-is-not-a-failure", test_stop_is_not_a_failure);
   g_test_add_func ("/thaw/errors/command-line", test_command_line);
+  g_test_add_func ("/thaw/errors/drop-error", test_drop_error);
 
   status = g_test_run ();
 

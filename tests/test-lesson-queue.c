@@ -11,7 +11,15 @@
  *                     consumer uses every queued item, produced == consumed;
  *   live-speeds       the sliders act on a running pair of threads;
  *   close-when-full   closing the window with a full queue and a slow
- *                     consumer still ends both threads within two seconds.
+ *                     consumer still ends both threads within two seconds;
+ *   unbounded         the wrong way with no bound: the queue and the memory
+ *                     it holds climb far past the capacity, the producer
+ *                     never waits, the status and the headline say how far,
+ *                     and the run still ends with every item used;
+ *   no-sentinel       the wrong way with no sentinel: once every item is
+ *                     used the run goes on, the consumer's wait measured and
+ *                     shown, its thread alive; Stop ends it, counted, and
+ *                     every thread is joined.
  */
 
 #include "config.h"
@@ -19,6 +27,9 @@
 #include "thaw-lesson.h"
 #include "thaw-lesson-page.h"
 #include "thaw-test-util.h"
+
+/* The items of a run (QUEUE_ITEMS_PER_RUN). */
+#define QUEUE_ITEMS 200
 
 typedef struct
 {
@@ -242,6 +253,109 @@ test_close_when_full (Fixture       *fixture,
   g_test_message ("closed with a full queue in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
 }
 
+/* The label of the page's status line. */
+static const char *
+status_text (ThawLesson *lesson)
+{
+  GObject *status = gtk_widget_get_template_child (GTK_WIDGET (lesson), G_OBJECT_TYPE (lesson), "status");
+
+  return gtk_label_get_text (GTK_LABEL (status));
+}
+
+static void
+test_unbounded (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  gint64 max_depth;
+  g_autofree char *times = NULL;
+  g_autofree char *depth = NULL;
+
+  /* The producer a little faster: 200 items in a second, and the queue
+   * about 40 deep when the last is made. */
+  g_object_set (fixture->lesson,
+                "capacity", 5,
+                "producer-speed", 250,
+                "consumer-speed", 200,
+                NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "unbounded"));
+  thaw_test_iterate_until (run_is_over, fixture->lesson, 10 * thaw_test_time_scale ());
+
+  report = thaw_test_lesson_report (fixture->lesson);
+  max_depth = json_object_get_int_member (report, "max_depth");
+  g_test_message ("no bound: deepest %" G_GINT64_FORMAT " for a capacity of 5, %" G_GINT64_FORMAT
+                  " bytes at most; %s", max_depth, json_object_get_int_member (report, "max_bytes_held"),
+                  status_text (fixture->lesson));
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "unbounded");
+  g_assert_cmpint (json_object_get_int_member (report, "capacity"), ==, 5);
+  g_assert_cmpint (max_depth, >, 3 * 5);
+  g_assert_cmpint (json_object_get_int_member (report, "producer_waits"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (report, "max_bytes_held"), >=, max_depth * 64 * 1024);
+  /* It ends all the same: every item used, the queue and its memory empty. */
+  g_assert_cmpint (json_object_get_int_member (report, "produced"), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (report, "consumed"), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (report, "bytes_held"), ==, 0);
+
+  /* How far it climbed, said against the capacity. */
+  times = g_strdup_printf ("%.1f times the capacity of 5", max_depth / 5.0);
+  depth = g_strdup_printf ("%" G_GINT64_FORMAT " items · ", max_depth);
+  g_assert_nonnull (strstr (status_text (fixture->lesson), times));
+  g_assert_cmpstr (json_object_get_string_member (report, "headline_caption"), ==,
+                   "Deepest the queue got, with no bound");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (report, "headline"), depth));
+  thaw_test_iterate_until (threads_are_back, fixture, 2 * thaw_test_time_scale ());
+}
+
+static gboolean
+waits_for_nothing (gpointer data)
+{
+  g_autoptr(JsonObject) report = thaw_test_lesson_report (data);
+
+  return json_object_get_boolean_member (report, "producer_done") &&
+         json_object_get_int_member (report, "consumed") == QUEUE_ITEMS &&
+         json_object_get_double_member (report, "consumer_wait_ms") >= 300;
+}
+
+static void
+test_no_sentinel (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonObject) waiting = NULL;
+  g_autoptr(JsonObject) report = NULL;
+
+  /* 200 items in 0.8 s, then the wait for an item that never comes. */
+  g_object_set (fixture->lesson, "producer-speed", 250, "consumer-speed", 250, NULL);
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "no-sentinel"));
+  thaw_test_iterate_until (waits_for_nothing, fixture->lesson, 5 * thaw_test_time_scale ());
+
+  /* Every item is used, and yet the run goes on: the consumer's thread is
+   * alive, waiting, and the page says for how long. */
+  waiting = thaw_test_lesson_report (fixture->lesson);
+  g_test_message ("%s", status_text (fixture->lesson));
+  g_assert_cmpstr (json_object_get_string_member (waiting, "job_state"), ==, "running");
+  g_assert_cmpstr (json_object_get_string_member (waiting, "job_mode"), ==, "no-sentinel");
+  g_assert_cmpint (json_object_get_int_member (waiting, "produced"), ==, QUEUE_ITEMS);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-consumer"), ==, 1);
+  g_assert_nonnull (strstr (status_text (fixture->lesson), "nothing will ever come"));
+  g_assert_nonnull (strstr (status_text (fixture->lesson), "the consumer has waited"));
+
+  /* Stop is the way out: the run ends, counted, and the threads are joined. */
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "stop"));
+  thaw_test_iterate_until (run_is_over, fixture->lesson, 2 * thaw_test_time_scale ());
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "cancelled");
+  g_assert_cmpint (json_object_get_int_member (report, "rescued_by_stop"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (report, "consumed"), ==, QUEUE_ITEMS);
+  g_assert_cmpfloat (json_object_get_double_member (report, "consumer_wait_ms"), >=,
+                     json_object_get_double_member (waiting, "consumer_wait_ms"));
+  g_assert_cmpstr (json_object_get_string_member (report, "headline_caption"), ==,
+                   "The consumer waited for an item that never came");
+  thaw_test_iterate_until (threads_are_back, fixture, 2 * thaw_test_time_scale ());
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-consumer"), ==, 0);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-producer"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -257,6 +371,10 @@ main (int   argc,
               fixture_set_up, test_live_speeds, fixture_tear_down);
   g_test_add ("/thaw/queue/close-when-full", Fixture, NULL,
               fixture_set_up, test_close_when_full, fixture_tear_down);
+  g_test_add ("/thaw/queue/unbounded", Fixture, NULL,
+              fixture_set_up, test_unbounded, fixture_tear_down);
+  g_test_add ("/thaw/queue/no-sentinel", Fixture, NULL,
+              fixture_set_up, test_no_sentinel, fixture_tear_down);
 
   return g_test_run ();
 }

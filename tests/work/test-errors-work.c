@@ -17,6 +17,11 @@
  *   stop                Stop ends the run early with G_IO_ERROR_CANCELLED
  *   free-while-running  freeing the job joins its thread, and nothing is
  *                       called afterwards
+ *   drop-error          the wrong way: the same failure, thrown away in
+ *                       the worker: the outcome is "done" with no error and
+ *                       no checksum, and the count says one error raised,
+ *                       none delivered; every failing run the right way
+ *                       delivers as many as it raised
  *
  * The inputs go to a private TMPDIR, which must be empty after every run.
  */
@@ -46,6 +51,8 @@ typedef struct
   guint done_read;
   char *checksum;
   GError *error;
+  guint raised;             /* errors_work_count_errors(), after the outcome */
+  guint delivered;
 } Outcome;
 
 static void
@@ -71,7 +78,8 @@ record_done (guint         inputs_read,
   Outcome *outcome = user_data;
 
   g_assert_true (g_thread_self () == outcome->main_thread);
-  g_assert_true ((checksum == NULL) != (error == NULL));
+  /* Both NULL only the wrong way, checked where it runs. */
+  g_assert_false (checksum != NULL && error != NULL);
   outcome->done++;
   outcome->done_read = inputs_read;
   outcome->checksum = g_strdup (checksum);
@@ -109,19 +117,21 @@ assert_tmp_empty (void)
 /* Runs a job to its end; the outcome waits a little longer, to see that
  * nothing comes after it. */
 static void
-run (Outcome       *outcome,
-     ErrorsFailure  failure,
-     guint          fail_at)
+run_handling (Outcome        *outcome,
+              ErrorsFailure   failure,
+              guint           fail_at,
+              ErrorsHandling  handling)
 {
   g_autoptr(ErrorsWork) work = NULL;
   guint threads_before = work_test_count_threads ("thaw-read");
 
   outcome_init (outcome);
-  work = errors_work_start (N_INPUTS, PAUSE_US, failure, fail_at,
+  work = errors_work_start (N_INPUTS, PAUSE_US, failure, fail_at, handling,
                             record_progress, record_done, outcome);
   g_assert_nonnull (work);
 
   work_test_iterate_until (is_done, outcome, 30);
+  errors_work_count_errors (work, &outcome->raised, &outcome->delivered);
   /* Joined before the outcome was delivered. */
   work_test_wait_for_threads ("thaw-read", threads_before);
   work_test_iterate_for (0.05);
@@ -130,6 +140,19 @@ run (Outcome       *outcome,
   g_assert_true (outcome->in_order);
   g_assert_cmpuint (outcome->last_read, <=, outcome->done_read);
   assert_tmp_empty ();
+}
+
+/* The right way: the worker returns its error with the result. */
+static void
+run (Outcome       *outcome,
+     ErrorsFailure  failure,
+     guint          fail_at)
+{
+  run_handling (outcome, failure, fail_at, ERRORS_RETURNED);
+  g_assert_true ((outcome->checksum == NULL) != (outcome->error == NULL));
+  /* Every error raised reached the main thread. */
+  g_assert_cmpuint (outcome->delivered, ==, outcome->raised);
+  g_assert_cmpuint (outcome->raised, ==, outcome->error != NULL ? 1 : 0);
 }
 
 /* The SHA-256 of @n inputs of 4,095 "x" each. */
@@ -158,6 +181,7 @@ test_succeeds (void)
   g_assert_cmpstr (outcome.checksum, ==, checksum);
   g_assert_cmpuint (outcome.done_read, ==, N_INPUTS);
   g_assert_cmpuint (outcome.deliveries, <=, N_INPUTS);
+  g_assert_cmpuint (outcome.raised, ==, 0);
   outcome_clear (&outcome);
 }
 
@@ -181,6 +205,8 @@ test_missing (void)
 
   run (&outcome, ERRORS_FAILURE_MISSING, 7);
   assert_failed (&outcome, G_IO_ERROR_NOT_FOUND, 7, "input-008.txt");
+  g_assert_cmpuint (outcome.raised, ==, 1);
+  g_assert_cmpuint (outcome.delivered, ==, 1);
   outcome_clear (&outcome);
 }
 
@@ -226,7 +252,7 @@ test_coalesced (void)
 
   outcome_init (&outcome);
   /* A tenth of a second: long enough to see the worker named, then gone. */
-  work = errors_work_start (N_INPUTS, 5 * PAUSE_US, ERRORS_FAILURE_NONE, 0,
+  work = errors_work_start (N_INPUTS, 5 * PAUSE_US, ERRORS_FAILURE_NONE, 0, ERRORS_RETURNED,
                             record_progress, record_done, &outcome);
   work_test_wait_for_threads ("thaw-read", threads_before + 1);
   work_test_wait_for_threads ("thaw-read", threads_before);
@@ -258,7 +284,7 @@ test_stop (void)
 
   outcome_init (&outcome);
   /* The lesson's whole job, two seconds, stopped after the first news. */
-  work = errors_work_start (ERRORS_N_INPUTS, ERRORS_INPUT_PAUSE_US, ERRORS_FAILURE_NONE, 0,
+  work = errors_work_start (ERRORS_N_INPUTS, ERRORS_INPUT_PAUSE_US, ERRORS_FAILURE_NONE, 0, ERRORS_RETURNED,
                             record_progress, record_done, &outcome);
   work_test_iterate_until (has_news, &outcome, 30);
 
@@ -283,7 +309,7 @@ test_free_while_running (void)
   guint threads_before = work_test_count_threads ("thaw-read");
 
   outcome_init (&outcome);
-  work = errors_work_start (ERRORS_N_INPUTS, ERRORS_INPUT_PAUSE_US, ERRORS_FAILURE_NONE, 0,
+  work = errors_work_start (ERRORS_N_INPUTS, ERRORS_INPUT_PAUSE_US, ERRORS_FAILURE_NONE, 0, ERRORS_RETURNED,
                             record_progress, record_done, &outcome);
   /* Let it schedule a delivery that the main loop has not run yet. */
   g_usleep (100 * 1000);
@@ -297,6 +323,46 @@ test_free_while_running (void)
   work_test_iterate_for (0.2);
   g_assert_cmpuint (outcome.deliveries, ==, 0);
   g_assert_cmpuint (outcome.done, ==, 0);
+}
+
+/* The wrong way: the same failures, dropped in the worker. */
+static void
+test_drop_error (void)
+{
+  const struct { ErrorsFailure failure; guint fail_at; } failures[] = {
+    { ERRORS_FAILURE_MISSING, 7 },
+    { ERRORS_FAILURE_IO_ERROR, N_INPUTS - 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (failures); i++)
+    {
+      Outcome outcome;
+
+      run_handling (&outcome, failures[i].failure, failures[i].fail_at, ERRORS_DROPPED);
+      g_test_message ("dropped: stopped after %u files; %u raised, %u delivered",
+                      outcome.done_read, outcome.raised, outcome.delivered);
+
+      /* All the main thread heard: done. No error, and no result either. */
+      g_assert_no_error (outcome.error);
+      g_assert_null (outcome.checksum);
+      /* Yet the job failed where it was told to. */
+      g_assert_cmpuint (outcome.done_read, ==, failures[i].fail_at);
+      g_assert_cmpuint (outcome.raised, ==, 1);
+      g_assert_cmpuint (outcome.delivered, ==, 0);
+      outcome_clear (&outcome);
+    }
+
+  /* A run that does not fail has nothing to drop: the same as the right
+   * way. */
+  {
+    Outcome outcome;
+
+    run_handling (&outcome, ERRORS_FAILURE_NONE, 0, ERRORS_DROPPED);
+    g_assert_no_error (outcome.error);
+    g_assert_nonnull (outcome.checksum);
+    g_assert_cmpuint (outcome.raised, ==, 0);
+    outcome_clear (&outcome);
+  }
 }
 
 int
@@ -321,6 +387,7 @@ main (int   argc,
   g_test_add_func ("/work/errors/coalesced", test_coalesced);
   g_test_add_func ("/work/errors/stop", test_stop);
   g_test_add_func ("/work/errors/free-while-running", test_free_while_running);
+  g_test_add_func ("/work/errors/drop-error", test_drop_error);
 
   status = g_test_run ();
 

@@ -5,8 +5,10 @@
  *
  * Puts errors-work.c on screen (the widgets are in errors-page.ui): the
  * progress fills the bar, and the error the worker brings back reaches the
- * user in the error box and in a toast of the window. All of it on the
- * main thread.
+ * user in the error box and in a toast of the window. The wrong way, Drop
+ * the Error, runs the same failing job with a worker that throws its error
+ * away: the page shows what the window was told, and under it what really
+ * happened, counted by errors-work.c. All of it on the main thread.
  */
 
 #include "config.h"
@@ -31,6 +33,7 @@ struct _ThawLessonErrors
   GtkLabel *error_title_label;
   GtkLabel *error_message_label;
   GtkLabel *error_details_label;
+  GtkLabel *truth_label;
 
   ErrorsWork *work;         /* while the worker runs */
 
@@ -40,6 +43,8 @@ struct _ThawLessonErrors
   guint files_read;
   char *checksum;
   GError *error;            /* the failure that came back, not a stop */
+  guint errors_raised;      /* in the worker */
+  guint errors_delivered;   /* to the main thread */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonErrors, thaw_lesson_errors, THAW_TYPE_LESSON)
@@ -117,6 +122,33 @@ show_failure (ThawLessonErrors *self,
                                  adw_toast_new (_("The job failed: the error is in the lesson")));
 }
 
+/* Under the error box: what the worker raised, against what reached the
+ * window, as errors-work.c counted them. */
+static void
+show_what_happened (ThawLessonErrors *self)
+{
+  g_autofree char *counts = NULL;
+  g_autofree char *value = NULL;
+
+  /* Translators: the first %u counts the errors raised in the worker
+   * thread, the second those of them that reached the window. */
+  counts = g_strdup_printf (ngettext ("%u error raised in the worker, %u reached the window.",
+                                      "%u errors raised in the worker, %u reached the window.",
+                                      self->errors_raised),
+                            self->errors_raised, self->errors_delivered);
+  /* One line, so that the card keeps its height; the headline says why. */
+  gtk_label_set_text (self->truth_label, counts);
+  if (self->errors_raised == 0)
+    return;
+
+  /* Translators: errors that reached the window, of those raised, e.g. "0 of 1". */
+  value = g_strdup_printf (_("%u of %u"), self->errors_delivered, self->errors_raised);
+  thaw_lesson_set_headline (THAW_LESSON (self), _("Errors that reached the window"), value,
+                            self->errors_delivered < self->errors_raised
+                            ? _("The worker threw its GError away with g_clear_error() and said only “done”")
+                            : _("The error travelled back with the result"));
+}
+
 /* The outcome of the run, delivered once by errors-work.c, which has
  * joined the thread already. */
 static void
@@ -128,10 +160,18 @@ run_done (guint         inputs_read,
   ThawLessonErrors *self = user_data;
   ThawLesson *lesson = THAW_LESSON (self);
 
+  errors_work_count_errors (self->work, &self->errors_raised, &self->errors_delivered);
   g_clear_pointer (&self->work, errors_work_free);
   show_progress (inputs_read, self);
 
-  if (checksum != NULL)
+  if (error == NULL && checksum == NULL)
+    {
+      /* The wrong way's "done": no result, and no error either. This is
+       * all the window was told. */
+      thaw_lesson_end_run (lesson, THAW_RUN_SUCCEEDED);
+      gtk_label_set_text (self->status, _("Finished."));
+    }
+  else if (checksum != NULL)
     {
       thaw_lesson_end_run (lesson, THAW_RUN_SUCCEEDED);
       self->checksum = g_strdup (checksum);
@@ -154,10 +194,14 @@ run_done (guint         inputs_read,
       gtk_label_set_text (self->status, _("The worker failed; the error came back with the result."));
       show_failure (self, error);
     }
+
+  show_what_happened (self);
 }
 
 /* lesson.start: a run that succeeds; lesson.fail: a run that fails as
- * chosen (the drop-down lists the failures in the order of the enum). */
+ * chosen (the drop-down lists the failures in the order of the enum);
+ * lesson.drop-error, the wrong way: the same failing run, with a worker
+ * that drops its error. */
 static void
 start_cb (GtkWidget  *widget,
           const char *action_name,
@@ -166,17 +210,21 @@ start_cb (GtkWidget  *widget,
   ThawLessonErrors *self = THAW_LESSON_ERRORS (widget);
   guint percent = (guint) gtk_range_get_value (self->fail_at_scale);
   ErrorsFailure failure = ERRORS_FAILURE_NONE;
+  gboolean drops = g_str_equal (action_name, "lesson.drop-error");
 
-  if (g_str_equal (action_name, "lesson.fail"))
+  if (drops || g_str_equal (action_name, "lesson.fail"))
     failure = ERRORS_FAILURE_MISSING + gtk_drop_down_get_selected (self->failure_choice);
 
   /* A new run forgets the last one's outcome. */
-  thaw_lesson_begin_run (THAW_LESSON (self), "worker");
+  thaw_lesson_begin_run (THAW_LESSON (self), drops ? "drop-error" : "worker");
   self->failure = failure;
   self->fail_at_percent = failure == ERRORS_FAILURE_NONE ? -1 : (int) percent;
   g_clear_pointer (&self->checksum, g_free);
   g_clear_error (&self->error);
+  self->errors_raised = self->errors_delivered = 0;
   show_no_failure (self);
+  gtk_label_set_text (self->truth_label, _("After a run: how many errors the worker raised, and how many "
+                                           "of them reached the window."));
   show_progress (0, self);
   gtk_label_set_text (self->status,
                       failure == ERRORS_FAILURE_NONE
@@ -185,6 +233,7 @@ start_cb (GtkWidget  *widget,
 
   self->work = errors_work_start (ERRORS_N_INPUTS, ERRORS_INPUT_PAUSE_US, failure,
                                   MIN (percent * ERRORS_N_INPUTS / 100, ERRORS_N_INPUTS - 1),
+                                  drops ? ERRORS_DROPPED : ERRORS_RETURNED,
                                   show_progress, run_done, self);
 }
 
@@ -205,6 +254,8 @@ thaw_lesson_errors_report (ThawLesson  *lesson,
   thaw_report_string (builder, "error_domain", error != NULL ? g_quark_to_string (error->domain) : NULL);
   thaw_report_int (builder, "error_code", error != NULL ? error->code : 0);
   thaw_report_string (builder, "error_message", error != NULL ? error->message : NULL);
+  thaw_report_int (builder, "errors_raised", self->errors_raised);
+  thaw_report_int (builder, "errors_delivered", self->errors_delivered);
 }
 
 static void
@@ -228,8 +279,10 @@ thaw_lesson_errors_class_init (ThawLessonErrorsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_title_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_message_label);
   gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, error_details_label);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonErrors, truth_label);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", start_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.drop-error", start_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.fail", start_cb);
 }
 

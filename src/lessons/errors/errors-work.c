@@ -16,6 +16,14 @@
  *   errors_work_free()   stops and joins the worker: nothing is delivered
  *       afterwards.
  *
+ * The wrong way, ERRORS_DROPPED, is the same worker with one line more: it
+ * throws its error away with g_clear_error() and reports "done", so the
+ * window never hears of the failure (the way a Python thread's exception
+ * is only printed, and the caller never knows). To show what was lost, the
+ * lesson counts the errors raised in the worker and the errors that reach
+ * the main thread, apart: errors_work_count_errors(). A real program could
+ * not count what it throws away.
+ *
  * The result travels in a GTask. The worker returns it with
  * g_task_return_pointer() or g_task_return_error(), from its own thread;
  * GTask delivers it on the main thread, where g_task_propagate_pointer()
@@ -42,8 +50,8 @@
 #include "thaw-priority.h"
 #include "thaw-tsan.h"
 
-/* What the worker needs. Everything but the count is set before the thread
- * starts and never changes; the count is only touched with g_atomic_int_*().
+/* What the worker needs. Everything but the counts is set before the thread
+ * starts and never changes; the counts are only touched with g_atomic_int_*().
  * The result does not live here: it travels in the GTask, which owns this. */
 typedef struct
 {
@@ -51,8 +59,10 @@ typedef struct
   guint pause_us;
   ErrorsFailure failure;
   guint fail_at;            /* the index of the input that fails */
+  ErrorsHandling handling;
   ThawLatest *progress;     /* the worker's own reference */
   int inputs_read;
+  int errors_raised;        /* the lesson's count, not the program's */
 } ReadJob;
 
 static void
@@ -201,6 +211,18 @@ read_inputs_thread (gpointer data)
       remove_inputs (job, folder);
     }
 
+  /* A stop is how the worker was asked to end, not a failure. */
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_atomic_int_inc (&job->errors_raised);
+
+      if (job->handling == ERRORS_DROPPED)
+        /* The wrong way: the error is "handled" by forgetting it. Nothing
+         * after this line knows that the job failed, and the task below
+         * goes back with no result and no error: just "done". */
+        g_clear_error (&error);
+    }
+
   /* GTask hands the outcome over through GLib's own locks, which
    * ThreadSanitizer cannot see: say that everything above comes first. */
   THAW_TSAN_RELEASE (task);
@@ -209,8 +231,10 @@ read_inputs_thread (gpointer data)
    * task's, GTask schedules the callback on the task's main context. */
   if (checksum != NULL)
     g_task_return_pointer (task, g_steal_pointer (&checksum), g_free);
-  else
+  else if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, NULL, NULL);   /* the wrong way's "done" */
 
   return NULL;
 }
@@ -227,6 +251,8 @@ struct _ErrorsWork
   ErrorsDoneFunc done_func;
   gpointer user_data;
   gboolean closed;          /* done was called, or errors_work_free() ran */
+  guint errors_raised;      /* the worker's count, read once it is done */
+  guint errors_delivered;   /* failures that reached this thread */
 };
 
 static void
@@ -274,6 +300,11 @@ read_done_cb (GObject      *source_object,
   /* Like Future.result() in Python: the value, or the worker's error. */
   checksum = g_task_propagate_pointer (task, &error);
 
+  /* What reached the main thread, against what the worker raised. */
+  work->errors_raised = (guint) g_atomic_int_get (&job->errors_raised);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    work->errors_delivered++;
+
   /* The owner let go of the work (the window was closed): it has joined
    * the thread already, and this outcome is for nobody. */
   if (!work->closed)
@@ -297,6 +328,8 @@ read_done_cb (GObject      *source_object,
  * @pause_us: the pause after each file (the lesson: %ERRORS_INPUT_PAUSE_US)
  * @failure: how the job fails, or %ERRORS_FAILURE_NONE
  * @fail_at: the index of the input that fails, below @n_inputs
+ * @handling: what the worker does with its error: %ERRORS_RETURNED, or
+ *   the wrong way, %ERRORS_DROPPED
  * @progress: receives the latest count on the main thread
  * @done: receives the outcome on the main thread, once
  * @user_data: for @progress and @done
@@ -312,6 +345,7 @@ errors_work_start (guint              n_inputs,
                    guint              pause_us,
                    ErrorsFailure      failure,
                    guint              fail_at,
+                   ErrorsHandling     handling,
                    ErrorsProgressFunc progress,
                    ErrorsDoneFunc     done,
                    gpointer           user_data)
@@ -332,6 +366,7 @@ errors_work_start (guint              n_inputs,
   job->pause_us = pause_us;
   job->failure = failure;
   job->fail_at = fail_at;
+  job->handling = handling;
   job->progress = thaw_latest_ref (work->progress);
 
   /* The task's callback holds a reference to the work, so that it finds
@@ -348,10 +383,33 @@ errors_work_start (guint              n_inputs,
       /* Never a thread: its reference is ours to drop, and the error
        * reaches @done like any other (GTask delivers it from an idle). */
       g_object_unref (task);
+      g_atomic_int_set (&job->errors_raised, 1);
       g_task_return_error (task, g_steal_pointer (&error));
     }
 
   return work;
+}
+
+/**
+ * errors_work_count_errors:
+ * @work: a job whose outcome has been delivered
+ * @raised: (out): the errors the worker raised (a stop is not one)
+ * @delivered: (out): the errors that reached the main thread with the
+ *   outcome
+ *
+ * The lesson's measure of what was lost on the way: equal when the worker
+ * returns its errors, and @delivered 0 when it drops them. Both are 0
+ * before the outcome.
+ */
+void
+errors_work_count_errors (ErrorsWork *work,
+                          guint      *raised,
+                          guint      *delivered)
+{
+  g_return_if_fail (work != NULL);
+
+  *raised = work->errors_raised;
+  *delivered = work->errors_delivered;
 }
 
 /**

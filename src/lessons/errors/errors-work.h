@@ -27,6 +27,21 @@ typedef enum
   ERRORS_FAILURE_IO_ERROR,      /* reading it fails: simulated */
 } ErrorsFailure;
 
+/**
+ * ErrorsHandling:
+ * @ERRORS_RETURNED: the right way: the worker returns its error with the
+ *   result, and the main thread receives it
+ * @ERRORS_DROPPED: the wrong way: the worker throws its error away with
+ *   g_clear_error() and reports only that it is done
+ *
+ * What the worker does with its error.
+ */
+typedef enum
+{
+  ERRORS_RETURNED,
+  ERRORS_DROPPED,
+} ErrorsHandling;
+
 typedef struct _ErrorsWork ErrorsWork;
 
 /**
@@ -47,22 +62,28 @@ typedef void (*ErrorsProgressFunc) (guint    inputs_read,
  * @user_data: what was given with the function
  *
  * Receives the outcome, once, on the main thread: exactly one of @checksum
- * and @error is set. Nothing is delivered after it.
+ * and @error is set, except after a failure with %ERRORS_DROPPED: then
+ * neither is, which is all the worker said: done. Nothing is delivered
+ * after it.
  */
 typedef void (*ErrorsDoneFunc) (guint         inputs_read,
                                 const char   *checksum,
                                 const GError *error,
                                 gpointer      user_data);
 
-ErrorsWork *errors_work_start (guint               n_inputs,
-                               guint               pause_us,
-                               ErrorsFailure       failure,
-                               guint               fail_at,
-                               ErrorsProgressFunc  progress,
-                               ErrorsDoneFunc      done,
-                               gpointer            user_data);
-void        errors_work_stop  (ErrorsWork         *work);
-void        errors_work_free  (ErrorsWork         *work);
+ErrorsWork *errors_work_start        (guint               n_inputs,
+                                      guint               pause_us,
+                                      ErrorsFailure       failure,
+                                      guint               fail_at,
+                                      ErrorsHandling      handling,
+                                      ErrorsProgressFunc  progress,
+                                      ErrorsDoneFunc      done,
+                                      gpointer            user_data);
+void        errors_work_count_errors (ErrorsWork         *work,
+                                      guint              *raised,
+                                      guint              *delivered);
+void        errors_work_stop         (ErrorsWork         *work);
+void        errors_work_free         (ErrorsWork         *work);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ErrorsWork, errors_work_free)
 

@@ -23,12 +23,25 @@
  * GAsyncQueue has no size limit of its own, so the limit is a count of free
  * slots under a GMutex, with a GCond to wait on.
  *
+ * Two wrong ways run the same threads with one piece missing:
+ *
+ *   QUEUE_UNBOUNDED     no bound: the producer never waits, and while it
+ *       is faster the queue, and the memory its items hold, only grow.
+ *       The run still ends, as the producer makes only its n_items.
+ *   QUEUE_NO_SENTINEL   the producer ends without the sentinel: the
+ *       consumer uses every item, then waits for one more that never
+ *       comes. Only so that Thaw can get out of it, this consumer waits in
+ *       slices and looks at the stop flag between them; in
+ *       g_async_queue_pop() it could never be joined.
+ *
  * Read it top to bottom: the items, the bound, the producer, the consumer,
  * the hand-off to the main thread, then start, stop and free. This file
  * uses GLib only; queue-page.c puts it on screen.
  */
 
 #include "config.h"
+
+#include <string.h>
 
 #include "queue-work.h"
 #include "thaw-latest.h"
@@ -38,13 +51,21 @@
 /* The threads nap in slices this long, looking at their flags between. */
 #define NAP_SLICE_MS 5
 
+/* The consumer that gets no sentinel waits for an item in slices this
+ * long, looking at the stop flag between them. */
+#define WAIT_SLICE_MS 50
+
 /* What travels through the queue. The consumer reads what the producer
  * wrote, so the queue is a hand-off of memory, not only of a pointer. */
 typedef struct
 {
   guint number;
   gint64 queued_at;         /* when the producer put it in the queue */
+  guint8 data[];            /* QUEUE_ITEM_BYTES of it */
 } Item;
+
+/* What one item takes from the memory, as allocated. */
+#define ITEM_SIZE (sizeof (Item) + QUEUE_ITEM_BYTES)
 
 /* The sentinel: an address no real item can have. The consumer compares
  * pointers; it never reads the sentinel's contents. */
@@ -53,12 +74,13 @@ static Item end_of_items;
 
 /* What the main thread and the two threads share.
  *
- * Set before the threads start, then read-only: queue, timeline, latest,
- * n_items, capacity. The speeds, flags and counts change while the threads
- * run, so they are int and only touched with g_atomic_int_*().
+ * Set before the threads start, then read-only: way, queue, timeline,
+ * latest, n_items, capacity. The speeds, flags and counts change while the
+ * threads run, so they are int and only touched with g_atomic_int_*().
  */
 struct _QueueWork
 {
+  QueueWay way;
   GAsyncQueue *queue;
   ThawTimeline *timeline;       /* a lane for each QueueSide */
   ThawLatest *latest;           /* the hand-off to the main thread */
@@ -81,6 +103,10 @@ struct _QueueWork
   int max_depth;
   int waits[QUEUE_N_SIDES];     /* the producer found it full, the consumer empty */
   int max_wait_us;              /* the longest an item spent in the queue */
+  int bytes_held;               /* by the items in the queue: both sides change it */
+  int max_bytes_held;           /* only the producer raises bytes_held, and writes this */
+  int producer_done;            /* the producer has returned from its loop */
+  int consumer_wait_ms;         /* the consumer's last wait for an item */
   int finished;                 /* the consumer has taken the sentinel */
 
   /* The main thread's alone. */
@@ -161,6 +187,13 @@ queue_depth (QueueWork *work)
   return MAX (g_async_queue_length (work->queue), 0);
 }
 
+/* Only the wrong way QUEUE_UNBOUNDED goes without the free slots. */
+static gboolean
+is_bounded (QueueWork *work)
+{
+  return work->way != QUEUE_UNBOUNDED;
+}
+
 /* The producer. */
 
 static void
@@ -168,12 +201,23 @@ put (QueueWork *work,
      Item      *item)
 {
   int depth;
+  int held;
 
-  wait_for_space (work);
+  /* The wrong way QUEUE_UNBOUNDED never waits here: nothing holds the
+   * producer back, and the queue grows by the difference of the speeds. */
+  if (is_bounded (work))
+    wait_for_space (work);
 
   item->queued_at = g_get_monotonic_time ();
   /* Counted before the push, so that "consumed" can never run ahead. */
   g_atomic_int_inc (&work->produced);
+  /* The consumer subtracts as it takes items out. g_atomic_int_add()
+   * returns the total it added to, so "held" is exactly the total with
+   * this item in; only this thread makes the total larger, so only it
+   * looks for a new peak. */
+  held = g_atomic_int_add (&work->bytes_held, (int) ITEM_SIZE) + (int) ITEM_SIZE;
+  if (held > g_atomic_int_get (&work->max_bytes_held))
+    g_atomic_int_set (&work->max_bytes_held, held);
   /* Everything written to the item so far happens before the consumer
    * reads it; GLib's queue does that, but ThreadSanitizer cannot see it. */
   THAW_TSAN_RELEASE (item);
@@ -206,8 +250,10 @@ producer_thread (gpointer data)
       if (!nap (work, QUEUE_PRODUCER, &work->stopping))
         break;
 
-      item = g_new0 (Item, 1);
+      /* Making it is writing its data: memory in use, not only reserved. */
+      item = g_malloc (ITEM_SIZE);
       item->number = number;
+      memset (item->data, (int) (number & 0xff), QUEUE_ITEM_BYTES);
       put (work, item);
     }
 
@@ -215,8 +261,17 @@ producer_thread (gpointer data)
    * the sentinel it would wait in g_async_queue_pop() forever, and joining
    * it would hang. The sentinel goes in last, behind every item, and takes
    * a slot like them, so the queue never holds more than its capacity. */
-  wait_for_space (work);
-  g_async_queue_push (work->queue, SENTINEL);
+  if (work->way != QUEUE_NO_SENTINEL)
+    {
+      if (is_bounded (work))
+        wait_for_space (work);
+      g_async_queue_push (work->queue, SENTINEL);
+    }
+  /* else the wrong way: the producer simply returns, and the consumer is
+   * never told. */
+
+  g_atomic_int_set (&work->producer_done, TRUE);
+  thaw_latest_publish (work->latest, NULL);
 
   thaw_timeline_record (work->timeline, QUEUE_PRODUCER, THAW_LANE_FINISHED);
   /* The thread was given a reference to the hand-off; it drops it last. */
@@ -226,6 +281,44 @@ producer_thread (gpointer data)
 
 /* The consumer. */
 
+static void
+note_wait (QueueWork *work,
+           gint64     since)
+{
+  gint64 waited_ms = (g_get_monotonic_time () - since) / G_TIME_SPAN_MILLISECOND;
+
+  g_atomic_int_set (&work->consumer_wait_ms, (int) MIN (waited_ms, G_MAXINT));
+}
+
+/* The wrong way QUEUE_NO_SENTINEL waits here, on an empty queue. Without a
+ * sentinel, g_async_queue_pop() would wait forever: no item will come. So
+ * that Thaw can still end the run and join the thread, this consumer waits
+ * in slices, says how long it has waited, and gives up when Stop is pressed
+ * and the producer has returned. Returns NULL when it gives up. */
+static Item *
+wait_in_slices (QueueWork *work)
+{
+  gint64 since = g_get_monotonic_time ();
+  Item *item;
+
+  while ((item = g_async_queue_timeout_pop (work->queue, WAIT_SLICE_MS * G_TIME_SPAN_MILLISECOND)) == NULL)
+    {
+      note_wait (work, since);
+      thaw_latest_publish (work->latest, NULL);
+
+      /* The producer pushed its last item before it said it was done: one
+       * more look takes any item still in the queue, and only then does
+       * the consumer leave. */
+      if (g_atomic_int_get (&work->stopping) && g_atomic_int_get (&work->producer_done))
+        return g_async_queue_try_pop (work->queue);
+    }
+
+  note_wait (work, since);
+  return item;
+}
+
+/* Returns the next item, the sentinel, or NULL if the wrong way's consumer
+ * gave up waiting. */
 static Item *
 take (QueueWork *work)
 {
@@ -233,18 +326,35 @@ take (QueueWork *work)
 
   if (item == NULL)
     {
+      gint64 since = g_get_monotonic_time ();
+
       /* Empty: the consumer waits for the producer. */
       g_atomic_int_inc (&work->waits[QUEUE_CONSUMER]);
       thaw_timeline_record (work->timeline, QUEUE_CONSUMER, THAW_LANE_WAITING);
-      item = g_async_queue_pop (work->queue);
+      if (work->way == QUEUE_NO_SENTINEL)
+        item = wait_in_slices (work);
+      else
+        {
+          item = g_async_queue_pop (work->queue);
+          note_wait (work, since);
+        }
       thaw_timeline_record (work->timeline, QUEUE_CONSUMER, THAW_LANE_RUNNING);
     }
+
+  if (item == NULL)
+    return NULL;
 
   /* Pairs with the release in put(). */
   THAW_TSAN_ACQUIRE (item);
 
-  /* The item has left the queue: its slot is free for the next one. */
-  give_back_space (work);
+  /* The item has left the queue: its memory, then its slot, are free for
+   * the next one. In this order, the bytes counted never stand for more
+   * items than the capacity. (The sentinel holds no memory, and its
+   * contents are never read.) */
+  if (item != SENTINEL)
+    g_atomic_int_add (&work->bytes_held, -(int) ITEM_SIZE);
+  if (is_bounded (work))
+    give_back_space (work);
 
   return item;
 }
@@ -277,7 +387,7 @@ consumer_thread (gpointer data)
   thaw_thread_set_background_priority ();
   thaw_timeline_record (work->timeline, QUEUE_CONSUMER, THAW_LANE_RUNNING);
 
-  while ((item = take (work)) != SENTINEL)
+  while ((item = take (work)) != NULL && item != SENTINEL)
     use (work, item);
 
   thaw_timeline_record (work->timeline, QUEUE_CONSUMER, THAW_LANE_FINISHED);
@@ -317,11 +427,16 @@ deliver_news_cb (gpointer value,
   news->consumed = (guint) g_atomic_int_get (&work->consumed);
   news->max_depth = (guint) g_atomic_int_get (&work->max_depth);
   news->max_wait_ms = g_atomic_int_get (&work->max_wait_us) / 1000.0;
+  news->bytes_held = (gsize) g_atomic_int_get (&work->bytes_held);
+  news->max_bytes_held = (gsize) g_atomic_int_get (&work->max_bytes_held);
+  news->producer_done = g_atomic_int_get (&work->producer_done);
+  news->consumer_wait_ms = g_atomic_int_get (&work->consumer_wait_ms);
   for (guint side = 0; side < QUEUE_N_SIDES; side++)
     news->waits[side] = (guint) g_atomic_int_get (&work->waits[side]);
 
-  /* The consumer has taken the sentinel, which the producer put last: both
-   * threads are returning, and these joins wait microseconds. */
+  /* The consumer has taken the sentinel, which the producer put last (or,
+   * the wrong way, given up after a Stop, once the producer had returned):
+   * both threads are returning, and these joins wait microseconds. */
   if (news->finished)
     for (guint side = 0; side < QUEUE_N_SIDES; side++)
       g_thread_join (g_steal_pointer (&work->threads[side]));
@@ -342,7 +457,8 @@ stop_join_and_free (QueueWork *work)
   /* A consumer whose producer never started gets the sentinel from here. */
   if (work->threads[QUEUE_PRODUCER] == NULL && work->threads[QUEUE_CONSUMER] != NULL)
     g_async_queue_push (work->queue, SENTINEL);
-  /* Both look at their flags every NAP_SLICE_MS: this takes milliseconds. */
+  /* Both look at their flags every NAP_SLICE_MS (a consumer with no
+   * sentinel coming, every WAIT_SLICE_MS): this takes milliseconds. */
   for (guint side = 0; side < QUEUE_N_SIDES; side++)
     if (work->threads[side] != NULL)
       g_thread_join (g_steal_pointer (&work->threads[side]));
@@ -364,15 +480,18 @@ stop_join_and_free (QueueWork *work)
 
 /**
  * queue_work_start:
+ * @way: %QUEUE_BOUNDED, or one of the wrong ways
  * @n_items: how many items the producer makes (the lesson:
  *   %QUEUE_ITEMS_PER_RUN)
- * @capacity: the most items the queue may hold, at least 1
+ * @capacity: the most items the queue may hold, at least 1; not used
+ *   with %QUEUE_UNBOUNDED
  * @producer_speed: items the producer makes per second
  * @consumer_speed: items the consumer uses per second
  * @timeline: where the threads record what they do, on the lanes
  *   %QUEUE_PRODUCER and %QUEUE_CONSUMER
  * @news_func: receives the news on the main thread, exactly once with
- *   @finished set, after both threads have been joined
+ *   @finished set, after both threads have been joined (with
+ *   %QUEUE_NO_SENTINEL, only after queue_work_stop())
  * @user_data: for @news_func
  * @error: where the reason goes if a thread could not be made
  *
@@ -383,7 +502,8 @@ stop_join_and_free (QueueWork *work)
  *   queue_work_stop() and queue_work_free()
  */
 QueueWork *
-queue_work_start (guint          n_items,
+queue_work_start (QueueWay       way,
+                  guint          n_items,
                   guint          capacity,
                   guint          producer_speed,
                   guint          consumer_speed,
@@ -398,11 +518,13 @@ queue_work_start (guint          n_items,
   };
   QueueWork *work;
 
+  g_return_val_if_fail (way <= QUEUE_NO_SENTINEL, NULL);
   g_return_val_if_fail (capacity >= 1, NULL);
   g_return_val_if_fail (timeline != NULL, NULL);
   g_return_val_if_fail (news_func != NULL, NULL);
 
   work = g_new0 (QueueWork, 1);
+  work->way = way;
   work->queue = g_async_queue_new ();
   work->timeline = thaw_timeline_ref (timeline);
   work->latest = thaw_latest_new (deliver_news_cb, work, NULL);
@@ -415,6 +537,7 @@ queue_work_start (guint          n_items,
   work->speed[QUEUE_CONSUMER] = (int) consumer_speed;
   work->news_func = news_func;
   work->user_data = user_data;
+  work->news.way = way;
   work->news.capacity = capacity;
 
   /* The consumer first: if the producer cannot start, the consumer is
@@ -475,7 +598,9 @@ queue_work_get_depth (QueueWork *work)
  *
  * The producer stops making items and puts the sentinel in behind the
  * items queued; the consumer uses them all at its own pace, takes the
- * sentinel, and the last news, with @finished set, ends the job.
+ * sentinel, and the last news, with @finished set, ends the job. With
+ * %QUEUE_NO_SENTINEL no sentinel comes: the consumer uses the items queued,
+ * and gives up at its next look at the stop flag.
  */
 void
 queue_work_stop (QueueWork *work)

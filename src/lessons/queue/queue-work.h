@@ -26,6 +26,28 @@ G_BEGIN_DECLS
 #define QUEUE_MIN_SPEED 5
 #define QUEUE_MAX_SPEED 250
 
+/* What an item carries: a block of data, as a file copy or a video
+ * pipeline would pass along. It makes the memory a queue holds visible. */
+#define QUEUE_ITEM_BYTES (64u * 1024u)
+
+/**
+ * QueueWay:
+ * @QUEUE_BOUNDED: the right way: the queue holds at most its capacity, and
+ *   the producer ends with the sentinel
+ * @QUEUE_UNBOUNDED: a wrong way: no bound, so a faster producer fills the
+ *   queue, and the memory, for as long as it runs
+ * @QUEUE_NO_SENTINEL: a wrong way: the producer ends without the sentinel,
+ *   and the consumer waits for an item that never comes, until Stop
+ *
+ * How a run goes.
+ */
+typedef enum
+{
+  QUEUE_BOUNDED,
+  QUEUE_UNBOUNDED,
+  QUEUE_NO_SENTINEL,
+} QueueWay;
+
 /**
  * QueueSide:
  * @QUEUE_PRODUCER: the thread that makes items and puts them in the queue
@@ -44,13 +66,21 @@ typedef struct _QueueWork QueueWork;
 
 /**
  * QueueNews:
- * @capacity: how many items the queue holds at most
+ * @way: how the run goes
+ * @capacity: how many items the queue holds at most, the bounded way
  * @produced: items put in the queue
  * @consumed: items taken out and used
  * @max_depth: the most items the queue held at once
  * @waits: how often each side had to wait: the producer for a full queue,
  *   the consumer for an empty one
  * @max_wait_ms: the longest an item spent in the queue
+ * @bytes_held: the memory the items in the queue hold now
+ * @max_bytes_held: the most they held at once
+ * @producer_done: the producer has made its last item, and put the
+ *   sentinel in after it, unless @way is %QUEUE_NO_SENTINEL
+ * @consumer_wait_ms: how long the consumer waited for an item the last
+ *   time the queue was empty; with %QUEUE_NO_SENTINEL it measures a wait
+ *   while it goes on
  * @finished: both threads have ended and been joined: the last news
  * @stopped: with @finished, whether Stop cut the run short
  *
@@ -58,12 +88,17 @@ typedef struct _QueueWork QueueWork;
  */
 typedef struct
 {
+  QueueWay way;
   guint capacity;
   guint produced;
   guint consumed;
   guint max_depth;
   guint waits[QUEUE_N_SIDES];
   double max_wait_ms;
+  gsize bytes_held;
+  gsize max_bytes_held;
+  gboolean producer_done;
+  double consumer_wait_ms;
   gboolean finished;
   gboolean stopped;
 } QueueNews;
@@ -78,7 +113,8 @@ typedef struct
 typedef void (*QueueNewsFunc) (const QueueNews *news,
                                gpointer         user_data);
 
-QueueWork *queue_work_start       (guint          n_items,
+QueueWork *queue_work_start       (QueueWay       way,
+                                   guint          n_items,
                                    guint          capacity,
                                    guint          producer_speed,
                                    guint          consumer_speed,
