@@ -82,10 +82,16 @@ set_label (GtkLabel   *label,
     gtk_label_set_text (label, text);
 }
 
+/* At most as wide as "8,888 ms", which the figures keep room for: ten
+ * seconds and more in seconds (a freeze of 15 s on a busy machine once
+ * widened "max" and narrowed the graph mid-run). */
 static char *
 format_ms (double ms)
 {
-  if (ms >= 100)
+  if (ms >= 10000)
+    /* Translators: a long duration in seconds, e.g. "15.5 s". */
+    return g_strdup_printf (_("%.1f s"), ms / 1000);
+  else if (ms >= 100)
     /* Translators: a duration in milliseconds, e.g. "3,012 ms". */
     return g_strdup_printf (_("%'.0f ms"), ms);
   else
