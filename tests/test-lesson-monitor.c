@@ -12,7 +12,11 @@
  *                its graphs span their whole width, short as the run is;
  *   stop-is-prompt  Stop during a long run ends it within a fraction of
  *                the one-second sleep;
- *   load         the load workers appear in the list, and end.
+ *   load         the load workers appear in the list, and end;
+ *   block        the wrong way: polled on the main loop, a 1-second run
+ *                holds the main thread for the whole second (the button's
+ *                handler returns only then), and its two samples reach
+ *                the page at once.
  */
 
 #include "config.h"
@@ -266,6 +270,32 @@ test_load (Fixture       *fixture,
   g_assert_false (lists_thread (fixture->lesson, "thaw-load-"));
 }
 
+static void
+test_block (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(JsonObject) report = NULL;
+  gint64 start;
+  double held_ms;
+
+  gtk_spin_button_set_value (find_spin (GTK_WIDGET (fixture->lesson)), 1);
+  start = g_get_monotonic_time ();
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "block"));
+  held_ms = (g_get_monotonic_time () - start) / 1000.0;
+  thaw_test_iterate_for (0.3);
+
+  report = thaw_test_lesson_report (fixture->lesson);
+  g_test_message ("the handler held the main loop %.0f ms; the page says %.0f ms",
+                  held_ms, json_object_get_double_member (report, "blocked_ms"));
+  g_assert_cmpstr (json_object_get_string_member (report, "job_mode"), ==, "main-loop");
+  g_assert_cmpstr (json_object_get_string_member (report, "job_state"), ==, "succeeded");
+  /* One sleep of a second between the two samples, in the handler. */
+  g_assert_cmpfloat (held_ms, >=, 950);
+  g_assert_cmpfloat (json_object_get_double_member (report, "blocked_ms"), >=, 950);
+  g_assert_cmpfloat (json_object_get_double_member (report, "blocked_ms"), <=, held_ms);
+  g_assert_cmpint (json_object_get_int_member (report, "snapshots"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,6 +306,7 @@ main (int   argc,
   g_test_add ("/thaw/monitor/samples", Fixture, NULL, fixture_set_up, test_samples, fixture_tear_down);
   g_test_add ("/thaw/monitor/stop-is-prompt", Fixture, NULL, fixture_set_up, test_stop_is_prompt, fixture_tear_down);
   g_test_add ("/thaw/monitor/load", Fixture, NULL, fixture_set_up, test_load, fixture_tear_down);
+  g_test_add ("/thaw/monitor/block", Fixture, NULL, fixture_set_up, test_block, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -16,6 +16,8 @@
  *                       the sampler goes on until after they end, so the
  *                       last sample no longer lists them; all joined
  *   free-while-running  freeing a sampling, loading job joins every thread
+ *   poll                the wrong way's loop: its samples, in order, taken
+ *                       on the calling thread with the sleep between them
  *                       at once, and calls nobody afterwards
  */
 
@@ -230,6 +232,30 @@ test_free_while_running (void)
   g_assert_cmpuint (progress.finished, ==, 0);
 }
 
+static void
+test_poll (void)
+{
+  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  snapshots = monitor_poll_on_this_thread (3, 50 * G_TIME_SPAN_MILLISECOND, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (snapshots);
+  /* Two sleeps, on this thread. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 100 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpuint (snapshots->len, ==, 3);
+  for (guint i = 0; i < snapshots->len; i++)
+    {
+      const MonitorSnapshot *snapshot = g_ptr_array_index (snapshots, i);
+
+      g_assert_cmpuint (snapshot->number, ==, i + 1);
+      g_assert_cmpuint (snapshot->n_cores, >=, 1);
+      /* CPU use needs two samples to compare. */
+      g_assert_true ((snapshot->core_usage != NULL) == (i > 0));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +266,7 @@ main (int   argc,
   g_test_add_func ("/thaw/monitor-work/stop", test_stop);
   g_test_add_func ("/thaw/monitor-work/load", test_load);
   g_test_add_func ("/thaw/monitor-work/free-while-running", test_free_while_running);
+  g_test_add_func ("/thaw/monitor-work/poll", test_poll);
 
   return g_test_run ();
 }

@@ -34,6 +34,7 @@ struct _ThawLessonMonitor
   /* For --report, where "samples" is the heartbeat's: */
   guint snapshots, cores, threads_listed, load_workers;
   double memory_used;
+  double blocked_ms;            /* the wrong way's: the main loop held */
   char *error;
 };
 
@@ -234,6 +235,53 @@ action_cb (GtkWidget  *widget,
     }
 }
 
+/* lesson.block, the wrong way: the samples taken here, on the main loop,
+ * by a loop that sleeps between them (monitor_poll_on_this_thread()). */
+static void
+block_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonMonitor *self = THAW_LESSON_MONITOR (widget);
+  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *text = NULL;
+  gint64 started;
+
+  thaw_lesson_begin_run (THAW_LESSON (self), "main-loop");
+  clear_graphs (self);
+  self->snapshots = 0;
+  g_clear_pointer (&self->error, g_free);
+
+  started = g_get_monotonic_time ();
+  snapshots = monitor_poll_on_this_thread (self->seconds + 1, MONITOR_INTERVAL_US, &error);
+  self->blocked_ms = (g_get_monotonic_time () - started) / 1000.0;
+  if (snapshots == NULL)
+    {
+      thaw_lesson_fail_start (THAW_LESSON (self), error);
+      return;
+    }
+
+  /* Only now can anything be drawn: every sample at once. */
+  for (guint i = 0; i < snapshots->len; i++)
+    show_snapshot (self, g_ptr_array_index (snapshots, i));
+  thaw_lesson_end_run (THAW_LESSON (self), THAW_RUN_SUCCEEDED);
+
+  /* Translators: a time in seconds, e.g. "3.0 s". */
+  value = g_strdup_printf (_("%.1f s"), self->blocked_ms / 1000);
+  thaw_lesson_set_headline (THAW_LESSON (self), _("Polled on the main loop: the window was frozen for"), value,
+                            _("A sampler thread keeps the window free while it sleeps"));
+  /* Translators: "%u" is a number of samples, "%.1f" seconds. */
+  text = g_strdup_printf (ngettext ("%u sample, all drawn at once at the end: for %.1f s the main loop slept in "
+                                    "g_usleep() between reads of /proc, and the window could neither draw nor answer.",
+                                    "%u samples, all drawn at once at the end: for %.1f s the main loop slept in "
+                                    "g_usleep() between reads of /proc, and the window could neither draw nor answer.",
+                                    snapshots->len),
+                          snapshots->len, self->blocked_ms / 1000);
+  gtk_label_set_text (self->status, text);
+}
+
 static void
 thaw_lesson_monitor_report (ThawLesson  *lesson,
                             JsonBuilder *builder)
@@ -245,6 +293,7 @@ thaw_lesson_monitor_report (ThawLesson  *lesson,
   thaw_report_int (builder, "threads_listed", self->threads_listed);
   thaw_report_int (builder, "load_workers", self->load_workers);
   thaw_report_double (builder, "memory_used", self->memory_used);
+  thaw_report_double (builder, "blocked_ms", self->blocked_ms);
   if (self->error != NULL)
     thaw_report_string (builder, "error", self->error);
 }
@@ -271,6 +320,7 @@ thaw_lesson_monitor_class_init (ThawLessonMonitorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonMonitor, state_words);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", action_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.block", block_cb);
   gtk_widget_class_install_action (widget_class, "lesson.load", NULL, action_cb);
   gtk_widget_class_install_action (widget_class, "lesson.stop", NULL, action_cb);
 }

@@ -114,6 +114,36 @@ take_snapshot (ThawCpuStat **previous,
   return snapshot;
 }
 
+/* The wrong way, for the page's "Poll on the Main Loop": the same samples,
+ * taken by a loop that sleeps between them on the thread that calls it.
+ * Called from a button's handler, that is the main thread, and for the
+ * whole loop the window can neither draw nor answer: every sample comes
+ * on screen at once, at the end (the `while True: sample();
+ * time.sleep(1)` of a first system monitor). Returns the samples, oldest
+ * first, or NULL with @error. */
+GPtrArray *
+monitor_poll_on_this_thread (guint    n_samples,
+                             gint64   interval_us,
+                             GError **error)
+{
+  g_autoptr(ThawCpuStat) previous = NULL;
+  g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func (snapshot_free);
+
+  for (guint taken = 1; taken <= n_samples; taken++)
+    {
+      MonitorSnapshot *snapshot = take_snapshot (&previous, error);
+
+      if (snapshot == NULL)
+        return NULL;
+      snapshot->number = taken;
+      g_ptr_array_add (snapshots, snapshot);
+      if (taken < n_samples)
+        g_usleep (interval_us);
+    }
+
+  return g_steal_pointer (&snapshots);
+}
+
 /* What the threads and the main thread share. The ints are only touched
  * with g_atomic_int_*(); the other fields the threads read are set before
  * they start. The rest is the main thread's. */

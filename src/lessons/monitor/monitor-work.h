@@ -61,6 +61,10 @@ gboolean     monitor_work_add_load    (MonitorWork      *work,
 void         monitor_work_stop        (MonitorWork      *work);
 void         monitor_work_free        (MonitorWork      *work);
 
+GPtrArray   *monitor_poll_on_this_thread (guint          n_samples,
+                                          gint64         interval_us,
+                                          GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MonitorWork, monitor_work_free)
 
 G_END_DECLS
