@@ -147,6 +147,11 @@ static void
 show_waiting_for_nothing (ThawLessonQueue *self,
                           const QueueNews *news)
 {
+  g_autofree char *value = format_wait (news->consumer_wait_ms);
+
+  /* Above the fold, and growing: the wrong way's result is a wait. */
+  thaw_lesson_set_headline (THAW_LESSON (self), _("The consumer waits for an item that never comes"), value,
+                            _("No sentinel: only Stop can end this run"));
   /* Translators: "%.1f" is a time in seconds. */
   thaw_label_set_printf (self->status, _("The producer is done and sent no sentinel: the consumer has "
                                          "waited %.1f s since the last item; nothing will ever come. "
