@@ -15,7 +15,17 @@
  *                  says what it does, then hangs with every thread asleep
  *                  in a futex; Thaw judges it hung, ends it with SIGKILL,
  *                  and no process is left; the meter's loop never stopped;
- *   lock-twice-quit  closing the page while the child hangs ends the child.
+ *   lock-twice-quit  closing the page while the child hangs ends the child;
+ *   scheduler      Be the Scheduler with a plain mutex: A takes the lock,
+ *                  then asks for it again and blocks, waiting for itself,
+ *                  which the headline says at once; B, when it tries,
+ *                  blocks too, and both blocked is a deadlock; New Threads
+ *                  ends it and leaves two fresh threads; with the recursive
+ *                  mutex the same clicks give A the lock twice (a hold
+ *                  count of 2), B blocks until A has unlocked twice, and
+ *                  both deposits go through;
+ *   random         a thousand random schedules per mutex: with a plain one
+ *                  every one deadlocks, counted; with a recursive one none.
  */
 
 #include "config.h"
@@ -279,6 +289,170 @@ test_lock_twice_quit (Fixture       *fixture,
   fixture->window = NULL;
 }
 
+/* ---- Be the Scheduler ------------------------------------------------- */
+
+#define STEPPED "thaw-stepped"
+
+static JsonObject *
+press_until (ThawLesson *lesson,
+             const char *verb,
+             const char *member,
+             const char *value)
+{
+  g_assert_true (thaw_lesson_activate_verb (lesson, verb));
+  return thaw_test_wait_for_member (lesson, member, value);
+}
+
+/* Presses @verb and waits until the schedule has @n_events steps. */
+static void
+step (ThawLesson *lesson,
+      const char *verb,
+      guint       n_events)
+{
+  g_autofree char *n = g_strdup_printf ("%u", n_events);
+
+  json_object_unref (press_until (lesson, verb, "steps_events", n));
+}
+
+static void
+assert_headline (ThawLesson *lesson,
+                 const char *caption,
+                 const char *value,
+                 const char *detail)
+{
+  const char *shown_caption = NULL, *shown_detail = NULL;
+  const char *shown = thaw_lesson_get_headline (lesson, &shown_caption, &shown_detail);
+
+  g_assert_cmpstr (shown_caption, ==, caption);
+  g_assert_cmpstr (shown, ==, value);
+  g_assert_cmpstr (shown_detail, ==, detail);
+}
+
+static void
+test_scheduler (Fixture       *fixture,
+                gconstpointer  data)
+{
+  ThawLesson *lesson = fixture->lesson;
+  guint threads_before = thaw_test_count_threads_named (STEPPED);
+  JsonObject *report;
+
+  /* A plain mutex: A locks, then log_balance() asks again. */
+  step (lesson, "step-a", 1);
+  report = press_until (lesson, "step-a", "steps_self_deadlocked", "true");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_mutex"), ==, "plain");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_state"), ==, "blocked");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, "lock (shared, me);");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_holder"), ==, "A");
+  g_assert_cmpint (json_object_get_int_member (report, "steps_hold_count"), ==, 1);
+  /* B can still move: not a deadlock of every thread yet. */
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_state"), ==, "paused");
+  g_assert_false (json_object_get_boolean_member (report, "steps_deadlocked"));
+  json_object_unref (report);
+  assert_headline (lesson, "Be the Scheduler: self-deadlock!", "A waits for itself",
+                   "A locks → A waits for itself");
+
+  report = press_until (lesson, "step-b", "steps_deadlocked", "true");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_state"), ==, "blocked");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_line"), ==, "lock (shared, me);");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
+                   "A locks → A waits for itself → B waits for A");
+  g_assert_cmpint (json_object_get_int_member (report, "steps_balance"), ==, 100);
+  json_object_unref (report);
+  assert_headline (lesson, "Be the Scheduler: self-deadlock!", "A waits for itself",
+                   "A locks → A waits for itself → B waits for A");
+
+  /* Starting over ends the wait: two fresh threads, the old ones gone. */
+  json_object_unref (press_until (lesson, "new-threads", "steps_deadlocked", "false"));
+  json_object_unref (thaw_test_wait_for_member (lesson, "steps_b_state", "paused"));
+  g_assert_cmpuint (thaw_test_count_threads_named (STEPPED), ==, threads_before + 2);
+
+  /* The same clicks with a recursive mutex: the second lock goes through. */
+  g_object_set (lesson, "recursive", TRUE, NULL);
+  json_object_unref (thaw_test_wait_for_member (lesson, "steps_mutex", "recursive"));
+  step (lesson, "step-a", 1);
+  step (lesson, "step-a", 2);
+  report = thaw_test_lesson_report (lesson);
+  g_assert_cmpint (json_object_get_int_member (report, "steps_hold_count"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_state"), ==, "paused");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_line"), ==, "write_log (shared, me);");
+  json_object_unref (report);
+
+  /* B asks in between: it waits for A. */
+  report = press_until (lesson, "step-b", "steps_waited_on_twice", "true");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_state"), ==, "blocked");
+  g_assert_false (json_object_get_boolean_member (report, "steps_self_deadlocked"));
+  json_object_unref (report);
+  assert_headline (lesson, "Be the Scheduler: the lock taken twice", "A holds the lock twice; B waits",
+                   "A locks → A locks again (2) → B waits for A");
+
+  /* A logs and unlocks once: B still waits, for the count is 1. */
+  step (lesson, "step-a", 4);
+  step (lesson, "step-a", 5);
+  report = thaw_test_lesson_report (lesson);
+  g_assert_cmpint (json_object_get_int_member (report, "steps_hold_count"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_b_state"), ==, "blocked");
+  json_object_unref (report);
+  /* A deposits and unlocks again: the count is 0, and B has the lock. */
+  step (lesson, "step-a", 6);
+  step (lesson, "step-a", 8);
+  report = thaw_test_wait_for_member (lesson, "steps_b_state", "paused");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_a_state"), ==, "done");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_holder"), ==, "B");
+  g_assert_cmpstr (json_object_get_string_member (report, "steps_schedule"), ==,
+                   "A locks → A locks again (2) → B waits for A → A logs 100 → A unlocks (1) → "
+                   "A deposits: 110 → A unlocks → B locks");
+  json_object_unref (report);
+
+  report = press_until (lesson, "run-b", "steps_finished", "true");
+  g_assert_false (json_object_get_boolean_member (report, "steps_deadlocked"));
+  g_assert_cmpint (json_object_get_int_member (report, "steps_deepest"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (report, "steps_hold_count"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (report, "steps_balance"), ==, 120);
+  json_object_unref (report);
+  g_assert_cmpstr (thaw_lesson_get_headline (lesson, NULL, NULL), ==, "B waited until A unlocked twice");
+}
+
+/* A whole trial of random schedules with the mutex the knob says. */
+static JsonObject *
+random_trial (ThawLesson *lesson,
+              gboolean    recursive)
+{
+  gint64 started = g_get_monotonic_time ();
+  JsonObject *report;
+
+  g_object_set (lesson, "recursive", recursive, NULL);
+  g_assert_true (thaw_lesson_activate_verb (lesson, "random-schedules"));
+  /* Not "1000" again: wait for the new trial's first news, then its end. */
+  json_object_unref (thaw_test_wait_for_member (lesson, "random_runs", "0"));
+  report = thaw_test_wait_for_member (lesson, "random_runs", "1000");
+  g_test_message ("1000 random schedules with the %s mutex: %" G_GINT64_FORMAT " deadlocked, %.2f s",
+                  recursive ? "recursive" : "plain", json_object_get_int_member (report, "random_broken"),
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+  return report;
+}
+
+static void
+test_random (Fixture       *fixture,
+             gconstpointer  data)
+{
+  guint threads_before = thaw_test_count_threads_named (STEPPED);
+  JsonObject *report;
+
+  /* Whichever deposit locks first asks again, and waits for itself: no
+   * schedule escapes. */
+  report = random_trial (fixture->lesson, FALSE);
+  g_assert_cmpint (json_object_get_int_member (report, "random_broken"), ==, 1000);
+  json_object_unref (report);
+  /* The first of them is what "Replay at Speed" plays. */
+  g_assert_true (gtk_widget_get_sensitive (thaw_test_find_button (GTK_WIDGET (fixture->lesson), "lesson.replay")));
+
+  report = random_trial (fixture->lesson, TRUE);
+  g_assert_cmpint (json_object_get_int_member (report, "random_broken"), ==, 0);
+  json_object_unref (report);
+  g_assert_cmpuint (thaw_test_count_threads_named ("thaw-conductor"), ==, 0);
+  g_assert_cmpuint (thaw_test_count_threads_named (STEPPED), <=, threads_before + 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +470,10 @@ main (int   argc,
               fixture_set_up, test_lock_twice_quit, fixture_tear_down);
   g_test_add ("/thaw/recursive/stop", Fixture, NULL,
               fixture_set_up, test_stop, fixture_tear_down);
+  g_test_add ("/thaw/recursive/scheduler", Fixture, NULL,
+              fixture_set_up, test_scheduler, fixture_tear_down);
+  g_test_add ("/thaw/recursive/random", Fixture, NULL,
+              fixture_set_up, test_random, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -6,7 +6,8 @@
  * Puts recursive-work.c on screen: the buttons (in recursive-page.ui) walk
  * the tree with a GRecMutex or try a plain mutex, the blocks show how many
  * times the worker holds the lock, and each run goes to the list of runs.
- * Everything here runs on the main thread.
+ * Be the Scheduler (recursive-scheduler.c) steps two deposits that take
+ * one lock twice. Everything here runs on the main thread.
  */
 
 #include "config.h"
@@ -15,6 +16,7 @@
 #include <signal.h>
 #include <glib/gi18n.h>
 
+#include "recursive-scheduler.h"
 #include "recursive-work.h"
 #include "thaw-child.h"
 #include "thaw-lesson-child.h"
@@ -43,6 +45,12 @@ struct _ThawLessonRecursive
   GtkLabel *child_report;
   ThawChild *child;
   ThawLessonChild child_seen;
+
+  /* Be the Scheduler: the buttons, and the part of the page that shows the
+   * stepped deposits (recursive-scheduler.c). */
+  ThawScheduler *scheduler;
+  ThawRecursiveScheduler *scheduler_view;
+  gboolean recursive_mutex;     /* the knob: the stepped deposits' mutex */
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonRecursive, thaw_lesson_recursive, THAW_TYPE_LESSON)
@@ -287,6 +295,7 @@ thaw_lesson_recursive_report (ThawLesson  *lesson,
   thaw_report_boolean (builder, "plain_mutex_would_deadlock", WOULD_DEADLOCK (plain));
   /* The child of lesson.lock-twice. */
   thaw_lesson_child_report (&self->child_seen, builder);
+  thaw_recursive_scheduler_report (self->scheduler_view, builder);
 }
 
 static void
@@ -309,6 +318,13 @@ thaw_lesson_recursive_class_init (ThawLessonRecursiveClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, child_report);
   thaw_lesson_class_own (lesson_class, G_STRUCT_OFFSET (ThawLessonRecursive, child), (GDestroyNotify) thaw_child_free);
 
+  thaw_lesson_class_add_boolean_knob (lesson_class, "recursive",
+                                      G_STRUCT_OFFSET (ThawLessonRecursive, recursive_mutex), FALSE);
+  g_type_ensure (THAW_TYPE_RECURSIVE_SCHEDULER);
+  gtk_widget_class_bind_template_child (widget_class, ThawLessonRecursive, scheduler_view);
+  thaw_lesson_class_add_scheduler (lesson_class, G_STRUCT_OFFSET (ThawLessonRecursive, scheduler),
+                                   &thaw_recursive_scheduler_class);
+
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     thaw_lesson_class_install_run_action (lesson_class, kinds[i].action, run_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.lock-twice", lock_twice_cb);
@@ -319,5 +335,7 @@ thaw_lesson_recursive_init (ThawLessonRecursive *self)
 {
   self->last[RECURSIVE_PLAIN_MUTEX].second_lock = RECURSIVE_NOT_ASKED;
   self->last[RECURSIVE_PLAIN_MUTEX].timed_lock = RECURSIVE_NOT_ASKED;
+  thaw_lesson_init_knobs (THAW_LESSON (self));
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->scheduler = thaw_recursive_scheduler_attach (self->scheduler_view, THAW_LESSON (self));
 }
