@@ -348,6 +348,8 @@ trial_news_cb (const ThawStepTrialNews *news,
                gpointer                 user_data)
 {
   ThawScheduler *self = user_data;
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
 
   self->trial_runs = news->n_done;
   self->trial_broken = news->n_broken;
@@ -363,7 +365,16 @@ trial_news_cb (const ThawStepTrialNews *news,
           gtk_widget_action_set_enabled (GTK_WIDGET (self->lesson), "lesson.replay", TRUE);
         }
     }
-  self->klass->trial_news (self->view, news);
+
+  count = self->klass->trial_count (news->n_broken, news->n_done);
+  if (!news->finished)
+    {
+      gtk_label_set_text (self->status, count);
+      return;
+    }
+  text = self->klass->trial_end (self->view, count, news->first_broken);
+  gtk_label_set_text (self->status, text);
+  thaw_lesson_set_headline (self->lesson, _("Random schedules"), count, NULL);
 }
 
 static void
@@ -446,7 +457,7 @@ thaw_lesson_class_add_scheduler (ThawLessonClass          *klass,
  * @builder: a report's object
  * @thread: a thread's number
  * @state: where it is
- * @listing: (type ThawStepListing): the listing that marks its next line
+ * @listing: the listing that marks its next line
  *
  * Adds `steps_a_state` (starting, paused, running, done or blocked) and
  * `steps_a_line` (the code of the line marked for it, or "") for thread A,
@@ -456,15 +467,14 @@ void
 thaw_scheduler_report_thread (JsonBuilder             *builder,
                               guint                    thread,
                               const ThawStepperThread *state,
-                              GtkWidget               *listing)
+                              ThawStepListing         *listing)
 {
   static const char *const states[] = { "starting", "paused", "running", "done", "blocked" };
   char letter = g_ascii_tolower (thaw_scheduler_thread_letter (thread));
   g_autofree char *state_name = g_strdup_printf ("steps_%c_state", letter);
   g_autofree char *line_name = g_strdup_printf ("steps_%c_line", letter);
-  ThawStepListing *steps = THAW_STEP_LISTING (listing);
-  int line = thaw_step_listing_get_marked_line (steps, thread);
-  g_autofree char *code = g_strdup (line >= 0 ? thaw_step_listing_get_line (steps, line) : "");
+  int line = thaw_step_listing_get_marked_line (listing, thread);
+  g_autofree char *code = g_strdup (line >= 0 ? thaw_step_listing_get_line (listing, line) : "");
 
   G_STATIC_ASSERT (G_N_ELEMENTS (states) == THAW_STEPPER_BLOCKED + 1);
   thaw_report_string (builder, state_name, states[state->state]);

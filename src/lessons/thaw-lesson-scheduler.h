@@ -8,6 +8,7 @@
 #pragma once
 
 #include "thaw-lesson.h"
+#include "thaw-step-listing.h"
 #include "thaw-step-trial.h"
 #include "thaw-stepper.h"
 
@@ -29,8 +30,11 @@ typedef struct _ThawScheduler ThawScheduler;
  * @example_schedule_offset: where in that lies its #ThawStepSchedule
  * @trial_data: (nullable): the @trial_run's data for the page as it is
  *   now, e.g. the lock order; a plain value
- * @trial_news: shows a trial's news; the first broken run's schedule is
- *   already what "Replay at Speed" plays
+ * @trial_count: a trial's count in words, e.g. "88 of 1,000 random
+ *   schedules deadlocked": the status while it runs, and the headline
+ * @trial_end: the status once it is over: @count, and what the first broken
+ *   run did (@first_broken, the example @trial_run wrote; %NULL if none
+ *   broke), which "Replay at Speed" then plays
  *
  * What a lesson's stepped work file (ID-steps.c) and the part of its page
  * that shows the stepped threads (ID-scheduler.c, the "view") offer to the
@@ -49,8 +53,11 @@ typedef struct
   gsize example_size;
   gsize example_schedule_offset;
   gpointer (*trial_data) (gpointer                 view);
-  void     (*trial_news) (gpointer                 view,
-                          const ThawStepTrialNews *news);
+  char    *(*trial_count) (guint                   n_broken,
+                           guint                   n_done);
+  char    *(*trial_end)   (gpointer                view,
+                           const char             *count,
+                           gconstpointer           first_broken);
 } ThawSchedulerClass;
 
 /* Random schedules in one trial. */
@@ -76,7 +83,7 @@ char           thaw_scheduler_thread_letter (guint                  thread);
 void           thaw_scheduler_report_thread (JsonBuilder             *builder,
                                              guint                    thread,
                                              const ThawStepperThread *state,
-                                             GtkWidget               *listing);
+                                             ThawStepListing         *listing);
 char          *thaw_scheduler_describe_schedule (gconstpointer       events,
                                                  guint               n_events,
                                                  gsize               event_size,

@@ -32,6 +32,7 @@ struct _ThawDeadlockScheduler
   ThawStepRow *row_a, *row_b;
   GtkWidget *graph_area;
   GtkSwitch *same_order_switch;
+  DeadlockOrder trial_order;    /* of the last random trial */
   GtkLabel *balances, *schedule, *step_status;
 
   DeadlockOrder order;         /* of the transfers on screen */
@@ -251,43 +252,45 @@ steps_reset (gpointer view)
 static gpointer
 trial_data (gpointer view)
 {
-  return GINT_TO_POINTER (chosen_order (view));
+  ThawDeadlockScheduler *self = view;
+
+  self->trial_order = chosen_order (self);
+  return GINT_TO_POINTER (self->trial_order);
 }
 
-static void
-trial_news (gpointer                 view,
-            const ThawStepTrialNews *news)
+/* A random trial in words: its count... */
+static char *
+trial_count (guint n_broken,
+             guint n_done)
+{
+  /* Translators: e.g. "88 of 1,000 random schedules deadlocked". */
+  return g_strdup_printf (ngettext ("%'u of %'u random schedule deadlocked",
+                                    "%'u of %'u random schedules deadlocked", n_done),
+                          n_broken, n_done);
+}
+
+/* ...and, once it is over, the first run that went wrong. */
+static char *
+trial_end (gpointer       view,
+           const char    *count,
+           gconstpointer  first_broken)
 {
   ThawDeadlockScheduler *self = view;
-  g_autofree char *value = NULL, *text = NULL;
 
-  /* Translators: e.g. "88 of 1,000 random schedules deadlocked". */
-  value = g_strdup_printf (ngettext ("%'u of %'u random schedule deadlocked",
-                                     "%'u of %'u random schedules deadlocked", news->n_done),
-                           news->n_broken, news->n_done);
-  if (!news->finished)
+  if (first_broken != NULL)
     {
-      gtk_label_set_text (self->step_status, value);
-      return;
-    }
-
-  if (news->first_broken != NULL)
-    {
-      const DeadlockStepRun *run = news->first_broken;
+      const DeadlockStepRun *run = first_broken;
       g_autofree char *schedule = describe_schedule (run->events, run->n_events);
 
       /* Translators: a count of schedules, then the first schedule that
        * deadlocked, e.g. "A locks 1 → B locks 2 → …". */
-      text = g_strdup_printf (_("%s, with opposite lock orders. The first: %s. “Replay at Speed” plays it."),
-                              value, schedule);
+      return g_strdup_printf (_("%s, with opposite lock orders. The first: %s. “Replay at Speed” plays it."),
+                              count, schedule);
     }
-  else if (gtk_switch_get_active (self->same_order_switch))
+  if (self->trial_order == DEADLOCK_ORDERED)
     /* Translators: %s is a count, e.g. "0 of 1,000 random schedules deadlocked". */
-    text = g_strdup_printf (_("%s, with the same lock order: none can."), value);
-  else
-    text = g_strdup_printf ("%s.", value);
-  gtk_label_set_text (self->step_status, text);
-  thaw_lesson_set_headline (self->lesson, _("Random schedules"), value, NULL);
+    return g_strdup_printf (_("%s, with the same lock order: none can."), count);
+  return g_strdup_printf ("%s.", count);
 }
 
 const ThawSchedulerClass thaw_deadlock_scheduler_class = {
@@ -300,7 +303,8 @@ const ThawSchedulerClass thaw_deadlock_scheduler_class = {
   .example_size = sizeof (DeadlockStepRun),
   .example_schedule_offset = G_STRUCT_OFFSET (DeadlockStepRun, schedule),
   .trial_data = trial_data,
-  .trial_news = trial_news,
+  .trial_count = trial_count,
+  .trial_end = trial_end,
 };
 
 /* The switch picks the order of new threads: start them at once, so that
@@ -332,7 +336,7 @@ thaw_deadlock_scheduler_report (ThawDeadlockScheduler *self,
   thaw_report_boolean (builder, "steps_finished", news->finished);
   thaw_report_int (builder, "steps_total_money", news->balance[0] + news->balance[1]);
   for (guint i = 0; i < DEADLOCK_N_TRANSFERS; i++)
-    thaw_scheduler_report_thread (builder, i, &news->threads[i], GTK_WIDGET (self->listing));
+    thaw_scheduler_report_thread (builder, i, &news->threads[i], self->listing);
 }
 
 /**

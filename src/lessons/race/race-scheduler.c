@@ -214,38 +214,34 @@ steps_reset (gpointer view)
   steps_news (&self->steps_news, self);
 }
 
-/* A random trial's news, on the main thread. */
-static void
-trial_news (gpointer                 view,
-            const ThawStepTrialNews *news)
+/* A random trial in words: its count... */
+static char *
+trial_count (guint n_broken,
+             guint n_done)
 {
-  ThawRaceScheduler *self = view;
-  g_autofree char *text = NULL, *value = NULL;
-
   /* Translators: e.g. "312 of 1,000 random schedules lost an update". */
-  value = g_strdup_printf (ngettext ("%'u of %'u random schedule lost an update",
-                                     "%'u of %'u random schedules lost an update", news->n_done),
-                           news->n_broken, news->n_done);
-  if (!news->finished)
-    {
-      gtk_label_set_text (self->step_status, value);
-      return;
-    }
+  return g_strdup_printf (ngettext ("%'u of %'u random schedule lost an update",
+                                    "%'u of %'u random schedules lost an update", n_done),
+                          n_broken, n_done);
+}
 
-  if (news->first_broken != NULL)
+/* ...and, once it is over, the first run that went wrong. */
+static char *
+trial_end (gpointer       view,
+           const char    *count,
+           gconstpointer  first_broken)
+{
+  if (first_broken != NULL)
     {
-      const RaceStepRun *run = news->first_broken;
+      const RaceStepRun *run = first_broken;
       g_autofree char *schedule = describe_schedule (run->events, run->n_events);
 
       /* Translators: %s is a count of schedules, then a schedule, e.g.
        * "A read 0 → B read 0 → …", and %d the total it reached. */
-      text = g_strdup_printf (_("%s. The first that did, ending at %d: %s. “Replay at Speed” plays it."),
-                              value, run->total, schedule);
+      return g_strdup_printf (_("%s. The first that did, ending at %d: %s. “Replay at Speed” plays it."),
+                              count, run->total, schedule);
     }
-  else
-    text = g_strdup_printf ("%s.", value);
-  gtk_label_set_text (self->step_status, text);
-  thaw_lesson_set_headline (self->lesson, _("Random schedules"), value, NULL);
+  return g_strdup_printf ("%s.", count);
 }
 
 const ThawSchedulerClass thaw_race_scheduler_class = {
@@ -257,7 +253,8 @@ const ThawSchedulerClass thaw_race_scheduler_class = {
   .trial_run = race_steps_run_random,
   .example_size = sizeof (RaceStepRun),
   .example_schedule_offset = G_STRUCT_OFFSET (RaceStepRun, schedule),
-  .trial_news = trial_news,
+  .trial_count = trial_count,
+  .trial_end = trial_end,
 };
 
 /**
@@ -283,7 +280,7 @@ thaw_race_scheduler_report (ThawRaceScheduler *self,
   thaw_report_boolean (builder, "steps_lost_update",
                        find_lost_write (news->events, news->n_events) >= 0);
   for (guint i = 0; i < RACE_STEP_THREADS; i++)
-    thaw_scheduler_report_thread (builder, i, &news->threads[i], GTK_WIDGET (self->listing));
+    thaw_scheduler_report_thread (builder, i, &news->threads[i], self->listing);
 }
 
 /**

@@ -341,40 +341,39 @@ trial_data (gpointer view)
   return GINT_TO_POINTER (self->trial_mutex);
 }
 
-static void
-trial_news (gpointer                 view,
-            const ThawStepTrialNews *news)
+/* A random trial in words: its count... */
+static char *
+trial_count (guint n_broken,
+             guint n_done)
+{
+  /* Translators: e.g. "1,000 of 1,000 random schedules deadlocked". */
+  return g_strdup_printf (ngettext ("%'u of %'u random schedule deadlocked",
+                                    "%'u of %'u random schedules deadlocked", n_done),
+                          n_broken, n_done);
+}
+
+/* ...and, once it is over, the first run that went wrong. */
+static char *
+trial_end (gpointer       view,
+           const char    *count,
+           gconstpointer  first_broken)
 {
   ThawRecursiveScheduler *self = view;
-  g_autofree char *value = NULL, *text = NULL;
 
-  /* Translators: e.g. "1,000 of 1,000 random schedules deadlocked". */
-  value = g_strdup_printf (ngettext ("%'u of %'u random schedule deadlocked",
-                                     "%'u of %'u random schedules deadlocked", news->n_done),
-                           news->n_broken, news->n_done);
-  if (!news->finished)
+  if (first_broken != NULL)
     {
-      gtk_label_set_text (self->step_status, value);
-      return;
-    }
-
-  if (news->first_broken != NULL)
-    {
-      const RecursiveStepRun *run = news->first_broken;
+      const RecursiveStepRun *run = first_broken;
       g_autofree char *schedule = describe_schedule (run->events, run->n_events);
 
       /* Translators: a count of schedules, then the first schedule that
        * deadlocked, e.g. "A locks → A waits for itself → B waits for A". */
-      text = g_strdup_printf (_("%s, with a plain mutex: the first deposit to lock it waits for itself. "
-                                "The first: %s. “Replay at Speed” plays it."), value, schedule);
+      return g_strdup_printf (_("%s, with a plain mutex: the first deposit to lock it waits for itself. "
+                                "The first: %s. “Replay at Speed” plays it."), count, schedule);
     }
-  else if (self->trial_mutex == RECURSIVE_STEPS_RECURSIVE)
+  if (self->trial_mutex == RECURSIVE_STEPS_RECURSIVE)
     /* Translators: %s is a count, e.g. "0 of 1,000 random schedules deadlocked". */
-    text = g_strdup_printf (_("%s, with a recursive mutex: none can."), value);
-  else
-    text = g_strdup_printf ("%s.", value);
-  gtk_label_set_text (self->step_status, text);
-  thaw_lesson_set_headline (self->lesson, _("Random schedules"), value, NULL);
+    return g_strdup_printf (_("%s, with a recursive mutex: none can."), count);
+  return g_strdup_printf ("%s.", count);
 }
 
 const ThawSchedulerClass thaw_recursive_scheduler_class = {
@@ -387,7 +386,8 @@ const ThawSchedulerClass thaw_recursive_scheduler_class = {
   .example_size = sizeof (RecursiveStepRun),
   .example_schedule_offset = G_STRUCT_OFFSET (RecursiveStepRun, schedule),
   .trial_data = trial_data,
-  .trial_news = trial_news,
+  .trial_count = trial_count,
+  .trial_end = trial_end,
 };
 
 /* The switch picks the mutex of new threads: start them at once, so that
@@ -425,7 +425,7 @@ thaw_recursive_scheduler_report (ThawRecursiveScheduler *self,
   thaw_report_boolean (builder, "steps_finished", news->finished);
   thaw_report_int (builder, "steps_balance", news->balance);
   for (guint i = 0; i < RECURSIVE_STEP_THREADS; i++)
-    thaw_scheduler_report_thread (builder, i, &news->threads[i], GTK_WIDGET (self->listing));
+    thaw_scheduler_report_thread (builder, i, &news->threads[i], self->listing);
 }
 
 /**

@@ -30,6 +30,7 @@ struct _ThawSignalScheduler
   ThawStepListing *waiter_listing, *signaller_listing;
   ThawStepRow *row_a, *row_b;
   GtkSwitch *flag_switch;
+  SignalStepsWay trial_way;    /* of the last random trial */
   GtkLabel *shared_state, *schedule, *step_status;
 
   SignalStepsWay way;          /* of the threads on screen */
@@ -242,42 +243,44 @@ steps_reset (gpointer view)
 static gpointer
 trial_data (gpointer view)
 {
-  return GINT_TO_POINTER (chosen_way (view));
+  ThawSignalScheduler *self = view;
+
+  self->trial_way = chosen_way (self);
+  return GINT_TO_POINTER (self->trial_way);
 }
 
-static void
-trial_news (gpointer                 view,
-            const ThawStepTrialNews *news)
+/* A random trial in words: its count... */
+static char *
+trial_count (guint n_broken,
+             guint n_done)
+{
+  /* Translators: e.g. "402 of 1,000 random schedules lost the wake-up". */
+  return g_strdup_printf (ngettext ("%'u of %'u random schedule lost the wake-up",
+                                    "%'u of %'u random schedules lost the wake-up", n_done),
+                          n_broken, n_done);
+}
+
+/* ...and, once it is over, the first run that went wrong. */
+static char *
+trial_end (gpointer       view,
+           const char    *count,
+           gconstpointer  first_broken)
 {
   ThawSignalScheduler *self = view;
-  g_autofree char *value = NULL, *text = NULL;
 
-  /* Translators: e.g. "402 of 1,000 random schedules lost the wake-up". */
-  value = g_strdup_printf (ngettext ("%'u of %'u random schedule lost the wake-up",
-                                     "%'u of %'u random schedules lost the wake-up", news->n_done),
-                           news->n_broken, news->n_done);
-  if (!news->finished)
+  if (first_broken != NULL)
     {
-      gtk_label_set_text (self->step_status, value);
-      return;
-    }
-
-  if (news->first_broken != NULL)
-    {
-      const SignalStepRun *run = news->first_broken;
+      const SignalStepRun *run = first_broken;
       g_autofree char *schedule = describe_schedule (run->events, run->n_events);
 
       /* Translators: a count of schedules, then the first that lost the
        * wake-up, e.g. "B locks → B signals (nobody hears) → …". */
-      text = g_strdup_printf (_("%s, without a flag. The first: %s. “Replay at Speed” plays it."), value, schedule);
+      return g_strdup_printf (_("%s, without a flag. The first: %s. “Replay at Speed” plays it."), count, schedule);
     }
-  else if (gtk_switch_get_active (self->flag_switch))
+  if (self->trial_way == SIGNAL_STEPS_FLAG)
     /* Translators: %s is a count, e.g. "0 of 1,000 random schedules lost the wake-up". */
-    text = g_strdup_printf (_("%s, with the flag: none can."), value);
-  else
-    text = g_strdup_printf ("%s.", value);
-  gtk_label_set_text (self->step_status, text);
-  thaw_lesson_set_headline (self->lesson, _("Random schedules"), value, NULL);
+    return g_strdup_printf (_("%s, with the flag: none can."), count);
+  return g_strdup_printf ("%s.", count);
 }
 
 const ThawSchedulerClass thaw_signal_scheduler_class = {
@@ -290,7 +293,8 @@ const ThawSchedulerClass thaw_signal_scheduler_class = {
   .example_size = sizeof (SignalStepRun),
   .example_schedule_offset = G_STRUCT_OFFSET (SignalStepRun, schedule),
   .trial_data = trial_data,
-  .trial_news = trial_news,
+  .trial_count = trial_count,
+  .trial_end = trial_end,
 };
 
 /* The switch picks the code of new threads: start them at once. */
@@ -321,7 +325,7 @@ thaw_signal_scheduler_report (ThawSignalScheduler *self,
   thaw_report_boolean (builder, "steps_lost_wake_up", news->lost);
   thaw_report_boolean (builder, "steps_finished", news->finished);
   for (guint i = 0; i < SIGNAL_STEP_THREADS; i++)
-    thaw_scheduler_report_thread (builder, i, &news->threads[i], GTK_WIDGET (listings[i]));
+    thaw_scheduler_report_thread (builder, i, &news->threads[i], listings[i]);
 }
 
 /**
