@@ -36,15 +36,10 @@ append_thread (GString              *text,
   g_string_append_c (text, '\n');
 }
 
-/**
- * thaw_lesson_child_describe:
- * @news: the child's news
- * @hung_verdict: what it means that every thread slept, said once it did
- *
- * Returns: (transfer full): the child's report so far, in lines
- */
-char *
-thaw_lesson_child_describe (const ThawChildNews *news,
+/* The child's report so far, in lines; @hung_verdict says what it means
+ * that every thread slept, once they did. */
+static char *
+describe (const ThawChildNews *news,
                             const char          *hung_verdict)
 {
   GString *text = g_string_new (NULL);
@@ -88,9 +83,9 @@ thaw_lesson_child_describe (const ThawChildNews *news,
 }
 
 /* Keeps the figures of @news: the threads once they were judged. */
-void
-thaw_lesson_child_update (ThawLessonChild     *child,
-                          const ThawChildNews *news)
+static void
+update (ThawLessonChild     *child,
+        const ThawChildNews *news)
 {
   child->pid = news->pid;
   child->lines = news->lines->len;
@@ -111,14 +106,99 @@ thaw_lesson_child_update (ThawLessonChild     *child,
     child->signal = news->term_signal;
 }
 
-/* The headline's figure of a hung child. */
-char *
-thaw_lesson_child_futex_value (const ThawLessonChild *child)
+/**
+ * thaw_lesson_child_start:
+ * @lesson: the page
+ * @mode: the run's mode, for thaw_lesson_begin_run()
+ * @wrong_way: the name `thaw --wrong-way` knows it by (thaw-wrong-ways.c)
+ * @hang_ms: how long every thread must sleep, with nothing said, to be hung
+ * @limit_ms: how long it may run at all
+ * @seen: what the page keeps of its child: forgotten here
+ * @report: the label that will say what the child did: emptied here
+ * @news: receives the child's news (thaw_child_start())
+ * @user_data: for @news
+ *
+ * Begins a run of @lesson that starts the wrong way in a child process.
+ *
+ * Returns: (transfer full) (nullable): the child; %NULL if it could not be
+ *   started, and the run has then failed, saying why
+ */
+ThawChild *
+thaw_lesson_child_start (ThawLesson        *lesson,
+                         const char        *mode,
+                         const char        *wrong_way,
+                         guint              hang_ms,
+                         guint              limit_ms,
+                         ThawLessonChild   *seen,
+                         GtkLabel          *report,
+                         ThawChildNewsFunc  news,
+                         gpointer           user_data)
+{
+  g_autofree char *exe = thaw_child_dup_self_path ();
+  const char *argv[] = { exe, "--wrong-way", wrong_way, NULL };
+  g_autoptr(GError) error = NULL;
+  ThawChild *child = NULL;
+
+  thaw_lesson_begin_run (lesson, mode);
+  *seen = (ThawLessonChild) { 0 };
+  gtk_label_set_text (report, "");
+  if (exe == NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Thaw cannot tell where its own program is."));
+  else
+    child = thaw_child_start (argv, hang_ms, limit_ms, news, user_data, &error);
+  if (child == NULL)
+    thaw_lesson_fail_start (lesson, error);
+  return child;
+}
+
+/**
+ * thaw_lesson_child_show:
+ * @seen: what the page keeps of its child
+ * @report: the label that says what the child did
+ * @news: the child's news
+ * @hung_verdict: what it means that every thread slept, said once they did
+ *
+ * Shows the child's report so far in @report, and keeps its figures.
+ */
+void
+thaw_lesson_child_show (ThawLessonChild     *seen,
+                        GtkLabel            *report,
+                        const ThawChildNews *news,
+                        const char          *hung_verdict)
+{
+  g_autofree char *text = describe (news, hung_verdict);
+
+  gtk_label_set_text (report, text);
+  gtk_widget_set_visible (GTK_WIDGET (report), TRUE);
+  update (seen, news);
+}
+
+/**
+ * thaw_lesson_child_end_hung:
+ * @lesson: the page
+ * @seen: what it kept of its child, which was to hang and has ended
+ * @hung_caption: the headline's caption if it hung
+ * @hung_status: the status if it hung
+ * @status: the page's status line
+ *
+ * Ends the run of a child that was to hang: succeeded if it did (the
+ * headline's figure is its threads asleep in a futex), failed if not.
+ */
+void
+thaw_lesson_child_end_hung (ThawLesson            *lesson,
+                            const ThawLessonChild *seen,
+                            const char            *hung_caption,
+                            const char            *hung_status,
+                            GtkLabel              *status)
 {
   /* Translators: e.g. "2 of 2 threads asleep in a futex". */
-  return g_strdup_printf (ngettext ("%u of %u thread asleep in a futex", "%u of %u threads asleep in a futex",
-                                    child->threads),
-                          child->threads_in_futex, child->threads);
+  g_autofree char *value = g_strdup_printf (ngettext ("%u of %u thread asleep in a futex",
+                                                      "%u of %u threads asleep in a futex", seen->threads),
+                                            seen->threads_in_futex, seen->threads);
+
+  thaw_lesson_end_run (lesson, seen->hung ? THAW_RUN_SUCCEEDED : THAW_RUN_FAILED);
+  thaw_lesson_set_headline (lesson, seen->hung ? hung_caption : _("The child did not hang"), value, NULL);
+  gtk_label_set_text (status, seen->hung ? hung_status : _("The child did not hang as expected; its report is below."));
 }
 
 void

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "thaw-child.h"
+#include "thaw-lesson.h"
 
 G_BEGIN_DECLS
 
@@ -24,12 +25,25 @@ typedef struct
   int signal;               /* what ended it; 0 if it exited */
 } ThawLessonChild;
 
-char    *thaw_lesson_child_describe (const ThawChildNews *news,
-                                     const char          *hung_verdict);
-void     thaw_lesson_child_update   (ThawLessonChild     *child,
-                                     const ThawChildNews *news);
-char    *thaw_lesson_child_futex_value (const ThawLessonChild *child);
-void     thaw_lesson_child_report   (const ThawLessonChild *child,
+ThawChild *thaw_lesson_child_start (ThawLesson          *lesson,
+                                    const char          *mode,
+                                    const char          *wrong_way,
+                                    guint                hang_ms,
+                                    guint                limit_ms,
+                                    ThawLessonChild     *seen,
+                                    GtkLabel            *report,
+                                    ThawChildNewsFunc    news,
+                                    gpointer             user_data);
+void       thaw_lesson_child_show  (ThawLessonChild     *seen,
+                                    GtkLabel            *report,
+                                    const ThawChildNews *news,
+                                    const char          *hung_verdict);
+void       thaw_lesson_child_end_hung (ThawLesson          *lesson,
+                                       const ThawLessonChild *seen,
+                                       const char          *hung_caption,
+                                       const char          *hung_status,
+                                       GtkLabel            *status);
+void       thaw_lesson_child_report (const ThawLessonChild *child,
                                      JsonBuilder         *builder);
 
 G_END_DECLS

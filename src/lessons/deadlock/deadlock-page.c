@@ -247,16 +247,11 @@ child_news (const ThawChildNews *news,
             gpointer             user_data)
 {
   ThawLessonDeadlock *self = user_data;
-  g_autofree char *text = NULL;
-  g_autofree char *value = NULL;
 
-  text = thaw_lesson_child_describe (news, _("Every thread asleep: each transfer holds one account and waits "
-                                             "for the other's, and the main thread waits for both. Nothing "
-                                             "in the process can end it: no watchdog, no timeout. Thaw ends "
-                                             "the process."));
-  gtk_label_set_text (self->child_report, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->child_report), TRUE);
-  thaw_lesson_child_update (&self->child_seen, news);
+  thaw_lesson_child_show (&self->child_seen, self->child_report, news,
+                          _("Every thread asleep: each transfer holds one account and waits for the other's, and "
+                            "the main thread waits for both. Nothing in the process can end it: no watchdog, no "
+                            "timeout. Thaw ends the process."));
   if (!news->ended)
     return;
 
@@ -267,14 +262,10 @@ child_news (const ThawChildNews *news,
       gtk_label_set_text (self->status, _("Stopped: Thaw ended the child before it was judged."));
       return;
     }
-  thaw_lesson_end_run (THAW_LESSON (self), self->child_seen.hung ? THAW_RUN_SUCCEEDED : THAW_RUN_FAILED);
-  value = thaw_lesson_child_futex_value (&self->child_seen);
-  thaw_lesson_set_headline (THAW_LESSON (self),
-                            self->child_seen.hung ? _("Deadlock for good, in a child process") : _("The child did not hang"),
-                            value, NULL);
-  gtk_label_set_text (self->status, self->child_seen.hung
-                      ? _("Without a watchdog the deadlock lasts for ever: the child hung, and Thaw ended it. Thaw itself never stopped.")
-                      : _("The child did not hang as expected; its report is below."));
+  thaw_lesson_child_end_hung (THAW_LESSON (self), &self->child_seen, _("Deadlock for good, in a child process"),
+                              _("Without a watchdog the deadlock lasts for ever: the child hung, and Thaw ended "
+                                "it. Thaw itself never stopped."),
+                              self->status);
 }
 
 /* lesson.no-watchdog: `thaw --wrong-way deadlock`, watched until it hangs. */
@@ -284,24 +275,14 @@ no_watchdog_cb (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   ThawLessonDeadlock *self = THAW_LESSON_DEADLOCK (widget);
-  g_autofree char *exe = thaw_child_dup_self_path ();
-  const char *argv[] = { exe, "--wrong-way", "deadlock", NULL };
-  g_autoptr(GError) error = NULL;
 
-  thaw_lesson_begin_run (THAW_LESSON (self), "child-no-watchdog");
-  self->child_seen = (ThawLessonChild) { 0 };
   self->child_stopped = FALSE;
-  if (exe == NULL)
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Thaw cannot tell where its own program is."));
-  else
-    self->child = thaw_child_start (argv, CHILD_HANG_MS, CHILD_LIMIT_MS, child_news, self, &error);
-  if (self->child == NULL)
-    {
-      thaw_lesson_fail_start (THAW_LESSON (self), error);
-      return;
-    }
-  gtk_label_set_text (self->status, _("A child process runs both transfers with plain locks and no watchdog; Thaw watches its threads…"));
-  gtk_label_set_text (self->child_report, "");
+  self->child = thaw_lesson_child_start (THAW_LESSON (self), "child-no-watchdog", "deadlock",
+                                         CHILD_HANG_MS, CHILD_LIMIT_MS, &self->child_seen, self->child_report,
+                                         child_news, self);
+  if (self->child != NULL)
+    gtk_label_set_text (self->status, _("A child process runs both transfers with plain locks and no watchdog; "
+                                        "Thaw watches its threads…"));
 }
 
 /* lesson.start: opposite orders; lesson.ordered: the fix; lesson.stop:

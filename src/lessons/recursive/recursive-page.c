@@ -222,27 +222,19 @@ child_news (const ThawChildNews *news,
             gpointer             user_data)
 {
   ThawLessonRecursive *self = user_data;
-  g_autofree char *text = NULL;
-  g_autofree char *value = NULL;
 
-  text = thaw_lesson_child_describe (news, _("Every thread asleep, and none can wake the others: the locker waits "
-                                             "for a mutex that only it could let go, and the main thread waits "
-                                             "for the locker. A self-deadlock. Thaw ends it."));
-  gtk_label_set_text (self->child_report, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->child_report), TRUE);
-  thaw_lesson_child_update (&self->child_seen, news);
+  thaw_lesson_child_show (&self->child_seen, self->child_report, news,
+                          _("Every thread asleep, and none can wake the others: the locker waits for a mutex "
+                            "that only it could let go, and the main thread waits for the locker. A "
+                            "self-deadlock. Thaw ends it."));
   if (!news->ended)
     return;
 
   g_clear_pointer (&self->child, thaw_child_free);
-  thaw_lesson_end_run (THAW_LESSON (self), self->child_seen.hung ? THAW_RUN_SUCCEEDED : THAW_RUN_FAILED);
-  value = thaw_lesson_child_futex_value (&self->child_seen);
-  thaw_lesson_set_headline (THAW_LESSON (self),
-                            self->child_seen.hung ? _("Self-deadlock, in a child process") : _("The child did not hang"),
-                            value, NULL);
-  gtk_label_set_text (self->status, self->child_seen.hung
-                      ? _("The child hung, as a thread that locks a plain mutex twice does, and Thaw ended it. Thaw itself never stopped.")
-                      : _("The child did not hang as expected; its report is below."));
+  thaw_lesson_child_end_hung (THAW_LESSON (self), &self->child_seen, _("Self-deadlock, in a child process"),
+                              _("The child hung, as a thread that locks a plain mutex twice does, and Thaw "
+                                "ended it. Thaw itself never stopped."),
+                              self->status);
 }
 
 /* lesson.lock-twice: the wrong way in earnest, in `thaw --wrong-way
@@ -253,23 +245,12 @@ lock_twice_cb (GtkWidget  *widget,
                GVariant   *parameter)
 {
   ThawLessonRecursive *self = THAW_LESSON_RECURSIVE (widget);
-  g_autofree char *exe = thaw_child_dup_self_path ();
-  const char *argv[] = { exe, "--wrong-way", "recursive", NULL };
-  g_autoptr(GError) error = NULL;
 
-  thaw_lesson_begin_run (THAW_LESSON (self), "child-lock-twice");
-  self->child_seen = (ThawLessonChild) { 0 };
-  if (exe == NULL)
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Thaw cannot tell where its own program is."));
-  else
-    self->child = thaw_child_start (argv, CHILD_HANG_MS, CHILD_LIMIT_MS, child_news, self, &error);
-  if (self->child == NULL)
-    {
-      thaw_lesson_fail_start (THAW_LESSON (self), error);
-      return;
-    }
-  gtk_label_set_text (self->status, _("A child process locks a plain mutex twice; Thaw watches its threads…"));
-  gtk_label_set_text (self->child_report, "");
+  self->child = thaw_lesson_child_start (THAW_LESSON (self), "child-lock-twice", "recursive",
+                                         CHILD_HANG_MS, CHILD_LIMIT_MS, &self->child_seen, self->child_report,
+                                         child_news, self);
+  if (self->child != NULL)
+    gtk_label_set_text (self->status, _("A child process locks a plain mutex twice; Thaw watches its threads…"));
 }
 
 static void

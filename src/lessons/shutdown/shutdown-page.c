@@ -53,7 +53,6 @@ struct _ThawLessonShutdown
    * left, one file after the other. */
   ThawChild *child;
   ThawLessonChild child_seen;
-  char *child_said;             /* its report in words */
   ShutdownWork *killed_check;
   guint killed_checked;         /* files read back so far */
   ShutdownFacts killed[SHUTDOWN_N_KILLED];
@@ -315,7 +314,7 @@ static void
 show_killed (ThawLessonShutdown *self)
 {
   const ShutdownFacts *in_place = &self->killed[0], *atomic = &self->killed[1];
-  g_autoptr(GString) text = g_string_new (self->child_said);
+  g_autoptr(GString) text = g_string_new (gtk_label_get_text (self->child_report));
   g_autofree char *value = NULL;
   gboolean shown = !in_place->complete && atomic->complete;
 
@@ -405,11 +404,7 @@ child_news (const ThawChildNews *news,
   ThawLessonShutdown *self = user_data;
   const char *last = news->lines->len > 0 ? news->lines->pdata[news->lines->len - 1] : "";
 
-  g_free (self->child_said);
-  self->child_said = thaw_lesson_child_describe (news, "");
-  gtk_label_set_text (self->child_report, self->child_said);
-  gtk_widget_set_visible (GTK_WIDGET (self->child_report), TRUE);
-  thaw_lesson_child_update (&self->child_seen, news);
+  thaw_lesson_child_show (&self->child_seen, self->child_report, news, "");
 
   /* The moment: both files half written. */
   if (!news->ended && g_str_has_prefix (last, "both new versions half written"))
@@ -433,12 +428,7 @@ kill_mid_write_cb (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (widget);
-  g_autofree char *exe = thaw_child_dup_self_path ();
-  const char *argv[] = { exe, "--wrong-way", "shutdown", NULL };
-  g_autoptr(GError) error = NULL;
 
-  thaw_lesson_begin_run (THAW_LESSON (self), "child-kill-mid-write");
-  self->child_seen = (ThawLessonChild) { 0 };
   self->temp_files_left = self->files_after_cleanup = 0;
   self->temp_bytes_left = 0;
   for (guint i = 0; i < SHUTDOWN_N_KILLED; i++)
@@ -447,17 +437,11 @@ kill_mid_write_cb (GtkWidget  *widget,
   remove_killed_folder (self, FALSE);
   self->killed_folder_used = TRUE;
 
-  if (exe == NULL)
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Thaw cannot tell where its own program is."));
-  else
-    self->child = thaw_child_start (argv, CHILD_HANG_MS, CHILD_LIMIT_MS, child_news, self, &error);
-  if (self->child == NULL)
-    {
-      thaw_lesson_fail_start (THAW_LESSON (self), error);
-      return;
-    }
-  gtk_label_set_text (self->status, _("A child process writes two files, one in place and one the right way…"));
-  gtk_label_set_text (self->child_report, "");
+  self->child = thaw_lesson_child_start (THAW_LESSON (self), "child-kill-mid-write", "shutdown",
+                                         CHILD_HANG_MS, CHILD_LIMIT_MS, &self->child_seen, self->child_report,
+                                         child_news, self);
+  if (self->child != NULL)
+    gtk_label_set_text (self->status, _("A child process writes two files, one in place and one the right way…"));
 }
 
 /* lesson.stop: cancel both; the must-finish file is abandoned cleanly. */
@@ -522,7 +506,6 @@ thaw_lesson_shutdown_finalize (GObject *object)
   g_free (self->path);
   g_free (self->abandon_reason);
   g_free (self->previous_run);
-  g_free (self->child_said);
   /* Closed during Kill Mid-Write: the child has been killed and reaped
    * (the page owns it), and what it wrote goes too. */
   if (self->killed_folder_used)
