@@ -14,7 +14,12 @@
  *                  throws those tiles away: the new picture is exactly the
  *                  one an undisturbed render of the new view gives;
  *   stop           Stop ends a render and a measurement early, and leaves no
- *                  thread of the lesson behind.
+ *                  thread of the lesson behind;
+ *   block          the wrong way: Render on the Main Loop returns only once
+ *                  the whole picture is drawn, the very picture the threads
+ *                  drew, and the meter saw the main loop held for as long
+ *                  as the lesson says. Three zooms out first: the whole set
+ *                  renders several times faster than the starting view.
  */
 
 #include "config.h"
@@ -275,6 +280,68 @@ test_stop (Fixture       *fixture,
     }
 }
 
+static void
+test_block (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(JsonObject) threaded = NULL;
+  g_autoptr(JsonObject) blocked = NULL;
+  ThawLatencyStats stats = { 0 };
+  ThawHeartbeatSample beat;
+  gint64 started_at, returned_at, deadline;
+  double blocked_ms;
+
+  /* Each zoom starts a render by threads and makes the last one stale; the
+   * third, of the whole set, is the one waited for. */
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "zoom-out"));
+  threaded = wait_for_end (fixture->lesson, 20 * thaw_test_time_scale ());
+  g_assert_cmpstr (json_object_get_string_member (threaded, "job_state"), ==, "succeeded");
+  g_assert_cmpfloat (json_object_get_double_member (threaded, "zoom"), ==, 0.125);
+  g_assert_true (json_object_get_null_member (threaded, "blocked_ms"));
+
+  started_at = g_get_monotonic_time ();
+  g_assert_true (thaw_lesson_activate_verb (fixture->lesson, "block"));
+  returned_at = g_get_monotonic_time ();
+
+  /* Not one iteration of the main loop since: whatever the report says
+   * happened inside the activation. */
+  blocked = thaw_test_lesson_report (fixture->lesson);
+  blocked_ms = json_object_get_double_member (blocked, "blocked_ms");
+  g_test_message ("whole set: threads %.0f ms, main loop blocked %.0f ms, activation %.0f ms",
+                  json_object_get_double_member (threaded, "render_ms"), blocked_ms,
+                  (returned_at - started_at) / 1000.0);
+  g_assert_cmpstr (json_object_get_string_member (blocked, "job_state"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (blocked, "job_mode"), ==, "main-loop");
+  g_assert_cmpint (json_object_get_int_member (blocked, "blocked_renders"), ==, 1);
+  g_assert_cmpfloat (blocked_ms, >, 0);
+  g_assert_cmpfloat (blocked_ms * 1000, <=, returned_at - started_at);
+  g_assert_cmpint (json_object_get_int_member (blocked, "tiles"), ==,
+                   json_object_get_int_member (blocked, "tiles_total"));
+  g_assert_cmpint (json_object_get_int_member (blocked, "generation"), ==,
+                   json_object_get_int_member (threaded, "generation") + 1);
+  /* The same picture, pixel for pixel, all at once. */
+  g_assert_cmpstr (json_object_get_string_member (blocked, "image_checksum"), ==,
+                   json_object_get_string_member (threaded, "image_checksum"));
+  g_assert_false (shows_placeholder (GTK_WIDGET (fixture->lesson)));
+
+  /* The meter saw it: the first beat after the activation was late by
+   * about the time the render held the main loop (the beat is due every
+   * few milliseconds; 0.8 allows for one that fired just before). */
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (thaw_heartbeat_copy_recent (fixture->heartbeat, returned_at, &beat, 1) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  thaw_heartbeat_get_stats_since (fixture->heartbeat, started_at, &stats);
+  g_test_message ("the meter: main loop late by %.0f ms at most", stats.max_ms);
+  g_assert_cmpfloat (stats.max_ms, >=, 0.8 * blocked_ms);
+  g_assert_cmpuint (stats.stalls_frame, >=, 1);
+  assert_no_lesson_threads ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -290,6 +357,8 @@ main (int   argc,
               fixture_set_up, test_zoom_discards, fixture_tear_down);
   g_test_add ("/thaw/parallel/stop", Fixture, NULL,
               fixture_set_up, test_stop, fixture_tear_down);
+  g_test_add ("/thaw/parallel/block", Fixture, NULL,
+              fixture_set_up, test_block, fixture_tear_down);
 
   return g_test_run ();
 }

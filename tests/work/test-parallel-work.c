@@ -15,6 +15,11 @@
  *   measure             figures for 1 … 3 threads, then one last word; the
  *                       picture, empty before, holds what it rendered
  *   free-while-running  freeing joins every thread, and calls nobody
+ *   on-this-thread      the wrong way draws the very picture the workers
+ *                       draw, row by row on the calling thread, before it
+ *                       returns: no thread, no news; the tiles of another
+ *                       view waiting in the queue are all thrown away, and
+ *                       their render ends unheard
  */
 
 #include "config.h"
@@ -27,6 +32,9 @@
 
 static const ParallelView quick = { 40.0, 0.0, 2.0 };
 static const ParallelView slow = { -0.75, 0.1, 0.5 };
+/* Near enough to the set to take colours (quick is black: it escapes
+ * at once), far enough to be as cheap. */
+static const ParallelView far = { 0.0, 5.0, 2.0 };
 
 typedef struct
 {
@@ -229,6 +237,69 @@ test_free_while_running (void)
   g_assert_cmpuint (record.news, ==, 0);
 }
 
+typedef struct
+{
+  GThread *thread;
+  ParallelWork *work;
+  guint rows;
+} Rows;
+
+static void
+record_row (guint    rows_done,
+            gpointer user_data)
+{
+  Rows *rows = user_data;
+  const ParallelPicture *picture = parallel_work_get_picture (rows->work);
+
+  g_assert_true (g_thread_self () == rows->thread);
+  g_assert_cmpuint (rows_done, ==, ++rows->rows);
+  /* A row of tiles counts once its last row is done. */
+  g_assert_cmpuint (picture->tiles, ==, rows_done / PARALLEL_TILE_SIZE * PARALLEL_TILES_ACROSS);
+}
+
+static void
+test_on_this_thread (void)
+{
+  g_autofree guint32 *threaded = render (&far, 2);
+  g_autofree guint32 *other = render (&quick, 2);
+  Record record;
+  g_autoptr(ParallelWork) work = NULL;
+  Rows rows = { g_thread_self () };
+  guint before = work_test_count_threads ("thaw-tile-");
+  const ParallelPicture *picture;
+
+  /* Were a stale tile pasted, the picture would show it. */
+  g_assert_true (memcmp (threaded, other, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT) != 0);
+
+  record_init (&record);
+  work = parallel_work_new (record_news, &record);
+  rows.work = work;
+  /* A render of the other view puts all its tiles in the queue, unseen:
+   * its workers have gone once they leave /proc... */
+  parallel_work_render (work, &quick, 1, 2);
+  work_test_wait_for_threads ("thaw-tile-", before);
+  /* ...and the wrong way draws over it, on this thread, and returns done. */
+  parallel_work_render_on_this_thread (work, &far, 1, record_row, &rows);
+
+  picture = parallel_work_get_picture (work);
+  g_assert_cmpuint (rows.rows, ==, PARALLEL_IMAGE_HEIGHT);
+  g_assert_cmpuint (picture->tiles, ==, PARALLEL_N_TILES);
+  for (guint i = 0; i < PARALLEL_N_TILES; i++)
+    g_assert_cmpuint (picture->owner[i], ==, PARALLEL_OWNER_THIS_THREAD);
+  g_assert_cmpint (parallel_work_get_generation (work), ==, 2);
+  g_assert_cmpmem (picture->pixels, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT,
+                   threaded, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT);
+
+  /* The main loop gets the other view's tiles: every one is stale and
+   * thrown away, and their render's end is nobody's news. */
+  work_test_iterate_for (0.2);
+  g_assert_cmpuint (record.news, ==, 0);
+  g_assert_cmpuint (picture->tiles_discarded, ==, PARALLEL_N_TILES);
+  g_assert_cmpuint (picture->tiles, ==, PARALLEL_N_TILES);
+  g_assert_cmpmem (picture->pixels, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT,
+                   threaded, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -240,6 +311,7 @@ main (int   argc,
   g_test_add_func ("/work/parallel/stop", test_stop);
   g_test_add_func ("/work/parallel/measure", test_measure);
   g_test_add_func ("/work/parallel/free-while-running", test_free_while_running);
+  g_test_add_func ("/work/parallel/on-this-thread", test_on_this_thread);
 
   return g_test_run ();
 }

@@ -5,7 +5,9 @@
  *
  * Puts parallel-work.c on screen: the buttons and knobs of parallel-page.ui
  * render, zoom, measure and stop; the picture shows the tiles as they come,
- * and the chart the speed-up. Everything here runs on the main thread.
+ * and the chart the speed-up. Render on the Main Loop is the wrong way: the
+ * same picture, drawn inside its button's handler. Everything here runs on
+ * the main thread.
  */
 
 #include "config.h"
@@ -50,6 +52,10 @@ struct _ThawLessonParallel
   double fit[3];                /* where the picture was drawn: left, top, scale */
   guint cores, max_threads, render_threads, n_renders;
   double render_ms;
+  ParallelView rendered_view;   /* of the last render done by threads… */
+  guint rendered_threads;       /* …and by how many; 0: none yet */
+  guint n_blocks;               /* renders on the main loop */
+  double blocked_ms;            /* how long the last one held it */
   double *best_ms;              /* [threads], 0 until measured */
 };
 
@@ -191,6 +197,10 @@ receive_news (const ParallelNews *news,
 
   self->render_ms = news->ms;
   self->n_renders++;
+  /* The view cannot have changed since this render started: a new view
+   * starts a new render, and this one would have ended unheard. */
+  self->rendered_view = self->view;
+  self->rendered_threads = news->n_threads;
   text = g_strdup_printf (ngettext ("Rendered in %.0f ms by %u thread. Tiles of earlier views thrown away so far: %u.",
                                     "Rendered in %.0f ms by %u threads. Tiles of earlier views thrown away so far: %u.",
                                     news->n_threads),
@@ -234,9 +244,10 @@ draw_image (GtkDrawingArea *area,
       double y = (i / PARALLEL_TILES_ACROSS) * PARALLEL_TILE_SIZE;
       GdkRGBA color = { 0, 0, 0, 0.55 };
 
+      /* The main thread is no worker: its tiles carry no mark. */
       if (picture->owner[i] == 0)
         cairo_rectangle (cr, x, y, PARALLEL_TILE_SIZE, PARALLEL_TILE_SIZE);
-      else if (self->marks)
+      else if (self->marks && picture->owner[i] != PARALLEL_OWNER_THIS_THREAD)
         {
           gdk_rgba_parse (&color, worker_colors[(picture->owner[i] - 1) % G_N_ELEMENTS (worker_colors)]);
           cairo_rectangle (cr, x + 2, y + 2, 7, 7);
@@ -312,6 +323,71 @@ view_cb (GtkWidget  *widget,
     start_render (self);
 }
 
+static void
+row_done (guint    rows_done,
+          gpointer user_data)
+{
+  ThawLessonParallel *self = user_data;
+
+  /* Asks for the rows so far to be drawn, as the tiles are in the right
+   * way. Nothing is drawn: drawing would happen on this same main loop,
+   * and it is busy in here. */
+  gtk_widget_queue_draw (self->image);
+}
+
+static gboolean
+same_view (const ParallelView *a,
+           const ParallelView *b)
+{
+  return a->center_x == b->center_x && a->center_y == b->center_y && a->width == b->width;
+}
+
+/* lesson.block: the wrong way, on purpose. The render runs right here, in
+ * the button's handler, and the window waits for it. */
+static void
+block_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  ThawLessonParallel *self = THAW_LESSON_PARALLEL (widget);
+  ThawLesson *lesson = THAW_LESSON (self);
+  g_autofree char *text = NULL, *value = NULL, *title = NULL;
+  gint64 started;
+
+  thaw_lesson_begin_run (lesson, "main-loop");
+  gtk_widget_set_visible (self->placeholder, FALSE);
+
+  started = g_get_monotonic_time ();
+  parallel_work_render_on_this_thread (self->work, &self->view, PARALLEL_SAMPLES, row_done, self);
+  self->blocked_ms = (g_get_monotonic_time () - started) / 1000.0;
+  self->n_blocks++;
+
+  g_clear_pointer (&self->checksum, g_free);
+  gtk_widget_queue_draw (self->image);
+  thaw_lesson_end_run (lesson, THAW_RUN_SUCCEEDED);
+
+  /* The headline carries the time; the text says what it meant. No
+   * "times faster": the workers run at background priority, and on a
+   * busy machine they may well take longer than the main thread did. */
+  if (self->rendered_threads > 0 && same_view (&self->rendered_view, &self->view))
+    /* Translators: "%u" is a number of worker threads, "%.0f ms" how long
+     * they took to render the same picture. */
+    text = g_strdup_printf (ngettext ("While the main loop rendered, the window could neither draw nor answer. %u thread rendered the same view in %.0f ms, and the window went on meanwhile.",
+                                      "While the main loop rendered, the window could neither draw nor answer. %u threads rendered the same view in %.0f ms, and the window went on meanwhile.",
+                                      self->rendered_threads),
+                            self->rendered_threads, self->render_ms);
+  else
+    text = g_strdup (_("While the main loop rendered, the window could neither draw nor answer. Render the same view with threads to compare."));
+  gtk_label_set_text (self->status, text);
+
+  /* Translators: how long the main loop was blocked, e.g. "2,956 ms". */
+  value = g_strdup_printf (_("%'.0f ms"), self->blocked_ms);
+  thaw_lesson_set_headline (lesson, _("Main loop blocked by the render"), value, text);
+  /* Translators: a render on the main loop in the list of runs. */
+  title = g_strdup_printf (_("Main loop: %.0f ms"), self->blocked_ms);
+  thaw_lesson_log_run (lesson, self->runs, title, NULL);
+}
+
 /* lesson.measure: time the current view with 1, 2, … 2×cores threads. */
 static void
 measure_cb (GtkWidget  *widget,
@@ -340,6 +416,8 @@ thaw_lesson_parallel_report (ThawLesson  *lesson,
   thaw_report_int (builder, "cores", self->cores);
   thaw_report_double (builder, "render_ms", self->render_ms);
   thaw_report_int (builder, "renders", self->n_renders);
+  thaw_report_int (builder, "blocked_renders", self->n_blocks);
+  thaw_report_measured (builder, "blocked_ms", self->n_blocks > 0, self->blocked_ms);
   thaw_report_int (builder, "tiles", picture->tiles);
   thaw_report_int (builder, "tiles_total", PARALLEL_N_TILES);
   thaw_report_int (builder, "tiles_discarded", picture->tiles_discarded);
@@ -396,6 +474,7 @@ thaw_lesson_parallel_class_init (ThawLessonParallelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, image_clicked_cb);
 
   thaw_lesson_class_install_run_action (lesson_class, "lesson.start", view_cb);
+  thaw_lesson_class_install_run_action (lesson_class, "lesson.block", block_cb);
   thaw_lesson_class_install_run_action (lesson_class, "lesson.measure", measure_cb);
   gtk_widget_class_install_action (widget_class, "lesson.zoom", NULL, view_cb);
   gtk_widget_class_install_action (widget_class, "lesson.zoom-out", NULL, view_cb);

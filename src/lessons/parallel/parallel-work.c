@@ -13,8 +13,11 @@
  * off screen with 1, 2, … threads and times each, and keeps what it drew
  * for the picture.
  *
+ * The wrong way renders the same picture on the thread that asks, which in
+ * the app is the main thread: parallel_work_render_on_this_thread().
+ *
  * Read it top to bottom: the arithmetic, a render and its workers, the
- * hand-off, the measurement, Amdahl's law. GLib only: parallel-page.c puts
+ * hand-off, the wrong way, the measurement, Amdahl's law. GLib only: parallel-page.c puts
  * it on screen.
  */
 
@@ -376,6 +379,52 @@ parallel_work_render (ParallelWork       *work,
   work->current = render_start (work, view, g_atomic_int_add (&work->generation, 1) + 1,
                                 samples, n_threads, NULL);
   g_ptr_array_add (work->renders, work->current);
+}
+
+/* The wrong way, on purpose: the same picture of the same view, pixel by
+ * pixel, on the thread that calls this, and only then does it return.
+ * Called from a button's handler, as the page does, that thread is the
+ * main thread: until the last row GTK can neither draw nor answer a click.
+ * @row_done may ask for the picture to be drawn after every row, and
+ * nothing is drawn, for drawing happens on the very main loop this loop
+ * keeps busy. No threads, no queue, no hand-off: the tiles are marked as
+ * drawn by this thread when their last row is done. */
+void
+parallel_work_render_on_this_thread (ParallelWork       *work,
+                                     const ParallelView *view,
+                                     guint               samples,
+                                     ParallelRowFunc     row_done,
+                                     gpointer            user_data)
+{
+  ParallelPicture *picture = &work->picture;
+  double pixel = view->width / PARALLEL_IMAGE_WIDTH;
+  double left = view->center_x - view->width / 2;
+  double top = view->center_y + pixel * PARALLEL_IMAGE_HEIGHT / 2;
+
+  /* A new view like any other: a tile of an earlier one still in the
+   * queue is thrown away, not pasted over this picture, and a render
+   * still running ends unheard. */
+  g_atomic_int_inc (&work->generation);
+  work->current = NULL;
+  memset (picture->owner, 0, sizeof picture->owner);
+  picture->tiles = 0;
+
+  for (guint y = 0; y < PARALLEL_IMAGE_HEIGHT; y++)
+    {
+      for (guint x = 0; x < PARALLEL_IMAGE_WIDTH; x++)
+        picture->pixels[y * PARALLEL_IMAGE_WIDTH + x] =
+          parallel_pixel_color (samples, left + x * pixel, top - y * pixel, pixel);
+
+      /* A row of tiles is complete. */
+      if ((y + 1) % TILE_SIZE == 0)
+        {
+          memset (picture->owner + (y / TILE_SIZE) * PARALLEL_TILES_ACROSS, PARALLEL_OWNER_THIS_THREAD,
+                  PARALLEL_TILES_ACROSS);
+          picture->tiles += PARALLEL_TILES_ACROSS;
+        }
+      if (row_done != NULL)
+        row_done (y + 1, user_data);
+    }
 }
 
 /* The measurement: the same render, off screen, with 1, 2, … threads. Its

@@ -44,6 +44,10 @@ typedef struct
   guint tiles_discarded;    /* of earlier views, thrown away */
 } ParallelPicture;
 
+/* The owner[] of a tile drawn by parallel_work_render_on_this_thread():
+ * by the thread that called it, the main thread in the app, no worker. */
+#define PARALLEL_OWNER_THIS_THREAD G_MAXUINT8
+
 /* What the page hears, always on the main thread. News neither finished
  * nor from a measurement says that tiles reached the picture. */
 typedef struct
@@ -63,6 +67,11 @@ typedef struct
 typedef void (*ParallelNewsFunc) (const ParallelNews *news,
                                   gpointer            user_data);
 
+/* Called by parallel_work_render_on_this_thread() after each row, on the
+ * thread that renders. */
+typedef void (*ParallelRowFunc) (guint    rows_done,
+                                 gpointer user_data);
+
 typedef struct _ParallelWork ParallelWork;
 
 ParallelWork *parallel_work_new     (ParallelNewsFunc    news_func,
@@ -71,6 +80,11 @@ void          parallel_work_render  (ParallelWork       *work,
                                      const ParallelView *view,
                                      guint               samples,
                                      guint               n_threads);
+void          parallel_work_render_on_this_thread (ParallelWork       *work,
+                                                   const ParallelView *view,
+                                                   guint               samples,
+                                                   ParallelRowFunc     row_done,
+                                                   gpointer            user_data);
 void          parallel_work_measure (ParallelWork       *work,
                                      const ParallelView *view,
                                      guint               max_threads);
