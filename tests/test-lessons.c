@@ -14,8 +14,8 @@
  *   programs       the page shows the lesson's Python and GLib programs,
  *                  byte for byte the files the tests run (tests/snippets);
  *   buttons        one button grammar: the right way first and alone in
- *                  blue, the wrong ways next with a warning icon, no red,
- *                  Stop last in its row;
+ *                  blue, the wrong ways next with a warning icon (every
+ *                  lesson has at least one), no red, Stop last in its row;
  *   headline       after a run, the lesson's headline shows its figure and
  *                  is in view at 1100×720 without scrolling;
  *   disabled-reasons
@@ -579,6 +579,9 @@ test_buttons (gconstpointer data)
         stop = button;
     }
   g_assert_cmpuint (n_suggested, ==, 1);
+  /* Every lesson shows its failure, not only tells it: at least one wrong
+   * way, and with it a verb for --activate. */
+  g_assert_cmpuint (n_wrong, >=, 1);
 
   if (stop != NULL)
     {
