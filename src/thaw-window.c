@@ -147,10 +147,11 @@ static GtkWidget *
 make_row (const ThawLessonInfo *info)
 {
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  /* A grid, the title its first child: the check goes after the title,
+   * the summary under both. */
+  GtkWidget *box = gtk_grid_new ();
   GtkWidget *title = gtk_label_new (_(info->title));
   GtkWidget *summary = gtk_label_new (_(info->summary));
-  GtkWidget *title_line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *done = gtk_image_new_from_icon_name ("object-select-symbolic");
 
   /* A title wraps rather than lose its end (Portuguese ones are longer);
@@ -172,10 +173,11 @@ make_row (const ThawLessonInfo *info)
   gtk_accessible_update_property (GTK_ACCESSIBLE (done),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("All steps done"),
                                   -1);
-  gtk_box_append (GTK_BOX (title_line), title);
-  gtk_box_append (GTK_BOX (title_line), done);
-  gtk_box_append (GTK_BOX (box), title_line);
-  gtk_box_append (GTK_BOX (box), summary);
+  gtk_grid_set_row_spacing (GTK_GRID (box), 2);
+  gtk_grid_set_column_spacing (GTK_GRID (box), 6);
+  gtk_grid_attach (GTK_GRID (box), title, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (box), done, 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (box), summary, 0, 1, 2, 1);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
