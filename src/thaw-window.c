@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "thaw-python-map.h"
+#include "thaw-try-this.h"
 #include "thaw-window.h"
 #include "thaw-stalls.h"
 
@@ -60,6 +61,7 @@ static GParamSpec *properties[N_PROPS];
 
 #define LESSON_ID_KEY "thaw-lesson-id"
 #define PYTHON_MAP_KEY "thaw-python-map"
+#define DONE_MARK_KEY "thaw-done-mark"
 
 /* Returns NULL for the row of the Python → GLib map, the one row that is
  * not a lesson. */
@@ -145,9 +147,12 @@ static GtkWidget *
 make_row (const ThawLessonInfo *info)
 {
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  /* A grid, the title its first child: the check goes after the title,
+   * the summary under both. */
+  GtkWidget *box = gtk_grid_new ();
   GtkWidget *title = gtk_label_new (_(info->title));
   GtkWidget *summary = gtk_label_new (_(info->summary));
+  GtkWidget *done = gtk_image_new_from_icon_name ("object-select-symbolic");
 
   /* A title wraps rather than lose its end (Portuguese ones are longer);
    * the summary, under it, may be cut: the tooltip has it whole. */
@@ -158,12 +163,26 @@ make_row (const ThawLessonInfo *info)
   gtk_label_set_ellipsize (GTK_LABEL (summary), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (summary, "caption");
   gtk_widget_add_css_class (summary, "dim-label");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), summary);
+  gtk_widget_set_hexpand (title, TRUE);
+  /* A lesson whose steps are all done has a small check after its title;
+   * the row's description says it (see update_done_marks()). */
+  gtk_widget_set_visible (done, FALSE);
+  gtk_widget_set_valign (done, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (done, "success");
+  gtk_widget_add_css_class (done, "lesson-done");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (done),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("All steps done"),
+                                  -1);
+  gtk_grid_set_row_spacing (GTK_GRID (box), 2);
+  gtk_grid_set_column_spacing (GTK_GRID (box), 6);
+  gtk_grid_attach (GTK_GRID (box), title, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (box), done, 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (box), summary, 0, 1, 2, 1);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_set_tooltip_text (row, _(info->summary));
+  g_object_set_data (G_OBJECT (row), DONE_MARK_KEY, done);
   /* GTK 4.8 does not name a row by the text inside it: the title names it,
    * and the tooltip already describes it with the summary. */
   gtk_accessible_update_relation (GTK_ACCESSIBLE (row),
@@ -206,6 +225,38 @@ make_python_map_row (void)
   return row;
 }
 
+/* The check of each lesson whose steps with conditions are all done. */
+static void
+update_done_marks (ThawWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->lesson_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const ThawLessonInfo *info;
+      GtkWidget *done;
+      gboolean is_done;
+
+      if (!GTK_IS_LIST_BOX_ROW (child) || (info = row_get_info (GTK_LIST_BOX_ROW (child))) == NULL)
+        continue;
+      done = g_object_get_data (G_OBJECT (child), DONE_MARK_KEY);
+      is_done = thaw_try_progress_lesson_done (self->settings, info);
+      gtk_widget_set_visible (done, is_done);
+      if (is_done)
+        {
+          /* Translators: a lesson's row in the sidebar, for a screen reader:
+           * "%s" is its summary. */
+          g_autofree char *description = g_strdup_printf (_("All steps done. %s"), _(info->summary));
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                          -1);
+        }
+      else
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+}
+
 static void
 populate_lessons (ThawWindow *self)
 {
@@ -217,6 +268,9 @@ populate_lessons (ThawWindow *self)
   for (guint i = 0; i < n; i++)
     gtk_list_box_append (self->lesson_list, make_row (lessons[i]));
   gtk_list_box_append (self->lesson_list, make_python_map_row ());
+  update_done_marks (self);
+  g_signal_connect_object (self->settings, "changed::done-steps", G_CALLBACK (update_done_marks),
+                           self, G_CONNECT_SWAPPED);
 
   gtk_list_box_set_header_func (self->lesson_list, header_func, NULL, NULL);
   gtk_list_box_set_filter_func (self->lesson_list, filter_func, self, NULL);
@@ -732,6 +786,16 @@ thaw_window_unrealize (GtkWidget *widget)
   GTK_WIDGET_CLASS (thaw_window_parent_class)->unrealize (widget);
 }
 
+/* Forgets every step done: the marks on the pages and in the sidebar
+ * follow the setting. */
+static void
+clear_progress_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  thaw_try_progress_clear (THAW_WINDOW (widget)->settings);
+}
+
 static void
 thaw_window_class_init (ThawWindowClass *klass)
 {
@@ -785,6 +849,7 @@ thaw_window_class_init (ThawWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reset-meter", NULL, reset_meter_cb);
   gtk_widget_class_install_action (widget_class, "win.show-lesson", "s", show_lesson_cb);
   gtk_widget_class_install_action (widget_class, "win.python-map", NULL, python_map_cb);
+  gtk_widget_class_install_action (widget_class, "win.clear-progress", NULL, clear_progress_cb);
 }
 
 /* Any input wakes the meter, before the widget it is meant for sees it: a

@@ -21,6 +21,7 @@
 #include "thaw-cull-box.h"
 #include "thaw-figure.h"
 #include "thaw-lesson-page.h"
+#include "thaw-try-this.h"
 
 struct _ThawLessonPage
 {
@@ -47,6 +48,13 @@ struct _ThawLessonPage
 
   const ThawLessonInfo *info;
   ThawLesson *lesson;
+
+  /* The steps to try: each one's condition (NULL: it is for reading), its
+   * mark and its label; and where they are ticked off. */
+  GPtrArray *conditions;
+  GPtrArray *step_marks;
+  GPtrArray *step_labels;
+  GSettings *settings;
 };
 
 G_DEFINE_FINAL_TYPE (ThawLessonPage, thaw_lesson_page, ADW_TYPE_BIN)
@@ -168,15 +176,110 @@ source_shown_cb (ThawLessonPage *self)
   gtk_toggle_button_set_active (g_steal_pointer (&self->first_source_file), TRUE);
 }
 
+/* Each step's mark says whether it is done, for the eye and, in the
+ * label's description, for a screen reader. */
+static void
+update_marks (ThawLessonPage *self)
+{
+  for (guint i = 0; i < self->conditions->len; i++)
+    {
+      GtkWidget *mark = g_ptr_array_index (self->step_marks, i);
+      GtkWidget *label = g_ptr_array_index (self->step_labels, i);
+      gboolean done;
+      const char *state;
+
+      if (g_ptr_array_index (self->conditions, i) == NULL)
+        continue;
+      done = thaw_try_progress_is_done (self->settings, self->info->id, i + 1);
+      gtk_image_set_from_icon_name (GTK_IMAGE (mark), done ? "object-select-symbolic" : "radio-symbolic");
+      if (done)
+        {
+          gtk_widget_add_css_class (mark, "success");
+          gtk_widget_remove_css_class (mark, "dim-label");
+        }
+      else
+        {
+          gtk_widget_add_css_class (mark, "dim-label");
+          gtk_widget_remove_css_class (mark, "success");
+        }
+      /* Translators: said by a screen reader after a "Try This" step. */
+      state = done ? _("Done") : _("Not done yet");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, state,
+                                      -1);
+      gtk_widget_set_tooltip_text (mark, state);
+    }
+}
+
+/* Ticks the steps whose conditions hold now. @verb is that of the run that
+ * just ended, if one did; the report, which asks the page for all its
+ * figures, is built only if a step not yet done needs it, and only at a
+ * checkpoint (@with_report), not for a knob turned. */
+static void
+check_steps (ThawLessonPage *self,
+             const char     *verb,
+             gboolean        with_report)
+{
+  g_autoptr(JsonObject) report = NULL;
+
+  for (guint i = 0; i < self->conditions->len; i++)
+    {
+      const ThawTryCondition *condition = g_ptr_array_index (self->conditions, i);
+
+      if (condition == NULL || thaw_try_progress_is_done (self->settings, self->info->id, i + 1))
+        continue;
+      if (thaw_try_condition_needs_report (condition))
+        {
+          if (!with_report)
+            continue;
+          if (report == NULL)
+            {
+              g_autoptr(JsonBuilder) builder = json_builder_new ();
+              g_autoptr(JsonNode) root = NULL;
+
+              json_builder_begin_object (builder);
+              thaw_lesson_report (self->lesson, builder);
+              json_builder_end_object (builder);
+              root = json_builder_get_root (builder);
+              report = json_object_ref (json_node_get_object (root));
+            }
+        }
+      if (thaw_try_condition_met (condition, G_OBJECT (self->lesson), verb, report))
+        thaw_try_progress_mark (self->settings, self->info->id, i + 1);
+    }
+}
+
+static void
+checkpoint_cb (ThawLessonPage *self,
+               const char     *verb)
+{
+  check_steps (self, verb, TRUE);
+}
+
+static void
+knob_changed_cb (ThawLessonPage *self)
+{
+  check_steps (self, NULL, FALSE);
+}
+
 static void
 add_steps (ThawLessonPage *self)
 {
   const char *const *steps = self->info->steps;
+  gboolean some_to_read = FALSE, some_to_tick = FALSE;
+
+  self->conditions = g_ptr_array_new_with_free_func ((GDestroyNotify) thaw_try_condition_free);
+  self->step_marks = g_ptr_array_new ();
+  self->step_labels = g_ptr_array_new ();
 
   for (guint i = 0; steps[i] != NULL; i++)
     {
       g_autofree char *text = NULL;
-      GtkWidget *label;
+      GtkWidget *row, *mark, *label;
+      /* The file's conditions were read as the lessons were: one that does
+       * not parse was a critical then, and reads as none here. */
+      ThawTryCondition *condition = *self->info->conditions[i] != '\0'
+                                    ? thaw_try_condition_parse (self->info->conditions[i], NULL) : NULL;
 
       /* Translators: a numbered step, e.g. "1. Click Start." */
       text = g_strdup_printf (_("%u. %s"), i + 1, _(steps[i]));
@@ -188,8 +291,67 @@ add_steps (ThawLessonPage *self)
       gtk_label_set_max_width_chars (GTK_LABEL (label), 90);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_box_append (self->steps_box, label);
+      gtk_widget_set_hexpand (label, TRUE);
+
+      /* The mark is seen; the label's description says it. */
+      mark = g_object_new (GTK_TYPE_IMAGE, "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+      gtk_widget_set_valign (mark, GTK_ALIGN_START);
+      gtk_widget_add_css_class (mark, "step-mark");
+      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      gtk_box_append (GTK_BOX (row), mark);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (self->steps_box, row);
+
+      if (condition != NULL)
+        {
+          for (guint t = 0; t < thaw_try_condition_get_n_terms (condition); t++)
+            {
+              const ThawTryTerm *term = thaw_try_condition_get_term (condition, t);
+              g_autofree char *signal = NULL;
+
+              if (term->kind != THAW_TRY_KNOB)
+                continue;
+              signal = g_strconcat ("notify::", term->name, NULL);
+              g_signal_connect_object (self->lesson, signal, G_CALLBACK (knob_changed_cb),
+                                       self, G_CONNECT_SWAPPED);
+            }
+          some_to_tick = TRUE;
+        }
+      else
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                          /* Translators: said by a screen reader after a
+                                           * "Try This" step that has no mark. */
+                                          _("For reading: it does not tick"),
+                                          -1);
+          some_to_read = TRUE;
+        }
+      g_ptr_array_add (self->conditions, condition);
+      g_ptr_array_add (self->step_marks, mark);
+      g_ptr_array_add (self->step_labels, label);
     }
+
+  if (some_to_read)
+    {
+      GtkWidget *note = gtk_label_new (some_to_tick
+                                       ? _("A step with a circle ticks itself when you have done it; the others are for reading.")
+                                       : _("These steps are for reading: none ticks itself."));
+
+      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (note), 0);
+      gtk_label_set_width_chars (GTK_LABEL (note), 20);
+      gtk_label_set_max_width_chars (GTK_LABEL (note), 90);
+      gtk_widget_add_css_class (note, "caption");
+      gtk_widget_add_css_class (note, "dim-label");
+      gtk_box_append (self->steps_box, note);
+    }
+
+  g_signal_connect_object (self->settings, "changed::done-steps", G_CALLBACK (update_marks),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lesson, "checkpoint", G_CALLBACK (checkpoint_cb),
+                           self, G_CONNECT_SWAPPED);
+  update_marks (self);
 }
 
 static void
@@ -264,6 +426,10 @@ thaw_lesson_page_dispose (GObject *object)
   ThawLessonPage *self = THAW_LESSON_PAGE (object);
 
   g_clear_pointer (&self->to_reveal, g_ptr_array_unref);
+  g_clear_pointer (&self->conditions, g_ptr_array_unref);
+  g_clear_pointer (&self->step_marks, g_ptr_array_unref);
+  g_clear_pointer (&self->step_labels, g_ptr_array_unref);
+  g_clear_object (&self->settings);
 
   if (self->source_view != NULL)
     release_source_view (g_steal_pointer (&self->source_view));
@@ -337,7 +503,6 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
   gtk_label_set_label (self->summary_label, _(info->summary));
   explanation = thaw_lesson_info_dup_explanation (info);
   gtk_label_set_markup (self->explanation_label, explanation);
-  add_steps (self);
   python = g_strdup_printf ("%s/%s-python.py", info->id, info->id);
   glib = g_strdup_printf ("%s/%s-glib.c", info->id, info->id);
   load_code (self->python_view, "python3", python);
@@ -349,6 +514,8 @@ thaw_lesson_page_new (const ThawLessonInfo *info,
   reveal_later (self);
   self->lesson = g_object_new (info->get_type (), "heartbeat", heartbeat, NULL);
   adw_bin_set_child (self->lesson_bin, GTK_WIDGET (self->lesson));
+  self->settings = g_settings_new (APP_ID);
+  add_steps (self);
   /* Until the first run, the headline says what to do first. */
   if (info->steps[0] != NULL)
     thaw_figure_set_detail (self->headline, _(info->steps[0]));

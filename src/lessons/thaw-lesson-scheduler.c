@@ -190,6 +190,10 @@ thaw_scheduler_update (ThawScheduler           *self,
                        gboolean                 over,
                        gboolean                 keep)
 {
+  /* The threads reached their end, or the goal: the "Try This" steps
+   * may be waiting for it. */
+  if ((over && !self->over) || keep)
+    thaw_lesson_note_event (self->lesson, NULL);
   memcpy (self->threads, threads, self->klass->n_threads * sizeof *threads);
   self->over = over;
 
@@ -375,6 +379,7 @@ trial_news_cb (const ThawStepTrialNews *news,
   text = self->klass->trial_end (self->view, count, news->first_broken);
   gtk_label_set_text (self->status, text);
   thaw_lesson_set_headline (self->lesson, _("Random schedules"), count, NULL);
+  thaw_lesson_note_event (self->lesson, "random-schedules");
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "thaw-sparkline.h"
 #include "thaw-step-listing.h"
 #include "thaw-thread-timeline.h"
+#include "thaw-try-this.h"
 
 /* The lessons in course order, from lesson_ids in meson.build: each
  * one's id and the type of its page. */
@@ -37,6 +38,8 @@ typedef struct
   GString *text;
   GPtrArray *paragraphs;
   GPtrArray *steps;
+  GPtrArray *conditions;
+  char *when;             /* the step being read's, or NULL */
 } LessonReader;
 
 static char *
@@ -67,6 +70,17 @@ lesson_start_element (GMarkupParseContext  *context,
   const char *id, *part;
 
   g_string_truncate (reader->text, 0);
+  if (g_str_equal (element, "step"))
+    {
+      const char *when = NULL;
+
+      g_clear_pointer (&reader->when, g_free);
+      if (g_markup_collect_attributes (element, names, values, error,
+                                       G_MARKUP_COLLECT_STRING | G_MARKUP_COLLECT_OPTIONAL, "when", &when,
+                                       G_MARKUP_COLLECT_INVALID))
+        reader->when = g_strdup (when);
+      return;
+    }
   if (!g_str_equal (element, "lesson"))
     return;
 
@@ -116,7 +130,19 @@ lesson_end_element (GMarkupParseContext  *context,
   else if (g_str_equal (element, "p"))
     g_ptr_array_add (reader->paragraphs, text);
   else if (g_str_equal (element, "step"))
-    g_ptr_array_add (reader->steps, text);
+    {
+      g_autoptr(ThawTryCondition) condition = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      g_ptr_array_add (reader->steps, text);
+      /* A condition that does not parse never ticks: said loudly, at
+       * once, where the tests (fatal criticals) cannot miss it. */
+      if (reader->when != NULL &&
+          (condition = thaw_try_condition_parse (reader->when, &local_error)) == NULL)
+        g_critical ("lessons/%s/%s.lesson, step %u: %s", info->id, info->id,
+                    reader->steps->len, local_error->message);
+      g_ptr_array_add (reader->conditions, reader->when != NULL ? g_steal_pointer (&reader->when) : g_strdup (""));
+    }
   else
     g_free (text);
   g_string_truncate (reader->text, 0);
@@ -136,7 +162,8 @@ read_lesson (ThawLessonInfo   *info,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  LessonReader reader = { info, g_string_new (NULL), g_ptr_array_new (), g_ptr_array_new () };
+  LessonReader reader = { info, g_string_new (NULL), g_ptr_array_new (), g_ptr_array_new (),
+                          g_ptr_array_new (), NULL };
   gsize size;
   const char *data;
 
@@ -158,6 +185,9 @@ read_lesson (ThawLessonInfo   *info,
 
   g_ptr_array_add (reader.paragraphs, NULL);
   g_ptr_array_add (reader.steps, NULL);
+  g_ptr_array_add (reader.conditions, NULL);
+  info->conditions = (const char *const *) g_ptr_array_free (reader.conditions, FALSE);
+  g_free (reader.when);
   info->paragraphs = (const char *const *) g_ptr_array_free (reader.paragraphs, FALSE);
   info->steps = (const char *const *) g_ptr_array_free (reader.steps, FALSE);
   info->explanation = g_strjoinv ("\n\n", (char **) info->paragraphs);
@@ -390,6 +420,10 @@ typedef struct
   /* The runs, for lessons that install run actions. */
   ThawRunState run_state;
   const char *run_mode;
+  const char *acting_verb;       /* the run action being handled, interned */
+  const char *run_verb;          /* the one that began this run */
+  const char *checkpoint_verb;   /* of the checkpoint due */
+  guint checkpoint_id;
   gint64 run_started_at;
   double run_seconds;
   guint n_runs;
@@ -421,6 +455,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_HEADLINE_CHANGED,
+  SIGNAL_CHECKPOINT,
   N_SIGNALS
 };
 
@@ -642,6 +677,7 @@ thaw_lesson_dispose (GObject *object)
       gtk_widget_dispose_template (GTK_WIDGET (self), type);
   g_clear_object (&priv->heartbeat);
   g_clear_handle_id (&priv->headline_id, g_source_remove);
+  g_clear_handle_id (&priv->checkpoint_id, g_source_remove);
   g_clear_pointer (&priv->headline_caption, g_free);
   g_clear_pointer (&priv->headline_value, g_free);
   g_clear_pointer (&priv->headline_detail, g_free);
@@ -904,6 +940,18 @@ thaw_lesson_class_init (ThawLessonClass *klass)
   signals[SIGNAL_HEADLINE_CHANGED] =
     g_signal_new ("headline-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * ThawLesson::checkpoint:
+   * @self: the lesson
+   * @verb: (nullable): the verb of the run action whose run ended
+   *
+   * A moment to look at what the learner has done (see
+   * thaw_lesson_note_event()): the "Try This" steps are checked here.
+   */
+  signals[SIGNAL_CHECKPOINT] =
+    g_signal_new ("checkpoint", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -974,9 +1022,13 @@ run_action_cb (GtkWidget  *widget,
 
       if (action != NULL)
         {
+          ThawLessonPrivate *priv = thaw_lesson_get_instance_private (THAW_LESSON (widget));
           guint scope = thaw_stalls_begin (action->name);
 
+          /* A run begun in here was begun by this verb. */
+          priv->acting_verb = g_intern_string (action_name + strlen ("lesson."));
           action->activate (widget, action_name, parameter);
+          priv->acting_verb = NULL;
           thaw_stalls_end (scope);
           return;
         }
@@ -1111,6 +1163,7 @@ thaw_lesson_begin_run (ThawLesson *self,
 
   priv->run_state = THAW_RUN_RUNNING;
   priv->run_mode = mode != NULL ? mode : "none";
+  priv->run_verb = priv->acting_verb;
   priv->run_started_at = g_get_monotonic_time ();
   priv->run_seconds = 0;
   priv->headline_from_page = FALSE;
@@ -1148,6 +1201,47 @@ thaw_lesson_end_run (ThawLesson   *self,
   g_clear_handle_id (&priv->headline_id, g_source_remove);
   priv->headline_id = g_timeout_add (HEADLINE_DELAY_MS, default_headline_cb, self);
   thaw_lesson_set_busy (self, FALSE);
+  thaw_lesson_note_event (self, state != THAW_RUN_FAILED ? priv->run_verb : NULL);
+}
+
+static gboolean
+checkpoint_cb (gpointer data)
+{
+  ThawLesson *self = data;
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+  const char *verb = g_steal_pointer (&priv->checkpoint_verb);
+
+  priv->checkpoint_id = 0;
+  g_signal_emit (self, signals[SIGNAL_CHECKPOINT], 0, verb);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * thaw_lesson_note_event:
+ * @self: a lesson
+ * @verb: (nullable): the verb of the run action whose run ended, or %NULL
+ *   for an event of the lesson's own (a stepped schedule's end)
+ *
+ * Something the "Try This" steps may be waiting for happened: emits
+ * #ThawLesson::checkpoint once the main loop is idle, when the page has
+ * written down the run's figures. thaw_lesson_end_run() calls it.
+ */
+void
+thaw_lesson_note_event (ThawLesson *self,
+                        const char *verb)
+{
+  ThawLessonPrivate *priv = thaw_lesson_get_instance_private (self);
+
+  g_return_if_fail (THAW_IS_LESSON (self));
+
+  if (verb != NULL)
+    priv->checkpoint_verb = g_intern_string (verb);
+  if (priv->checkpoint_id == 0)
+    {
+      priv->checkpoint_id = g_idle_add (checkpoint_cb, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, priv->checkpoint_id),
+                                "thaw lesson checkpoint");
+    }
 }
 
 /**

@@ -35,6 +35,8 @@ typedef enum
  *   blank lines (for tests that read what a lesson says)
  * @paragraphs: (translatable): the explanation, paragraphs of Pango markup
  * @steps: (translatable): what the learner should try, one step each
+ * @conditions: for each of @steps, its `when`: what ticks it (see
+ *   thaw-try-this.h), or "" for a step that is only read
  * @get_type: the type of the lesson's widget, a #ThawLesson
  *
  * Everything the window needs to list and show a lesson. The texts come
@@ -55,6 +57,7 @@ typedef struct
   const char *explanation;
   const char *const *paragraphs;
   const char *const *steps;
+  const char *const *conditions;
   GType (*get_type) (void);
 } ThawLessonInfo;
 
@@ -125,6 +128,8 @@ void           thaw_lesson_begin_run     (ThawLesson  *self,
                                           const char  *mode);
 void           thaw_lesson_end_run       (ThawLesson  *self,
                                           ThawRunState state);
+void           thaw_lesson_note_event    (ThawLesson  *self,
+                                          const char  *verb);
 void           thaw_lesson_fail_start    (ThawLesson  *self,
                                           const GError *error);
 ThawRunState   thaw_lesson_get_run_state (ThawLesson  *self);
