@@ -23,7 +23,8 @@ typedef void     (*ThawStepWorkThreadFunc) (ThawStepper *stepper,
  * the news for the page, newly allocated (g_free() frees it). */
 typedef gpointer (*ThawStepWorkSnapshotFunc) (ThawStepper *stepper,
                                               gpointer     shared);
-/* On the main thread: the latest news. */
+/* On the main thread: the latest news, as the snapshot function made it. A
+ * lesson passes its page's own function, typed for its news, cast to this. */
 typedef void     (*ThawStepWorkNewsFunc)   (gconstpointer news,
                                             gpointer      user_data);
 /* Whether the threads are stuck for good (every one left blocked, waiting

@@ -284,8 +284,6 @@ struct _DeadlockSteps
 {
   Shared shared;
   ThawStepWork *work;
-  DeadlockStepsNewsFunc news;
-  gpointer user_data;
 };
 
 static gpointer
@@ -296,15 +294,6 @@ snapshot (ThawStepper *stepper,
 
   copy_news (shared, news);
   return news;
-}
-
-static void
-deliver_news (gconstpointer news,
-              gpointer      user_data)
-{
-  DeadlockSteps *steps = user_data;
-
-  steps->news (news, steps->user_data);
 }
 
 /**
@@ -327,9 +316,8 @@ deadlock_steps_start (DeadlockOrder order,
 {
   DeadlockSteps *steps = g_new0 (DeadlockSteps, 1);
 
-  steps->news = news;
-  steps->user_data = user_data;
-  steps->work = thaw_step_work_new (N_TRANSFERS, TRUE, snapshot, deliver_news, steps);
+  steps->work = thaw_step_work_new (N_TRANSFERS, TRUE, snapshot,
+                                    (ThawStepWorkNewsFunc) news, user_data);
   shared_init (&steps->shared, order, steps->work);
   if (!thaw_step_work_start (steps->work, transfer_thread, &steps->shared, error))
     {

@@ -118,8 +118,6 @@ struct _RaceSteps
 {
   Shared shared;
   ThawStepWork *work;
-  RaceStepsNewsFunc news;
-  gpointer user_data;
 };
 
 /* On the thread that paused or finished: everything the page shows, at one
@@ -147,15 +145,6 @@ snapshot (ThawStepper *stepper,
   return news;
 }
 
-static void
-deliver_news (gconstpointer news,
-              gpointer      user_data)
-{
-  RaceSteps *steps = user_data;
-
-  steps->news (news, steps->user_data);
-}
-
 /**
  * race_steps_start:
  * @news: receives the news on the main thread, each time a thread pauses
@@ -175,9 +164,8 @@ race_steps_start (RaceStepsNewsFunc   news,
 {
   RaceSteps *steps = g_new0 (RaceSteps, 1);
 
-  steps->news = news;
-  steps->user_data = user_data;
-  steps->work = thaw_step_work_new (RACE_STEP_THREADS, TRUE, snapshot, deliver_news, steps);
+  steps->work = thaw_step_work_new (RACE_STEP_THREADS, TRUE, snapshot,
+                                    (ThawStepWorkNewsFunc) news, user_data);
   shared_init (&steps->shared, steps->work);
   if (!thaw_step_work_start (steps->work, adder_thread, &steps->shared, error))
     {

@@ -323,8 +323,6 @@ struct _RecursiveSteps
 {
   Shared shared;
   ThawStepWork *work;
-  RecursiveStepsNewsFunc news;
-  gpointer user_data;
 };
 
 static gpointer
@@ -335,15 +333,6 @@ snapshot (ThawStepper *stepper,
 
   copy_news (shared, news);
   return news;
-}
-
-static void
-deliver_news (gconstpointer news,
-              gpointer      user_data)
-{
-  RecursiveSteps *steps = user_data;
-
-  steps->news (news, steps->user_data);
 }
 
 /**
@@ -366,9 +355,8 @@ recursive_steps_start (RecursiveStepsMutex      mutex,
 {
   RecursiveSteps *steps = g_new0 (RecursiveSteps, 1);
 
-  steps->news = news;
-  steps->user_data = user_data;
-  steps->work = thaw_step_work_new (N_THREADS, TRUE, snapshot, deliver_news, steps);
+  steps->work = thaw_step_work_new (N_THREADS, TRUE, snapshot,
+                                    (ThawStepWorkNewsFunc) news, user_data);
   shared_init (&steps->shared, mutex, steps->work);
   if (!thaw_step_work_start (steps->work, deposit_thread, &steps->shared, error))
     {

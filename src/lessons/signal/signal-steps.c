@@ -348,8 +348,6 @@ struct _SignalSteps
 {
   Shared shared;
   ThawStepWork *work;
-  SignalStepsNewsFunc news;
-  gpointer user_data;
 };
 
 static gpointer
@@ -360,15 +358,6 @@ snapshot (ThawStepper *stepper,
 
   copy_news (shared, news);
   return news;
-}
-
-static void
-deliver_news (gconstpointer news,
-              gpointer      user_data)
-{
-  SignalSteps *steps = user_data;
-
-  steps->news (news, steps->user_data);
 }
 
 /**
@@ -390,9 +379,8 @@ signal_steps_start (SignalStepsWay        way,
 {
   SignalSteps *steps = g_new0 (SignalSteps, 1);
 
-  steps->news = news;
-  steps->user_data = user_data;
-  steps->work = thaw_step_work_new (SIGNAL_STEP_THREADS, TRUE, snapshot, deliver_news, steps);
+  steps->work = thaw_step_work_new (SIGNAL_STEP_THREADS, TRUE, snapshot,
+                                    (ThawStepWorkNewsFunc) news, user_data);
   shared_init (&steps->shared, way, steps->work);
   if (!thaw_step_work_start (steps->work, runner_thread, &steps->shared, error))
     {
