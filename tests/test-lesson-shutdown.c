@@ -722,6 +722,8 @@ test_kill_mid_write (void)
   g_assert_cmpint (json_object_get_int_member (report, "killed_temp_files_left"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (report, "killed_files_after_cleanup"), ==, 0);
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+  /* The lesson's own two jobs never ran. */
+  g_assert_cmpstr (json_object_get_string_member (report, "write_outcome"), ==, "none");
 
   fixture_close (&fixture);
 }

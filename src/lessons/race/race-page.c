@@ -329,8 +329,20 @@ thaw_lesson_race_report (ThawLesson  *lesson,
   add_member (builder, "threads", self->last_threads);
   add_member (builder, "increments", self->last_increments);
   add_member (builder, "expected", (gint64) self->last_threads * self->last_increments);
-  add_member (builder, "last_total", self->last_total);
-  add_member (builder, "lost_updates", (gint64) self->last_threads * self->last_increments - self->last_total);
+  /* Only once a run has counted: before that there is no total, and no
+   * update was lost. */
+  if (self->n_runs > 0)
+    {
+      add_member (builder, "last_total", self->last_total);
+      add_member (builder, "lost_updates", (gint64) self->last_threads * self->last_increments - self->last_total);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "last_total");
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "lost_updates");
+      json_builder_add_null_value (builder);
+    }
   add_member (builder, "series_runs", self->n_runs);
   thaw_report_boolean (builder, "slow_motion", self->last_slow_motion);
 

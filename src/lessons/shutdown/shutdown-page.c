@@ -37,6 +37,7 @@ struct _ThawLessonShutdown
   ShutdownWork *check;      /* while the file is read back */
   gboolean check_again;
   gboolean in_place;
+  gboolean jobs_ran;        /* the two jobs ran at least once (not only Kill Mid-Write) */
   char *path;
 
   /* For --report. */
@@ -240,6 +241,7 @@ start_cb (GtkWidget  *widget,
   ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (widget);
 
   self->in_place = g_str_equal (action_name, "lesson.write-in-place");
+  self->jobs_ran = TRUE;
   thaw_lesson_begin_run (THAW_LESSON (self), self->in_place ? "in-place" : "temporary-file");
   gtk_widget_action_set_enabled (widget, "lesson.simulate-quit", TRUE);
   self->outcomes[SHUTDOWN_WRITER] = self->outcomes[SHUTDOWN_WARMUP] = SHUTDOWN_RUNNING;
@@ -463,7 +465,7 @@ thaw_lesson_shutdown_report (ThawLesson  *lesson,
                              JsonBuilder *builder)
 {
   ThawLessonShutdown *self = THAW_LESSON_SHUTDOWN (lesson);
-  gboolean ran = thaw_lesson_get_run_state (lesson) != THAW_RUN_IDLE;
+  gboolean ran = self->jobs_ran;
   g_autofree char *modified = self->facts.modified ? g_date_time_format_iso8601 (self->facts.modified) : NULL;
   guint write_percent = self->write_percent;
 
