@@ -496,13 +496,27 @@ quit_soon (ThawApplication *self)
   self->autoquit_id = g_idle_add (autoquit_cb, self);
 }
 
+/* A lesson may end one run and start the next from the same callback
+ * (pool's Compare All Three): the job has ended only if, once that
+ * callback is over, no run has begun again. */
+static gboolean
+still_idle_cb (gpointer data)
+{
+  ThawLesson *lesson = data;
+  ThawApplication *self = THAW_APPLICATION (g_application_get_default ());
+
+  if (!thaw_lesson_get_busy (lesson))
+    quit_soon (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 lesson_busy_cb (ThawLesson      *lesson,
                 GParamSpec      *pspec,
                 ThawApplication *self)
 {
   if (!thaw_lesson_get_busy (lesson))
-    quit_soon (self);
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, still_idle_cb, g_object_ref (lesson), g_object_unref);
 }
 
 /* Presses the next button of --activate; FALSE if it could not. */
