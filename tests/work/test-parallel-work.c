@@ -257,6 +257,14 @@ record_row (guint    rows_done,
   g_assert_cmpuint (picture->tiles, ==, rows_done / PARALLEL_TILE_SIZE * PARALLEL_TILES_ACROSS);
 }
 
+static gboolean
+all_discarded (gpointer data)
+{
+  const ParallelPicture *picture = data;
+
+  return picture->tiles_discarded >= PARALLEL_N_TILES;
+}
+
 static void
 test_on_this_thread (void)
 {
@@ -277,6 +285,12 @@ test_on_this_thread (void)
   /* A render of the other view puts all its tiles in the queue, unseen:
    * its workers have gone once they leave /proc... */
   parallel_work_render (work, &quick, 1, 2);
+  /* (Seen at work first: a slow build may not have started them yet, and
+   * the next render would then make them skip tiles of the old view. Too
+   * quick to be seen, they are done after two seconds.) */
+  for (gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+       work_test_count_threads ("thaw-tile-") == before && g_get_monotonic_time () < until;)
+    g_usleep (1000);
   work_test_wait_for_threads ("thaw-tile-", before);
   /* ...and the wrong way draws over it, on this thread, and returns done. */
   parallel_work_render_on_this_thread (work, &far, 1, record_row, &rows);
@@ -291,8 +305,11 @@ test_on_this_thread (void)
                    threaded, sizeof (guint32) * PARALLEL_IMAGE_WIDTH * PARALLEL_IMAGE_HEIGHT);
 
   /* The main loop gets the other view's tiles: every one is stale and
-   * thrown away, and their render's end is nobody's news. */
-  work_test_iterate_for (0.2);
+   * thrown away, and their render's end is nobody's news. (However long
+   * their delivery takes on a slow build: the ASan one once needed more
+   * than 0.2 s.) */
+  work_test_iterate_until (all_discarded, (gpointer) picture, 10);
+  work_test_iterate_for (0.1);
   g_assert_cmpuint (record.news, ==, 0);
   g_assert_cmpuint (picture->tiles_discarded, ==, PARALLEL_N_TILES);
   g_assert_cmpuint (picture->tiles, ==, PARALLEL_N_TILES);
