@@ -96,6 +96,7 @@ lock (Shared *shared,
     {
       struct timespec until;
       gboolean blocked = FALSE;
+      guint slice = 0;
 
       do
         {
@@ -115,7 +116,7 @@ lock (Shared *shared,
               if (blocked)
                 thaw_stepper_block (shared->stepper, me);
             }
-          thaw_stepper_slice_end (CLOCK_REALTIME, &until);
+          thaw_stepper_slice_end (CLOCK_REALTIME, slice++, &until);
         }
       while (pthread_mutex_timedlock (&shared->mutex, &until) != 0);
     }
@@ -146,6 +147,7 @@ wait_for_signal (Shared *shared,
                  guint   me)
 {
   struct timespec until;
+  guint slice = 0;
 
   thaw_mutex_lock (&shared->state_lock);
   shared->asleep = TRUE;
@@ -155,7 +157,7 @@ wait_for_signal (Shared *shared,
   thaw_stepper_block (shared->stepper, me);
 
   do
-    thaw_stepper_slice_end (CLOCK_MONOTONIC, &until);
+    thaw_stepper_slice_end (CLOCK_MONOTONIC, slice++, &until);
   while (pthread_cond_timedwait (&shared->cond, &shared->mutex, &until) == ETIMEDOUT &&
          !thaw_stepper_is_cancelled (shared->stepper));
 
