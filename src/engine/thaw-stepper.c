@@ -246,22 +246,14 @@ thaw_stepper_is_cancelled (ThawStepper *self)
 }
 
 /* How long a blocked thread waits before it looks at "cancelled" again. */
-/* A blocked wait's first slice, and its longest: each slice is twice the
- * one before. A random trial ends each run once its threads are stuck, so
- * short first slices let a stuck run's threads give up at once (a thousand
- * deadlocked runs take a second, not ten); a learner's blocked thread soon
- * waits ten milliseconds at a time. */
-#define FIRST_SLICE_NS (1000 * 1000)
-#define LAST_SLICE_NS (10 * 1000 * 1000)
+#define SLICE_NS (10 * 1000 * 1000)
 
 /**
  * thaw_stepper_slice_end:
  * @clock: the clock the wait's deadline is on: %CLOCK_REALTIME for
  *   pthread_mutex_timedlock(), the condition's clock for
  *   pthread_cond_timedwait()
- * @slice: the slice's number in this wait, 0 for the first
- * @end: (out caller-allocates): the slice's end on @clock: 1 ms from now for
- *   the first, twice as long for each next, at most 10 ms
+ * @end: (out caller-allocates): ten milliseconds from now on @clock
  *
  * A blocked thread waits as pthread_mutex_lock() or pthread_cond_wait()
  * would, but in slices that end here, so that when the learner starts over
@@ -270,13 +262,10 @@ thaw_stepper_is_cancelled (ThawStepper *self)
  */
 void
 thaw_stepper_slice_end (clockid_t        clock,
-                        guint            slice,
                         struct timespec *end)
 {
-  long slice_ns = slice >= 4 ? LAST_SLICE_NS : MIN (FIRST_SLICE_NS << slice, LAST_SLICE_NS);
-
   clock_gettime (clock, end);
-  end->tv_nsec += slice_ns;
+  end->tv_nsec += SLICE_NS;
   if (end->tv_nsec >= 1000000000)
     {
       end->tv_sec++;

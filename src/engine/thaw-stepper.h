@@ -89,7 +89,6 @@ void         thaw_stepper_unblock        (ThawStepper       *self,
                                           guint              thread);
 gboolean     thaw_stepper_is_cancelled   (ThawStepper       *self);
 void         thaw_stepper_slice_end      (clockid_t          clock,
-                                          guint              slice,
                                           struct timespec   *end);
 
 /* Called by the scheduler: the page, a test, a conductor thread. */

@@ -86,15 +86,13 @@ has_cycle (const int *holder,
   return FALSE;
 }
 
-/* One slice of pthread_mutex_lock(), the wait's @slice-th: whether the
- * lock was taken. */
+/* One slice of pthread_mutex_lock(): whether the lock was taken. */
 static gboolean
-lock_for_a_while (pthread_mutex_t *mutex,
-                  guint            slice)
+lock_for_a_while (pthread_mutex_t *mutex)
 {
   struct timespec until;
 
-  thaw_stepper_slice_end (CLOCK_REALTIME, slice, &until);
+  thaw_stepper_slice_end (CLOCK_REALTIME, &until);
   return pthread_mutex_timedlock (mutex, &until) == 0;
 }
 
@@ -118,7 +116,7 @@ lock (Shared *shared,
       thaw_mutex_unlock (&shared->state_lock);
       thaw_stepper_block (shared->stepper, me);
 
-      for (guint slice = 0; !lock_for_a_while (mutex, slice); slice++)
+      while (!lock_for_a_while (mutex))
         if (thaw_stepper_is_cancelled (shared->stepper))
           {
             /* Started over: leave without the lock; the next step point

@@ -69,15 +69,27 @@ note_locked (Shared             *shared,
     };
 }
 
-/* One slice of pthread_mutex_lock(), the wait's @slice-th: whether the
- * lock was taken. */
+/* The first slice of a blocked wait, and the longest: each slice is twice
+ * the one before. A random trial ends each run as soon as its threads are
+ * stuck, and with a plain mutex every run gets stuck: short first slices
+ * let its threads give up at once, so that a thousand runs take a second
+ * or two, not ten. A learner's blocked thread soon waits ten milliseconds
+ * at a time, as deadlock's do. */
+#define FIRST_SLICE_NS (1000 * 1000)
+#define LAST_SLICE_NS (10 * 1000 * 1000)
+
+/* One slice of pthread_mutex_lock(), @slice_ns long: whether the lock was
+ * taken. */
 static gboolean
 lock_for_a_while (pthread_mutex_t *mutex,
-                  guint            slice)
+                  long             slice_ns)
 {
   struct timespec until;
 
-  thaw_stepper_slice_end (CLOCK_REALTIME, slice, &until);
+  clock_gettime (CLOCK_REALTIME, &until);
+  until.tv_nsec += slice_ns;
+  until.tv_sec += until.tv_nsec / 1000000000;
+  until.tv_nsec %= 1000000000;
   return pthread_mutex_timedlock (mutex, &until) == 0;
 }
 
@@ -104,7 +116,8 @@ lock (Shared *shared,
       thaw_mutex_unlock (&shared->state_lock);
       thaw_stepper_block (shared->stepper, me);
 
-      for (guint slice = 0; !lock_for_a_while (mutex, slice); slice++)
+      for (long slice_ns = FIRST_SLICE_NS; !lock_for_a_while (mutex, slice_ns);
+           slice_ns = MIN (2 * slice_ns, LAST_SLICE_NS))
         if (thaw_stepper_is_cancelled (shared->stepper))
           {
             /* Started over: leave without the lock; the next step point

@@ -96,7 +96,6 @@ lock (Shared *shared,
     {
       struct timespec until;
       gboolean blocked = FALSE;
-      guint slice = 0;
 
       do
         {
@@ -116,7 +115,7 @@ lock (Shared *shared,
               if (blocked)
                 thaw_stepper_block (shared->stepper, me);
             }
-          thaw_stepper_slice_end (CLOCK_REALTIME, slice++, &until);
+          thaw_stepper_slice_end (CLOCK_REALTIME, &until);
         }
       while (pthread_mutex_timedlock (&shared->mutex, &until) != 0);
     }
@@ -147,7 +146,6 @@ wait_for_signal (Shared *shared,
                  guint   me)
 {
   struct timespec until;
-  guint slice = 0;
 
   thaw_mutex_lock (&shared->state_lock);
   shared->asleep = TRUE;
@@ -157,7 +155,7 @@ wait_for_signal (Shared *shared,
   thaw_stepper_block (shared->stepper, me);
 
   do
-    thaw_stepper_slice_end (CLOCK_MONOTONIC, slice++, &until);
+    thaw_stepper_slice_end (CLOCK_MONOTONIC, &until);
   while (pthread_cond_timedwait (&shared->cond, &shared->mutex, &until) == ETIMEDOUT &&
          !thaw_stepper_is_cancelled (shared->stepper));
 
